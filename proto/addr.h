@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The address codec: JSON and text <-> struct sockaddr, one shape per
+ * family, mirroring the address tuples of the socket API. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "error.h"
+
+/* protocol disambiguates families whose address depends on it (AF_CAN:
+ * ISO-TP and J1939; AF_BLUETOOTH: L2CAP/RFCOMM/HCI/SCO). Hosts are
+ * numeric only: the daemon never resolves names. Interface names resolve
+ * to indexes with if_nametoindex(). 0 or -errno with *err filled. */
+int sb_addr_from_json(json_object *obj, int family, int protocol, struct sockaddr_storage *ss,
+		      socklen_t *len, struct sb_error *err);
+/* NULL with *err filled when the address cannot be represented. */
+json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int protocol,
+			     struct sb_error *err);
+
+/* Text forms (the part after '@' of a socket spec, see spec.h). */
+int sb_addr_from_text(const char *text, int family, int protocol, struct sockaddr_storage *ss,
+		      socklen_t *len, struct sb_error *err);
+/* Writes at most size bytes including the NUL; -ENOSPC when too small. */
+int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char *buf,
+		    size_t size, struct sb_error *err);
+
+/* Does this family have an address codec in this build? */
+bool sb_addr_family_supported(int family);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Varlink message schema: calls, replies, errors, and typed parameter
+ * getters that reject wrong types and out-of-range values precisely. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "consts.h"
+#include "error.h"
+
+/* A parsed call. root owns everything; the other fields point into it.
+ * parameters is never NULL (an empty object when absent). */
+struct sb_call {
+	json_object *root;
+	const char *method;
+	json_object *parameters;
+	bool oneway;
+	bool more;
+};
+
+/* Parse a call from one frame (data must hold no NUL before len). Rejects
+ * non-objects, unknown top-level keys, nesting beyond SB_JSON_DEPTH_MAX,
+ * a missing or malformed method name. 0 or -errno with *err filled. */
+int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_error *err);
+void sb_call_done(struct sb_call *call);
+
+/* A parsed reply or error reply. For an error reply, error is set and
+ * errnum/errno_name/message are read from its parameters when present. */
+struct sb_reply {
+	json_object *root;
+	json_object *parameters;  /* never NULL */
+	const char *error;        /* NULL for a successful reply */
+	bool continues;
+	int errnum;               /* 0 when absent */
+	const char *message;      /* NULL when absent */
+};
+
+int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct sb_error *err);
+void sb_reply_done(struct sb_reply *reply);
+
+/* Builders. They take ownership of parameters (NULL means {}), and return
+ * a new object, NULL on allocation failure. */
+json_object *sb_call_new(const char *method, json_object *parameters, bool oneway, bool more);
+json_object *sb_reply_new(json_object *parameters, bool continues);
+/* {"error": e->name, "parameters": {"errno", "errno_name", "message"
+ * [, "parameter"]}} */
+json_object *sb_error_reply_new(const struct sb_error *e);
+
+/* Wire form of a message (compact JSON, no NUL). The string belongs to
+ * msg. */
+const char *sb_message_string(json_object *msg, size_t *len);
+
+/* Typed getters. Each returns 1 when the key is present and valid, 0 when
+ * it is absent and not required, and -EINVAL with *err naming the key
+ * (InvalidParameter) otherwise. null counts as absent. */
+int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
+		    const char **ret, struct sb_error *err);
+int sb_param_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
+		 int64_t *ret, struct sb_error *err);
+int sb_param_bool(json_object *obj, const char *key, bool required, bool *ret,
+		  struct sb_error *err);
+int sb_param_object(json_object *obj, const char *key, bool required, json_object **ret,
+		    struct sb_error *err);
+int sb_param_array(json_object *obj, const char *key, bool required, size_t max_len,
+		   json_object **ret, struct sb_error *err);
+/* A constant given by name ("AF_PACKET") or by number, range-checked. */
+int sb_param_const(json_object *obj, const char *key, enum sb_const_group group, bool required,
+		   int64_t min, int64_t max, int64_t *ret, struct sb_error *err);
+
+/* Strict input: fail with InvalidParameter on any key not in the
+ * NULL-terminated list allowed. */
+int sb_params_only(json_object *obj, const char *const *allowed, struct sb_error *err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The Varlink interface descriptions of proto/*.varlink, built in. */
+/* The Varlink interface descriptions (proto/org.sockbroker*.varlink), built in. */
 #pragma once
 
 #include <stddef.h>

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <linux/vm_sockets.h>
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include "daemon/bind.h"
+#include "proto/addr.h"
+#include "proto/consts.h"
+
+int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
+{
+	switch (sa->sa_family) {
+	case AF_INET:
+	case AF_RDS: /* RDS binds a sockaddr_in */
+		if (len >= sizeof(struct sockaddr_in))
+			return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+		break;
+	case AF_INET6:
+		if (len >= sizeof(struct sockaddr_in6))
+			return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+		break;
+	case AF_VSOCK:
+		if (len >= sizeof(struct sockaddr_vm) &&
+		    ((const struct sockaddr_vm *)sa)->svm_port <= INT32_MAX)
+			return (int)((const struct sockaddr_vm *)sa)->svm_port;
+		break;
+	}
+	return -1;
+}
+
+int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len, const char *netns)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	struct sb_policy_request preq;
+	char summary[192], text[128];
+
+	sb_policy_request_init(&preq, SB_PM_BIND);
+	preq.family = si->family;
+	preq.type = si->type;
+	preq.protocol = si->protocol;
+	preq.address = sa;
+	preq.address_len = len;
+	preq.port = sb_sockaddr_port(sa, len);
+	preq.netns = netns;
+	if (sb_addr_to_text(sa, len, si->protocol, text, sizeof(text), NULL) < 0)
+		snprintf(text, sizeof(text), "?");
+	snprintf(summary, sizeof(summary), "%s/%s %s", sb_const_name(SB_C_AF, si->family) ?: "?",
+		 sb_const_name(SB_C_SOCK, si->type) ?: "?", text);
+	if (sb_authorize(req, &preq, summary) < 0)
+		return -EACCES;
+	if (bind(fd, sa, len) < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "address", "bind %s: %m",
+				    text);
+	return 0;
+}
+
+json_object *sb_local_address(int fd, int protocol)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || len <= sizeof(sa_family_t))
+		return NULL;
+	return sb_addr_to_json((struct sockaddr *)&ss, len, protocol, NULL);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Binding on a client's behalf, shared by Socket and Bind. */
+#pragma once
+
+#include <json-c/json.h>
+#include <sys/socket.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/sockinfo.h"
+
+/* The port of an INET/INET6/RDS/VSOCK address, or -1. */
+int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);
+
+/* Ask the policy (method bind), then bind. 0 or -errno with req->error. */
+int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len, const char *netns);
+
+/* The socket's local address as JSON, NULL when it has none. */
+json_object *sb_local_address(int fd, int protocol);

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/audit.h"
+#include "daemon/dispatch.h"
+#include "daemon/log.h"
+#include "proto/protocol.h"
+
+/* Sorted by name for bsearch. */
+static const struct sb_method methods[] = {
+	{ SB_METHOD_BIND, sb_method_bind, 1 },
+	{ SB_METHOD_INFO, sb_method_info, 0 },
+	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1 },
+	{ SB_METHOD_SOCKET, sb_method_socket, 0 },
+	{ SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0 },
+	{ SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0 },
+	{ SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0 },
+	{ SB_METHOD_ADMIN_STATUS, sb_method_admin_status, 0 },
+	{ SB_METHOD_GET_INFO, sb_method_get_info, 0 },
+	{ SB_METHOD_GET_INTERFACE_DESCRIPTION, sb_method_get_interface_description, 0 },
+};
+
+static const char *const interfaces[] = { SB_INTERFACE, SB_ADMIN_INTERFACE, SB_VARLINK_INTERFACE };
+
+static int method_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sb_method *)elem)->name);
+}
+
+static const struct sb_method *method_lookup(const char *name)
+{
+	return bsearch(name, methods, ELEMENTSOF(methods), sizeof(methods[0]), method_cmp);
+}
+
+static bool interface_known(const char *method)
+{
+	const char *dot = strrchr(method, '.');
+	size_t n = dot ? (size_t)(dot - method) : 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(interfaces); i++)
+		if (strlen(interfaces[i]) == n && strncmp(interfaces[i], method, n) == 0)
+			return true;
+	return false;
+}
+
+json_object *sb_json_const(enum sb_const_group group, int64_t value)
+{
+	const char *name = sb_const_name(group, value);
+
+	return name ? json_object_new_string(name) : json_object_new_int64(value);
+}
+
+int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
+		 const char *summary)
+{
+	struct sb_server *s = req->conn->server;
+	struct sb_policy_subject who;
+	struct sb_decision d;
+
+	sb_conn_subject(req->conn, &who);
+	sb_policy_check(s->policy, &who, preq, &d);
+	sb_audit_decision(req->conn, sb_policy_method_to_string(preq->method), summary, &d);
+	if (d.allow)
+		return 0;
+	s->n_denials++;
+	sb_error_set(&req->error, SB_ERR_PERMISSION_DENIED, EACCES, NULL,
+		     "policy denies %s %s for uid %u (rule %s)",
+		     sb_policy_method_to_string(preq->method), summary,
+		     (unsigned)req->conn->cred.uid, d.rule);
+	/* The rule travels in the error's parameters (see sb_error_reply). */
+	snprintf(req->error.parameter, sizeof(req->error.parameter), "%s", d.rule);
+	return -EACCES;
+}
+
+/* Error replies. PermissionDenied carries the deciding rule where
+ * InvalidParameter carries the parameter name. */
+static bool is_denial(const struct sb_error *e)
+{
+	return e->name && strcmp(e->name, SB_ERR_PERMISSION_DENIED) == 0;
+}
+
+static json_object *error_reply(const struct sb_error *e)
+{
+	struct sb_error copy = *e;
+	json_object *msg, *params;
+
+	if (is_denial(e))
+		copy.parameter[0] = 0;
+	msg = sb_error_reply_new(&copy);
+	if (msg && is_denial(e) && e->parameter[0] &&
+	    json_object_object_get_ex(msg, "parameters", &params))
+		json_object_object_add(params, "rule", json_object_new_string(e->parameter));
+	return msg;
+}
+
+void sb_dispatch_frame(struct sb_conn *c, struct sb_frame *f)
+{
+	struct sb_call call = { 0 };
+	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
+	const struct sb_method *m = NULL;
+	json_object *msg;
+	int r;
+
+	r = sb_call_parse(f->data, f->len, &call, &req.error);
+	if (r < 0)
+		goto reply;
+	m = method_lookup(call.method);
+	if (!m) {
+		if (interface_known(call.method))
+			r = sb_error_set(&req.error, SB_ERR_METHOD_NOT_FOUND, ENOSYS, NULL,
+					 "no method %s", call.method);
+		else
+			r = sb_error_set(&req.error, SB_ERR_INTERFACE_NOT_FOUND, ENOENT, NULL,
+					 "no interface for method %s", call.method);
+		goto reply;
+	}
+	if (f->n_fds != m->n_fds) {
+		r = sb_error_set(&req.error, SB_ERR_BAD_DESCRIPTOR, EBADF, "fd",
+				 "%s takes %u descriptor(s), the call carried %zu", m->name,
+				 m->n_fds, f->n_fds);
+		goto reply;
+	}
+	r = m->fn(&req);
+reply:
+	if (r < 0) {
+		if (!is_denial(&req.error))
+			c->server->n_errors++;
+		if (log_enabled(LOG_DEBUG))
+			log_debug("uid=%u pid=%d %s: %s: %s", (unsigned)c->cred.uid,
+				  (int)c->cred.pid, call.method ?: "(unparsed)",
+				  req.error.name ?: "?", req.error.message);
+		json_object_put(req.reply);
+		req.reply = NULL;
+		req.reply_fd = safe_close(req.reply_fd);
+		msg = error_reply(&req.error);
+	} else {
+		msg = sb_reply_new(TAKE_PTR(req.reply), false);
+	}
+	if (!call.oneway)
+		sb_conn_send(c, msg, req.reply_fd);
+	json_object_put(msg);
+	safe_close(req.reply_fd);
+	sb_call_done(&call);
+}

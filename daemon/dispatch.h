@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* One handler per method, found through a table (BRIEF §6). */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "daemon/server.h"
+#include "proto/error.h"
+#include "proto/frame.h"
+#include "proto/message.h"
+
+struct sb_request {
+	struct sb_conn *conn;
+	struct sb_call *call;
+	struct sb_frame *frame; /* the call's descriptors; take what you keep */
+	/* Results, set by the handler. */
+	json_object *reply;     /* reply parameters (NULL: {}) */
+	int reply_fd;           /* descriptor handed over with the reply, or -1 */
+	struct sb_error error;  /* when the handler fails */
+};
+
+/* 0, or -errno with req->error filled. */
+typedef int (*sb_method_fn)(struct sb_request *req);
+
+struct sb_method {
+	const char *name;
+	sb_method_fn fn;
+	unsigned n_fds; /* exactly this many descriptors come with the call */
+};
+
+/* Handle one complete frame from c: parse, dispatch, queue the reply. */
+void sb_dispatch_frame(struct sb_conn *c, struct sb_frame *f);
+
+/* Ask the policy, log the decision, and fill req->error when denied.
+ * summary describes the request for the log. 0 or -EACCES. */
+int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
+		 const char *summary);
+
+/* The handlers (daemon/method-*.c). */
+int sb_method_socket(struct sb_request *req);
+int sb_method_bind(struct sb_request *req);
+int sb_method_setsockopt(struct sb_request *req);
+int sb_method_info(struct sb_request *req);
+int sb_method_get_info(struct sb_request *req);
+int sb_method_get_interface_description(struct sb_request *req);
+int sb_method_admin_status(struct sb_request *req);
+int sb_method_admin_list(struct sb_request *req);
+int sb_method_admin_check(struct sb_request *req);
+int sb_method_admin_reload(struct sb_request *req);
+
+/* Shared by handlers: name of a constant, or its number as text. */
+json_object *sb_json_const(enum sb_const_group group, int64_t value);

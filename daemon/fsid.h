@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Acting with a client's filesystem identity for one system call. The
+ * fsuid decides the owner the kernel records for a new socket and the
+ * access to /proc/PID/fd; changing it keeps the CAP_NET_* capabilities. */
+#pragma once
+
+#include <sys/fsuid.h>
+#include <unistd.h>
+
+static inline void sb_fsid_become(uid_t uid, gid_t gid)
+{
+	setfsgid(gid);
+	setfsuid(uid);
+}
+
+/* Back to the daemon's own identity (its effective ids). */
+static inline void sb_fsid_restore(void)
+{
+	setfsuid(geteuid());
+	setfsgid(getegid());
+}

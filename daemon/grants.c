@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/fsid.h"
+#include "daemon/grants.h"
+#include "daemon/log.h"
+
+struct grant {
+	uint64_t time_usec;
+	pid_t pid;
+	uid_t uid;
+	char comm[16];
+	int family, type, protocol;
+	ino_t inode;
+	json_object *address;
+};
+
+/* A ring: when full, the oldest grant is forgotten (list is advisory). */
+struct sb_grants {
+	struct grant *ring;
+	size_t capacity, head, count;
+};
+
+struct sb_grants *sb_grants_new(size_t capacity)
+{
+	struct sb_grants *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->ring = calloc(capacity, sizeof(*g->ring));
+	if (!g->ring) {
+		free(g);
+		return NULL;
+	}
+	g->capacity = capacity;
+	return g;
+}
+
+void sb_grants_free(struct sb_grants *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->count; i++)
+		json_object_put(g->ring[(g->head + i) % g->capacity].address);
+	free(g->ring);
+	free(g);
+}
+
+size_t sb_grants_count(const struct sb_grants *g)
+{
+	return g->count;
+}
+
+void sb_grants_add(struct sb_grants *g, const struct sb_conn *c, int fd,
+		   const struct sb_sockinfo *si, json_object *address)
+{
+	struct timespec ts;
+	struct grant *e;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	if (g->count == g->capacity) {
+		json_object_put(g->ring[g->head].address);
+		g->head = (g->head + 1) % g->capacity;
+		g->count--;
+	}
+	e = &g->ring[(g->head + g->count++) % g->capacity];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*e = (struct grant){
+		.time_usec = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+		.pid = c->cred.pid,
+		.uid = c->cred.uid,
+		.family = si->family,
+		.type = si->type,
+		.protocol = si->protocol,
+		.inode = st.st_ino,
+		.address = json_object_get(address),
+	};
+	memcpy(e->comm, c->comm, sizeof(e->comm));
+}
+
+static int cmp_ino(const void *a, const void *b)
+{
+	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Socket inodes open in one process. /proc/PID/fd needs ptrace-read
+ * access: the daemon reads it with the owner's fsuid/fsgid, which the
+ * kernel accepts (CAP_SYS_PTRACE is not needed then). */
+static void scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, size_t *cap)
+{
+	char path[64], link[64];
+	struct stat st;
+	DIR *dir;
+	int fd;
+
+	if (fstatat(proc_fd, pid, &st, 0) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/fd", pid);
+	sb_fsid_become(st.st_uid, st.st_gid);
+	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	sb_fsid_restore();
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	for (struct dirent *de; (de = readdir(dir));) {
+		unsigned long long ino;
+		ssize_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		len = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (sscanf(link, "socket:[%llu]", &ino) != 1)
+			continue;
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 1024;
+			ino_t *p = realloc(*set, ncap * sizeof(**set));
+
+			if (!p)
+				break;
+			*set = p;
+			*cap = ncap;
+		}
+		(*set)[(*n)++] = (ino_t)ino;
+	}
+	closedir(dir);
+}
+
+static void prune(struct sb_grants *g)
+{
+	_cleanup_free_ ino_t *set = NULL;
+	size_t n = 0, cap = 0, kept = 0;
+	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+
+	if (proc_fd < 0 || g->count == 0)
+		return;
+	dir = fdopendir(dup(proc_fd));
+	if (!dir)
+		return;
+	for (struct dirent *de; (de = readdir(dir));)
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+			scan_process(proc_fd, de->d_name, &set, &n, &cap);
+	closedir(dir);
+	qsort(set, n, sizeof(*set), cmp_ino);
+
+	/* Compact the ring in place, keeping order. */
+	for (size_t i = 0; i < g->count; i++) {
+		struct grant *e = &g->ring[(g->head + i) % g->capacity];
+
+		if (n && bsearch(&e->inode, set, n, sizeof(*set), cmp_ino))
+			g->ring[(g->head + kept++) % g->capacity] = *e;
+		else
+			json_object_put(e->address);
+	}
+	g->count = kept;
+}
+
+json_object *sb_grants_list(struct sb_grants *g)
+{
+	json_object *list;
+
+	prune(g);
+	list = json_object_new_array();
+	for (size_t i = 0; list && i < g->count; i++) {
+		const struct grant *e = &g->ring[(g->head + i) % g->capacity];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "time_usec", json_object_new_int64((int64_t)e->time_usec));
+		json_object_object_add(o, "pid", json_object_new_int64(e->pid));
+		json_object_object_add(o, "uid", json_object_new_int64(e->uid));
+		json_object_object_add(o, "comm", json_object_new_string(e->comm));
+		json_object_object_add(o, "family", sb_json_const(SB_C_AF, e->family));
+		json_object_object_add(o, "type", sb_json_const(SB_C_SOCK, e->type));
+		json_object_object_add(o, "protocol", json_object_new_int(e->protocol));
+		json_object_object_add(o, "inode", json_object_new_int64((int64_t)e->inode));
+		if (e->address)
+			json_object_object_add(o, "address", json_object_get(e->address));
+		json_object_array_add(list, o);
+	}
+	return list;
+}

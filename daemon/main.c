@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sockbrokerd: options, the listening socket (or systemd's), signals,
+ * sd_notify, and the event loop. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "daemon/caps.h"
+#include "daemon/log.h"
+#include "daemon/netns.h"
+#include "daemon/server.h"
+#include "daemon/sockinfo.h"
+
+struct options {
+	const char *listen;
+	const char *policy;
+	bool verbose;
+};
+
+static void help(void)
+{
+	printf("Usage: sockbrokerd [OPTION...]\n"
+	       "Create and configure privileged sockets for unprivileged clients.\n\n"
+	       "  -l, --listen=PATH   listen on PATH (default " SB_DEFAULT_SOCKET ");\n"
+	       "                      ignored when systemd passes a socket\n"
+	       "  -p, --policy=FILE   policy file (default " SB_DEFAULT_POLICY ")\n"
+	       "  -v, --verbose       log debug messages too\n"
+	       "  -V, --version       print the version and exit\n"
+	       "  -h, --help          print this help and exit\n");
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' }, { "policy", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },      { "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },         {},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:p:vVh", longopts, NULL)) >= 0) {
+		switch (c) {
+		case 'l':
+			o->listen = optarg;
+			break;
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'V':
+			printf("sockbrokerd %s\n", SB_VERSION);
+			return 0;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sockbrokerd: unexpected argument %s\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/* Our own listener when not socket-activated: mode 0666, the policy
+ * decides who is served, not the file mode. */
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *dir = strdup(path);
+	struct stat st;
+	char *slash;
+
+	if (!dir)
+		return -ENOMEM;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	/* Replace a stale socket of a previous run, but nothing else. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0)
+		return -errno;
+	return TAKE_FD(fd);
+}
+
+static int on_term(sd_event_source *src, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct sb_server *s = userdata;
+
+	sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
+	log_info("signal %u: finishing replies and exiting", si->ssi_signo);
+	sb_server_stop(s);
+	return 0;
+}
+
+static int on_hup(sd_event_source *src, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct sb_server *s = userdata;
+	char err[512];
+
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the policy");
+	if (sb_server_reload(s, err, sizeof(err)) < 0)
+		log_error("policy reload failed, keeping the running policy: %s", err);
+	sd_notifyf(0, "READY=1\nSTATUS=Serving, %zu policy rule(s)", sb_policy_rule_count(s->policy));
+	return 0;
+}
+
+/* Signals are handled before connections: a reload takes effect before
+ * the next request is served. */
+static int add_signal(sd_event *event, int sig, sd_event_signal_handler_t fn, void *userdata)
+{
+	sd_event_source *src;
+	int r;
+
+	r = sd_event_add_signal(event, &src, sig, fn, userdata);
+	if (r < 0)
+		return r;
+	sd_event_source_set_priority(src, SD_EVENT_PRIORITY_IMPORTANT);
+	r = sd_event_source_set_floating(src, true);
+	sd_event_source_unref(src);
+	return r;
+}
+
+static int run(const struct options *o)
+{
+	struct sb_server server;
+	sd_event *event = NULL;
+	sigset_t mask;
+	int n, r;
+
+	r = sb_netns_init();
+	if (r < 0)
+		log_warn("cannot open the daemon's network namespace: %s; netns requests will fail",
+			 strerror(-r));
+	sb_sockinfo_init();
+	r = sd_event_default(&event);
+	if (r < 0)
+		return r;
+	r = sb_server_init(&server, event, o->policy);
+	if (r < 0)
+		goto out;
+
+	n = sd_listen_fds(true);
+	if (n < 0) {
+		r = n;
+		log_error("LISTEN_FDS: %s", strerror(-r));
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		int fd = SD_LISTEN_FDS_START + i;
+
+		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
+			log_error("inherited descriptor %d is not a listening AF_UNIX stream socket", fd);
+			r = -EINVAL;
+			goto out;
+		}
+		r = sb_server_add_listener(&server, fd);
+		if (r < 0)
+			goto out;
+	}
+	if (n == 0) {
+		int fd = listen_on(o->listen);
+
+		if (fd < 0) {
+			r = fd;
+			log_error("cannot listen on %s: %s", o->listen, strerror(-r));
+			goto out;
+		}
+		r = sb_server_add_listener(&server, fd);
+		if (r < 0) {
+			close(fd);
+			goto out;
+		}
+	}
+
+	r = sb_caps_restrict();
+	if (r < 0)
+		goto out;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = add_signal(event, SIGTERM, on_term, &server);
+	if (r >= 0)
+		r = add_signal(event, SIGINT, on_term, &server);
+	if (r >= 0)
+		r = add_signal(event, SIGHUP, on_hup, &server);
+	if (r < 0)
+		goto out;
+	/* Sends WATCHDOG=1 on its own when WatchdogSec= is set. */
+	sd_event_set_watchdog(event, true);
+	log_info("serving on %s, %u kernel families available",
+		 n > 0 ? "socket-activated descriptors" : o->listen, server.n_families);
+	sd_notifyf(0, "READY=1\nSTATUS=Serving, %zu policy rule(s)",
+		   sb_policy_rule_count(server.policy));
+	r = sd_event_loop(event);
+	if (r < 0)
+		log_error("event loop: %s", strerror(-r));
+out:
+	sb_server_done(&server);
+	sd_event_unref(event);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .listen = SB_DEFAULT_SOCKET, .policy = SB_DEFAULT_POLICY };
+	int r;
+
+	r = parse_args(argc, argv, &o);
+	if (r <= 0)
+		return r < 0 ? 2 : 0;
+	log_setup(o.verbose);
+	r = run(&o);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.sockbroker.admin: status, grants, policy dry runs and reload for
+ * sockbrokerctl. Authorised by the policy's admin method (uid 0 always,
+ * by the default rule). */
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/grants.h"
+#include "daemon/log.h"
+#include "proto/protocol.h"
+
+static const char *const no_keys[] = { NULL };
+
+static int authorize_admin(struct sb_request *req, const char *what)
+{
+	struct sb_policy_request preq;
+
+	sb_policy_request_init(&preq, SB_PM_ADMIN);
+	return sb_authorize(req, &preq, what);
+}
+
+static int admin_prologue(struct sb_request *req, const char *what)
+{
+	int r = sb_params_only(req->call->parameters, no_keys, &req->error);
+
+	if (r < 0)
+		return r;
+	return authorize_admin(req, what);
+}
+
+static json_object *policy_files_json(const struct sb_policy *p)
+{
+	json_object *a = json_object_new_array();
+	const char *const *files;
+	size_t n = sb_policy_files(p, &files);
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(files[i]));
+	return a;
+}
+
+int sb_method_admin_status(struct sb_request *req)
+{
+	struct sb_server *s = req->conn->server;
+	struct timespec ts;
+	uint64_t now;
+	int r;
+
+	r = admin_prologue(req, "status");
+	if (r < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	req->reply = json_object_new_object();
+	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
+	json_object_object_add(req->reply, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
+	json_object_object_add(req->reply, "connections", json_object_new_int64(s->n_conns));
+	json_object_object_add(req->reply, "grants", json_object_new_int64((int64_t)s->n_grants));
+	json_object_object_add(req->reply, "denials", json_object_new_int64((int64_t)s->n_denials));
+	json_object_object_add(req->reply, "errors", json_object_new_int64((int64_t)s->n_errors));
+	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
+	return 0;
+}
+
+int sb_method_admin_list(struct sb_request *req)
+{
+	int r = admin_prologue(req, "list");
+
+	if (r < 0)
+		return r;
+	req->reply = json_object_new_object();
+	json_object_object_add(req->reply, "grants", sb_grants_list(req->conn->server->grants));
+	return 0;
+}
+
+int sb_method_admin_reload(struct sb_request *req)
+{
+	struct sb_server *s = req->conn->server;
+	char err[512];
+	int r;
+
+	r = admin_prologue(req, "reload");
+	if (r < 0)
+		return r;
+	r = sb_server_reload(s, err, sizeof(err));
+	if (r < 0)
+		return sb_error_param(&req->error, "policy", "%s", err);
+	req->reply = json_object_new_object();
+	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
+	return 0;
+}
+
+/* Resolve a user name or uid, with its groups, for a dry run. */
+static int lookup_user(const char *user, uid_t *uid, gid_t *gid, gid_t *groups, int *n_groups,
+		       struct sb_error *err)
+{
+	struct passwd *pw;
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(user, &end, 10);
+	if (*user && !*end && errno == 0 && n < UINT32_MAX)
+		pw = getpwuid((uid_t)n);
+	else
+		pw = getpwnam(user);
+	if (!pw) {
+		if (*user && !*end && errno == 0 && n < UINT32_MAX) {
+			/* A uid with no passwd entry: no groups but its own. */
+			*uid = (uid_t)n;
+			*gid = (gid_t)n;
+			*n_groups = 0;
+			return 0;
+		}
+		return sb_error_param(err, "user", "user: no such user %s", user);
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, n_groups) < 0)
+		return sb_error_param(err, "user", "user: %s is in too many groups", user);
+	return 0;
+}
+
+int sb_method_admin_check(struct sb_request *req)
+{
+	static const char *const keys[] = { "user", "method", "keys", NULL };
+	json_object *params = req->call->parameters, *kv = NULL;
+	struct sb_server *s = req->conn->server;
+	struct sb_policy_request preq;
+	struct sb_policy_subject who;
+	struct sockaddr_storage addr;
+	enum sb_policy_method method;
+	struct sb_decision d;
+	const char *user, *mname;
+	gid_t groups[256];
+	int n_groups = ELEMENTSOF(groups);
+	char err[256];
+	int r;
+
+	r = sb_params_only(params, keys, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_string(params, "user", true, 64, &user, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_string(params, "method", true, 16, &mname, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_object(params, "keys", false, &kv, &req->error);
+	if (r < 0)
+		return r;
+	if (sb_policy_method_from_string(mname, &method) < 0)
+		return sb_error_param(&req->error, "method",
+				      "method: expected socket, bind, setsockopt or admin");
+	r = lookup_user(user, &who.uid, &who.gid, groups, &n_groups, &req->error);
+	if (r < 0)
+		return r;
+	who.groups = groups;
+	who.n_groups = (size_t)n_groups;
+	/* Asking about someone else reveals the policy: that is admin. */
+	if (who.uid != req->conn->cred.uid) {
+		r = authorize_admin(req, "check");
+		if (r < 0)
+			return r;
+	}
+	sb_policy_request_init(&preq, method);
+	if (kv) {
+		json_object_object_foreach(kv, key, val) {
+			if (!json_object_is_type(val, json_type_string))
+				return sb_error_param(&req->error, "keys", "keys.%s: expected a string", key);
+			if (sb_policy_request_set_key(&preq, &addr, key, json_object_get_string(val),
+						      err, sizeof(err)) < 0)
+				return sb_error_param(&req->error, "keys", "keys.%s: %s", key, err);
+		}
+	}
+	sb_policy_check(s->policy, &who, &preq, &d);
+	req->reply = json_object_new_object();
+	json_object_object_add(req->reply, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
+	json_object_object_add(req->reply, "rule", json_object_new_string(d.rule));
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.sockbroker.Bind: bind the caller's own socket, for the binds only a
+ * privileged task may do (ports below ip_unprivileged_port_start, VSOCK
+ * ports up to 1023, netlink multicast groups). */
+#include "daemon/bind.h"
+#include "daemon/dispatch.h"
+#include "proto/addr.h"
+
+static const char *const bind_keys[] = { "fd", "address", NULL };
+
+int sb_method_bind(struct sb_request *req)
+{
+	json_object *params = req->call->parameters, *address;
+	struct sockaddr_storage ss;
+	struct sb_sockinfo si;
+	socklen_t len;
+	int64_t index;
+	int fd, r;
+
+	r = sb_params_only(params, bind_keys, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_int(params, "fd", true, 0, 0, &index, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_object(params, "address", true, &address, &req->error);
+	if (r < 0)
+		return r;
+	fd = req->frame->fds[0];
+	r = sb_sockinfo_get(fd, &si, &req->error);
+	if (r < 0)
+		return r;
+	/* Root would create the file anywhere; the client needs no help. */
+	if (si.family == AF_UNIX)
+		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "address",
+				    "AF_UNIX binds are not brokered: they need no privilege");
+	r = sb_addr_from_json(address, si.family, si.protocol, &ss, &len, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_bind_checked(req, fd, &si, &ss, len, NULL);
+	if (r < 0)
+		return r;
+	req->reply = json_object_new_object();
+	if (!req->reply)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	json_object_object_add(req->reply, "address", sb_local_address(fd, si.protocol));
+	return 0;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.sockbroker.Socket: create a socket as the caller, configure it,
+ * hand it over. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "daemon/bind.h"
+#include "daemon/dispatch.h"
+#include "daemon/fsid.h"
+#include "daemon/grants.h"
+#include "daemon/netns.h"
+#include "daemon/sockopt.h"
+#include "proto/addr.h"
+#include "proto/protocol.h"
+
+#define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
+
+static const char *const socket_keys[] = { "family", "type", "flags", "protocol", "options",
+					   "bind", "listen", "netns", NULL };
+
+struct socket_args {
+	int family, type, flags, protocol;
+	struct sb_sockopt options[SB_OPTIONS_MAX];
+	size_t n_options;
+	json_object *bind;
+	int backlog; /* -1: no listen() */
+	const char *netns;
+};
+
+static int parse_protocol(json_object *params, int family, int *ret, struct sb_error *err)
+{
+	json_object *v;
+	int64_t n;
+	int r;
+
+	if (!json_object_object_get_ex(params, "protocol", &v) || !v) {
+		*ret = 0;
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		r = sb_protocol_parse(family, json_object_get_string(v), ret);
+		if (r < 0)
+			return sb_error_param(err, "protocol", "protocol: unknown protocol %s for %s",
+					      json_object_get_string(v),
+					      sb_const_name(SB_C_AF, family) ?: "this family");
+		return 0;
+	}
+	r = sb_param_int(params, "protocol", true, 0, INT_MAX, &n, err);
+	if (r < 0)
+		return r;
+	*ret = (int)n;
+	return 0;
+}
+
+static int parse_args(json_object *params, struct socket_args *a, struct sb_error *err)
+{
+	json_object *flags = NULL, *options = NULL;
+	int64_t family, type, backlog;
+	int r;
+
+	r = sb_params_only(params, socket_keys, err);
+	if (r < 0)
+		return r;
+	r = sb_param_const(params, "family", SB_C_AF, true, 1, AF_MAX - 1, &family, err);
+	if (r < 0)
+		return r;
+	r = sb_param_const(params, "type", SB_C_SOCK, true, 1, INT_MAX, &type, err);
+	if (r < 0)
+		return r;
+	a->family = (int)family;
+	a->type = (int)type & ~SOCK_FLAGS;
+	a->flags = (int)type & SOCK_FLAGS;
+	if (a->type <= 0 || a->type > SOCK_PACKET)
+		return sb_error_param(err, "type", "type: no socket type %d", a->type);
+
+	r = sb_param_array(params, "flags", false, 2, &flags, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; flags && i < json_object_array_length(flags); i++) {
+		json_object *wrap = json_object_new_object();
+		int64_t flag;
+
+		if (!wrap)
+			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		json_object_object_add(wrap, "flags", json_object_get(json_object_array_get_idx(flags, i)));
+		r = sb_param_const(wrap, "flags", SB_C_SOCK_FLAG, true, 1, INT_MAX, &flag, err);
+		json_object_put(wrap);
+		if (r < 0)
+			return r;
+		if (flag & ~SOCK_FLAGS)
+			return sb_error_param(err, "flags", "flags: only SOCK_NONBLOCK and SOCK_CLOEXEC");
+		a->flags |= (int)flag;
+	}
+
+	r = parse_protocol(params, a->family, &a->protocol, err);
+	if (r < 0)
+		return r;
+
+	r = sb_param_array(params, "options", false, SB_OPTIONS_MAX, &options, err);
+	if (r < 0)
+		return r;
+	a->n_options = options ? json_object_array_length(options) : 0;
+	for (size_t i = 0; i < a->n_options; i++) {
+		json_object *o = json_object_array_get_idx(options, i);
+		char name[32];
+
+		snprintf(name, sizeof(name), "options[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return sb_error_param(err, "options", "%s: expected an object", name);
+		r = sb_sockopt_parse(o, name, false, &a->options[i], err);
+		if (r < 0)
+			return r;
+	}
+
+	r = sb_param_object(params, "bind", false, &a->bind, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(params, "listen", false, 0, 65535, &backlog, err);
+	if (r < 0)
+		return r;
+	a->backlog = r > 0 ? (int)backlog : -1;
+	r = sb_param_string(params, "netns", false, SB_NETNS_NAME_MAX, &a->netns, err);
+	if (r < 0)
+		return r;
+	if (a->netns && !sb_netns_name_valid(a->netns))
+		return sb_error_param(err, "netns", "netns: %s is not a namespace name", a->netns);
+	return 0;
+}
+
+static void summarize(const struct socket_args *a, char *buf, size_t size)
+{
+	const char *proto = sb_protocol_name(a->family, a->protocol);
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", a->protocol);
+	snprintf(buf, size, "%s/%s/%s%s%s", sb_const_name(SB_C_AF, a->family) ?: "?",
+		 sb_const_name(SB_C_SOCK, a->type) ?: "?", proto ?: num,
+		 a->netns ? " netns=" : "", a->netns ?: "");
+}
+
+/* socket() with the caller's fsuid and fsgid, so the kernel records the
+ * caller as the socket's owner (sock_alloc() takes the inode's owner from
+ * them); fsuid changes keep CAP_NET_*. */
+static int create_as(const struct ucred *cred, const struct socket_args *a,
+		     struct sb_error *err)
+{
+	int fd, saved;
+
+	sb_fsid_become(cred->uid, cred->gid);
+	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
+	saved = errno;
+	sb_fsid_restore();
+	if (fd < 0)
+		return sb_error_set(err, SB_ERR_SYSTEM, saved, NULL, "socket: %s", strerror(saved));
+	return fd;
+}
+
+int sb_method_socket(struct sb_request *req)
+{
+	const struct ucred *cred = &req->conn->cred;
+	struct socket_args a = { 0 };
+	struct sb_sockinfo si;
+	struct sb_policy_request preq;
+	struct sockaddr_storage ss;
+	socklen_t ss_len = 0;
+	_cleanup_close_ int fd = -1;
+	json_object *reply;
+	char summary[128];
+	int r;
+
+	r = parse_args(req->call->parameters, &a, &req->error);
+	if (r < 0)
+		return r;
+	if (a.family == AF_UNIX)
+		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "family",
+				    "AF_UNIX sockets need no privilege: create them yourself");
+
+	summarize(&a, summary, sizeof(summary));
+	sb_policy_request_init(&preq, SB_PM_SOCKET);
+	preq.family = a.family;
+	preq.type = a.type;
+	preq.protocol = a.protocol;
+	preq.netns = a.netns;
+	if (sb_authorize(req, &preq, summary) < 0)
+		return -EACCES;
+	for (size_t i = 0; i < a.n_options; i++) {
+		struct sb_sockopt *o = &a.options[i];
+		char osum[96];
+
+		if (!o->def->privileged)
+			continue;
+		sb_policy_request_init(&preq, SB_PM_SETSOCKOPT);
+		preq.family = a.family;
+		preq.type = a.type;
+		preq.protocol = a.protocol;
+		preq.netns = a.netns;
+		sb_sockopt_policy(o, &preq);
+		sb_sockopt_summary(o, osum, sizeof(osum));
+		snprintf(osum + strlen(osum), sizeof(osum) - strlen(osum), " on %s", summary);
+		if (sb_authorize(req, &preq, osum) < 0)
+			return -EACCES;
+	}
+
+	/* Interface names in the bind address are resolved where the socket
+	 * lives, so parse it inside the namespace. */
+	if (a.netns) {
+		r = sb_netns_enter(a.netns, &req->error);
+		if (r < 0)
+			return r;
+	}
+	fd = create_as(cred, &a, &req->error);
+	if (fd >= 0 && a.bind)
+		r = sb_addr_from_json(a.bind, a.family, a.protocol, &ss, &ss_len, &req->error);
+	if (a.netns)
+		sb_netns_leave();
+	if (fd < 0)
+		return fd;
+	if (r < 0)
+		return r;
+
+	for (size_t i = 0; i < a.n_options; i++) {
+		r = sb_sockopt_apply(fd, &a.options[i], &req->error);
+		if (r < 0)
+			return r;
+	}
+	si = (struct sb_sockinfo){ a.family, a.type, a.protocol };
+	if (a.bind) {
+		r = sb_bind_checked(req, fd, &si, &ss, ss_len, a.netns);
+		if (r < 0)
+			return r;
+	}
+	if (a.backlog >= 0 && listen(fd, a.backlog) < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "listen", "listen: %m");
+
+	reply = json_object_new_object();
+	if (!reply)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	json_object_object_add(reply, "fd", json_object_new_int(0));
+	json_object_object_add(reply, "family", sb_json_const(SB_C_AF, a.family));
+	json_object_object_add(reply, "type", sb_json_const(SB_C_SOCK, a.type));
+	json_object_object_add(reply, "protocol", json_object_new_int(a.protocol));
+	if (a.bind)
+		json_object_object_add(reply, "address", sb_local_address(fd, a.protocol));
+	req->reply = reply;
+	sb_grants_add(req->conn->server->grants, req->conn, fd, &si,
+		      json_object_object_get(reply, "address"));
+	req->conn->server->n_grants++;
+	req->reply_fd = TAKE_FD(fd);
+	return 0;
+}

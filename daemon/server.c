@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/grants.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "daemon/uid-counts.h"
+#include "proto/consts.h"
+#include "proto/protocol.h"
+
+#define GRANTS_REMEMBERED 4096
+/* Reads per wake-up, so one busy client cannot starve the others. */
+#define READS_PER_EVENT 8
+/* Connections accepted per wake-up of a listener. */
+#define ACCEPTS_PER_EVENT 64
+/* Pause accepting this long when out of descriptors (EMFILE). */
+#define ACCEPT_BACKOFF_USEC (100 * 1000)
+#define STOP_GRACE_USEC (5 * 1000 * 1000)
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void sb_conn_subject(const struct sb_conn *c, struct sb_policy_subject *who)
+{
+	who->uid = c->cred.uid;
+	who->gid = c->cred.gid;
+	who->groups = c->groups;
+	who->n_groups = c->n_groups;
+}
+
+static void conn_free(struct sb_conn *c)
+{
+	struct sb_server *s = c->server;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	sb_uid_counts_dec(s->per_uid, c->cred.uid);
+	sd_event_source_disable_unref(c->io);
+	sb_decoder_free(c->decoder);
+	sb_outq_free(c->out);
+	safe_close(c->fd);
+	free(c->groups);
+	free(c);
+	if (s->stopping && s->n_conns == 0)
+		sd_event_exit(s->event, 0);
+}
+
+/* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait. */
+static void conn_update_events(struct sb_conn *c)
+{
+	uint32_t events = 0;
+
+	c->reading = !c->closing && !c->server->stopping &&
+		     c->queued < c->server->limits.max_requests_in_flight;
+	if (c->reading)
+		events |= EPOLLIN;
+	if (c->out && !sb_outq_empty(c->out))
+		events |= EPOLLOUT;
+	sd_event_source_set_io_events(c->io, events);
+}
+
+/* Returns false when the connection is beyond use. */
+static bool conn_flush(struct sb_conn *c)
+{
+	int r;
+
+	if (!c->out)
+		return true;
+	r = sb_outq_flush(c->out, c->fd);
+	if (r == -EAGAIN)
+		return true;
+	if (r < 0)
+		return false;
+	c->queued = 0;
+	c->last_active = now_usec();
+	/* An idle connection keeps no buffers. */
+	sb_outq_free(c->out);
+	c->out = NULL;
+	return true;
+}
+
+void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
+{
+	const char *text;
+	size_t len;
+
+	if (!msg) {
+		c->closing = true;
+		return;
+	}
+	text = sb_message_string(msg, &len);
+	if (!c->out)
+		c->out = sb_outq_new();
+	if (!c->out || sb_outq_push(c->out, text, len, fd >= 0 ? &fd : NULL, fd >= 0) < 0) {
+		/* Cannot even queue the reply (ENOMEM, EMFILE on dup): tell the
+		 * client what it can, then give up on this connection. */
+		log_warn("uid=%u pid=%d: cannot queue a reply, closing", (unsigned)c->cred.uid,
+			 (int)c->cred.pid);
+		c->closing = true;
+		return;
+	}
+	c->queued++;
+	if (!conn_flush(c))
+		c->closing = true;
+}
+
+void sb_conn_send_fatal(struct sb_conn *c, const struct sb_error *err)
+{
+	json_object *msg = sb_error_reply_new(err);
+
+	sb_conn_send(c, msg, -1);
+	json_object_put(msg);
+	c->closing = true;
+}
+
+/* Dispatch complete requests while the in-flight limit allows. */
+static void conn_process(struct sb_conn *c)
+{
+	struct sb_frame f;
+
+	while (c->decoder && !c->closing &&
+	       c->queued < c->server->limits.max_requests_in_flight &&
+	       sb_decoder_next(c->decoder, &f) > 0) {
+		sb_dispatch_frame(c, &f);
+		sb_frame_done(&f);
+	}
+}
+
+static void conn_read(struct sb_conn *c)
+{
+	struct sb_error err = { 0 };
+
+	for (int i = 0; i < READS_PER_EVENT && c->reading && !c->closing; i++) {
+		ssize_t n;
+
+		if (!c->decoder) {
+			c->decoder = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+			if (!c->decoder) {
+				c->closing = true;
+				return;
+			}
+		}
+		n = sb_decoder_read(c->decoder, c->fd, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n == -EAGAIN || n == -EINTR)
+			break;
+		if (n == 0) {
+			/* Answer what was asked, then close. */
+			conn_process(c);
+			c->closing = true;
+			return;
+		}
+		if (n == -EMSGSIZE || n == -EBADMSG) {
+			conn_process(c);
+			sb_error_set(&err, SB_ERR_PROTOCOL, (int)-n, NULL,
+				     n == -EMSGSIZE ? "message exceeds %u bytes" :
+						      "malformed descriptors or control data (limit %u)",
+				     n == -EMSGSIZE ? SB_MESSAGE_MAX : SB_FDS_MAX);
+			sb_conn_send_fatal(c, &err);
+			return;
+		}
+		if (n < 0) {
+			c->closing = true;
+			return;
+		}
+		c->last_active = now_usec();
+		conn_process(c);
+		c->reading = c->queued < c->server->limits.max_requests_in_flight;
+	}
+	if (c->decoder && sb_decoder_pending(c->decoder) == 0) {
+		struct sb_frame f;
+
+		/* Nothing buffered: drop the decoder so idle clients stay cheap.
+		 * (A complete frame left behind by the in-flight limit keeps it.) */
+		if (sb_decoder_next(c->decoder, &f) > 0) {
+			sb_dispatch_frame(c, &f);
+			sb_frame_done(&f);
+		} else {
+			sb_decoder_free(c->decoder);
+			c->decoder = NULL;
+		}
+	}
+}
+
+static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct sb_conn *c = userdata;
+
+	if (revents & EPOLLOUT) {
+		if (!conn_flush(c)) {
+			conn_free(c);
+			return 0;
+		}
+		/* Room again: serve requests held back by the in-flight limit. */
+		conn_process(c);
+	}
+	if (revents & EPOLLIN)
+		conn_read(c);
+	else if (revents & (EPOLLHUP | EPOLLERR))
+		c->closing = true;
+	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
+		conn_free(c);
+		return 0;
+	}
+	conn_update_events(c);
+	return 0;
+}
+
+static int read_peer_groups(struct sb_conn *c)
+{
+	socklen_t len = 32 * sizeof(gid_t);
+
+	for (int tries = 0; tries < 4; tries++) {
+		gid_t *g = realloc(c->groups, len ? len : sizeof(gid_t));
+
+		if (!g)
+			return -ENOMEM;
+		c->groups = g;
+		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) == 0) {
+			c->n_groups = len / sizeof(gid_t);
+			return 0;
+		}
+		if (errno != ERANGE)
+			return -errno;
+	}
+	return -ERANGE;
+}
+
+static void read_comm(struct sb_conn *c)
+{
+	char path[32];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->cred.pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, c->comm, sizeof(c->comm) - 1) : -1;
+	if (n <= 0)
+		n = 0;
+	c->comm[n] = 0;
+	if (n > 0 && c->comm[n - 1] == '\n')
+		c->comm[n - 1] = 0;
+}
+
+static void conn_new(struct sb_server *s, int fd)
+{
+	socklen_t len = sizeof(struct ucred);
+	struct sb_conn *c;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->server = s;
+	c->fd = fd;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0 ||
+	    read_peer_groups(c) < 0) {
+		log_warn("cannot read the credentials of a new connection: %m");
+		goto fail;
+	}
+	if (s->n_conns >= s->limits.max_connections) {
+		log_warn("uid=%u pid=%d: connection limit (%u) reached, refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections);
+		goto fail;
+	}
+	if (c->cred.uid != 0 &&
+	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid) {
+		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections_per_uid);
+		goto fail;
+	}
+	if (sb_uid_counts_inc(s->per_uid, c->cred.uid) < 0)
+		goto fail;
+	if (sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c) < 0) {
+		sb_uid_counts_dec(s->per_uid, c->cred.uid);
+		goto fail;
+	}
+	read_comm(c);
+	c->reading = true;
+	c->last_active = now_usec();
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->n_conns++;
+	log_debug("uid=%u gid=%u pid=%d comm=%s connected", (unsigned)c->cred.uid,
+		  (unsigned)c->cred.gid, (int)c->cred.pid, c->comm);
+	return;
+fail:
+	free(c->groups);
+	free(c);
+	close(fd);
+}
+
+static int on_accept_resume(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct sb_server *s = userdata;
+
+	for (unsigned i = 0; i < s->n_listen && !s->stopping; i++)
+		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_ON);
+	return 0;
+}
+
+static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct sb_server *s = userdata;
+
+	for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (cfd >= 0) {
+			conn_new(s, cfd);
+			continue;
+		}
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* The backlog keeps the clients; try again shortly instead
+			 * of spinning on a listener that stays readable. */
+			log_warn("cannot accept connections: %m; pausing");
+			for (unsigned j = 0; j < s->n_listen; j++)
+				sd_event_source_set_enabled(s->listen_src[j], SD_EVENT_OFF);
+			sd_event_add_time_relative(s->event, NULL, CLOCK_MONOTONIC,
+						   ACCEPT_BACKOFF_USEC, 0, on_accept_resume, s);
+		}
+		break;
+	}
+	return 0;
+}
+
+static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct sb_server *s = userdata;
+	uint64_t limit = (uint64_t)s->limits.idle_timeout_sec * 1000000u;
+	uint64_t now = now_usec();
+
+	for (struct sb_conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (now - c->last_active > limit) {
+			log_debug("uid=%u pid=%d idle for %u s, closing", (unsigned)c->cred.uid,
+				  (int)c->cred.pid, s->limits.idle_timeout_sec);
+			conn_free(c);
+		}
+	}
+	sd_event_source_set_time(src, usec + limit / 4);
+	sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static void probe_families(struct sb_server *s)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM, SOCK_RAW, SOCK_SEQPACKET };
+
+	s->n_families = 0;
+	for (int af = 1; af < AF_MAX && s->n_families < ELEMENTSOF(s->families); af++) {
+		bool present = false;
+
+		for (size_t t = 0; t < ELEMENTSOF(types) && !present; t++) {
+			int fd = socket(af, types[t] | SOCK_CLOEXEC, 0);
+
+			if (fd >= 0) {
+				close(fd);
+				present = true;
+			} else if (errno != EAFNOSUPPORT && errno != EINVAL &&
+				   errno != ESOCKTNOSUPPORT && errno != EPROTOTYPE) {
+				/* EPERM, EPROTONOSUPPORT...: the family is there. */
+				present = true;
+			}
+		}
+		if (present)
+			s->families[s->n_families++] = af;
+	}
+}
+
+int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path)
+{
+	char err[512];
+	uint64_t idle;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->event = sd_event_ref(event);
+	s->policy_path = policy_path;
+	s->limits = (struct sb_limits){
+		.max_connections = 4096,
+		.max_connections_per_uid = 64,
+		.max_requests_in_flight = 16,
+		.idle_timeout_sec = 60,
+	};
+	s->per_uid = sb_uid_counts_new();
+	s->grants = sb_grants_new(GRANTS_REMEMBERED);
+	if (!s->per_uid || !s->grants)
+		return -ENOMEM;
+	r = sb_server_reload(s, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	probe_families(s);
+	s->started_usec = now_usec();
+	idle = (uint64_t)s->limits.idle_timeout_sec * 1000000u;
+	return sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, idle / 4, 0, on_sweep, s);
+}
+
+void sb_server_done(struct sb_server *s)
+{
+	while (s->conns)
+		conn_free(s->conns);
+	for (unsigned i = 0; i < s->n_listen; i++)
+		sd_event_source_disable_unref(s->listen_src[i]);
+	sd_event_source_disable_unref(s->sweep);
+	sb_policy_free(s->policy);
+	sb_uid_counts_free(s->per_uid);
+	sb_grants_free(s->grants);
+	sd_event_unref(s->event);
+}
+
+int sb_server_add_listener(struct sb_server *s, int fd)
+{
+	sd_event_source *src;
+	int r;
+
+	if (s->n_listen >= ELEMENTSOF(s->listen_src))
+		return -E2BIG;
+	r = sd_event_add_io(s->event, &src, fd, EPOLLIN, on_accept, s);
+	if (r < 0)
+		return r;
+	sd_event_source_set_io_fd_own(src, true);
+	s->listen_src[s->n_listen++] = src;
+	return 0;
+}
+
+int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
+{
+	struct sb_policy *p = NULL;
+	int r;
+
+	r = sb_policy_load(s->policy_path, &p, errbuf, errsize);
+	if (r == -ENOENT && !s->policy) {
+		/* No policy installed: the built-in one, which lets only root in. */
+		log_notice("%s: no such file, using the built-in policy (only uid 0 is served)",
+			   s->policy_path);
+		r = sb_policy_parse_string("", "(built-in)", &p, errbuf, errsize);
+	}
+	if (r < 0)
+		return r;
+	sb_policy_free(s->policy);
+	s->policy = p;
+	log_info("policy loaded: %zu rule(s)", sb_policy_rule_count(p));
+	return 0;
+}
+
+static int on_stop_timeout(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct sb_server *s = userdata;
+
+	log_warn("%u connection(s) did not drain in time, exiting", s->n_conns);
+	return sd_event_exit(s->event, 0);
+}
+
+void sb_server_stop(struct sb_server *s)
+{
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	for (unsigned i = 0; i < s->n_listen; i++)
+		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
+	for (struct sb_conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (!c->out || sb_outq_empty(c->out))
+			conn_free(c);
+		else
+			conn_update_events(c);
+	}
+	if (s->n_conns == 0)
+		sd_event_exit(s->event, 0);
+	else
+		sd_event_add_time_relative(s->event, NULL, CLOCK_MONOTONIC, STOP_GRACE_USEC, 0,
+					   on_stop_timeout, s);
+}

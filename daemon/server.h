@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The daemon's state: the event loop, listening sockets, client
+ * connections and their limits, the policy and counters. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <json-c/json.h>
+#include <systemd/sd-event.h>
+
+#include "daemon/policy.h"
+#include "proto/error.h"
+#include "proto/frame.h"
+
+struct sb_grants;
+struct sb_uid_counts;
+
+struct sb_limits {
+	unsigned max_connections;
+	unsigned max_connections_per_uid; /* uid 0 is not limited */
+	unsigned max_requests_in_flight;  /* replies queued before reading stops */
+	unsigned idle_timeout_sec;
+};
+
+struct sb_conn {
+	struct sb_server *server;
+	struct sb_conn *prev, *next;
+	int fd;
+	sd_event_source *io;
+	struct ucred cred;
+	gid_t *groups;
+	size_t n_groups;
+	char comm[16];
+	/* Allocated while a message is partly read; freed when idle so a
+	 * held connection costs little. */
+	struct sb_decoder *decoder;
+	struct sb_outq *out;
+	unsigned queued;    /* replies in out not yet fully written */
+	uint64_t last_active; /* CLOCK_MONOTONIC usec */
+	bool reading;       /* EPOLLIN armed */
+	bool closing;       /* drop once out drains */
+};
+
+struct sb_server {
+	sd_event *event;
+	sd_event_source *listen_src[8];
+	unsigned n_listen;
+	sd_event_source *sweep;
+	struct sb_policy *policy;
+	const char *policy_path;
+	struct sb_limits limits;
+	struct sb_conn *conns;
+	unsigned n_conns;
+	struct sb_uid_counts *per_uid;
+	struct sb_grants *grants;
+	/* Families this kernel can create, probed once at start. */
+	int families[64];
+	unsigned n_families;
+	uint64_t started_usec; /* CLOCK_MONOTONIC */
+	uint64_t n_grants, n_denials, n_errors;
+	bool stopping;
+};
+
+int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path);
+void sb_server_done(struct sb_server *s);
+/* Serve on an already listening socket (taken over). */
+int sb_server_add_listener(struct sb_server *s, int fd);
+/* Load the policy again; on failure the running one stays. errbuf gets
+ * "file:line: reason". */
+int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize);
+/* Stop accepting, let queued replies drain, then leave the loop. */
+void sb_server_stop(struct sb_server *s);
+
+/* The policy subject for a connection's peer. */
+void sb_conn_subject(const struct sb_conn *c, struct sb_policy_subject *who);
+
+/* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
+ * reply on c and try to write it at once. On failure c is closed. */
+void sb_conn_send(struct sb_conn *c, json_object *msg, int fd);
+/* Send err as a final reply, then close once it is written. */
+void sb_conn_send_fatal(struct sb_conn *c, const struct sb_error *err);

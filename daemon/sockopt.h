@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Socket options the daemon sets for clients: the privileged ones that
+ * are the point of brokering, and a few harmless ones needed before bind
+ * in a one-round-trip Socket call. Everything else the client sets itself. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/policy.h"
+#include "daemon/sockinfo.h"
+#include "proto/error.h"
+
+struct sb_sockopt_def {
+	int level;
+	int name;
+	bool privileged; /* needs a setsockopt rule in the policy */
+	bool text;       /* string value (SO_BINDTODEVICE) instead of int */
+};
+
+struct sb_sockopt {
+	const struct sb_sockopt_def *def;
+	int64_t value;
+	const char *text; /* points into the request */
+};
+
+const struct sb_sockopt_def *sb_sockopt_find(int level, int name);
+
+/* Read {level, name, value | text} from obj. param names the object in
+ * errors ("options[2]" or "" for SetSockOpt's top level). Options not in
+ * the table are NotSupported. With privileged_only, harmless options are
+ * refused too (SetSockOpt brokers only what needs privilege). */
+int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
+		     struct sb_sockopt *opt, struct sb_error *err);
+int sb_sockopt_apply(int fd, const struct sb_sockopt *opt, struct sb_error *err);
+/* "SO_MARK=256" for logs. */
+void sb_sockopt_summary(const struct sb_sockopt *opt, char *buf, size_t size);
+/* Fill the setsockopt fields of a policy request. */
+void sb_sockopt_policy(const struct sb_sockopt *opt, struct sb_policy_request *req);

@@ -1,0 +1,1008 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sockbrokerd end to end: the real daemon on a private socket, clients
+ * running as nobody speaking the raw wire protocol. Every brokered
+ * operation is first shown to fail for the client without the broker. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "proto/message.h"
+#include "proto/protocol.h"
+#include "tests/harness.h"
+#include "tests/testlib.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+static const char policy_text[] =
+	"# test policy\n"
+	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_RAW protocol=IPPROTO_ICMP,IPPROTO_ICMPV6\n"
+	"allow user:nobody socket family=AF_PACKET type=SOCK_RAW\n"
+	"allow user:nobody socket family=AF_NETLINK\n"
+	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_STREAM,SOCK_DGRAM\n"
+	"allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
+	"allow user:nobody bind family=AF_NETLINK\n"
+	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n";
+
+static struct sb_test_daemon daemon_;
+
+static void require_root(void)
+{
+	if (!sb_test_is_root())
+		sb_test_skip_all("the daemon tests need root (to start sockbrokerd and drop to nobody)");
+}
+
+static void start(void)
+{
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+}
+
+static void stop(void)
+{
+	sb_test_daemon_stop(&daemon_);
+}
+
+/* One call on a fresh connection. Returns the parsed reply (caller frees
+ * with sb_reply_done) and the received fd in *fd_out (may be NULL). */
+static int call(const char *json, const int *fds, size_t n_fds, struct sb_reply *reply,
+		int *fd_out)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	_cleanup_free_ char *text = NULL;
+	struct sb_error err;
+	int r;
+
+	if (conn < 0)
+		return conn;
+	r = sb_test_call_raw(conn, json, fds, n_fds, &text, fd_out);
+	if (r < 0)
+		return r;
+	return sb_reply_parse(text, strlen(text), reply, &err);
+}
+
+/* The errno of an error reply, 0 for success; the error name is checked. */
+static int call_errno(const char *json, const int *fds, size_t n_fds, const char *error_name)
+{
+	struct sb_reply reply;
+	int fd = -1, r;
+
+	r = call(json, fds, n_fds, &reply, &fd);
+	if (r < 0)
+		return r;
+	safe_close(fd);
+	if (error_name && (!reply.error || strcmp(reply.error, error_name) != 0)) {
+		fprintf(stderr, "expected %s, got %s\n", error_name, reply.error ?: "success");
+		sb_reply_done(&reply);
+		return -1000;
+	}
+	r = reply.error ? reply.errnum : 0;
+	sb_reply_done(&reply);
+	return r;
+}
+
+/* Ask for a socket; return the fd or -errno of the error reply. */
+static int broker_socket(const char *params)
+{
+	char json[1024];
+	struct sb_reply reply;
+	int fd = -1, r;
+
+	snprintf(json, sizeof(json), "{\"method\":\"org.sockbroker.Socket\",\"parameters\":%s}", params);
+	r = call(json, NULL, 0, &reply, &fd);
+	if (r < 0)
+		return r;
+	if (reply.error) {
+		r = -(reply.errnum ?: EIO);
+		safe_close(fd);
+		sb_reply_done(&reply);
+		return r;
+	}
+	sb_reply_done(&reply);
+	return fd >= 0 ? fd : -EBADF;
+}
+
+static int sockopt_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len) < 0)
+		return -errno;
+	return v;
+}
+
+static bool wait_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* ------------------------------------------------------------ raw ICMP */
+
+static int child_icmp4(void *arg)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct icmphdr req = { .type = ICMP_ECHO, .un.echo.id = htons(0x5342), .un.echo.sequence = htons(1) };
+	unsigned char buf[256];
+	uint32_t sum = 0;
+	int fd;
+
+	/* Without the broker: the kernel says no. */
+	if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) >= 0 || errno != EPERM)
+		return 10;
+	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	if (fd < 0)
+		return 11;
+	if (sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_INET ||
+	    sockopt_int(fd, SOL_SOCKET, SO_TYPE) != SOCK_RAW ||
+	    sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) != IPPROTO_ICMP)
+		return 12;
+	for (size_t i = 0; i < sizeof(req) / 2; i++)
+		sum += ((uint16_t *)&req)[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	req.checksum = (uint16_t)~(sum + (sum >> 16));
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) != sizeof(req))
+		return 13;
+	/* A raw socket sees our own echo request too; wait for the reply. */
+	for (int i = 0; i < 4; i++) {
+		ssize_t n;
+
+		if (!wait_readable(fd, 2000))
+			return 14;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n >= 28 && buf[20] == ICMP_ECHOREPLY && buf[24] == 0x53 && buf[25] == 0x42)
+			return 0;
+	}
+	return 15;
+}
+
+START_TEST(raw_icmp_echo_ipv4)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_icmp4, NULL), 0);
+}
+END_TEST
+
+static int child_icmp6(void *arg)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct icmp6_hdr req = { .icmp6_type = ICMP6_ECHO_REQUEST };
+	unsigned char buf[256];
+	int fd;
+
+	if (socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6) >= 0 || errno != EPERM)
+		return 10;
+	fd = broker_socket("{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMPV6\"}");
+	if (fd < 0)
+		return 11;
+	req.icmp6_id = htons(0x5342);
+	req.icmp6_seq = htons(1);
+	/* The kernel computes ICMPv6 checksums on raw ICMPv6 sockets. */
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) != sizeof(req))
+		return errno == ENETUNREACH || errno == EADDRNOTAVAIL ? 77 : 13;
+	for (int i = 0; i < 4; i++) {
+		ssize_t n;
+
+		if (!wait_readable(fd, 2000))
+			return 14;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n >= 8 && buf[0] == ICMP6_ECHO_REPLY && buf[4] == 0x53 && buf[5] == 0x42)
+			return 0;
+	}
+	return 15;
+}
+
+START_TEST(raw_icmp_echo_ipv6)
+{
+	int r;
+
+	if (access("/proc/net/if_inet6", F_OK) < 0)
+		SB_SKIP("IPv6 is disabled in this kernel");
+	r = sb_test_run_as_nobody(child_icmp6, NULL);
+	if (r == 77)
+		SB_SKIP("::1 is not reachable (no IPv6 on lo)");
+	ck_assert_int_eq(r, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ AF_PACKET */
+
+static int child_packet(void *arg)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static const char marker[] = "sockbroker-packet-test";
+	unsigned char frame[2048];
+	int fd, udp;
+
+	if (socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)) >= 0 || errno != EPERM)
+		return 10;
+	fd = broker_socket("{\"family\":\"AF_PACKET\",\"type\":\"SOCK_RAW\",\"protocol\":\"ETH_P_ALL\","
+			   "\"bind\":{\"ifname\":\"lo\",\"protocol\":\"ETH_P_ALL\"}}");
+	if (fd < 0)
+		return 11;
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	if (udp < 0 || sendto(udp, marker, sizeof(marker), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return 12;
+	for (int i = 0; i < 50; i++) {
+		ssize_t n;
+
+		if (!wait_readable(fd, 2000))
+			return 13;
+		n = recv(fd, frame, sizeof(frame), 0);
+		if (n > 0 && memmem(frame, (size_t)n, marker, sizeof(marker)))
+			return 0;
+	}
+	return 14;
+}
+
+START_TEST(packet_capture_on_lo)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_packet, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ netlink */
+
+static int child_netlink(void *arg)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	struct sockaddr_nl got;
+	socklen_t len = sizeof(got);
+	char json[256];
+	struct sb_reply reply;
+	int fd, r;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return 10;
+	/* Multicast groups of NETLINK_ROUTE need CAP_NET_ADMIN at bind. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != EPERM)
+		return 11;
+	snprintf(json, sizeof(json),
+		 "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%d}}}",
+		 RTMGRP_LINK);
+	r = call(json, &fd, 1, &reply, NULL);
+	if (r < 0 || reply.error)
+		return 12;
+	sb_reply_done(&reply);
+	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || !(got.nl_groups & RTMGRP_LINK))
+		return 13;
+	return 0;
+}
+
+START_TEST(netlink_multicast_group_bind)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_netlink, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ Bind :80 */
+
+static int child_bind80(void *arg)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in got;
+	socklen_t len = sizeof(got);
+	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
+			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}";
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 10;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != EACCES)
+		return 11;
+	if (call_errno(json, &fd, 1, NULL) != 0)
+		return 12;
+	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || ntohs(got.sin_port) != 80)
+		return 13;
+	/* The client uses its bound socket on its own. */
+	if (listen(fd, 1) < 0)
+		return 14;
+	return 0;
+}
+
+START_TEST(privileged_bind_port_80)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_bind80, NULL), 0);
+}
+END_TEST
+
+static int child_bind81_denied(void *arg)
+{
+	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
+			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":81}}}";
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	return call_errno(json, &fd, 1, SB_ERR_PERMISSION_DENIED) == EACCES ? 0 : 1;
+}
+
+START_TEST(bind_port_not_in_policy_is_denied)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_bind81_denied, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ SO_MARK */
+
+static int child_mark(void *arg)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int mark = 0x123;
+	const char *ok = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+			 "\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":291}}";
+	const char *too_big = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+			      "\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":512}}";
+
+	if (fd < 0)
+		return 10;
+	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == 0 || errno != EPERM)
+		return 11;
+	if (call_errno(ok, &fd, 1, NULL) != 0)
+		return 12;
+	if (sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
+		return 13;
+	if (call_errno(too_big, &fd, 1, SB_ERR_PERMISSION_DENIED) != EACCES)
+		return 14;
+	if (sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
+		return 15;
+	return 0;
+}
+
+START_TEST(so_mark_on_client_socket)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_mark, NULL), 0);
+}
+END_TEST
+
+static int child_unprivileged_option(void *arg)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	const char *json = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+			   "\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}}";
+
+	return call_errno(json, &fd, 1, SB_ERR_NOT_SUPPORTED) == EOPNOTSUPP ? 0 : 1;
+}
+
+START_TEST(setsockopt_refuses_options_needing_no_privilege)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_unprivileged_option, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ ownership */
+
+static int child_owner(void *arg)
+{
+	struct stat st;
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":1}");
+
+	if (fd < 0)
+		return 10;
+	/* The kernel records the socket's owner from the creator's fsuid. */
+	if (fstat(fd, &st) < 0 || st.st_uid != SB_TEST_NOBODY)
+		return 11;
+	return 0;
+}
+
+START_TEST(socket_is_owned_by_the_client)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_owner, NULL), 0);
+}
+END_TEST
+
+static int child_flags(void *arg)
+{
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"flags\":[\"SOCK_NONBLOCK\"],"
+			       "\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}],"
+			       "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80}}");
+	struct sockaddr_in got;
+	socklen_t len = sizeof(got);
+
+	if (fd < 0)
+		return 10;
+	if (!(fcntl(fd, F_GETFL) & O_NONBLOCK))
+		return 11;
+	if (sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) != 1)
+		return 12;
+	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || ntohs(got.sin_port) != 80)
+		return 13;
+	return 0;
+}
+
+START_TEST(socket_with_flags_options_and_bind_in_one_call)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_flags, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ netns */
+
+static int child_netns(void *arg)
+{
+	const uint64_t *want = arg;
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	char params[256];
+	int fd;
+
+	snprintf(params, sizeof(params),
+		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-%d\"}", (int)getppid());
+	fd = broker_socket(params);
+	if (fd < 0)
+		return 10;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		return 11;
+	if (cookie != *want)
+		return 12;
+	/* Not allowed outside the namespace the policy names. */
+	snprintf(params, sizeof(params),
+		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-nonexistent\"}");
+	if (broker_socket(params) != -EACCES)
+		return 13;
+	return 0;
+}
+
+START_TEST(socket_in_named_network_namespace)
+{
+	char name[64], cmd[160], policy[512];
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd, r;
+
+	snprintf(name, sizeof(name), "sbtest-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "ip netns add %s 2>/dev/null", name);
+	if (system(cmd) != 0)
+		SB_SKIP("cannot create a network namespace (ip netns add failed)");
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s true", name);
+	/* The cookie of a socket created in that namespace, for comparison. */
+	snprintf(cmd, sizeof(cmd), "/run/netns/%s", name);
+	fd = open(cmd, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	{
+		int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), s;
+
+		ck_assert_int_eq(setns(fd, CLONE_NEWNET), 0);
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		ck_assert_int_eq(getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len), 0);
+		close(s);
+		ck_assert_int_eq(setns(self, CLONE_NEWNET), 0);
+		close(self);
+	}
+	close(fd);
+	snprintf(policy, sizeof(policy), "%sallow user:nobody socket family=AF_INET type=SOCK_DGRAM netns=%s\n",
+		 policy_text, name);
+	sb_test_daemon_reload(&daemon_, policy);
+	r = sb_test_run_as_nobody(child_netns, &cookie);
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", name);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(r, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ denials */
+
+static int child_denied_family(void *arg)
+{
+	int r = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_SEQPACKET\",\"protocol\":\"IPPROTO_SCTP\"}");
+
+	return r == -EACCES ? 0 : 1;
+}
+
+START_TEST(socket_not_in_policy_is_denied)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_denied_family, NULL), 0);
+}
+END_TEST
+
+static int child_denial_names_rule(void *arg)
+{
+	struct sb_reply reply;
+	json_object *rule;
+	int r;
+
+	r = call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_UDP\"}}",
+		 NULL, 0, &reply, NULL);
+	if (r < 0 || !reply.error || strcmp(reply.error, SB_ERR_PERMISSION_DENIED) != 0)
+		return 10;
+	if (reply.errnum != EACCES || !json_object_object_get_ex(reply.parameters, "rule", &rule) ||
+	    strcmp(json_object_get_string(rule), "default") != 0)
+		return 11;
+	sb_reply_done(&reply);
+	return 0;
+}
+
+START_TEST(denial_reports_errno_and_rule)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_denial_names_rule, NULL), 0);
+}
+END_TEST
+
+static int child_unix(void *arg)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/tmp/sockbroker-never" };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
+			   "\"address\":{\"path\":\"/tmp/sockbroker-never\"}}}";
+
+	(void)sa;
+	if (call_errno(json, &fd, 1, SB_ERR_NOT_SUPPORTED) != EOPNOTSUPP)
+		return 10;
+	if (access("/tmp/sockbroker-never", F_OK) == 0)
+		return 11;
+	if (broker_socket("{\"family\":\"AF_UNIX\",\"type\":\"SOCK_STREAM\"}") != -EOPNOTSUPP)
+		return 12;
+	return 0;
+}
+
+START_TEST(af_unix_is_never_brokered)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_unix, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ bad input */
+
+static void expect_error(const char *json, const char *error_name, int errnum)
+{
+	ck_assert_int_eq(call_errno(json, NULL, 0, error_name), errnum);
+}
+
+START_TEST(malformed_requests_get_precise_errors)
+{
+	int before = sb_test_count_fds(daemon_.pid);
+
+	expect_error("{\"method\":\"org.sockbroker.Nope\"}", SB_ERR_METHOD_NOT_FOUND, ENOSYS);
+	expect_error("{\"method\":\"com.example.Nope\"}", SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{}}", SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_NOPE\",\"type\":\"SOCK_RAW\"}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"bogus\":1}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2.5,\"type\":\"SOCK_RAW\"}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":99999}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":70000}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"../etc\"}}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("[1,2,3]", SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("not json", SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Info\",\"extra\":true}", SB_ERR_INVALID_PARAMETER, EINVAL);
+	ck_assert_int_eq(sb_test_count_fds(daemon_.pid), before);
+}
+END_TEST
+
+START_TEST(invalid_parameter_names_the_parameter)
+{
+	struct sb_reply reply;
+	json_object *p;
+
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":\"x\"}}",
+			      NULL, 0, &reply, NULL), 0);
+	ck_assert_str_eq(reply.error, SB_ERR_INVALID_PARAMETER);
+	ck_assert(json_object_object_get_ex(reply.parameters, "parameter", &p));
+	ck_assert_str_eq(json_object_get_string(p), "listen");
+	ck_assert(json_object_object_get_ex(reply.parameters, "errno_name", &p));
+	ck_assert_str_eq(json_object_get_string(p), "EINVAL");
+	sb_reply_done(&reply);
+}
+END_TEST
+
+START_TEST(non_socket_and_o_path_descriptors_are_refused)
+{
+	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
+			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}";
+	int before = sb_test_count_fds(daemon_.pid);
+	int p[2], opath;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(call_errno(json, &p[0], 1, SB_ERR_BAD_DESCRIPTOR), ENOTSOCK);
+	opath = open("/", O_PATH | O_CLOEXEC);
+	ck_assert_int_ge(opath, 0);
+	ck_assert_int_eq(call_errno(json, &opath, 1, SB_ERR_BAD_DESCRIPTOR), EBADF);
+	close(p[0]);
+	close(p[1]);
+	close(opath);
+	ck_assert_int_eq(sb_test_count_fds(daemon_.pid), before);
+}
+END_TEST
+
+START_TEST(wrong_descriptor_counts_are_refused_and_closed)
+{
+	const char *info = "{\"method\":\"org.sockbroker.Info\"}";
+	const char *bind = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
+			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}";
+	int before = sb_test_count_fds(daemon_.pid);
+	int fds[3];
+
+	for (int i = 0; i < 3; i++)
+		fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(call_errno(info, fds, 3, SB_ERR_BAD_DESCRIPTOR), EBADF);
+	ck_assert_int_eq(call_errno(bind, fds, 2, SB_ERR_BAD_DESCRIPTOR), EBADF);
+	ck_assert_int_eq(call_errno(bind, NULL, 0, SB_ERR_BAD_DESCRIPTOR), EBADF);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	ck_assert_int_eq(sb_test_count_fds(daemon_.pid), before);
+}
+END_TEST
+
+START_TEST(oversized_message_is_refused_and_daemon_serves_on)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	_cleanup_free_ char *big = malloc(SB_MESSAGE_MAX + 4096);
+	char buf[4096];
+	ssize_t n, got = 0;
+
+	ck_assert_int_ge(conn, 0);
+	memset(big, 'x', SB_MESSAGE_MAX + 4096);
+	/* The daemon may close while we are still writing. */
+	n = send(conn, big, SB_MESSAGE_MAX + 4096, MSG_NOSIGNAL);
+	(void)n;
+	while ((n = recv(conn, buf + got, sizeof(buf) - 1 - (size_t)got, 0)) > 0)
+		got += n;
+	buf[got] = 0;
+	ck_assert_msg(strstr(buf, SB_ERR_PROTOCOL) != NULL, "reply: %s", buf);
+	ck_assert_int_eq(call_errno("{\"method\":\"org.sockbroker.Info\"}", NULL, 0, NULL), 0);
+}
+END_TEST
+
+START_TEST(varlink_introspection)
+{
+	struct sb_reply reply;
+	json_object *v;
+
+	ck_assert_int_eq(call("{\"method\":\"org.varlink.service.GetInfo\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	ck_assert(json_object_object_get_ex(reply.parameters, "interfaces", &v));
+	ck_assert_int_ge(json_object_array_length(v), 3);
+	sb_reply_done(&reply);
+	ck_assert_int_eq(call("{\"method\":\"org.varlink.service.GetInterfaceDescription\","
+			      "\"parameters\":{\"interface\":\"org.sockbroker\"}}", NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	ck_assert(json_object_object_get_ex(reply.parameters, "description", &v));
+	ck_assert_ptr_nonnull(strstr(json_object_get_string(v), "method Socket("));
+	sb_reply_done(&reply);
+	expect_error("{\"method\":\"org.varlink.service.GetInterfaceDescription\",\"parameters\":{\"interface\":\"x.y\"}}",
+		     SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
+}
+END_TEST
+
+static int child_info(void *arg)
+{
+	struct sb_reply reply;
+	json_object *caller, *uid, *families;
+
+	if (call("{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0 || reply.error)
+		return 10;
+	if (!json_object_object_get_ex(reply.parameters, "caller", &caller) ||
+	    !json_object_object_get_ex(caller, "uid", &uid) || json_object_get_int(uid) != SB_TEST_NOBODY)
+		return 11;
+	if (!json_object_object_get_ex(reply.parameters, "families", &families) ||
+	    !strstr(json_object_to_json_string(families), "\"AF_INET\""))
+		return 12;
+	sb_reply_done(&reply);
+	return 0;
+}
+
+START_TEST(info_reports_the_caller_and_families)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_info, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ admin */
+
+static int child_admin_denied(void *arg)
+{
+	return call_errno("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0,
+			  SB_ERR_PERMISSION_DENIED) == EACCES ? 0 : 1;
+}
+
+START_TEST(admin_methods_need_admin_rights)
+{
+	struct sb_reply reply;
+	json_object *v;
+
+	ck_assert_int_eq(sb_test_run_as_nobody(child_admin_denied, NULL), 0);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	ck_assert(json_object_object_get_ex(reply.parameters, "rules", &v));
+	ck_assert_int_eq(json_object_get_int(v), 7);
+	ck_assert(json_object_object_get_ex(reply.parameters, "denials", &v));
+	ck_assert_int_ge(json_object_get_int(v), 1);
+	sb_reply_done(&reply);
+}
+END_TEST
+
+START_TEST(admin_check_dry_runs_the_policy)
+{
+	struct sb_reply reply;
+	json_object *v;
+
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+			      "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
+			      NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	ck_assert(json_object_object_get_ex(reply.parameters, "decision", &v));
+	ck_assert_str_eq(json_object_get_string(v), "allow");
+	ck_assert(json_object_object_get_ex(reply.parameters, "rule", &v));
+	ck_assert_ptr_nonnull(strstr(json_object_get_string(v), "policy.conf:6"));
+	sb_reply_done(&reply);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+			      "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"81\"}}}",
+			      NULL, 0, &reply, NULL), 0);
+	ck_assert(json_object_object_get_ex(reply.parameters, "decision", &v));
+	ck_assert_str_eq(json_object_get_string(v), "deny");
+	sb_reply_done(&reply);
+}
+END_TEST
+
+START_TEST(admin_list_shows_live_grants_only)
+{
+	struct sb_reply reply;
+	json_object *grants;
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\"}");
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert(json_object_object_get_ex(reply.parameters, "grants", &grants));
+	ck_assert_int_eq(json_object_array_length(grants), 1);
+	sb_reply_done(&reply);
+	close(fd);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert(json_object_object_get_ex(reply.parameters, "grants", &grants));
+	ck_assert_int_eq(json_object_array_length(grants), 0);
+	sb_reply_done(&reply);
+}
+END_TEST
+
+/* ------------------------------------------------------------ policy files */
+
+START_TEST(broken_reload_keeps_the_running_policy)
+{
+	char log[8192] = "";
+	FILE *f;
+	size_t n;
+
+	sb_test_daemon_reload(&daemon_, "allow user:nobody socket family=AF_BOGUS\n");
+	/* The old rules still apply. */
+	ck_assert_int_eq(call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+				    "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
+				    NULL, 0, NULL), 0);
+	f = fopen(daemon_.log, "re");
+	ck_assert_ptr_nonnull(f);
+	n = fread(log, 1, sizeof(log) - 1, f);
+	log[n] = 0;
+	fclose(f);
+	ck_assert_msg(strstr(log, "policy.conf:1") != NULL, "log: %s", log);
+}
+END_TEST
+
+START_TEST(broken_policy_at_start_is_fatal_with_file_and_line)
+{
+	char dir[] = "/tmp/sockbroker-badpol-XXXXXX", path[128], log[4096] = "", cmd[512];
+	FILE *f;
+	int status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/policy.conf", dir);
+	f = fopen(path, "we");
+	fputs("# fine\nallow user:nobody sockt\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s/sockbrokerd --listen %s/s --policy %s 2>%s/log",
+		 getenv("top_builddir") ?: ".", dir, path, dir);
+	status = system(cmd);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+	snprintf(cmd, sizeof(cmd), "%s/log", dir);
+	f = fopen(cmd, "re");
+	ck_assert_ptr_nonnull(f);
+	log[fread(log, 1, sizeof(log) - 1, f)] = 0;
+	fclose(f);
+	ck_assert_msg(strstr(log, "policy.conf:2") != NULL, "log: %s", log);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Clients hammer the daemon while the policy is reloaded; no request may
+ * fail because of the reload. */
+static int child_hammer(void *arg)
+{
+	for (int i = 0; i < 200; i++) {
+		int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\"}");
+
+		if (fd < 0)
+			return 10;
+		close(fd);
+	}
+	return 0;
+}
+
+START_TEST(reload_under_load_fails_no_request)
+{
+	pid_t pids[8];
+
+	for (int i = 0; i < 8; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			sb_test_become_nobody();
+			_exit(child_hammer(NULL));
+		}
+	}
+	for (int i = 0; i < 20; i++)
+		sb_test_daemon_reload(&daemon_, policy_text);
+	for (int i = 0; i < 8; i++) {
+		int status;
+
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d: status 0x%x", i, status);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ limits */
+
+static int child_conn_limit(void *arg)
+{
+	int fds[70], n = 0;
+	char c;
+
+	for (n = 0; n < 64; n++) {
+		fds[n] = sb_test_connect(daemon_.socket);
+		if (fds[n] < 0)
+			return 10;
+	}
+	/* The 65th is accepted by the kernel, then closed by the daemon. */
+	fds[64] = sb_test_connect(daemon_.socket);
+	if (fds[64] < 0)
+		return 11;
+	if (!wait_readable(fds[64], 2000) || recv(fds[64], &c, 1, 0) != 0)
+		return 12;
+	/* The first ones still work. */
+	{
+		char *reply = NULL;
+
+		if (sb_test_call_raw(fds[0], "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0)
+			return 13;
+		free(reply);
+	}
+	return 0;
+}
+
+START_TEST(per_uid_connection_limit)
+{
+	int before = sb_test_count_fds(daemon_.pid);
+
+	ck_assert_int_eq(sb_test_run_as_nobody(child_conn_limit, NULL), 0);
+	/* Everything the client had is closed again in the daemon. */
+	for (int i = 0; i < 100 && sb_test_count_fds(daemon_.pid) != before; i++)
+		usleep(10000);
+	ck_assert_int_eq(sb_test_count_fds(daemon_.pid), before);
+}
+END_TEST
+
+START_TEST(pipelined_calls_are_answered_in_order)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	static const char two[] = "{\"method\":\"org.sockbroker.Info\"}\0{\"method\":\"org.sockbroker.Nope\"}";
+	char buf[8192];
+	ssize_t got = 0, n;
+	char *second;
+
+	ck_assert_int_ge(conn, 0);
+	ck_assert_int_eq(send(conn, two, sizeof(two), 0), (ssize_t)sizeof(two));
+	shutdown(conn, SHUT_WR);
+	while ((n = recv(conn, buf + got, sizeof(buf) - 1 - (size_t)got, 0)) > 0)
+		got += n;
+	ck_assert_int_gt(got, 0);
+	buf[got] = 0;
+	ck_assert_ptr_nonnull(strstr(buf, "\"version\""));
+	second = buf + strlen(buf) + 1;
+	ck_assert_ptr_nonnull(strstr(second, SB_ERR_METHOD_NOT_FOUND));
+}
+END_TEST
+
+START_TEST(socket_activation_serves_the_inherited_socket)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/sockbroker-act-XXXXXX", pol[128];
+	char *reply = NULL;
+	pid_t pid;
+	int lfd, conn, status;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+	snprintf(pol, sizeof(pol), "%s/policy.conf", dir);
+	f = fopen(pol, "we");
+	fputs(policy_text, f);
+	fclose(f);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(lfd, 16), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char exe[512], pidbuf[16];
+
+		dup2(lfd, 3);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
+		setenv("LISTEN_FDS", "1", 1);
+		setenv("LISTEN_PID", pidbuf, 1);
+		snprintf(exe, sizeof(exe), "%s/sockbrokerd", getenv("top_builddir") ?: ".");
+		execl(exe, exe, "--listen", "/nonexistent/ignored", "--policy", pol, (char *)NULL);
+		_exit(127);
+	}
+	close(lfd);
+	conn = sb_test_connect(sa.sun_path);
+	ck_assert_int_ge(conn, 0);
+	ck_assert_int_eq(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(reply, "\"version\""));
+	free(reply);
+	close(conn);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(sa.sun_path);
+	unlink(pol);
+	rmdir(dir);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("daemon");
+
+	require_root();
+	SB_TEST_FIXTURE(s, raw_icmp_echo_ipv4, start, stop);
+	SB_TEST_FIXTURE(s, raw_icmp_echo_ipv6, start, stop);
+	SB_TEST_FIXTURE(s, packet_capture_on_lo, start, stop);
+	SB_TEST_FIXTURE(s, netlink_multicast_group_bind, start, stop);
+	SB_TEST_FIXTURE(s, privileged_bind_port_80, start, stop);
+	SB_TEST_FIXTURE(s, bind_port_not_in_policy_is_denied, start, stop);
+	SB_TEST_FIXTURE(s, so_mark_on_client_socket, start, stop);
+	SB_TEST_FIXTURE(s, setsockopt_refuses_options_needing_no_privilege, start, stop);
+	SB_TEST_FIXTURE(s, socket_is_owned_by_the_client, start, stop);
+	SB_TEST_FIXTURE(s, socket_with_flags_options_and_bind_in_one_call, start, stop);
+	SB_TEST_FIXTURE(s, socket_in_named_network_namespace, start, stop);
+	SB_TEST_FIXTURE(s, socket_not_in_policy_is_denied, start, stop);
+	SB_TEST_FIXTURE(s, denial_reports_errno_and_rule, start, stop);
+	SB_TEST_FIXTURE(s, af_unix_is_never_brokered, start, stop);
+	SB_TEST_FIXTURE(s, malformed_requests_get_precise_errors, start, stop);
+	SB_TEST_FIXTURE(s, invalid_parameter_names_the_parameter, start, stop);
+	SB_TEST_FIXTURE(s, non_socket_and_o_path_descriptors_are_refused, start, stop);
+	SB_TEST_FIXTURE(s, wrong_descriptor_counts_are_refused_and_closed, start, stop);
+	SB_TEST_FIXTURE(s, oversized_message_is_refused_and_daemon_serves_on, start, stop);
+	SB_TEST_FIXTURE(s, varlink_introspection, start, stop);
+	SB_TEST_FIXTURE(s, info_reports_the_caller_and_families, start, stop);
+	SB_TEST_FIXTURE(s, admin_methods_need_admin_rights, start, stop);
+	SB_TEST_FIXTURE(s, admin_check_dry_runs_the_policy, start, stop);
+	SB_TEST_FIXTURE(s, admin_list_shows_live_grants_only, start, stop);
+	SB_TEST_FIXTURE(s, broken_reload_keeps_the_running_policy, start, stop);
+	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
+	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);
+	SB_TEST_FIXTURE(s, pipelined_calls_are_answered_in_order, start, stop);
+	SB_TEST(s, broken_policy_at_start_is_fatal_with_file_and_line);
+	SB_TEST(s, socket_activation_serves_the_inherited_socket);
+	return sb_test_run(s);
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "proto/frame.h"
+#include "proto/protocol.h"
+#include "tests/harness.h"
+
+bool sb_test_is_root(void)
+{
+	return geteuid() == 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_msg(f, "cannot create %s: %m", path);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The daemon answers Info once it is up (and after a reload, once the
+ * signal has been handled: requests are served after signals). */
+static bool daemon_answers(const char *path)
+{
+	_cleanup_close_ int fd = sb_test_connect(path);
+	_cleanup_free_ char *reply = NULL;
+
+	if (fd < 0)
+		return false;
+	if (sb_test_call_raw(fd, "{\"method\":\"" SB_METHOD_INFO "\"}", NULL, 0, &reply, NULL) < 0)
+		return false;
+	return strstr(reply, "\"version\"") != NULL;
+}
+
+void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
+			  const char *const *extra_args)
+{
+	const char *top = getenv("top_builddir");
+	char exe[512];
+	const char *argv[32];
+	size_t n = 0;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->dir, sizeof(d->dir), "/tmp/sockbroker-test-XXXXXX");
+	ck_assert_msg(mkdtemp(d->dir), "mkdtemp: %m");
+	ck_assert_int_eq(chmod(d->dir, 0755), 0);
+	snprintf(d->socket, sizeof(d->socket), "%s/sock", d->dir);
+	snprintf(d->policy, sizeof(d->policy), "%s/policy.conf", d->dir);
+	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
+	write_file(d->policy, policy_text);
+	snprintf(exe, sizeof(exe), "%s/sockbrokerd", top ? top : ".");
+
+	argv[n++] = exe;
+	argv[n++] = "--listen";
+	argv[n++] = d->socket;
+	argv[n++] = "--policy";
+	argv[n++] = d->policy;
+	argv[n++] = "--verbose";
+	for (size_t i = 0; extra_args && extra_args[i] && n < ELEMENTSOF(argv) - 1; i++)
+		argv[n++] = extra_args[i];
+	argv[n] = NULL;
+
+	d->pid = fork();
+	ck_assert_int_ge(d->pid, 0);
+	if (d->pid == 0) {
+		int log = open(d->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (log >= 0) {
+			dup2(log, STDERR_FILENO);
+			dup2(log, STDOUT_FILENO);
+		}
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		execv(exe, (char **)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) {
+		int status;
+
+		if (daemon_answers(d->socket))
+			return;
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			ck_abort_msg("sockbrokerd exited during start-up (status %d), see %s", status,
+				     d->log);
+		}
+		sleep_ms(10);
+	}
+	ck_abort_msg("sockbrokerd did not answer on %s within 5 s", d->socket);
+}
+
+void sb_test_daemon_reload(struct sb_test_daemon *d, const char *policy_text)
+{
+	write_file(d->policy, policy_text);
+	ck_assert_int_eq(kill(d->pid, SIGHUP), 0);
+	/* Signals are handled before new connections are served, so one
+	 * answered call proves the reload has run. */
+	ck_assert(daemon_answers(d->socket));
+}
+
+void sb_test_daemon_stop(struct sb_test_daemon *d)
+{
+	int status = 0;
+
+	if (d->pid > 0) {
+		ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+		ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+		d->pid = 0;
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status, d->log);
+	}
+	unlink(d->socket);
+	unlink(d->policy);
+	unlink(d->log);
+	rmdir(d->dir);
+}
+
+int sb_test_count_fds(pid_t pid)
+{
+	char path[64];
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	for (struct dirent *de; (de = readdir(dir));)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+long sb_test_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+void sb_test_become_nobody(void)
+{
+	/* Order matters: groups and gid while still privileged, then uid,
+	 * which clears the permitted and effective capability sets. */
+	if (setgroups(0, NULL) < 0 || setresgid(SB_TEST_NOBODY, SB_TEST_NOBODY, SB_TEST_NOBODY) < 0)
+		_exit(126);
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (setresuid(SB_TEST_NOBODY, SB_TEST_NOBODY, SB_TEST_NOBODY) < 0)
+		_exit(126);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(126);
+}
+
+int sb_test_run_as_nobody(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sb_test_become_nobody();
+		_exit(fn(arg));
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int sb_test_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return TAKE_FD(fd);
+}
+
+int sb_test_call_raw(int conn, const char *json, const int *fds, size_t n_fds, char **reply,
+		     int *fd_out)
+{
+	struct sb_decoder *d;
+	struct sb_frame f;
+	int r;
+
+	if (fd_out)
+		*fd_out = -1;
+	r = sb_send_message(conn, json, strlen(json), fds, n_fds);
+	if (r < 0)
+		return r;
+	d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	if (!d)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		r = sb_decoder_next(d, &f);
+		if (r != 0)
+			break;
+		n = sb_decoder_read(d, conn, MSG_CMSG_CLOEXEC);
+		if (n == 0) {
+			r = -ECONNRESET;
+			break;
+		}
+		if (n < 0 && n != -EINTR) {
+			r = (int)n;
+			break;
+		}
+	}
+	sb_decoder_free(d);
+	if (r < 0)
+		return r;
+	if (fd_out && f.n_fds > 0)
+		*fd_out = sb_frame_take_fd(&f, 0);
+	*reply = TAKE_PTR(f.data);
+	sb_frame_done(&f);
+	return 0;
+}

@@ -32,12 +32,16 @@ struct sb_decoder *sb_decoder_new(size_t max_message, size_t max_fds);
 /* Frees buffered bytes and closes every descriptor still held. */
 void sb_decoder_free(struct sb_decoder *d);
 
-/* recvmsg() once from a stream socket (MSG_CMSG_CLOEXEC | MSG_DONTWAIT
- * as given by flags) and feed the result. Returns bytes read (> 0), 0 on
+/* recvmsg() once from a stream socket (MSG_DONTWAIT as given by flags;
+ * MSG_CMSG_CLOEXEC is always added) and feed the result. Returns bytes read (> 0), 0 on
  * EOF, or -errno (-EAGAIN when nothing is there, -EMSGSIZE when the
  * pending message outgrows the limit, -EBADMSG for truncated control data
  * or too many fds; the received fds are closed in every error case). */
 ssize_t sb_decoder_read(struct sb_decoder *d, int sockfd, int flags);
+
+/* After an error the decoder stays failed: every later read or feed
+ * returns the same error; messages completed before it can still be
+ * taken with sb_decoder_next(). */
 
 /* Feed one read's worth of bytes and descriptors (ownership of fds passes
  * to the decoder, also on error). Same errors as sb_decoder_read(). fds

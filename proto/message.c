@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Varlink messages: strict parsing of calls and replies, builders, and
+ * typed getters that name the offending parameter precisely. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/message.h"
+#include "proto/protocol.h"
+
+/* Longest qualified method or error name ("interface.Member"). */
+#define MEMBER_NAME_MAX 255u
+/* Longest constant name looked up in the tables. */
+#define CONST_NAME_MAX 64u
+/* Largest errno an error reply may carry (the kernel's MAX_ERRNO). */
+#define ERRNO_MAX 4095
+
+static void json_putp(json_object **o)
+{
+	json_object_put(*o);
+}
+#define _cleanup_json_ _cleanup_(json_putp)
+
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_alpha(char c)
+{
+	return is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Varlink's grammar for "interface.Member": the interface is two or more
+ * dot-separated parts of letters, digits and inner dashes, the first
+ * starting with a letter; the member is an uppercase letter followed by
+ * letters and digits. */
+static bool valid_member_name(const char *s)
+{
+	const char *dot = strrchr(s, '.'), *p;
+	size_t parts = 0;
+
+	if (!dot || !is_upper(dot[1]))
+		return false;
+	for (p = dot + 2; *p; p++)
+		if (!is_alnum(*p))
+			return false;
+	if (!is_alpha(s[0]) || dot[-1] == '.')
+		return false;
+	for (p = s; p < dot; p++) {
+		if (!is_alnum(*p))
+			return false;
+		while (p < dot && *p != '.') {
+			if (!is_alnum(*p) && *p != '-')
+				return false;
+			p++;
+		}
+		if (p[-1] == '-')
+			return false;
+		parts++;
+	}
+	return parts >= 2;
+}
+
+/* A copy of a key from the input that is safe to print. */
+static const char *printable(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+/* "an integer", "a string"... for messages. */
+static const char *type_name(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a fractional number";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "an unknown type";
+}
+
+/* Parse one message that must be a JSON object and nothing else. */
+static int parse_object(const char *data, size_t len, json_object **ret, struct sb_error *err)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	json_object *root;
+	size_t end;
+
+	*ret = NULL;
+	if (!data && len > 0)
+		return sb_error_set(err, SB_ERR_PROTOCOL, EINVAL, NULL, "no message");
+	if (len == 0)
+		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL, "empty message");
+	if (len > INT_MAX)
+		return sb_error_set(err, SB_ERR_PROTOCOL, EMSGSIZE, NULL, "message too large");
+	if (memchr(data, '\0', len))
+		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+				    "message contains a NUL byte");
+
+	tok = json_tokener_new_ex(SB_JSON_DEPTH_MAX);
+	if (!tok)
+		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, data, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+
+	if (!root) {
+		if (jerr == json_tokener_success) /* a bare null */
+			return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+					    "message is not a JSON object");
+		if (jerr == json_tokener_continue)
+			return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+					    "message is not a complete JSON object");
+		if (jerr == json_tokener_error_depth)
+			return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+					    "JSON nested deeper than %d levels", SB_JSON_DEPTH_MAX);
+		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+				    "invalid JSON at byte %zu: %s", end,
+				    json_tokener_error_desc(jerr));
+	}
+	if (end != len) {
+		json_object_put(root);
+		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+				    "trailing data after the JSON value at byte %zu", end);
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		json_object_put(root);
+		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
+				    "message is not a JSON object");
+	}
+	*ret = root;
+	return 0;
+}
+
+static bool key_allowed(const char *const *allowed, const char *key)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(*allowed, key) == 0)
+			return true;
+	return false;
+}
+
+/* Refuse any key of obj not in allowed; what says what a key is. */
+static int only_keys(json_object *obj, const char *const *allowed, const char *what,
+		     struct sb_error *err)
+{
+	struct json_object_iterator it, end;
+
+	if (!obj || !json_object_is_type(obj, json_type_object))
+		return 0;
+	it = json_object_iter_begin(obj);
+	end = json_object_iter_end(obj);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		const char *key = json_object_iter_peek_name(&it);
+		char name[sizeof(((struct sb_error *)NULL)->parameter)];
+
+		if (key_allowed(allowed, key))
+			continue;
+		printable(key, name, sizeof(name));
+		return sb_error_param(err, name, "unknown %s '%s'", what, name);
+	}
+	return 0;
+}
+
+int sb_params_only(json_object *obj, const char *const *allowed, struct sb_error *err)
+{
+	return only_keys(obj, allowed, "parameter", err);
+}
+
+/* A qualified method or error name under key of root. */
+static int member_name(json_object *root, const char *key, bool required, const char **ret,
+		       struct sb_error *err)
+{
+	int r = sb_param_string(root, key, required, MEMBER_NAME_MAX, ret, err);
+
+	if (r > 0 && !valid_member_name(*ret))
+		return sb_error_param(err, key, "%s: malformed name (expected interface.Name)",
+				      key);
+	return r;
+}
+
+/* The parameters object of a message, created empty when absent so that
+ * callers never see NULL; root keeps ownership. */
+static int message_parameters(json_object *root, json_object **ret, struct sb_error *err)
+{
+	json_object *params = NULL;
+	int r;
+
+	r = sb_param_object(root, "parameters", false, &params, err);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		params = json_object_new_object();
+		if (!params || json_object_object_add(root, "parameters", params) < 0) {
+			json_object_put(params);
+			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		}
+	}
+	*ret = params;
+	return 0;
+}
+
+int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_error *err)
+{
+	static const char *const keys[] = {"method", "parameters", "oneway", "more", NULL};
+	_cleanup_json_ json_object *root = NULL;
+	struct sb_call c = {.root = NULL};
+	int r;
+
+	*call = c;
+	r = parse_object(data, len, &root, err);
+	if (r < 0)
+		return r;
+	r = only_keys(root, keys, "top-level key", err);
+	if (r < 0)
+		return r;
+	r = member_name(root, "method", true, &c.method, err);
+	if (r < 0)
+		return r;
+	r = message_parameters(root, &c.parameters, err);
+	if (r < 0)
+		return r;
+	r = sb_param_bool(root, "oneway", false, &c.oneway, err);
+	if (r < 0)
+		return r;
+	r = sb_param_bool(root, "more", false, &c.more, err);
+	if (r < 0)
+		return r;
+	/* A oneway call gets no reply, so it cannot ask for several. */
+	if (c.oneway && c.more)
+		return sb_error_param(err, "more", "more: cannot be combined with oneway");
+
+	c.root = TAKE_PTR(root);
+	*call = c;
+	return 0;
+}
+
+void sb_call_done(struct sb_call *call)
+{
+	if (!call)
+		return;
+	json_object_put(call->root);
+	*call = (struct sb_call){.root = NULL};
+}
+
+int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct sb_error *err)
+{
+	static const char *const keys[] = {"parameters", "error", "continues", NULL};
+	_cleanup_json_ json_object *root = NULL;
+	struct sb_reply rp = {.root = NULL};
+	int64_t errnum;
+	int r;
+
+	*reply = rp;
+	r = parse_object(data, len, &root, err);
+	if (r < 0)
+		return r;
+	r = only_keys(root, keys, "top-level key", err);
+	if (r < 0)
+		return r;
+	r = member_name(root, "error", false, &rp.error, err);
+	if (r < 0)
+		return r;
+	r = message_parameters(root, &rp.parameters, err);
+	if (r < 0)
+		return r;
+	r = sb_param_bool(root, "continues", false, &rp.continues, err);
+	if (r < 0)
+		return r;
+	if (rp.error) {
+		r = sb_param_int(rp.parameters, "errno", false, 1, ERRNO_MAX, &errnum, err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			rp.errnum = (int)errnum;
+		r = sb_param_string(rp.parameters, "message", false, SB_MESSAGE_MAX, &rp.message,
+				    err);
+		if (r < 0)
+			return r;
+	}
+
+	rp.root = TAKE_PTR(root);
+	*reply = rp;
+	return 0;
+}
+
+void sb_reply_done(struct sb_reply *reply)
+{
+	if (!reply)
+		return;
+	json_object_put(reply->root);
+	*reply = (struct sb_reply){.root = NULL};
+}
+
+/* Add val under key; val is consumed also on failure. */
+static int obj_add(json_object *obj, const char *key, json_object *val)
+{
+	if (!val)
+		return -ENOMEM;
+	if (json_object_object_add(obj, key, val) < 0) {
+		json_object_put(val);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The parameters of a new message: the caller's, or {}. */
+static json_object *parameters_or_empty(json_object *parameters)
+{
+	return parameters ? parameters : json_object_new_object();
+}
+
+json_object *sb_call_new(const char *method, json_object *parameters, bool oneway, bool more)
+{
+	_cleanup_json_ json_object *params = parameters_or_empty(parameters);
+	_cleanup_json_ json_object *msg = json_object_new_object();
+
+	if (!params || !msg || !method)
+		return NULL;
+	if (obj_add(msg, "method", json_object_new_string(method)) < 0)
+		return NULL;
+	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+		return NULL;
+	if (oneway && obj_add(msg, "oneway", json_object_new_boolean(true)) < 0)
+		return NULL;
+	if (more && obj_add(msg, "more", json_object_new_boolean(true)) < 0)
+		return NULL;
+	return TAKE_PTR(msg);
+}
+
+json_object *sb_reply_new(json_object *parameters, bool continues)
+{
+	_cleanup_json_ json_object *params = parameters_or_empty(parameters);
+	_cleanup_json_ json_object *msg = json_object_new_object();
+
+	if (!params || !msg)
+		return NULL;
+	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+		return NULL;
+	if (continues && obj_add(msg, "continues", json_object_new_boolean(true)) < 0)
+		return NULL;
+	return TAKE_PTR(msg);
+}
+
+json_object *sb_error_reply_new(const struct sb_error *e)
+{
+	_cleanup_json_ json_object *params = NULL, *msg = NULL;
+	const char *errno_name;
+
+	if (!e)
+		return NULL;
+	params = json_object_new_object();
+	msg = json_object_new_object();
+	if (!params || !msg)
+		return NULL;
+	if (obj_add(params, "errno", json_object_new_int(e->errnum)) < 0)
+		return NULL;
+	errno_name = sb_errno_name(e->errnum);
+	if (errno_name && obj_add(params, "errno_name", json_object_new_string(errno_name)) < 0)
+		return NULL;
+	if (obj_add(params, "message", json_object_new_string(e->message)) < 0)
+		return NULL;
+	if (e->parameter[0] &&
+	    obj_add(params, "parameter", json_object_new_string(e->parameter)) < 0)
+		return NULL;
+	if (obj_add(msg, "error", json_object_new_string(e->name ? e->name : SB_ERR_SYSTEM)) < 0)
+		return NULL;
+	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+		return NULL;
+	return TAKE_PTR(msg);
+}
+
+const char *sb_message_string(json_object *msg, size_t *len)
+{
+	size_t n = 0;
+	const char *s;
+
+	s = json_object_to_json_string_length(
+		msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (len)
+		*len = s ? n : 0;
+	return s;
+}
+
+/* The value under key, NULL when absent or null. */
+static json_object *param_get(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!obj || !key || !json_object_is_type(obj, json_type_object))
+		return NULL;
+	json_object_object_get_ex(obj, key, &v);
+	return v;
+}
+
+static int param_absent(const char *key, bool required, struct sb_error *err)
+{
+	if (required)
+		return sb_error_param(err, key, "%s: missing required parameter", key);
+	return 0;
+}
+
+int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
+		    const char **ret, struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+	const char *s;
+	size_t len;
+
+	if (!v)
+		return param_absent(key, required, err);
+	if (!json_object_is_type(v, json_type_string))
+		return sb_error_param(err, key, "%s: expected a string, got %s", key, type_name(v));
+	s = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	/* "\u0000" is valid JSON, but no C string can carry it. */
+	if (strlen(s) != len)
+		return sb_error_param(err, key, "%s: string contains a NUL character", key);
+	if (len > max_len)
+		return sb_error_param(err, key, "%s: string longer than %zu bytes (%zu)", key,
+				      max_len, len);
+	if (ret)
+		*ret = s;
+	return 1;
+}
+
+/* v as an integer in min..max. json-c saturates numbers beyond 64 bits to
+ * INT64_MIN or UINT64_MAX without telling, so those two values are refused
+ * as out of range whatever the bounds. */
+static int int_value(json_object *v, const char *key, int64_t min, int64_t max, int64_t *ret,
+		     struct sb_error *err)
+{
+	int64_t i;
+	uint64_t u;
+
+	if (json_object_is_type(v, json_type_double))
+		return sb_error_param(err, key,
+				      "%s: expected an integer in %" PRId64 "..%" PRId64 ", got %s",
+				      key, min, max, json_object_to_json_string(v));
+	if (!json_object_is_type(v, json_type_int))
+		return sb_error_param(err, key,
+				      "%s: expected an integer in %" PRId64 "..%" PRId64 ", got %s",
+				      key, min, max, type_name(v));
+	i = json_object_get_int64(v);
+	if (i == INT64_MAX) {
+		u = json_object_get_uint64(v);
+		if (u == UINT64_MAX)
+			i = INT64_MIN;
+		else if (u > (uint64_t)INT64_MAX)
+			return sb_error_param(err, key,
+					      "%s: expected an integer in %" PRId64 "..%" PRId64
+					      ", got %" PRIu64,
+					      key, min, max, u);
+	}
+	if (i == INT64_MIN)
+		return sb_error_param(err, key,
+				      "%s: expected an integer in %" PRId64 "..%" PRId64
+				      ", got a number beyond 64 bits",
+				      key, min, max);
+	if (i < min || i > max)
+		return sb_error_param(err, key,
+				      "%s: expected an integer in %" PRId64 "..%" PRId64
+				      ", got %" PRId64,
+				      key, min, max, i);
+	*ret = i;
+	return 1;
+}
+
+int sb_param_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
+		 int64_t *ret, struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+	int64_t i;
+	int r;
+
+	if (!v)
+		return param_absent(key, required, err);
+	r = int_value(v, key, min, max, &i, err);
+	if (r > 0 && ret)
+		*ret = i;
+	return r;
+}
+
+int sb_param_bool(json_object *obj, const char *key, bool required, bool *ret, struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+
+	if (!v)
+		return param_absent(key, required, err);
+	if (!json_object_is_type(v, json_type_boolean))
+		return sb_error_param(err, key, "%s: expected a boolean, got %s", key,
+				      type_name(v));
+	if (ret)
+		*ret = json_object_get_boolean(v);
+	return 1;
+}
+
+int sb_param_object(json_object *obj, const char *key, bool required, json_object **ret,
+		    struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+
+	if (!v)
+		return param_absent(key, required, err);
+	if (!json_object_is_type(v, json_type_object))
+		return sb_error_param(err, key, "%s: expected an object, got %s", key,
+				      type_name(v));
+	if (ret)
+		*ret = v;
+	return 1;
+}
+
+int sb_param_array(json_object *obj, const char *key, bool required, size_t max_len,
+		   json_object **ret, struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+	size_t len;
+
+	if (!v)
+		return param_absent(key, required, err);
+	if (!json_object_is_type(v, json_type_array))
+		return sb_error_param(err, key, "%s: expected an array, got %s", key, type_name(v));
+	len = json_object_array_length(v);
+	if (len > max_len)
+		return sb_error_param(err, key, "%s: more than %zu elements (%zu)", key, max_len,
+				      len);
+	if (ret)
+		*ret = v;
+	return 1;
+}
+
+/* Constant names are C identifiers; anything else is not looked up (and
+ * not echoed). */
+static bool valid_const_name(const char *s, size_t len)
+{
+	if (len == 0 || len > CONST_NAME_MAX || !(is_alpha(s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum(s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+int sb_param_const(json_object *obj, const char *key, enum sb_const_group group, bool required,
+		   int64_t min, int64_t max, int64_t *ret, struct sb_error *err)
+{
+	json_object *v = param_get(obj, key);
+	const char *what = sb_const_group_name(group);
+	const char *name;
+	int64_t value;
+	size_t len;
+	int r;
+
+	if (!what)
+		what = "constant";
+	if (!v)
+		return param_absent(key, required, err);
+	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
+		r = int_value(v, key, min, max, &value, err);
+		if (r > 0 && ret)
+			*ret = value;
+		return r;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return sb_error_param(err, key, "%s: expected a name (%s) or an integer, got %s",
+				      key, what, type_name(v));
+	name = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	if (strlen(name) != len || !valid_const_name(name, len))
+		return sb_error_param(err, key, "%s: malformed %s name", key, what);
+	if (sb_const_value(group, name, &value) < 0)
+		return sb_error_param(err, key, "%s: unknown %s '%s'", key, what, name);
+	if (value < min || value > max)
+		return sb_error_param(err, key,
+				      "%s: %s (%" PRId64 ") is outside %" PRId64 "..%" PRId64, key,
+				      name, value, min, max);
+	if (ret)
+		*ret = value;
+	return 1;
+}

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Loading the policy from disk: the main file, then the *.conf files of
+ * policy.d beside it in name order. Files anyone but root could change
+ * are refused: a policy anyone can edit is no policy. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon/policy-internal.h"
+
+#define DROPIN_DIR "policy.d"
+#define DROPIN_SUFFIX ".conf"
+#define MAX_DROPINS 4096
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+static void policy_freep(struct sb_policy **p)
+{
+	sb_policy_free(*p);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int errno_error(int err, const char *display, char *errbuf, size_t errsize)
+{
+	sb_policy_error(errbuf, errsize, "%s: %s", display, strerror(err));
+	return -err;
+}
+
+/* Only root may be able to change what the policy says. The owner check
+ * applies when we run as root (tests and dry runs read files of their
+ * own user). */
+static int check_owner_mode(const char *display, const struct stat *st, const char *what,
+			    char *errbuf, size_t errsize)
+{
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		sb_policy_error(errbuf, errsize,
+				"%s: refusing a policy %s that is writable by %s (mode %04o)",
+				display, what, st->st_mode & S_IWOTH ? "everyone" : "its group",
+				(unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	if (geteuid() == 0 && st->st_uid != 0) {
+		sb_policy_error(errbuf, errsize,
+				"%s: refusing a policy %s not owned by root (owner uid %u)",
+				display, what, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int read_file(int fd, const char *display, char **ret, size_t *ret_len, char *errbuf,
+		     size_t errsize)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, size = SB_POLICY_MAX_FILE_SIZE + 1;
+
+	buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	/* Read one byte beyond the limit to notice a file that grew. */
+	while (len < size) {
+		ssize_t n = read(fd, buf + len, size - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno_error(errno, display, errbuf, errsize);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > SB_POLICY_MAX_FILE_SIZE) {
+		sb_policy_error(errbuf, errsize, "%s: file is too large (more than %d bytes)",
+				display, SB_POLICY_MAX_FILE_SIZE);
+		return -EFBIG;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static int load_file(struct sb_policy *p, int dirfd, const char *name, const char *display,
+		     char *errbuf, size_t errsize)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	/* O_NONBLOCK: a FIFO put in place of the file must not hang us
+	 * before fstat() tells what it is. */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno_error(errno, display, errbuf, errsize);
+	if (fstat(fd, &st) < 0)
+		return errno_error(errno, display, errbuf, errsize);
+	if (!S_ISREG(st.st_mode)) {
+		sb_policy_error(errbuf, errsize, "%s: not a regular file", display);
+		return -EINVAL;
+	}
+	r = check_owner_mode(display, &st, "file", errbuf, errsize);
+	if (r < 0)
+		return r;
+	if (st.st_size > SB_POLICY_MAX_FILE_SIZE) {
+		sb_policy_error(errbuf, errsize, "%s: file is too large (more than %d bytes)",
+				display, SB_POLICY_MAX_FILE_SIZE);
+		return -EFBIG;
+	}
+	r = read_file(fd, display, &text, &len, errbuf, errsize);
+	if (r < 0)
+		return r;
+	r = sb_policy_add_file(p, display);
+	if (r < 0)
+		return r;
+	return sb_policy_parse_buffer(p, text, len, display, errbuf, errsize);
+}
+
+static int name_compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_dropin_name(const char *name)
+{
+	size_t len = strlen(name), suffix = strlen(DROPIN_SUFFIX);
+
+	if (name[0] == '.')
+		return false;
+	return len > suffix && strcmp(name + len - suffix, DROPIN_SUFFIX) == 0;
+}
+
+/* The regular *.conf files of the directory, sorted by strcmp(). */
+static int list_dropins(int dfd, const char *display, char ***ret, size_t *ret_n, char *errbuf,
+			size_t errsize)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	int fd, r = 0;
+
+	fd = dup(dfd);
+	if (fd < 0)
+		return errno_error(errno, display, errbuf, errsize);
+	d = fdopendir(fd);
+	if (!d) {
+		r = errno;
+		close(fd);
+		return errno_error(r, display, errbuf, errsize);
+	}
+	for (;;) {
+		struct stat st;
+		char **v;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno != 0)
+				r = errno_error(errno, display, errbuf, errsize);
+			break;
+		}
+		if (!is_dropin_name(de->d_name))
+			continue;
+		/* Follows symlinks: a link to a regular file is read, the
+		 * file's own owner and mode are checked at open. */
+		if (fstatat(dfd, de->d_name, &st, 0) < 0) {
+			if (errno == ENOENT)
+				continue;
+			r = errno_error(errno, display, errbuf, errsize);
+			break;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (n >= MAX_DROPINS) {
+			sb_policy_error(errbuf, errsize, "%s: too many files (at most %d)", display,
+					MAX_DROPINS);
+			r = -E2BIG;
+			break;
+		}
+		v = reallocarray(names, n + 1, sizeof(*names));
+		if (!v) {
+			r = -ENOMEM;
+			break;
+		}
+		names = v;
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			r = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	if (r < 0) {
+		free_names(names, n);
+		return r;
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_compare);
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+static int load_dropins(struct sb_policy *p, const char *dir, char *errbuf, size_t errsize)
+{
+	_cleanup_free_ char *dropin_dir = NULL;
+	_cleanup_close_ int dfd = -1;
+	char **names = NULL;
+	size_t n = 0;
+	struct stat st;
+	int r;
+
+	if (asprintf(&dropin_dir, "%s/%s", dir, DROPIN_DIR) < 0)
+		return -ENOMEM;
+	dfd = open(dropin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return errno_error(errno, dropin_dir, errbuf, errsize);
+	}
+	if (fstat(dfd, &st) < 0)
+		return errno_error(errno, dropin_dir, errbuf, errsize);
+	r = check_owner_mode(dropin_dir, &st, "directory", errbuf, errsize);
+	if (r < 0)
+		return r;
+	r = list_dropins(dfd, dropin_dir, &names, &n, errbuf, errsize);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		_cleanup_free_ char *display = NULL;
+
+		if (asprintf(&display, "%s/%s", dropin_dir, names[i]) < 0)
+			r = -ENOMEM;
+		else
+			r = load_file(p, dfd, names[i], display, errbuf, errsize);
+	}
+	free_names(names, n);
+	return r;
+}
+
+int sb_policy_load(const char *path, struct sb_policy **ret, char *errbuf, size_t errsize)
+{
+	_cleanup_(policy_freep) struct sb_policy *p = NULL;
+	_cleanup_free_ char *path_copy = NULL;
+	const char *dir;
+	struct stat st;
+	int r;
+
+	if (!path || !*path || !ret)
+		return sb_policy_error(errbuf, errsize, "invalid arguments");
+	p = sb_policy_new();
+	path_copy = strdup(path);
+	if (!p || !path_copy)
+		goto oom;
+	dir = dirname(path_copy);
+
+	r = load_file(p, AT_FDCWD, path, path, errbuf, errsize);
+	if (r == -ENOMEM)
+		goto oom;
+	if (r < 0)
+		return r;
+	/* Whoever can write the directory can replace the file or add a
+	 * policy.d to it. */
+	if (stat(dir, &st) < 0)
+		return errno_error(errno, dir, errbuf, errsize);
+	r = check_owner_mode(dir, &st, "directory", errbuf, errsize);
+	if (r < 0)
+		return r;
+	r = load_dropins(p, dir, errbuf, errsize);
+	if (r >= 0)
+		r = sb_policy_build_index(p);
+	if (r == -ENOMEM)
+		goto oom;
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(p);
+	return 0;
+oom:
+	sb_policy_error(errbuf, errsize, "%s: out of memory", path);
+	return -ENOMEM;
+}

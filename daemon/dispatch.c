@@ -139,6 +139,9 @@ reply:
 	}
 	if (!call.oneway)
 		sb_conn_send(c, msg, req.reply_fd);
+	/* Not Varlink at all: the peer is confused, do not read on. */
+	if (r < 0 && req.error.name && strcmp(req.error.name, SB_ERR_PROTOCOL) == 0)
+		c->closing = true;
 	json_object_put(msg);
 	safe_close(req.reply_fd);
 	sb_call_done(&call);

@@ -93,10 +93,31 @@ static int cmp_ino(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* An exiting process (zombie) has closed its descriptors, but its fd
+ * directory refuses everyone. */
+static bool process_is_zombie(int proc_fd, const char *pid)
+{
+	char path[64], buf[512];
+	_cleanup_close_ int fd = -1;
+	const char *paren;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* "pid (comm) S ...": comm may hold anything, so use the last ')'. */
+	paren = strrchr(buf, ')');
+	return paren && (paren[1] == ' ') && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
 /* Socket inodes open in one process. /proc/PID/fd needs ptrace-read
  * access: the daemon reads it with the owner's fsuid/fsgid, which the
- * kernel accepts (CAP_SYS_PTRACE is not needed then). */
-static void scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, size_t *cap)
+ * kernel accepts (CAP_SYS_PTRACE is not needed) unless the process holds
+ * capabilities the daemon lacks. Returns false when it could not look. */
+static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, size_t *cap)
 {
 	char path[64], link[64];
 	struct stat st;
@@ -104,17 +125,23 @@ static void scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 	int fd;
 
 	if (fstatat(proc_fd, pid, &st, 0) < 0)
-		return;
+		return true; /* gone */
 	snprintf(path, sizeof(path), "%s/fd", pid);
+	/* Every readlink() is checked too, so keep the identity throughout. */
 	sb_fsid_become(st.st_uid, st.st_gid);
 	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	sb_fsid_restore();
-	if (fd < 0)
-		return;
+	if (fd < 0) {
+		/* Only a refusal hides anything, and not from a zombie. */
+		bool refused = errno == EACCES || errno == EPERM;
+
+		sb_fsid_restore();
+		return !refused || process_is_zombie(proc_fd, pid);
+	}
 	dir = fdopendir(fd);
 	if (!dir) {
+		sb_fsid_restore();
 		close(fd);
-		return;
+		return false;
 	}
 	for (struct dirent *de; (de = readdir(dir));) {
 		unsigned long long ino;
@@ -123,6 +150,11 @@ static void scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 		if (de->d_name[0] == '.')
 			continue;
 		len = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
+		if (len < 0 && errno == EACCES) {
+			sb_fsid_restore();
+			closedir(dir);
+			return false;
+		}
 		if (len <= 0)
 			continue;
 		link[len] = 0;
@@ -139,13 +171,26 @@ static void scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 		}
 		(*set)[(*n)++] = (ino_t)ino;
 	}
+	sb_fsid_restore();
 	closedir(dir);
+	return true;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A grant stays while its socket is open in a process we can inspect,
+ * or while the process it went to lives and cannot be inspected (we
+ * cannot tell then, and listing it is the safer answer). */
 static void prune(struct sb_grants *g)
 {
 	_cleanup_free_ ino_t *set = NULL;
-	size_t n = 0, cap = 0, kept = 0;
+	_cleanup_free_ pid_t *opaque = NULL;
+	size_t n = 0, cap = 0, kept = 0, n_opaque = 0, cap_opaque = 0;
 	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir;
 
@@ -154,17 +199,32 @@ static void prune(struct sb_grants *g)
 	dir = fdopendir(dup(proc_fd));
 	if (!dir)
 		return;
-	for (struct dirent *de; (de = readdir(dir));)
-		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
-			scan_process(proc_fd, de->d_name, &set, &n, &cap);
+	for (struct dirent *de; (de = readdir(dir));) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (scan_process(proc_fd, de->d_name, &set, &n, &cap))
+			continue;
+		if (n_opaque == cap_opaque) {
+			size_t ncap = cap_opaque ? cap_opaque * 2 : 64;
+			pid_t *p = realloc(opaque, ncap * sizeof(*p));
+
+			if (!p)
+				continue;
+			opaque = p;
+			cap_opaque = ncap;
+		}
+		opaque[n_opaque++] = (pid_t)atoi(de->d_name);
+	}
 	closedir(dir);
 	qsort(set, n, sizeof(*set), cmp_ino);
+	qsort(opaque, n_opaque, sizeof(*opaque), cmp_pid);
 
 	/* Compact the ring in place, keeping order. */
 	for (size_t i = 0; i < g->count; i++) {
 		struct grant *e = &g->ring[(g->head + i) % g->capacity];
 
-		if (n && bsearch(&e->inode, set, n, sizeof(*set), cmp_ino))
+		if ((n && bsearch(&e->inode, set, n, sizeof(*set), cmp_ino)) ||
+		    (n_opaque && bsearch(&e->pid, opaque, n_opaque, sizeof(*opaque), cmp_pid)))
 			g->ring[(g->head + kept++) % g->capacity] = *e;
 		else
 			json_object_put(e->address);

@@ -188,7 +188,7 @@ int sb_method_socket(struct sb_request *req)
 		return -EACCES;
 	for (size_t i = 0; i < a.n_options; i++) {
 		struct sb_sockopt *o = &a.options[i];
-		char osum[96];
+		char osum[256];
 
 		if (!o->def->privileged)
 			continue;

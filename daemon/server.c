@@ -436,6 +436,9 @@ int sb_server_add_listener(struct sb_server *s, int fd)
 
 	if (s->n_listen >= ELEMENTSOF(s->listen_src))
 		return -E2BIG;
+	/* Inherited sockets are usually blocking; accept() must not be. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
 	r = sd_event_add_io(s->event, &src, fd, EPOLLIN, on_accept, s);
 	if (r < 0)
 		return r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -8,13 +9,16 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "proto/frame.h"
+#include "proto/util.h"
 #include "proto/protocol.h"
+#include "proto/util.h"
 #include "tests/harness.h"
 
 bool sb_test_is_root(void)
@@ -53,38 +57,44 @@ static bool daemon_answers(const char *path)
 	return strstr(reply, "\"version\"") != NULL;
 }
 
-void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
-			  const char *const *extra_args)
+/* A listening socket on d->socket, as systemd would create it. */
+static int listen_for(const struct sb_test_daemon *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(d->socket), sizeof(sa.sun_path));
+	strcpy(sa.sun_path, d->socket);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind %s: %m", d->socket);
+	ck_assert_int_eq(chmod(d->socket, 0666), 0);
+	ck_assert_int_eq(listen(fd, SOMAXCONN), 0);
+	return fd;
+}
+
+/* Fork and exec the daemon with d's settings. */
+static void spawn(struct sb_test_daemon *d)
 {
 	const char *top = getenv("top_builddir");
 	char exe[512];
 	const char *argv[32];
 	size_t n = 0;
 
-	memset(d, 0, sizeof(*d));
-	snprintf(d->dir, sizeof(d->dir), "/tmp/sockbroker-test-XXXXXX");
-	ck_assert_msg(mkdtemp(d->dir), "mkdtemp: %m");
-	ck_assert_int_eq(chmod(d->dir, 0755), 0);
-	snprintf(d->socket, sizeof(d->socket), "%s/sock", d->dir);
-	snprintf(d->policy, sizeof(d->policy), "%s/policy.conf", d->dir);
-	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
-	write_file(d->policy, policy_text);
 	snprintf(exe, sizeof(exe), "%s/sockbrokerd", top ? top : ".");
-
 	argv[n++] = exe;
 	argv[n++] = "--listen";
 	argv[n++] = d->socket;
 	argv[n++] = "--policy";
 	argv[n++] = d->policy;
 	argv[n++] = "--verbose";
-	for (size_t i = 0; extra_args && extra_args[i] && n < ELEMENTSOF(argv) - 1; i++)
-		argv[n++] = extra_args[i];
+	for (size_t i = 0; d->extra_args && d->extra_args[i] && n < ELEMENTSOF(argv) - 1; i++)
+		argv[n++] = d->extra_args[i];
 	argv[n] = NULL;
 
 	d->pid = fork();
 	ck_assert_int_ge(d->pid, 0);
 	if (d->pid == 0) {
-		int log = open(d->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int log = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 
 		if (log >= 0) {
 			dup2(log, STDERR_FILENO);
@@ -93,9 +103,30 @@ void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
 		unsetenv("NOTIFY_SOCKET");
 		unsetenv("LISTEN_FDS");
 		unsetenv("LISTEN_PID");
+		if (d->activated) {
+			char pid[16];
+
+			/* dup2 clears close-on-exec on the copy; a descriptor
+			 * that already is 3 keeps its flag, so clear it. */
+			if (dup2(d->listen_fd, 3) < 0 || fcntl(3, F_SETFD, 0) < 0)
+				_exit(127);
+			snprintf(pid, sizeof(pid), "%d", (int)getpid());
+			setenv("LISTEN_FDS", "1", 1);
+			setenv("LISTEN_PID", pid, 1);
+		}
+		if (d->max_fds > 0) {
+			struct rlimit rl = { d->max_fds, d->max_fds };
+
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				_exit(127);
+		}
 		execv(exe, (char **)argv);
 		_exit(127);
 	}
+}
+
+static void wait_until_serving(struct sb_test_daemon *d)
+{
 	for (int i = 0; i < 500; i++) {
 		int status;
 
@@ -109,6 +140,51 @@ void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
 		sleep_ms(10);
 	}
 	ck_abort_msg("sockbrokerd did not answer on %s within 5 s", d->socket);
+}
+
+void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text,
+			       const char *const *extra_args,
+			       const struct sb_test_daemon_opts *opts)
+{
+	memset(d, 0, sizeof(*d));
+	d->listen_fd = -1;
+	d->extra_args = extra_args;
+	snprintf(d->dir, sizeof(d->dir), "/tmp/sockbroker-test-XXXXXX");
+	ck_assert_msg(mkdtemp(d->dir), "mkdtemp: %m");
+	ck_assert_int_eq(chmod(d->dir, 0755), 0);
+	snprintf(d->socket, sizeof(d->socket), "%s/sock", d->dir);
+	snprintf(d->policy, sizeof(d->policy), "%s/policy.conf", d->dir);
+	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
+	write_file(d->policy, policy_text);
+	/* A fresh log: spawn() appends, so restarts keep the history. */
+	write_file(d->log, "");
+	if (opts) {
+		d->max_fds = opts->max_fds;
+		d->activated = opts->socket_activation;
+	}
+	if (d->activated)
+		d->listen_fd = listen_for(d);
+	spawn(d);
+	wait_until_serving(d);
+}
+
+void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
+			  const char *const *extra_args)
+{
+	sb_test_daemon_start_opts(d, policy_text, extra_args, NULL);
+}
+
+void sb_test_daemon_restart(struct sb_test_daemon *d)
+{
+	int status;
+
+	ck_assert(d->activated);
+	ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status, d->log);
+	spawn(d);
+	wait_until_serving(d);
 }
 
 void sb_test_daemon_reload(struct sb_test_daemon *d, const char *policy_text)
@@ -131,6 +207,7 @@ void sb_test_daemon_stop(struct sb_test_daemon *d)
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status, d->log);
 	}
+	d->listen_fd = safe_close(d->listen_fd);
 	unlink(d->socket);
 	unlink(d->policy);
 	unlink(d->log);

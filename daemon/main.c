@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -21,6 +22,7 @@ struct options {
 	const char *listen;
 	const char *policy;
 	bool verbose;
+	struct sb_limits limits;
 };
 
 static void help(void)
@@ -30,17 +32,44 @@ static void help(void)
 	       "  -l, --listen=PATH   listen on PATH (default " SB_DEFAULT_SOCKET ");\n"
 	       "                      ignored when systemd passes a socket\n"
 	       "  -p, --policy=FILE   policy file (default " SB_DEFAULT_POLICY ")\n"
+	       "      --max-connections=N          connections in total (default 4096)\n"
+	       "      --max-connections-per-uid=N  connections per non-root uid (default 64)\n"
+	       "      --idle-timeout=SEC           close connections idle this long (default 60)\n"
 	       "  -v, --verbose       log debug messages too\n"
 	       "  -V, --version       print the version and exit\n"
 	       "  -h, --help          print this help and exit\n");
 }
 
+/* A positive integer option within [1, max]. */
+static int parse_limit(const char *name, const char *text, unsigned max, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || v < 1 || v > max) {
+		fprintf(stderr, "sockbrokerd: --%s: expected a number from 1 to %u\n", name, max);
+		return -EINVAL;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
+enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE };
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' }, { "policy", required_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },      { "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },         {},
+		{ "listen", required_argument, NULL, 'l' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
+		{ "max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	int c;
 
@@ -51,6 +80,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->policy = optarg;
+			break;
+		case OPT_MAX_CONN:
+			if (parse_limit("max-connections", optarg, 1000000, &o->limits.max_connections) < 0)
+				return -EINVAL;
+			break;
+		case OPT_MAX_CONN_UID:
+			if (parse_limit("max-connections-per-uid", optarg, 1000000,
+					&o->limits.max_connections_per_uid) < 0)
+				return -EINVAL;
+			break;
+		case OPT_IDLE:
+			if (parse_limit("idle-timeout", optarg, 86400, &o->limits.idle_timeout_sec) < 0)
+				return -EINVAL;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -131,6 +173,18 @@ static int on_hup(sd_event_source *src, const struct signalfd_siginfo *si, void 
 	return 0;
 }
 
+/* Every connection costs a descriptor: use the hard limit, as systemd
+ * services are expected to (the soft limit of 1024 is for select()). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* Signals are handled before connections: a reload takes effect before
  * the next request is served. */
 static int add_signal(sd_event *event, int sig, sd_event_signal_handler_t fn, void *userdata)
@@ -162,7 +216,8 @@ static int run(const struct options *o)
 	r = sd_event_default(&event);
 	if (r < 0)
 		return r;
-	r = sb_server_init(&server, event, o->policy);
+	raise_fd_limit();
+	r = sb_server_init(&server, event, o->policy, &o->limits);
 	if (r < 0)
 		goto out;
 
@@ -232,7 +287,11 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct options o = { .listen = SB_DEFAULT_SOCKET, .policy = SB_DEFAULT_POLICY };
+	struct options o = {
+		.listen = SB_DEFAULT_SOCKET,
+		.policy = SB_DEFAULT_POLICY,
+		.limits = SB_LIMITS_DEFAULT,
+	};
 	int r;
 
 	r = parse_args(argc, argv, &o);

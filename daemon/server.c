@@ -386,7 +386,8 @@ static void probe_families(struct sb_server *s)
 	}
 }
 
-int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path)
+int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
+		   const struct sb_limits *limits)
 {
 	char err[512];
 	uint64_t idle;
@@ -395,12 +396,7 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 	memset(s, 0, sizeof(*s));
 	s->event = sd_event_ref(event);
 	s->policy_path = policy_path;
-	s->limits = (struct sb_limits){
-		.max_connections = 4096,
-		.max_connections_per_uid = 64,
-		.max_requests_in_flight = 16,
-		.idle_timeout_sec = 60,
-	};
+	s->limits = *limits;
 	s->per_uid = sb_uid_counts_new();
 	s->grants = sb_grants_new(GRANTS_REMEMBERED);
 	if (!s->per_uid || !s->grants)

@@ -23,6 +23,14 @@ struct sb_limits {
 	unsigned idle_timeout_sec;
 };
 
+#define SB_LIMITS_DEFAULT                                                                          \
+	((struct sb_limits){                                                                       \
+		.max_connections = 4096,                                                           \
+		.max_connections_per_uid = 64,                                                     \
+		.max_requests_in_flight = 16,                                                      \
+		.idle_timeout_sec = 60,                                                            \
+	})
+
 struct sb_conn {
 	struct sb_server *server;
 	struct sb_conn *prev, *next;
@@ -62,7 +70,8 @@ struct sb_server {
 	bool stopping;
 };
 
-int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path);
+int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
+		   const struct sb_limits *limits);
 void sb_server_done(struct sb_server *s);
 /* Serve on an already listening socket (taken over). */
 int sb_server_add_listener(struct sb_server *s, int fd);

@@ -1,0 +1,1358 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The address codec's JSON form: one object shape per family (and per
+ * protocol for AF_CAN and AF_BLUETOOTH), every key read through a typed
+ * getter and range-checked, and the exact inverse from struct sockaddr. */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+#include <linux/can.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#ifdef HAVE_LINUX_CAN_J1939_H
+#include <linux/can/j1939.h>
+#endif
+#ifdef HAVE_LINUX_TIPC_H
+#include <linux/tipc.h>
+#endif
+#ifdef HAVE_LINUX_IF_ALG_H
+#include <linux/if_alg.h>
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+#include <linux/vm_sockets.h>
+#endif
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+#include <bluetooth/bluetooth.h>
+#include <bluetooth/hci.h>
+#include <bluetooth/l2cap.h>
+#include <bluetooth/rfcomm.h>
+#include <bluetooth/sco.h>
+#endif
+
+#include "proto/addr-internal.h"
+#include "proto/consts.h"
+#include "proto/message.h"
+
+/* Bytes a sockaddr must have for member to be complete. */
+#define REQUIRED_SIZE(type, member) (offsetof(type, member) + sizeof(((type *)NULL)->member))
+/* Longest hardware address of struct sockaddr_ll, as text. */
+#define HWADDR_TEXT_MAX (8 * 3 - 1)
+#define BDADDR_TEXT_LEN (6 * 3 - 1)
+
+/* A value of a key that may also be given by name. */
+struct named {
+	const char *name;
+	int64_t value;
+};
+
+static const struct named packet_types[] = {
+	{"PACKET_HOST", PACKET_HOST},		{"PACKET_BROADCAST", PACKET_BROADCAST},
+	{"PACKET_MULTICAST", PACKET_MULTICAST}, {"PACKET_OTHERHOST", PACKET_OTHERHOST},
+	{"PACKET_OUTGOING", PACKET_OUTGOING},
+#ifdef PACKET_LOOPBACK
+	{"PACKET_LOOPBACK", PACKET_LOOPBACK},
+#endif
+#ifdef PACKET_USER
+	{"PACKET_USER", PACKET_USER},
+#endif
+#ifdef PACKET_KERNEL
+	{"PACKET_KERNEL", PACKET_KERNEL},
+#endif
+};
+
+#ifdef HAVE_LINUX_TIPC_H
+/* The classic names come first: they are the ones reported. */
+static const struct named tipc_addr_types[] = {
+	{"TIPC_ADDR_NAMESEQ", TIPC_ADDR_NAMESEQ},
+	{"TIPC_ADDR_NAME", TIPC_ADDR_NAME},
+	{"TIPC_ADDR_ID", TIPC_ADDR_ID},
+#ifdef TIPC_SERVICE_RANGE
+	{"TIPC_SERVICE_RANGE", TIPC_SERVICE_RANGE},
+	{"TIPC_SERVICE_ADDR", TIPC_SERVICE_ADDR},
+	{"TIPC_SOCKET_ADDR", TIPC_SOCKET_ADDR},
+#endif
+};
+
+static const struct named tipc_scopes[] = {
+	{"TIPC_ZONE_SCOPE", TIPC_ZONE_SCOPE},
+	{"TIPC_CLUSTER_SCOPE", TIPC_CLUSTER_SCOPE},
+	{"TIPC_NODE_SCOPE", TIPC_NODE_SCOPE},
+};
+#endif
+
+const char *sb_addr_printable(const char *s, char *buf)
+{
+	const size_t keep = SB_PRINTABLE_MAX - 4; /* room for "..." and NUL */
+	size_t i;
+
+	for (i = 0; s[i] && i < keep; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i]) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+int sb_addr_unsupported(int family, struct sb_error *err)
+{
+	const char *name = sb_const_name(SB_C_AF, family);
+
+	if (name)
+		return sb_error_set(err, SB_ERR_NOT_SUPPORTED, EAFNOSUPPORT, "family",
+				    "no address format for %s", name);
+	return sb_error_set(err, SB_ERR_NOT_SUPPORTED, EAFNOSUPPORT, "family",
+			    "no address format for address family %d", family);
+}
+
+enum sb_addr_shape sb_addr_shape(int family, int protocol)
+{
+	switch (family) {
+	case AF_UNIX:
+		return SB_ADDR_UNIX;
+	case AF_INET:
+	case AF_RDS: /* RDS binds a struct sockaddr_in */
+		return SB_ADDR_INET;
+	case AF_INET6:
+		return SB_ADDR_INET6;
+	case AF_NETLINK:
+		return SB_ADDR_NETLINK;
+	case AF_PACKET:
+		return SB_ADDR_PACKET;
+	case AF_CAN:
+		if (protocol == CAN_ISOTP)
+			return SB_ADDR_CAN_ISOTP;
+#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+		if (protocol == CAN_J1939)
+			return SB_ADDR_CAN_J1939;
+#endif
+		return SB_ADDR_CAN;
+#ifdef HAVE_LINUX_TIPC_H
+	case AF_TIPC:
+		return SB_ADDR_TIPC;
+#endif
+#ifdef HAVE_LINUX_IF_ALG_H
+	case AF_ALG:
+		return SB_ADDR_ALG;
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	case AF_VSOCK:
+		return SB_ADDR_VSOCK;
+#endif
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+	case AF_BLUETOOTH:
+		switch (protocol) {
+		case BTPROTO_L2CAP:
+			return SB_ADDR_L2CAP;
+		case BTPROTO_RFCOMM:
+			return SB_ADDR_RFCOMM;
+		case BTPROTO_HCI:
+			return SB_ADDR_HCI;
+		case BTPROTO_SCO:
+			return SB_ADDR_SCO;
+		default:
+			return SB_ADDR_NONE;
+		}
+#endif
+	default:
+		return SB_ADDR_NONE;
+	}
+}
+
+bool sb_addr_family_supported(int family)
+{
+	return sb_addr_shape(family, 0) != SB_ADDR_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading keys */
+
+static json_object *key_value(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(obj, key, &v);
+	return v;
+}
+
+/* A value given as one of names, or as an integer in min..max. */
+static int get_named(json_object *obj, const char *key, const struct named *names, size_t n,
+		     bool required, int64_t min, int64_t max, int64_t *ret, struct sb_error *err)
+{
+	json_object *v = key_value(obj, key);
+	char buf[SB_PRINTABLE_MAX];
+	const char *s;
+
+	if (!v || !json_object_is_type(v, json_type_string))
+		return sb_param_int(obj, key, required, min, max, ret, err);
+	s = json_object_get_string(v);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*ret = names[i].value;
+			return 1;
+		}
+	return sb_error_param(err, key, "%s: unknown name '%s'", key, sb_addr_printable(s, buf));
+}
+
+static const char *named_name(const struct named *names, size_t n, int64_t value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i].value == value)
+			return names[i].name;
+	return NULL;
+}
+
+/* An unsigned 64-bit key, which sb_param_int() cannot hold. json-c turns
+ * numbers beyond 64 bits into UINT64_MAX, so that value is refused. */
+static int get_u64(json_object *obj, const char *key, bool required, uint64_t *ret,
+		   struct sb_error *err)
+{
+	json_object *v = key_value(obj, key);
+	uint64_t u;
+
+	if (!v) {
+		if (required)
+			return sb_error_param(err, key, "%s: missing required parameter", key);
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return sb_error_param(err, key, "%s: expected an unsigned 64-bit integer", key);
+	if (json_object_get_int64(v) < 0)
+		return sb_error_param(err, key,
+				      "%s: expected an unsigned 64-bit integer, got %" PRId64, key,
+				      json_object_get_int64(v));
+	u = json_object_get_uint64(v);
+	if (u == UINT64_MAX)
+		return sb_error_param(err, key, "%s: number too large", key);
+	*ret = u;
+	return 1;
+}
+
+static int resolve_ifname(const char *key, const char *name, int *ret, struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+	unsigned idx;
+
+	if (!*name) {
+		*ret = 0;
+		return 1;
+	}
+	idx = if_nametoindex(name);
+	if (idx == 0 || idx > INT_MAX)
+		return sb_error_set(err, SB_ERR_INVALID_PARAMETER, ENODEV, key,
+				    "%s: no network interface named '%s'", key,
+				    sb_addr_printable(name, buf));
+	*ret = (int)idx;
+	return 1;
+}
+
+/* An interface by name ("" for none or any) or by index. */
+static int get_ifindex(json_object *obj, const char *key, bool required, int64_t max, int *ret,
+		       struct sb_error *err)
+{
+	json_object *v = key_value(obj, key);
+	const char *name;
+	int64_t idx;
+	int r;
+
+	if (v && json_object_is_type(v, json_type_string)) {
+		r = sb_param_string(obj, key, required, IF_NAMESIZE - 1, &name, err);
+		if (r <= 0)
+			return r;
+		return resolve_ifname(key, name, ret, err);
+	}
+	r = sb_param_int(obj, key, required, 0, max, &idx, err);
+	if (r > 0)
+		*ret = (int)idx;
+	return r;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "00:11:22:33:44:55": up to max bytes of exactly two hex digits each;
+ * "" is no bytes. */
+static int parse_hex_bytes(const char *s, uint8_t *buf, size_t max, size_t *n)
+{
+	size_t count = 0;
+
+	if (*s) {
+		for (;;) {
+			int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+
+			if (count == max || lo < 0)
+				return -EINVAL;
+			buf[count++] = (uint8_t)(hi << 4 | lo);
+			s += 2;
+			if (*s == '\0')
+				break;
+			if (*s != ':')
+				return -EINVAL;
+			s++;
+		}
+	}
+	*n = count;
+	return 0;
+}
+
+static void format_hex_bytes(const uint8_t *b, size_t n, bool upper, char *out)
+{
+	*out = '\0';
+	for (size_t i = 0; i < n; i++)
+		out += sprintf(out, upper ? "%s%02X" : "%s%02x", i ? ":" : "", b[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing keys: a failed allocation is remembered and reported once. */
+
+static void put(json_object *obj, const char *key, json_object *v, bool *oom)
+{
+	if (!v || json_object_object_add(obj, key, v) < 0) {
+		json_object_put(v);
+		*oom = true;
+	}
+}
+
+static json_object *int_json(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+static json_object *ifname_json(int index)
+{
+	char name[IF_NAMESIZE];
+
+	if (index == 0)
+		return json_object_new_string("");
+	if (index > 0 && if_indextoname((unsigned)index, name))
+		return json_object_new_string(name);
+	return json_object_new_int(index);
+}
+
+/* Copy the first len bytes of sa into a zeroed *dst after checking they
+ * cover need bytes: nothing past len is ever read. */
+static int load(const struct sockaddr *sa, socklen_t len, void *dst, size_t size, size_t need,
+		const char *what, struct sb_error *err)
+{
+	if (len < need)
+		return sb_error_param(err, "address",
+				      "address: %s address truncated (%u of %zu bytes)", what,
+				      (unsigned)len, need);
+	memset(dst, 0, size);
+	memcpy(dst, sa, len < size ? len : size);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_UNIX */
+
+static int unix_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			  struct sb_error *err)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+	const char *path = NULL, *abstract = NULL;
+	size_t n;
+	int r;
+
+	r = sb_param_string(obj, "path", false, sizeof(sun->sun_path), &path, err);
+	if (r < 0)
+		return r;
+	r = sb_param_string(obj, "abstract", false, sizeof(sun->sun_path) - 1, &abstract, err);
+	if (r < 0)
+		return r;
+	if (path && abstract)
+		return sb_error_param(
+			err, "abstract",
+			"abstract: an address has a path or an abstract name, not both");
+	if (!path && !abstract)
+		return sb_error_param(err, "path",
+				      "path: an AF_UNIX address needs path or abstract");
+
+	sun->sun_family = AF_UNIX;
+	if (abstract) {
+		/* A leading NUL makes the name abstract; no terminator. */
+		n = strlen(abstract);
+		memcpy(sun->sun_path + 1, abstract, n);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	} else {
+		/* An empty path is the unnamed address (autobind on bind). A
+		 * path that fills sun_path has no room for its NUL, which the
+		 * kernel allows. */
+		n = strlen(path);
+		memcpy(sun->sun_path, path, n);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
+				   (n > 0 && n < sizeof(sun->sun_path)));
+	}
+	return 0;
+}
+
+static int unix_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			struct sb_error *err)
+{
+	struct sockaddr_un sun;
+	size_t n;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &sun, sizeof(sun), offsetof(struct sockaddr_un, sun_path), "AF_UNIX",
+		 err);
+	if (r < 0)
+		return r;
+	n = len - offsetof(struct sockaddr_un, sun_path);
+	if (n > sizeof(sun.sun_path))
+		n = sizeof(sun.sun_path);
+
+	if (n > 0 && sun.sun_path[0] == '\0') {
+		if (memchr(sun.sun_path + 1, '\0', n - 1))
+			return sb_error_param(err, "abstract",
+					      "abstract: name contains a NUL byte");
+		put(obj, "abstract", json_object_new_string_len(sun.sun_path + 1, (int)(n - 1)),
+		    &oom);
+	} else {
+		put(obj, "path",
+		    json_object_new_string_len(sun.sun_path, (int)strnlen(sun.sun_path, n)), &oom);
+	}
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_INET, AF_RDS */
+
+static int inet_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			  struct sb_error *err)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char buf[SB_PRINTABLE_MAX];
+	const char *host;
+	int64_t port;
+	int r;
+
+	r = sb_param_string(obj, "host", true, INET6_ADDRSTRLEN, &host, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "port", true, 0, UINT16_MAX, &port, err);
+	if (r < 0)
+		return r;
+
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	if (!*host)
+		sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (strcmp(host, "<broadcast>") == 0)
+		sin->sin_addr.s_addr = htonl(INADDR_BROADCAST);
+	else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+		return sb_error_param(
+			err, "host",
+			"host: '%s' is not a numeric IPv4 address (names are not resolved)",
+			sb_addr_printable(host, buf));
+	*len = sizeof(*sin);
+	return 0;
+}
+
+static int inet_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			struct sb_error *err)
+{
+	struct sockaddr_in sin;
+	char host[INET_ADDRSTRLEN];
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &sin, sizeof(sin), sizeof(sin), "AF_INET", err);
+	if (r < 0)
+		return r;
+	if (!inet_ntop(AF_INET, &sin.sin_addr, host, sizeof(host)))
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "address: inet_ntop: %m");
+	put(obj, "host", json_object_new_string(host), &oom);
+	put(obj, "port", int_json(ntohs(sin.sin_port)), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_INET6 */
+
+static int inet6_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			   struct sb_error *err)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char buf[SB_PRINTABLE_MAX];
+	const char *host;
+	int64_t port, flowinfo = 0, scope = 0;
+	json_object *v;
+	int r;
+
+	r = sb_param_string(obj, "host", true, INET6_ADDRSTRLEN, &host, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "port", true, 0, UINT16_MAX, &port, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "flowinfo", false, 0, UINT32_MAX, &flowinfo, err);
+	if (r < 0)
+		return r;
+	/* scope_id: a number, or an interface name. */
+	v = key_value(obj, "scope_id");
+	if (v && json_object_is_type(v, json_type_string)) {
+		int idx;
+
+		r = get_ifindex(obj, "scope_id", false, UINT32_MAX, &idx, err);
+		scope = idx;
+	} else {
+		r = sb_param_int(obj, "scope_id", false, 0, UINT32_MAX, &scope, err);
+	}
+	if (r < 0)
+		return r;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons((uint16_t)port);
+	sin6->sin6_flowinfo = htonl((uint32_t)flowinfo);
+	sin6->sin6_scope_id = (uint32_t)scope;
+	if (!*host)
+		sin6->sin6_addr = in6addr_any;
+	else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+		return sb_error_param(
+			err, "host",
+			"host: '%s' is not a numeric IPv6 address (names are not resolved)",
+			sb_addr_printable(host, buf));
+	*len = sizeof(*sin6);
+	return 0;
+}
+
+static int inet6_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			 struct sb_error *err)
+{
+	struct sockaddr_in6 sin6;
+	char host[INET6_ADDRSTRLEN];
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &sin6, sizeof(sin6), sizeof(sin6), "AF_INET6", err);
+	if (r < 0)
+		return r;
+	if (!inet_ntop(AF_INET6, &sin6.sin6_addr, host, sizeof(host)))
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "address: inet_ntop: %m");
+	put(obj, "host", json_object_new_string(host), &oom);
+	put(obj, "port", int_json(ntohs(sin6.sin6_port)), &oom);
+	put(obj, "flowinfo", int_json(ntohl(sin6.sin6_flowinfo)), &oom);
+	if (sin6.sin6_scope_id == 0 || sin6.sin6_scope_id > INT_MAX)
+		put(obj, "scope_id", int_json(sin6.sin6_scope_id), &oom);
+	else
+		put(obj, "scope_id", ifname_json((int)sin6.sin6_scope_id), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_NETLINK */
+
+static int netlink_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			     struct sb_error *err)
+{
+	struct sockaddr_nl *snl = (struct sockaddr_nl *)ss;
+	int64_t pid, groups;
+	int r;
+
+	r = sb_param_int(obj, "pid", true, 0, UINT32_MAX, &pid, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "groups", true, 0, UINT32_MAX, &groups, err);
+	if (r < 0)
+		return r;
+	snl->nl_family = AF_NETLINK;
+	snl->nl_pid = (uint32_t)pid;
+	snl->nl_groups = (uint32_t)groups;
+	*len = sizeof(*snl);
+	return 0;
+}
+
+static int netlink_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			   struct sb_error *err)
+{
+	struct sockaddr_nl snl;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &snl, sizeof(snl), sizeof(snl), "AF_NETLINK", err);
+	if (r < 0)
+		return r;
+	put(obj, "pid", int_json(snl.nl_pid), &oom);
+	put(obj, "groups", int_json(snl.nl_groups), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_TIPC: (addr_type, v1, v2, v3, scope) as in the socket API */
+
+#ifdef HAVE_LINUX_TIPC_H
+static int tipc_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			  struct sb_error *err)
+{
+	struct sockaddr_tipc *st = (struct sockaddr_tipc *)ss;
+	int64_t type, v1, v2, v3, scope = 0;
+	int r;
+
+	r = get_named(obj, "addr_type", tipc_addr_types, ELEMENTSOF(tipc_addr_types), true,
+		      TIPC_ADDR_NAMESEQ, TIPC_ADDR_ID, &type, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "v1", true, 0, UINT32_MAX, &v1, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "v2", true, 0, UINT32_MAX, &v2, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "v3", true, 0, UINT32_MAX, &v3, err);
+	if (r < 0)
+		return r;
+	/* A negative scope asks bind() to withdraw the binding. */
+	r = get_named(obj, "scope", tipc_scopes, ELEMENTSOF(tipc_scopes), false, SCHAR_MIN,
+		      SCHAR_MAX, &scope, err);
+	if (r < 0)
+		return r;
+
+	st->family = AF_TIPC;
+	st->addrtype = (unsigned char)type;
+	st->scope = (signed char)scope;
+	switch (type) {
+	case TIPC_ADDR_NAMESEQ:
+		st->addr.nameseq.type = (uint32_t)v1;
+		st->addr.nameseq.lower = (uint32_t)v2;
+		st->addr.nameseq.upper = (uint32_t)v3;
+		break;
+	case TIPC_ADDR_NAME:
+		st->addr.name.name.type = (uint32_t)v1;
+		st->addr.name.name.instance = (uint32_t)v2;
+		st->addr.name.domain = (uint32_t)v3;
+		break;
+	default:
+		if (v3 != 0)
+			return sb_error_param(err, "v3", "v3: must be 0 for TIPC_ADDR_ID");
+		st->addr.id.node = (uint32_t)v1;
+		st->addr.id.ref = (uint32_t)v2;
+		break;
+	}
+	*len = sizeof(*st);
+	return 0;
+}
+
+static int tipc_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			struct sb_error *err)
+{
+	struct sockaddr_tipc st;
+	uint32_t v1, v2, v3 = 0;
+	const char *scope;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &st, sizeof(st), sizeof(st), "AF_TIPC", err);
+	if (r < 0)
+		return r;
+	switch (st.addrtype) {
+	case TIPC_ADDR_NAMESEQ:
+		v1 = st.addr.nameseq.type;
+		v2 = st.addr.nameseq.lower;
+		v3 = st.addr.nameseq.upper;
+		break;
+	case TIPC_ADDR_NAME:
+		v1 = st.addr.name.name.type;
+		v2 = st.addr.name.name.instance;
+		v3 = st.addr.name.domain;
+		break;
+	case TIPC_ADDR_ID:
+		v1 = st.addr.id.node;
+		v2 = st.addr.id.ref;
+		break;
+	default:
+		return sb_error_param(err, "addr_type", "addr_type: unknown TIPC address type %u",
+				      st.addrtype);
+	}
+	put(obj, "addr_type",
+	    json_object_new_string(
+		    named_name(tipc_addr_types, ELEMENTSOF(tipc_addr_types), st.addrtype)),
+	    &oom);
+	put(obj, "v1", int_json(v1), &oom);
+	put(obj, "v2", int_json(v2), &oom);
+	put(obj, "v3", int_json(v3), &oom);
+	scope = named_name(tipc_scopes, ELEMENTSOF(tipc_scopes), st.scope);
+	put(obj, "scope", scope ? json_object_new_string(scope) : int_json(st.scope), &oom);
+	return oom ? -ENOMEM : 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* AF_CAN: raw and BCM, ISO-TP, J1939 */
+
+/* An 11-bit id, or a 29-bit one flagged with CAN_EFF_FLAG; the RTR and
+ * error flags mean nothing in an address. */
+static int get_can_id(json_object *obj, const char *key, uint32_t *ret, struct sb_error *err)
+{
+	int64_t id;
+	int r;
+
+	r = sb_param_int(obj, key, true, 0, UINT32_MAX, &id, err);
+	if (r < 0)
+		return r;
+	if (id & CAN_EFF_FLAG) {
+		if (id & ~(int64_t)(CAN_EFF_FLAG | CAN_EFF_MASK))
+			return sb_error_param(
+				err, key,
+				"%s: 0x%" PRIx64
+				" is not an extended CAN id (CAN_EFF_FLAG with 29 bits)",
+				key, id);
+	} else if (id > CAN_SFF_MASK) {
+		return sb_error_param(
+			err, key,
+			"%s: 0x%" PRIx64
+			" is beyond 0x7ff (add CAN_EFF_FLAG 0x80000000 for a 29-bit id)",
+			key, id);
+	}
+	*ret = (uint32_t)id;
+	return 1;
+}
+
+static int can_fill(json_object *obj, struct sockaddr_can *scan, socklen_t *len,
+		    struct sb_error *err)
+{
+	int ifindex;
+	int r;
+
+	r = get_ifindex(obj, "ifname", true, INT_MAX, &ifindex, err);
+	if (r < 0)
+		return r;
+	scan->can_family = AF_CAN;
+	scan->can_ifindex = ifindex;
+	*len = sizeof(*scan);
+	return 0;
+}
+
+static int can_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			 struct sb_error *err)
+{
+	return can_fill(obj, (struct sockaddr_can *)ss, len, err);
+}
+
+static int isotp_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			   struct sb_error *err)
+{
+	struct sockaddr_can *scan = (struct sockaddr_can *)ss;
+	int r;
+
+	r = can_fill(obj, scan, len, err);
+	if (r < 0)
+		return r;
+	r = get_can_id(obj, "rx_id", &scan->can_addr.tp.rx_id, err);
+	if (r < 0)
+		return r;
+	r = get_can_id(obj, "tx_id", &scan->can_addr.tp.tx_id, err);
+	return r < 0 ? r : 0;
+}
+
+#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+static int j1939_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			   struct sb_error *err)
+{
+	struct sockaddr_can *scan = (struct sockaddr_can *)ss;
+	uint64_t name = 0;
+	int64_t pgn, addr;
+	int r;
+
+	r = can_fill(obj, scan, len, err);
+	if (r < 0)
+		return r;
+	r = get_u64(obj, "name", true, &name, err);
+	if (r < 0)
+		return r;
+	/* J1939_NO_PGN, one past the largest PGN, means "none". */
+	r = sb_param_int(obj, "pgn", true, 0, J1939_NO_PGN, &pgn, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "addr", true, 0, UINT8_MAX, &addr, err);
+	if (r < 0)
+		return r;
+	scan->can_addr.j1939.name = name;
+	scan->can_addr.j1939.pgn = (uint32_t)pgn;
+	scan->can_addr.j1939.addr = (uint8_t)addr;
+	return 0;
+}
+#endif
+
+static int can_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+		       struct sb_error *err)
+{
+	struct sockaddr_can scan;
+	size_t need = REQUIRED_SIZE(struct sockaddr_can, can_ifindex);
+	bool oom = false;
+	int r;
+
+	if (protocol == CAN_ISOTP)
+		need = REQUIRED_SIZE(struct sockaddr_can, can_addr.tp);
+#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+	else if (protocol == CAN_J1939)
+		need = REQUIRED_SIZE(struct sockaddr_can, can_addr.j1939);
+#endif
+	r = load(sa, len, &scan, sizeof(scan), need, "AF_CAN", err);
+	if (r < 0)
+		return r;
+	if (scan.can_ifindex < 0)
+		return sb_error_param(err, "ifname", "ifname: negative interface index %d",
+				      scan.can_ifindex);
+	put(obj, "ifname", ifname_json(scan.can_ifindex), &oom);
+	if (protocol == CAN_ISOTP) {
+		put(obj, "rx_id", int_json(scan.can_addr.tp.rx_id), &oom);
+		put(obj, "tx_id", int_json(scan.can_addr.tp.tx_id), &oom);
+	}
+#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+	else if (protocol == CAN_J1939) {
+		uint64_t name = scan.can_addr.j1939.name;
+
+		put(obj, "name",
+		    name > INT64_MAX ? json_object_new_uint64(name) : int_json((int64_t)name),
+		    &oom);
+		put(obj, "pgn", int_json(scan.can_addr.j1939.pgn), &oom);
+		put(obj, "addr", int_json(scan.can_addr.j1939.addr), &oom);
+	}
+#endif
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_PACKET: (ifname, proto, pkttype, hatype, addr) */
+
+static int packet_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			    struct sb_error *err)
+{
+	struct sockaddr_ll *sll = (struct sockaddr_ll *)ss;
+	char buf[SB_PRINTABLE_MAX];
+	const char *hwaddr = "";
+	int64_t protocol = 0, pkttype = PACKET_HOST, hatype = 0;
+	json_object *v;
+	size_t halen;
+	int ifindex;
+	int r;
+
+	r = get_ifindex(obj, "ifname", true, INT_MAX, &ifindex, err);
+	if (r < 0)
+		return r;
+	/* An ethertype name, or the number as socket() takes it (network
+	 * byte order), as for the protocol of an AF_PACKET socket. */
+	v = key_value(obj, "protocol");
+	if (v && json_object_is_type(v, json_type_string)) {
+		const char *name = json_object_get_string(v);
+
+		if (sb_const_value(SB_C_ETH_P, name, &protocol) < 0 || protocol > UINT16_MAX)
+			return sb_error_param(err, "protocol", "protocol: unknown ethertype '%s'",
+					      sb_addr_printable(name, buf));
+		protocol = htons((uint16_t)protocol);
+	} else {
+		r = sb_param_int(obj, "protocol", false, 0, UINT16_MAX, &protocol, err);
+		if (r < 0)
+			return r;
+	}
+	r = get_named(obj, "pkttype", packet_types, ELEMENTSOF(packet_types), false, 0, UINT8_MAX,
+		      &pkttype, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "hatype", false, 0, UINT16_MAX, &hatype, err);
+	if (r < 0)
+		return r;
+	r = sb_param_string(obj, "addr", false, HWADDR_TEXT_MAX, &hwaddr, err);
+	if (r < 0)
+		return r;
+	if (parse_hex_bytes(hwaddr, sll->sll_addr, sizeof(sll->sll_addr), &halen) < 0)
+		return sb_error_param(
+			err, "addr",
+			"addr: '%s' is not a hardware address (up to 8 hex bytes, 00:11:22:33:44:55)",
+			sb_addr_printable(hwaddr, buf));
+
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = (uint16_t)protocol;
+	sll->sll_ifindex = ifindex;
+	sll->sll_hatype = (unsigned short)hatype;
+	sll->sll_pkttype = (unsigned char)pkttype;
+	sll->sll_halen = (unsigned char)halen;
+	*len = sizeof(*sll);
+	return 0;
+}
+
+static int packet_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			  struct sb_error *err)
+{
+	struct sockaddr_ll sll = {0};
+	char hw[HWADDR_TEXT_MAX + 1];
+	const char *proto;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &sll, sizeof(sll), offsetof(struct sockaddr_ll, sll_addr), "AF_PACKET",
+		 err);
+	if (r < 0)
+		return r;
+	if (sll.sll_halen > sizeof(sll.sll_addr))
+		return sb_error_param(err, "addr", "addr: hardware address length %u exceeds %zu",
+				      sll.sll_halen, sizeof(sll.sll_addr));
+	r = load(sa, len, &sll, sizeof(sll), offsetof(struct sockaddr_ll, sll_addr) + sll.sll_halen,
+		 "AF_PACKET", err);
+	if (r < 0)
+		return r;
+	if (sll.sll_ifindex < 0)
+		return sb_error_param(err, "ifname", "ifname: negative interface index %d",
+				      sll.sll_ifindex);
+
+	put(obj, "ifname", ifname_json(sll.sll_ifindex), &oom);
+	proto = sb_protocol_name(AF_PACKET, sll.sll_protocol);
+	put(obj, "protocol", proto ? json_object_new_string(proto) : int_json(sll.sll_protocol),
+	    &oom);
+	put(obj, "pkttype", int_json(sll.sll_pkttype), &oom);
+	put(obj, "hatype", int_json(sll.sll_hatype), &oom);
+	format_hex_bytes(sll.sll_addr, sll.sll_halen, false, hw);
+	put(obj, "addr", json_object_new_string(hw), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AF_ALG: (type, name, feat, mask) */
+
+#ifdef HAVE_LINUX_IF_ALG_H
+/* Algorithm types and names are printable words without ':' (which the
+ * text form uses as separator; no kernel algorithm name has one). */
+static int check_alg_word(const char *key, const char *s, struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+
+	if (!*s)
+		return sb_error_param(err, key, "%s: must not be empty", key);
+	for (const char *p = s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+			return sb_error_param(
+				err, key, "%s: '%s' has a character not allowed in an algorithm %s",
+				key, sb_addr_printable(s, buf), key);
+	return 0;
+}
+
+static int alg_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			 struct sb_error *err)
+{
+	struct sockaddr_alg *salg = (struct sockaddr_alg *)ss;
+	const char *type, *name;
+	int64_t feat = 0, mask = 0;
+	int r;
+
+	/* The kernel forces a NUL into the last byte of each field. */
+	r = sb_param_string(obj, "type", true, sizeof(salg->salg_type) - 1, &type, err);
+	if (r < 0)
+		return r;
+	r = check_alg_word("type", type, err);
+	if (r < 0)
+		return r;
+	r = sb_param_string(obj, "name", true, sizeof(salg->salg_name) - 1, &name, err);
+	if (r < 0)
+		return r;
+	r = check_alg_word("name", name, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "feat", false, 0, UINT32_MAX, &feat, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "mask", false, 0, UINT32_MAX, &mask, err);
+	if (r < 0)
+		return r;
+
+	salg->salg_family = AF_ALG;
+	memcpy(salg->salg_type, type, strlen(type));
+	memcpy(salg->salg_name, name, strlen(name));
+	salg->salg_feat = (uint32_t)feat;
+	salg->salg_mask = (uint32_t)mask;
+	*len = sizeof(*salg);
+	return 0;
+}
+
+static int alg_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+		       struct sb_error *err)
+{
+	struct sockaddr_alg salg;
+	char type[sizeof(salg.salg_type)], name[sizeof(salg.salg_name)];
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &salg, sizeof(salg), sizeof(salg), "AF_ALG", err);
+	if (r < 0)
+		return r;
+	if (strnlen((char *)salg.salg_type, sizeof(type)) == sizeof(type))
+		return sb_error_param(err, "type", "type: not NUL-terminated");
+	if (strnlen((char *)salg.salg_name, sizeof(name)) == sizeof(name))
+		return sb_error_param(err, "name", "name: not NUL-terminated");
+	memcpy(type, salg.salg_type, sizeof(type));
+	memcpy(name, salg.salg_name, sizeof(name));
+	r = check_alg_word("type", type, err);
+	if (r < 0)
+		return r;
+	r = check_alg_word("name", name, err);
+	if (r < 0)
+		return r;
+	put(obj, "type", json_object_new_string(type), &oom);
+	put(obj, "name", json_object_new_string(name), &oom);
+	put(obj, "feat", int_json(salg.salg_feat), &oom);
+	put(obj, "mask", int_json(salg.salg_mask), &oom);
+	return oom ? -ENOMEM : 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* AF_VSOCK: (cid, port) and, where the kernel has them, flags */
+
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+static int vsock_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			   struct sb_error *err)
+{
+	struct sockaddr_vm *svm = (struct sockaddr_vm *)ss;
+	int64_t cid, port, flags = 0;
+	int r;
+
+	r = sb_param_int(obj, "cid", true, 0, UINT32_MAX, &cid, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "port", true, 0, UINT32_MAX, &port, err);
+	if (r < 0)
+		return r;
+#ifdef VMADDR_FLAG_TO_HOST
+	r = sb_param_int(obj, "flags", false, 0, UINT8_MAX, &flags, err);
+	if (r < 0)
+		return r;
+	svm->svm_flags = (uint8_t)flags;
+#else
+	/* Headers older than svm_flags: only "no flags" can be honoured. */
+	r = sb_param_int(obj, "flags", false, 0, 0, &flags, err);
+	if (r < 0)
+		return r;
+#endif
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = (unsigned)cid;
+	svm->svm_port = (unsigned)port;
+	*len = sizeof(*svm);
+	return 0;
+}
+
+static int vsock_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			 struct sb_error *err)
+{
+	struct sockaddr_vm svm;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &svm, sizeof(svm), sizeof(svm), "AF_VSOCK", err);
+	if (r < 0)
+		return r;
+	put(obj, "cid", int_json(svm.svm_cid), &oom);
+	put(obj, "port", int_json(svm.svm_port), &oom);
+#ifdef VMADDR_FLAG_TO_HOST
+	if (svm.svm_flags)
+		put(obj, "flags", int_json(svm.svm_flags), &oom);
+#endif
+	return oom ? -ENOMEM : 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* AF_BLUETOOTH: L2CAP, RFCOMM, HCI, SCO */
+
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+/* Text order is most significant byte first; bdaddr_t is stored the other
+ * way round. */
+static int get_bdaddr(json_object *obj, bdaddr_t *ret, struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+	uint8_t bytes[6];
+	const char *s;
+	size_t n;
+	int r;
+
+	r = sb_param_string(obj, "bdaddr", true, BDADDR_TEXT_LEN, &s, err);
+	if (r < 0)
+		return r;
+	if (parse_hex_bytes(s, bytes, sizeof(bytes), &n) < 0 || n != sizeof(bytes))
+		return sb_error_param(
+			err, "bdaddr",
+			"bdaddr: '%s' is not a Bluetooth address (6 hex bytes, 00:11:22:33:44:55)",
+			sb_addr_printable(s, buf));
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		ret->b[i] = bytes[sizeof(bytes) - 1 - i];
+	return 0;
+}
+
+static json_object *bdaddr_json(const bdaddr_t *ba)
+{
+	char text[BDADDR_TEXT_LEN + 1];
+	uint8_t bytes[6];
+
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = ba->b[sizeof(bytes) - 1 - i];
+	format_hex_bytes(bytes, sizeof(bytes), true, text);
+	return json_object_new_string(text);
+}
+
+static int l2cap_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			   struct sb_error *err)
+{
+	struct sockaddr_l2 *sl2 = (struct sockaddr_l2 *)ss;
+	int64_t psm, cid = 0, type = 0;
+	int r;
+
+	r = get_bdaddr(obj, &sl2->l2_bdaddr, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "psm", true, 0, UINT16_MAX, &psm, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "cid", false, 0, UINT16_MAX, &cid, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "bdaddr_type", false, 0, UINT8_MAX, &type, err);
+	if (r < 0)
+		return r;
+	sl2->l2_family = AF_BLUETOOTH;
+	sl2->l2_psm = htole16((uint16_t)psm);
+	sl2->l2_cid = htole16((uint16_t)cid);
+	sl2->l2_bdaddr_type = (uint8_t)type;
+	*len = sizeof(*sl2);
+	return 0;
+}
+
+static int l2cap_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			 struct sb_error *err)
+{
+	struct sockaddr_l2 sl2;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &sl2, sizeof(sl2), sizeof(sl2), "L2CAP", err);
+	if (r < 0)
+		return r;
+	put(obj, "bdaddr", bdaddr_json(&sl2.l2_bdaddr), &oom);
+	put(obj, "psm", int_json(le16toh(sl2.l2_psm)), &oom);
+	if (sl2.l2_cid)
+		put(obj, "cid", int_json(le16toh(sl2.l2_cid)), &oom);
+	if (sl2.l2_bdaddr_type)
+		put(obj, "bdaddr_type", int_json(sl2.l2_bdaddr_type), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+static int rfcomm_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			    struct sb_error *err)
+{
+	struct sockaddr_rc *src = (struct sockaddr_rc *)ss;
+	int64_t channel;
+	int r;
+
+	r = get_bdaddr(obj, &src->rc_bdaddr, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "channel", true, 0, UINT8_MAX, &channel, err);
+	if (r < 0)
+		return r;
+	src->rc_family = AF_BLUETOOTH;
+	src->rc_channel = (uint8_t)channel;
+	*len = sizeof(*src);
+	return 0;
+}
+
+static int rfcomm_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+			  struct sb_error *err)
+{
+	struct sockaddr_rc src;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &src, sizeof(src), sizeof(src), "RFCOMM", err);
+	if (r < 0)
+		return r;
+	put(obj, "bdaddr", bdaddr_json(&src.rc_bdaddr), &oom);
+	put(obj, "channel", int_json(src.rc_channel), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+static int hci_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			 struct sb_error *err)
+{
+	struct sockaddr_hci *shci = (struct sockaddr_hci *)ss;
+	int64_t dev, channel = 0;
+	int r;
+
+	r = sb_param_int(obj, "dev", true, 0, UINT16_MAX, &dev, err);
+	if (r < 0)
+		return r;
+	r = sb_param_int(obj, "channel", false, 0, UINT16_MAX, &channel, err);
+	if (r < 0)
+		return r;
+	shci->hci_family = AF_BLUETOOTH;
+	shci->hci_dev = (unsigned short)dev;
+	shci->hci_channel = (unsigned short)channel;
+	*len = sizeof(*shci);
+	return 0;
+}
+
+static int hci_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+		       struct sb_error *err)
+{
+	struct sockaddr_hci shci;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &shci, sizeof(shci), sizeof(shci), "HCI", err);
+	if (r < 0)
+		return r;
+	put(obj, "dev", int_json(shci.hci_dev), &oom);
+	if (shci.hci_channel)
+		put(obj, "channel", int_json(shci.hci_channel), &oom);
+	return oom ? -ENOMEM : 0;
+}
+
+static int sco_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			 struct sb_error *err)
+{
+	struct sockaddr_sco *ssco = (struct sockaddr_sco *)ss;
+	int r;
+
+	r = get_bdaddr(obj, &ssco->sco_bdaddr, err);
+	if (r < 0)
+		return r;
+	ssco->sco_family = AF_BLUETOOTH;
+	*len = sizeof(*ssco);
+	return 0;
+}
+
+static int sco_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+		       struct sb_error *err)
+{
+	struct sockaddr_sco ssco;
+	bool oom = false;
+	int r;
+
+	r = load(sa, len, &ssco, sizeof(ssco), sizeof(ssco), "SCO", err);
+	if (r < 0)
+		return r;
+	put(obj, "bdaddr", bdaddr_json(&ssco.sco_bdaddr), &oom);
+	return oom ? -ENOMEM : 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Dispatch */
+
+struct codec {
+	const char *const *keys; /* the keys an object of this shape may have */
+	int (*from_json)(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
+			 struct sb_error *err);
+	int (*to_json)(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
+		       struct sb_error *err);
+};
+
+#define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const struct codec codecs[SB_ADDR_MAX_SHAPE] = {
+	[SB_ADDR_UNIX] = {KEYS("path", "abstract"), unix_from_json, unix_to_json},
+	[SB_ADDR_INET] = {KEYS("host", "port"), inet_from_json, inet_to_json},
+	[SB_ADDR_INET6] = {KEYS("host", "port", "flowinfo", "scope_id"), inet6_from_json,
+			   inet6_to_json},
+	[SB_ADDR_NETLINK] = {KEYS("pid", "groups"), netlink_from_json, netlink_to_json},
+#ifdef HAVE_LINUX_TIPC_H
+	[SB_ADDR_TIPC] = {KEYS("addr_type", "v1", "v2", "v3", "scope"), tipc_from_json,
+			  tipc_to_json},
+#endif
+	[SB_ADDR_CAN] = {KEYS("ifname"), can_from_json, can_to_json},
+	[SB_ADDR_CAN_ISOTP] = {KEYS("ifname", "rx_id", "tx_id"), isotp_from_json, can_to_json},
+#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+	[SB_ADDR_CAN_J1939] = {KEYS("ifname", "name", "pgn", "addr"), j1939_from_json, can_to_json},
+#endif
+	[SB_ADDR_PACKET] = {KEYS("ifname", "protocol", "pkttype", "hatype", "addr"),
+			    packet_from_json, packet_to_json},
+#ifdef HAVE_LINUX_IF_ALG_H
+	[SB_ADDR_ALG] = {KEYS("type", "name", "feat", "mask"), alg_from_json, alg_to_json},
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	[SB_ADDR_VSOCK] = {KEYS("cid", "port", "flags"), vsock_from_json, vsock_to_json},
+#endif
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+	[SB_ADDR_L2CAP] = {KEYS("bdaddr", "psm", "cid", "bdaddr_type"), l2cap_from_json,
+			   l2cap_to_json},
+	[SB_ADDR_RFCOMM] = {KEYS("bdaddr", "channel"), rfcomm_from_json, rfcomm_to_json},
+	[SB_ADDR_HCI] = {KEYS("dev", "channel"), hci_from_json, hci_to_json},
+	[SB_ADDR_SCO] = {KEYS("bdaddr"), sco_from_json, sco_to_json},
+#endif
+};
+
+static const struct codec *codec_for(int family, int protocol)
+{
+	const struct codec *c = &codecs[sb_addr_shape(family, protocol)];
+
+	return c->from_json ? c : NULL;
+}
+
+int sb_addr_from_json(json_object *obj, int family, int protocol, struct sockaddr_storage *ss,
+		      socklen_t *len, struct sb_error *err)
+{
+	const struct codec *c = codec_for(family, protocol);
+	int r;
+
+	if (!ss || !len)
+		return sb_error_set(err, SB_ERR_SYSTEM, EINVAL, NULL, "no room for the address");
+	if (!c)
+		return sb_addr_unsupported(family, err);
+	if (!obj || !json_object_is_type(obj, json_type_object))
+		return sb_error_param(err, "address", "address: expected an object");
+	r = sb_params_only(obj, c->keys, err);
+	if (r < 0)
+		return r;
+	memset(ss, 0, sizeof(*ss));
+	return c->from_json(obj, ss, len, err);
+}
+
+json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int protocol,
+			     struct sb_error *err)
+{
+	_cleanup_json_ json_object *obj = NULL;
+	const struct codec *c;
+	sa_family_t family;
+	int r;
+
+	if (!sa || len < sizeof(family)) {
+		sb_error_param(err, "address", "address: truncated (%u bytes)", (unsigned)len);
+		return NULL;
+	}
+	if (len > sizeof(struct sockaddr_storage)) {
+		sb_error_param(err, "address",
+			       "address: longer than struct sockaddr_storage (%u bytes)",
+			       (unsigned)len);
+		return NULL;
+	}
+	memcpy(&family, sa, sizeof(family));
+	c = codec_for(family, protocol);
+	if (!c) {
+		sb_addr_unsupported(family, err);
+		return NULL;
+	}
+	obj = json_object_new_object();
+	if (!obj) {
+		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	/* Decoders fill *err themselves, except for a failed allocation. */
+	r = c->to_json(sa, len, protocol, obj, err);
+	if (r == -ENOMEM)
+		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	if (r < 0)
+		return NULL;
+	return TAKE_PTR(obj);
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Socket specs, FAMILY:TYPE[:PROTOCOL][@ADDRESS]: parsed, written back in
+ * canonical form (names where they exist, protocol 0 left out), and turned
+ * into the parameters of an org.sockbroker.Socket call. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/addr-internal.h"
+#include "proto/consts.h"
+#include "proto/spec.h"
+
+/* FAMILY:TYPE|FLAGS:PROTOCOL, the part before '@'. */
+#define SPEC_HEAD_MAX 128u
+#define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
+/* The kernel's SOCK_TYPE_MASK: what is left of type once flags are gone. */
+#define SOCK_TYPE_BITS 0xf
+
+static int const_error(int r, enum sb_const_group group, const char *key, const char *text,
+		       struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+
+	sb_addr_printable(text, buf);
+	switch (r) {
+	case -ENOENT:
+		return sb_error_param(err, key, "%s: unknown %s '%s'", key,
+				      sb_const_group_name(group), buf);
+	case -ERANGE:
+		return sb_error_param(err, key, "%s: %s is out of range", key, buf);
+	default:
+		return sb_error_param(err, key, "%s: '%s' is neither a name (%s) nor a number", key,
+				      buf, sb_const_group_name(group));
+	}
+}
+
+static int parse_family(const char *text, int *ret, struct sb_error *err)
+{
+	int64_t v;
+	int r;
+
+	r = sb_const_parse(SB_C_AF, text, &v);
+	if (r < 0)
+		return const_error(r, SB_C_AF, "family", text, err);
+	if (v == AF_UNSPEC)
+		return sb_error_param(err, "family", "family: AF_UNSPEC cannot make a socket");
+	/* It has to fit sa_family_t. */
+	if (v < 0 || v > UINT16_MAX)
+		return sb_error_param(err, "family", "family: %lld is out of range 1..65535",
+				      (long long)v);
+	*ret = (int)v;
+	return 0;
+}
+
+/* SOCK_DGRAM, SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC, or a number that may
+ * include the flag bits. */
+static int parse_type(const char *text, int *ret, struct sb_error *err)
+{
+	char tok[SPEC_HEAD_MAX + 1];
+	const char *p = text;
+	int type = 0;
+	bool first = true;
+
+	for (;;) {
+		size_t n = strcspn(p, "|");
+		int64_t v;
+		int r;
+
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (first) {
+			r = sb_const_parse(SB_C_SOCK, tok, &v);
+			if (r < 0)
+				return const_error(r, SB_C_SOCK, "type", tok, err);
+			if (v < 0 || v > INT_MAX || (v & ~(int64_t)SOCK_FLAGS) == 0 ||
+			    (v & ~(int64_t)SOCK_FLAGS) > SOCK_TYPE_BITS)
+				return sb_error_param(err, "type", "type: %s is not a socket type",
+						      tok);
+			type = (int)v;
+			first = false;
+		} else {
+			r = sb_const_parse(SB_C_SOCK_FLAG, tok, &v);
+			if (r < 0)
+				return const_error(r, SB_C_SOCK_FLAG, "flags", tok, err);
+			if (v <= 0 || (v & ~(int64_t)SOCK_FLAGS))
+				return sb_error_param(
+					err, "flags",
+					"flags: %s is not SOCK_NONBLOCK or SOCK_CLOEXEC", tok);
+			if (type & v)
+				return sb_error_param(err, "flags", "flags: %s given twice", tok);
+			type |= (int)v;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	*ret = type;
+	return 0;
+}
+
+static int parse_protocol(int family, const char *text, int *ret, struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+	int r;
+
+	r = sb_protocol_parse(family, text, ret);
+	if (r == 0)
+		return 0;
+	sb_addr_printable(text, buf);
+	if (r == -ENOENT && sb_protocol_group(family) == SB_C_MAX_GROUP)
+		return sb_error_param(
+			err, "protocol",
+			"protocol: this family has no named protocols, '%s' must be a number", buf);
+	if (r == -ENOENT)
+		return const_error(r, sb_protocol_group(family), "protocol", text, err);
+	if (r == -ERANGE)
+		return sb_error_param(err, "protocol", "protocol: %s is out of range 0..%d", buf,
+				      family == AF_PACKET ? UINT16_MAX : INT_MAX);
+	return sb_error_param(err, "protocol", "protocol: '%s' is neither a name nor a number",
+			      buf);
+}
+
+int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err)
+{
+	struct sb_spec s = {0};
+	char head[SPEC_HEAD_MAX + 1];
+	char *type, *protocol = NULL;
+	const char *at;
+	size_t n;
+	int r;
+
+	if (!text || !spec)
+		return sb_error_param(err, "spec", "spec: missing");
+	at = strchr(text, '@');
+	n = at ? (size_t)(at - text) : strlen(text);
+	if (n > SPEC_HEAD_MAX)
+		return sb_error_param(err, "spec",
+				      "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
+				      SPEC_HEAD_MAX);
+	memcpy(head, text, n);
+	head[n] = '\0';
+
+	type = strchr(head, ':');
+	if (type)
+		*type++ = '\0';
+	r = parse_family(head, &s.family, err);
+	if (r < 0)
+		return r;
+	if (!type)
+		return sb_error_param(err, "type",
+				      "type: missing (expected FAMILY:TYPE[:PROTOCOL][@ADDRESS])");
+	protocol = strchr(type, ':');
+	if (protocol) {
+		*protocol++ = '\0';
+		if (strchr(protocol, ':'))
+			return sb_error_param(
+				err, "spec",
+				"spec: too many ':' before '@' (expected FAMILY:TYPE[:PROTOCOL][@ADDRESS])");
+	}
+
+	r = parse_type(type, &s.type, err);
+	if (r < 0)
+		return r;
+	if (protocol) {
+		r = parse_protocol(s.family, protocol, &s.protocol, err);
+		if (r < 0)
+			return r;
+	}
+	if (at) {
+		r = sb_addr_from_text(at + 1, s.family, s.protocol, &s.address, &s.address_len,
+				      err);
+		if (r < 0)
+			return r;
+		s.has_address = true;
+	}
+	*spec = s;
+	return 0;
+}
+
+/* snprintf() onto the end of buf; false when it does not fit. */
+static _printf_(4, 5) bool append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= size)
+		return false;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
+}
+
+static bool append_const(char *buf, size_t size, size_t *len, const char *prefix, const char *name,
+			 long long value)
+{
+	if (name)
+		return append(buf, size, len, "%s%s", prefix, name);
+	return append(buf, size, len, "%s%lld", prefix, value);
+}
+
+int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
+{
+	int base = spec->type & ~SOCK_FLAGS;
+	size_t len = 0;
+	bool ok;
+
+	ok = append_const(buf, size, &len, "", sb_const_name(SB_C_AF, spec->family),
+			  spec->family) &&
+	     append_const(buf, size, &len, ":", sb_const_name(SB_C_SOCK, base), base);
+	if (ok && (spec->type & SOCK_NONBLOCK))
+		ok = append(buf, size, &len, "|SOCK_NONBLOCK");
+	if (ok && (spec->type & SOCK_CLOEXEC))
+		ok = append(buf, size, &len, "|SOCK_CLOEXEC");
+	if (ok && spec->protocol != 0)
+		ok = append_const(buf, size, &len, ":",
+				  sb_protocol_name(spec->family, spec->protocol), spec->protocol);
+	if (ok && spec->has_address)
+		ok = append(buf, size, &len, "@");
+	if (!ok)
+		return -ENOSPC;
+	if (spec->has_address)
+		return sb_addr_to_text((const struct sockaddr *)&spec->address, spec->address_len,
+				       spec->protocol, buf + len, size - len, NULL);
+	return 0;
+}
+
+static json_object *const_json(const char *name, int value)
+{
+	return name ? json_object_new_string(name) : json_object_new_int(value);
+}
+
+static bool put(json_object *obj, const char *key, json_object *v)
+{
+	if (!v || json_object_object_add(obj, key, v) < 0) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
+json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
+{
+	_cleanup_json_ json_object *params = NULL;
+	int base = spec->type & ~SOCK_FLAGS;
+	bool ok;
+
+	params = json_object_new_object();
+	ok = params &&
+	     put(params, "family",
+		 const_json(sb_const_name(SB_C_AF, spec->family), spec->family)) &&
+	     put(params, "type", const_json(sb_const_name(SB_C_SOCK, base), base));
+	if (ok && (spec->type & SOCK_FLAGS)) {
+		json_object *flags = json_object_new_array();
+
+		ok = put(params, "flags", flags);
+		if (ok && (spec->type & SOCK_NONBLOCK))
+			ok = json_object_array_add(flags,
+						   json_object_new_string("SOCK_NONBLOCK")) == 0;
+		if (ok && (spec->type & SOCK_CLOEXEC))
+			ok = json_object_array_add(flags, json_object_new_string("SOCK_CLOEXEC")) ==
+			     0;
+	}
+	if (ok && spec->protocol != 0)
+		ok = put(
+			params, "protocol",
+			const_json(sb_protocol_name(spec->family, spec->protocol), spec->protocol));
+	if (!ok) {
+		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	if (spec->has_address) {
+		json_object *bind = sb_addr_to_json((const struct sockaddr *)&spec->address,
+						    spec->address_len, spec->protocol, err);
+
+		if (!bind)
+			return NULL;
+		if (!put(params, "bind", bind)) {
+			sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+			return NULL;
+		}
+	}
+	return TAKE_PTR(params);
+}

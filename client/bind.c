@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sockbroker_bind(): the broker binds a socket the caller owns. */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "client/internal.h"
+#include "proto/addr.h"
+#include "proto/protocol.h"
+
+int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret)
+{
+	struct sb_error err;
+
+	if (!addr)
+		return addrlen > 0 ? -EFAULT : -EINVAL;
+	if (addrlen < sizeof(sa_family_t) || addrlen > sizeof(struct sockaddr_storage))
+		return -EINVAL;
+	*ret = sb_addr_to_json(addr, addrlen, protocol, &err);
+	return *ret ? 0 : -err.errnum;
+}
+
+/* The local address before the call, to tell after a broken connection
+ * whether the broker got to bind: binding twice fails, so Bind is only
+ * repeated when the address has not changed. */
+struct bind_state {
+	int fd;
+	bool known;
+	socklen_t len;
+	struct sockaddr_storage before;
+};
+
+static bool bind_not_applied(const struct sb_call_msg *m)
+{
+	const struct bind_state *st = m->userdata;
+	struct sockaddr_storage now;
+	socklen_t len = sizeof(now);
+
+	if (!st->known || getsockname(st->fd, (struct sockaddr *)&now, &len) < 0)
+		return false;
+	return len == st->len && memcmp(&now, &st->before, len) == 0;
+}
+
+/* Check that addr suits the socket, as bind(2) would, and find the
+ * socket's protocol for the families whose address shape needs it: the
+ * broker reads an address by the socket's family, so a mismatch must be
+ * caught here. */
+static int socket_protocol(int fd, int family, int *ret)
+{
+	int domain;
+	socklen_t len = sizeof(domain);
+
+	*ret = 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return -errno;
+	if (domain != family)
+		return -EAFNOSUPPORT;
+	if (family != AF_CAN && family != AF_BLUETOOTH)
+		return 0;
+	len = sizeof(*ret);
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, ret, &len) < 0)
+		return -errno;
+	return 0;
+}
+
+_public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sockaddr *addr,
+				socklen_t addrlen)
+{
+	struct bind_state st = {.fd = fd, .len = sizeof(st.before)};
+	struct sb_result res;
+	json_object *params, *address = NULL;
+	int protocol, r;
+
+	if (fd < 0)
+		return sb_fail(-EBADF, NULL);
+	if (!addr)
+		return sb_fail(addrlen > 0 ? -EFAULT : -EINVAL, NULL);
+	if (addrlen < sizeof(sa_family_t))
+		return sb_fail(-EINVAL, NULL);
+	r = socket_protocol(fd, addr->sa_family, &protocol);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	r = sb_addr_json(addr, addrlen, protocol, &address);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	params = json_object_new_object();
+	if (!params || json_object_object_add(params, "fd", json_object_new_int(0)) < 0 ||
+	    json_object_object_add(params, "address", address) < 0) {
+		json_object_put(params);
+		json_object_put(address);
+		return sb_fail(-ENOMEM, NULL);
+	}
+	st.known = getsockname(fd, (struct sockaddr *)&st.before, &st.len) == 0;
+
+	r = sb_call_method(sb, SB_METHOD_BIND, params, &fd, 0, bind_not_applied, &st, &res);
+	if (r < 0)
+		sb_fail(r, &res);
+	sb_result_done(&res);
+	return r < 0 ? -1 : 0;
+}
+
+_public_ int sockbroker_bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+	return sockbroker_bind_at(NULL, fd, addr, addrlen);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the files of libsockbroker share: the handle, the call with its
+ * reconnect-and-retry rule, and the public API's error convention. */
+#pragma once
+
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "client/conn.h"
+#include "client/sockbroker.h"
+
+/* Marks the functions libsockbroker exports (everything else is hidden
+ * by -fvisibility=hidden and by libsockbroker.sym). */
+#define _public_ __attribute__((visibility("default")))
+
+struct sockbroker {
+	pthread_mutex_t lock;		/* one call at a time on conn */
+	struct sb_conn *conn;		/* NULL until the first call, or after a failure */
+	char *path;			/* NULL: resolve the default at each connect */
+	struct sockbroker *prev, *next; /* every live handle, for fork */
+};
+
+/* One call as the handle layer sends it. */
+struct sb_call_msg {
+	const char *text; /* the JSON message, without the NUL */
+	size_t len;
+	const int *fds;
+	size_t n_fds;
+	int recv_flags; /* 0 or MSG_CMSG_CLOEXEC */
+	/* When the connection broke after the call went out, the broker
+	 * may have executed it: may it be sent again on a new connection?
+	 * NULL means always (the call has no lasting effect, or repeating
+	 * it is harmless). */
+	bool (*may_repeat)(const struct sb_call_msg *m);
+	void *userdata;
+};
+
+/* Make a call on sb (NULL: the process-wide connection), connecting
+ * first when needed, and once more after a broken connection (a
+ * restarted broker, an idle timeout). Same returns as sb_conn_call();
+ * -ENOENT / -ECONNREFUSED when no broker listens. */
+int sb_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res);
+/* The same with a method name and parameters (ownership passes). */
+int sb_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
+		   const int *fd, int recv_flags, bool (*may_repeat)(const struct sb_call_msg *m),
+		   void *userdata, struct sb_result *res);
+
+/* The public API's failure exit: remembers the broker's message for
+ * sockbroker_last_message() (res may be NULL for a local failure), sets
+ * errno to -r and returns -1. */
+int sb_fail(int r, const struct sb_result *res);
+
+/* Parameters of one socket option as the protocol carries it: "value"
+ * for integer options, "text" for string options (SO_BINDTODEVICE).
+ * Adds level, name and value or text to obj. 0 or -errno (-EINVAL for a
+ * size no option has, -EFAULT for a NULL optval). */
+int sb_sockopt_to_json(json_object *obj, int level, int optname, const void *optval,
+		       socklen_t optlen);
+/* The address of a sockaddr as the protocol carries it; protocol of the
+ * socket for the families that need it. */
+int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret);
+/* The kernel's SOCK_TYPE_MASK: the type proper, below the flag bits. */
+#define SOCK_TYPE_BITS 0xf
+
+/* Check a socket() type argument: only a type and the two flags. */
+int sb_check_type(int type);
+/* Take the socket a Socket reply carried. */
+int sb_socket_reply_fd(struct sb_result *res);
+/* JSON array of the flag names in type, or NULL when it has none
+ * (*ret). */
+int sb_type_flags_json(int type, json_object **ret);

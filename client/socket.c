@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Sockets from the broker: sockbroker_socket() and the text form. */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "client/internal.h"
+#include "proto/protocol.h"
+#include "proto/spec.h"
+
+int sb_check_type(int type)
+{
+	/* socket(2) refuses any other bit with EINVAL. */
+	if (type & ~(SOCK_TYPE_BITS | SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	return 0;
+}
+
+int sb_type_flags_json(int type, json_object **ret)
+{
+	json_object *a;
+
+	*ret = NULL;
+	if (!(type & (SOCK_NONBLOCK | SOCK_CLOEXEC)))
+		return 0;
+	a = json_object_new_array();
+	if (!a)
+		return -ENOMEM;
+	if (((type & SOCK_NONBLOCK) &&
+	     json_object_array_add(a, json_object_new_string("SOCK_NONBLOCK")) < 0) ||
+	    ((type & SOCK_CLOEXEC) &&
+	     json_object_array_add(a, json_object_new_string("SOCK_CLOEXEC")) < 0)) {
+		json_object_put(a);
+		return -ENOMEM;
+	}
+	*ret = a;
+	return 0;
+}
+
+int sb_socket_reply_fd(struct sb_result *res)
+{
+	int64_t idx;
+
+	/* The one descriptor of the reply is number 0. */
+	if (sb_param_int(res->reply.parameters, "fd", true, 0, 0, &idx, NULL) < 0 || res->fd < 0)
+		return sb_error_set(&res->error, SB_ERR_PROTOCOL, EPROTO, NULL,
+				    "reply to Socket carries no socket");
+	return sb_result_take_fd(res);
+}
+
+_public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
+{
+	/* Built by hand: this is the hot path, and every part is a number
+	 * or a fixed name. */
+	static const char *const flags[] = {
+		"",
+		",\"flags\":[\"SOCK_NONBLOCK\"]",
+		",\"flags\":[\"SOCK_CLOEXEC\"]",
+		",\"flags\":[\"SOCK_NONBLOCK\",\"SOCK_CLOEXEC\"]",
+	};
+	struct sb_result res;
+	struct sb_call_msg m = {.text = NULL};
+	char text[192];
+	int n, r;
+
+	r = sb_check_type(type);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	n = snprintf(text, sizeof(text),
+		     "{\"method\":\"" SB_METHOD_SOCKET
+		     "\",\"parameters\":{\"family\":%d,\"type\":%d%s,\"protocol\":%d}}",
+		     domain, type & SOCK_TYPE_BITS,
+		     flags[((type & SOCK_NONBLOCK) ? 1 : 0) | ((type & SOCK_CLOEXEC) ? 2 : 0)],
+		     protocol);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return sb_fail(-EINVAL, NULL);
+	m.text = text;
+	m.len = (size_t)n;
+	m.recv_flags = (type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0;
+
+	r = sb_call(sb, &m, &res);
+	if (r >= 0)
+		r = sb_socket_reply_fd(&res);
+	if (r < 0)
+		sb_fail(r, &res);
+	sb_result_done(&res);
+	return r < 0 ? -1 : r;
+}
+
+_public_ int sockbroker_socket(int domain, int type, int protocol)
+{
+	return sockbroker_socket_at(NULL, domain, type, protocol);
+}
+
+_public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
+{
+	struct sb_spec s;
+	struct sb_error err;
+	struct sb_result res;
+	json_object *params;
+	int r;
+
+	if (!spec)
+		return sb_fail(-EINVAL, NULL);
+	r = sb_spec_parse(spec, &s, &err);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	r = sb_check_type(s.type);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	params = sb_spec_to_params(&s, &err);
+	if (!params)
+		return sb_fail(-err.errnum, NULL);
+
+	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL,
+			   (s.type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0, NULL, NULL, &res);
+	if (r >= 0)
+		r = sb_socket_reply_fd(&res);
+	if (r < 0)
+		sb_fail(r, &res);
+	sb_result_done(&res);
+	return r < 0 ? -1 : r;
+}
+
+_public_ int sockbroker_socket_spec(const char *spec)
+{
+	return sockbroker_socket_spec_at(NULL, spec);
+}

@@ -4,18 +4,10 @@
  * access to /proc/PID/fd; changing it keeps the CAP_NET_* capabilities. */
 #pragma once
 
-#include <sys/fsuid.h>
-#include <unistd.h>
+#include <sys/types.h>
 
-static inline void sb_fsid_become(uid_t uid, gid_t gid)
-{
-	setfsgid(gid);
-	setfsuid(uid);
-}
-
-/* Back to the daemon's own identity (its effective ids). */
-static inline void sb_fsid_restore(void)
-{
-	setfsuid(geteuid());
-	setfsgid(getegid());
-}
+/* Remember the daemon's own identity; call once at start. */
+void sb_fsid_init(void);
+void sb_fsid_become(uid_t uid, gid_t gid);
+/* Back to the daemon's own identity. */
+void sb_fsid_restore(void);

@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/caps.h"
+#include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
 #include "daemon/server.h"
@@ -213,6 +214,7 @@ static int run(const struct options *o)
 		log_warn("cannot open the daemon's network namespace: %s; netns requests will fail",
 			 strerror(-r));
 	sb_sockinfo_init();
+	sb_fsid_init();
 	r = sd_event_default(&event);
 	if (r < 0)
 		return r;

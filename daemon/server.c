@@ -99,12 +99,33 @@ void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
 {
 	const char *text;
 	size_t len;
+	ssize_t n;
 
 	if (!msg) {
 		c->closing = true;
 		return;
 	}
 	text = sb_message_string(msg, &len);
+	/* The common case: nothing queued and the socket takes the whole
+	 * reply, which saves queueing a copy and a dup() of the descriptor. */
+	if (!c->out || sb_outq_empty(c->out)) {
+		n = sb_send_nowait(c->fd, text, len, fd >= 0 ? &fd : NULL, fd >= 0);
+		if (n == (ssize_t)len + 1) {
+			c->last_active = now_usec();
+			return;
+		}
+		if (n < 0 && n != -EAGAIN && n != -EINTR) {
+			c->closing = true;
+			return;
+		}
+		if (n > 0) {
+			/* Part went (n <= len), with the descriptor: queue the rest
+			 * of the text alone; the queue adds the NUL. */
+			text += n;
+			len -= (size_t)n;
+			fd = -1;
+		}
+	}
 	if (!c->out)
 		c->out = sb_outq_new();
 	if (!c->out || sb_outq_push(c->out, text, len, fd >= 0 ? &fd : NULL, fd >= 0) < 0) {

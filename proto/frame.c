@@ -595,6 +595,27 @@ static int wait_writable(int sockfd)
 	return 0;
 }
 
+ssize_t sb_send_nowait(int sockfd, const char *msg, size_t len, const int *fds, size_t n_fds)
+{
+	static const char nul = '\0';
+	struct iovec iov[2] = {
+		{ .iov_base = (char *)msg, .iov_len = len },
+		{ .iov_base = (char *)&nul, .iov_len = 1 },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	union fds_control control;
+	ssize_t n;
+	int r;
+
+	r = check_outgoing(msg, len, fds, n_fds);
+	if (r < 0)
+		return r;
+	if (n_fds > 0)
+		attach_fds(&mh, &control, fds, n_fds);
+	n = sendmsg(sockfd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
 int sb_send_message(int sockfd, const char *msg, size_t len, const int *fds, size_t n_fds)
 {
 	static const char nul = '\0';

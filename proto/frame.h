@@ -71,6 +71,12 @@ int sb_outq_flush(struct sb_outq *q, int sockfd);
 bool sb_outq_empty(const struct sb_outq *q);
 size_t sb_outq_bytes(const struct sb_outq *q);
 
+/* One non-blocking sendmsg() of msg, its NUL and its fds, for writers
+ * that queue only what the socket does not take at once. Returns the
+ * bytes written (the fds went with them when > 0; n <= len means the text
+ * from msg + n and the NUL are left), or -errno (-EAGAIN: nothing went). */
+ssize_t sb_send_nowait(int sockfd, const char *msg, size_t len, const int *fds, size_t n_fds);
+
 /* Blocking send of one message (NUL appended) with its fds in one
  * sendmsg() for the first chunk; loops on short writes. 0 or -errno. */
 int sb_send_message(int sockfd, const char *msg, size_t len, const int *fds, size_t n_fds);

@@ -556,6 +556,55 @@ START_TEST(test_send_message_with_three_fds)
 }
 END_TEST
 
+START_TEST(test_send_nowait_whole_message_with_fd)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	struct sb_frame f = {.data = NULL};
+	int base = count_fds();
+	int fd = new_fd();
+	const char *msg = "{\"parameters\":{\"fd\":0}}";
+	int sv[2], r = 0;
+
+	socket_pair(sv, 0);
+	ck_assert_int_eq(sb_send_nowait(sv[0], msg, strlen(msg), &fd, 1), (ssize_t)strlen(msg) + 1);
+	while (r == 0) {
+		ck_assert_int_gt(sb_decoder_read(d, sv[1], 0), 0);
+		r = sb_decoder_next(d, &f);
+	}
+	ck_assert_str_eq(f.data, msg);
+	ck_assert_uint_eq(f.n_fds, 1);
+	ck_assert_uint_eq(inode_of(f.fds[0]), inode_of(fd));
+	sb_frame_done(&f);
+	sb_decoder_free(d);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	ck_assert_int_eq(count_fds(), base);
+}
+END_TEST
+
+START_TEST(test_send_nowait_full_socket_writes_nothing)
+{
+	static char big[4096];
+	int sv[2], fd = new_fd(), small = 4096;
+	ssize_t n;
+
+	socket_pair(sv, 0);
+	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	memset(big, 'x', sizeof(big) - 1);
+	/* Fill the pipe until the socket refuses more. */
+	do
+		n = sb_send_nowait(sv[0], big, sizeof(big) - 1, NULL, 0);
+	while (n > 0);
+	ck_assert_int_eq(n, -EAGAIN);
+	ck_assert_int_eq(sb_send_nowait(sv[0], "{}", 2, &fd, 1), -EAGAIN);
+	ck_assert_int_eq(sb_send_nowait(sv[0], "a\0b", 3, NULL, 0), -EINVAL);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 START_TEST(test_send_message_rejects_bad_input)
 {
 	int sv[2], fd = new_fd();
@@ -929,5 +978,7 @@ int main(void)
 	SB_TEST(s, test_read_several_rights_headers);
 	SB_TEST(s, test_read_with_credentials);
 	SB_TEST(s, test_read_pidfd_is_closed);
+	SB_TEST(s, test_send_nowait_whole_message_with_fd);
+	SB_TEST(s, test_send_nowait_full_socket_writes_nothing);
 	return sb_test_run(s);
 }

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sockbrokerctl status, list and reload: the org.sockbroker.admin methods
+ * that report on the broker or act on it. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/ctl-output.h"
+#include "client/ctl.h"
+#include "proto/addr.h"
+#include "proto/consts.h"
+#include "proto/protocol.h"
+
+static const char status_help[] =
+	"Usage: sockbrokerctl status [--json]\n"
+	"Show the broker's version, uptime, connections, counters and policy files.\n";
+static const char list_help[] =
+	"Usage: sockbrokerctl list [--json]\n"
+	"List the sockets the broker handed out that are still open in some process.\n";
+static const char reload_help[] =
+	"Usage: sockbrokerctl reload [--json]\n"
+	"Load the policy again. A broken policy is refused with file:line and the\n"
+	"running policy stays in force; the exit status is 1 then.\n";
+
+static int no_arguments(int argc, char **argv)
+{
+	if (optind < argc)
+		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
+	return -1;
+}
+
+/* Counters of Status, in the order they are shown and written. */
+static const struct {
+	const char *key;
+	const char *label;
+} status_counters[] = {
+	{"connections", "Connections:"}, {"grants", "Grants:"},	     {"denials", "Denials:"},
+	{"errors", "Errors:"},		 {"rules", "Policy rules:"},
+};
+
+/* "Policy files:" and one file per line under it. */
+static void table_files(struct ctl_table *t, const char *label, json_object *files)
+{
+	size_t n = json_object_array_length(files);
+
+	if (n == 0) {
+		ctl_table_cell(t, label);
+		ctl_table_cell(t, "(none: the built-in policy, which serves only uid 0)");
+	}
+	for (size_t i = 0; i < n; i++) {
+		ctl_table_cell(t, i == 0 ? label : "");
+		ctl_table_cell(t, json_object_get_string(json_object_array_get_idx(files, i)));
+	}
+}
+
+static int print_table(struct ctl_table *t)
+{
+	int r = t ? ctl_table_print(t, stdout) : -ENOMEM;
+
+	ctl_table_free(t);
+	if (r < 0) {
+		ctl_error("cannot format the output: %s", strerror(-r));
+		return CTL_EXIT_FAILED;
+	}
+	return CTL_EXIT_OK;
+}
+
+int ctl_status(struct ctl *ctl, int argc, char **argv)
+{
+	int64_t counters[ELEMENTSOF(status_counters)], uptime;
+	_cleanup_(ctl_json_putp) json_object *files = NULL;
+	struct sb_result res;
+	struct sb_error err;
+	const char *version;
+	char buf[64];
+	int r;
+
+	r = ctl_parse_report_options(ctl, argc, argv, status_help);
+	if (r < 0)
+		r = no_arguments(argc, argv);
+	if (r >= 0)
+		return r;
+	r = ctl_call(ctl, "status", SB_METHOD_ADMIN_STATUS, NULL, 0, &res);
+	if (r != CTL_EXIT_OK)
+		return r;
+
+	if (sb_param_string(res.reply.parameters, "version", true, 64, &version, &err) < 0 ||
+	    sb_param_int(res.reply.parameters, "uptime_usec", true, 0, INT64_MAX, &uptime, &err) <
+		    0 ||
+	    ctl_reply_strings(res.reply.parameters, "policy_files", PATH_MAX, &files, &err) < 0) {
+		r = ctl_bad_reply("status", &err);
+		goto out;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(status_counters); i++) {
+		if (sb_param_int(res.reply.parameters, status_counters[i].key, true, 0, INT64_MAX,
+				 &counters[i], &err) < 0) {
+			r = ctl_bad_reply("status", &err);
+			goto out;
+		}
+	}
+
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "version", json_object_new_string(version));
+		json_object_object_add(o, "uptime_usec", json_object_new_int64(uptime));
+		for (size_t i = 0; i < ELEMENTSOF(status_counters); i++)
+			json_object_object_add(o, status_counters[i].key,
+					       json_object_new_int64(counters[i]));
+		json_object_object_add(o, "policy_files", json_object_get(files));
+		ctl_print_json(o);
+		json_object_put(o);
+	} else {
+		struct ctl_table *t = ctl_table_new(2, NULL);
+
+		if (t) {
+			ctl_table_cell(t, "Version:");
+			ctl_table_cell(t, version);
+			ctl_format_timespan((uint64_t)uptime, buf, sizeof(buf));
+			ctl_table_cell(t, "Uptime:");
+			ctl_table_cell(t, buf);
+			for (size_t i = 0; i < ELEMENTSOF(status_counters); i++) {
+				ctl_table_cell(t, status_counters[i].label);
+				ctl_table_cellf(t, "%lld", (long long)counters[i]);
+			}
+			table_files(t, "Policy files:", files);
+		}
+		r = print_table(t);
+	}
+out:
+	sb_result_done(&res);
+	return r;
+}
+
+/* One entry of List, checked. */
+struct grant {
+	int64_t time_usec, pid, uid, protocol, inode;
+	int64_t family, type;
+	const char *comm;
+	json_object *address; /* NULL when the socket was not bound */
+};
+
+static int grant_parse(json_object *o, struct grant *g, struct sb_error *err)
+{
+	int r;
+
+	if (!json_object_is_type(o, json_type_object))
+		return sb_error_param(err, "grants", "grants: expected objects");
+	if ((r = sb_param_int(o, "time_usec", true, 0, INT64_MAX, &g->time_usec, err)) < 0 ||
+	    (r = sb_param_int(o, "pid", true, 0, INT32_MAX, &g->pid, err)) < 0 ||
+	    (r = sb_param_int(o, "uid", true, 0, UINT32_MAX, &g->uid, err)) < 0 ||
+	    (r = sb_param_string(o, "comm", true, 64, &g->comm, err)) < 0 ||
+	    (r = sb_param_const(o, "family", SB_C_AF, true, 0, 65535, &g->family, err)) < 0 ||
+	    (r = sb_param_const(o, "type", SB_C_SOCK, true, 0, INT32_MAX, &g->type, err)) < 0 ||
+	    (r = sb_param_int(o, "protocol", true, 0, INT32_MAX, &g->protocol, err)) < 0 ||
+	    (r = sb_param_int(o, "inode", true, 0, INT64_MAX, &g->inode, err)) < 0)
+		return r;
+	g->address = NULL;
+	return sb_param_object(o, "address", false, &g->address, err) < 0 ? -EINVAL : 0;
+}
+
+static json_object *const_json(enum sb_const_group group, int64_t value)
+{
+	const char *name = sb_const_name(group, value);
+
+	return name ? json_object_new_string(name) : json_object_new_int64(value);
+}
+
+static json_object *grant_json(const struct grant *g)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "time_usec", json_object_new_int64(g->time_usec));
+	json_object_object_add(o, "pid", json_object_new_int64(g->pid));
+	json_object_object_add(o, "uid", json_object_new_int64(g->uid));
+	json_object_object_add(o, "comm", json_object_new_string(g->comm));
+	json_object_object_add(o, "family", const_json(SB_C_AF, g->family));
+	json_object_object_add(o, "type", const_json(SB_C_SOCK, g->type));
+	json_object_object_add(o, "protocol", json_object_new_int64(g->protocol));
+	json_object_object_add(o, "inode", json_object_new_int64(g->inode));
+	json_object_object_add(o, "address", json_object_get(g->address));
+	return o;
+}
+
+/* The address in the text form of socket specs ("127.0.0.1:80"), or its
+ * JSON when the codec cannot take it here (an interface that exists only
+ * in another network namespace). */
+static void address_text(const struct grant *g, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (!g->address) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (sb_addr_from_json(g->address, (int)g->family, (int)g->protocol, &ss, &len, NULL) == 0 &&
+	    sb_addr_to_text((struct sockaddr *)&ss, len, (int)g->protocol, buf, size, NULL) == 0)
+		return;
+	snprintf(buf, size, "%s",
+		 json_object_to_json_string_ext(
+			 g->address, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static void table_grant(struct ctl_table *t, const struct grant *g)
+{
+	const char *family = sb_const_name(SB_C_AF, g->family);
+	const char *type = sb_const_name(SB_C_SOCK, g->type);
+	const char *protocol = sb_protocol_name((int)g->family, (int)g->protocol);
+	char buf[512];
+
+	ctl_format_time((uint64_t)g->time_usec, buf, sizeof(buf));
+	ctl_table_cell(t, buf);
+	ctl_table_cellf(t, "%lld", (long long)g->pid);
+	ctl_table_cellf(t, "%lld", (long long)g->uid);
+	ctl_table_cell(t, g->comm);
+	if (family)
+		ctl_table_cell(t, family);
+	else
+		ctl_table_cellf(t, "%lld", (long long)g->family);
+	if (type)
+		ctl_table_cell(t, type);
+	else
+		ctl_table_cellf(t, "%lld", (long long)g->type);
+	if (protocol)
+		ctl_table_cell(t, protocol);
+	else
+		ctl_table_cellf(t, "%lld", (long long)g->protocol);
+	address_text(g, buf, sizeof(buf));
+	ctl_table_cell(t, buf);
+}
+
+int ctl_list(struct ctl *ctl, int argc, char **argv)
+{
+	static const char *const headers[] = {
+		"TIME", "PID", "UID", "COMMAND", "FAMILY", "TYPE", "PROTOCOL", "ADDRESS",
+	};
+	struct ctl_table *t = NULL;
+	json_object *grants, *list = NULL;
+	struct sb_result res;
+	struct sb_error err;
+	size_t n;
+	int r;
+
+	r = ctl_parse_report_options(ctl, argc, argv, list_help);
+	if (r < 0)
+		r = no_arguments(argc, argv);
+	if (r >= 0)
+		return r;
+	r = ctl_call(ctl, "list", SB_METHOD_ADMIN_LIST, NULL, 0, &res);
+	if (r != CTL_EXIT_OK)
+		return r;
+	if (sb_param_array(res.reply.parameters, "grants", true, CTL_REPLY_LIST_MAX, &grants,
+			   &err) < 0) {
+		r = ctl_bad_reply("list", &err);
+		goto out;
+	}
+	n = json_object_array_length(grants);
+	if (ctl->json)
+		list = json_object_new_array();
+	else
+		t = ctl_table_new(ELEMENTSOF(headers), headers);
+	if (!list && !t) {
+		ctl_error("out of memory");
+		r = CTL_EXIT_FAILED;
+		goto out;
+	}
+	if (t) {
+		ctl_table_align_right(t, 1);
+		ctl_table_align_right(t, 2);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct grant g;
+
+		if (grant_parse(json_object_array_get_idx(grants, i), &g, &err) < 0) {
+			r = ctl_bad_reply("list", &err);
+			goto out;
+		}
+		if (list)
+			json_object_array_add(list, grant_json(&g));
+		else
+			table_grant(t, &g);
+	}
+	if (list) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "grants", TAKE_PTR(list));
+		ctl_print_json(o);
+		json_object_put(o);
+	} else if (n == 0) {
+		printf("No brokered sockets are open.\n");
+	} else {
+		r = print_table(TAKE_PTR(t));
+	}
+out:
+	ctl_table_free(t);
+	json_object_put(list);
+	sb_result_done(&res);
+	return r;
+}
+
+int ctl_reload(struct ctl *ctl, int argc, char **argv)
+{
+	_cleanup_(ctl_json_putp) json_object *files = NULL;
+	struct sb_result res;
+	struct sb_error err;
+	int64_t rules;
+	int r;
+
+	r = ctl_parse_report_options(ctl, argc, argv, reload_help);
+	if (r < 0)
+		r = no_arguments(argc, argv);
+	if (r >= 0)
+		return r;
+	r = ctl_call(ctl, "reload", SB_METHOD_ADMIN_RELOAD, NULL, 0, &res);
+	if (r != CTL_EXIT_OK) {
+		/* The broker names the broken file and line in its message. */
+		if (r == CTL_EXIT_FAILED && strcmp(res.error.parameter, "policy") == 0)
+			ctl_error("reload: the running policy stays in force");
+		return r;
+	}
+	if (sb_param_int(res.reply.parameters, "rules", true, 0, INT64_MAX, &rules, &err) < 0 ||
+	    ctl_reply_strings(res.reply.parameters, "policy_files", PATH_MAX, &files, &err) < 0) {
+		r = ctl_bad_reply("reload", &err);
+		goto out;
+	}
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "rules", json_object_new_int64(rules));
+		json_object_object_add(o, "policy_files", json_object_get(files));
+		ctl_print_json(o);
+		json_object_put(o);
+	} else {
+		struct ctl_table *t = ctl_table_new(2, NULL);
+
+		if (t) {
+			ctl_table_cell(t, "Policy reloaded:");
+			ctl_table_cellf(t, "%lld rule(s)", (long long)rules);
+			table_files(t, "Policy files:", files);
+		}
+		r = print_table(t);
+	}
+out:
+	sb_result_done(&res);
+	return r;
+}

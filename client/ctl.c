@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sockbrokerctl: global options and the command table. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/ctl-output.h"
+#include "client/ctl.h"
+
+static const struct {
+	const char *name;
+	ctl_command_fn fn;
+} commands[] = {
+	{"status", ctl_status}, {"list", ctl_list},	{"check", ctl_check},
+	{"info", ctl_info},	{"reload", ctl_reload}, {"run", ctl_run},
+};
+
+static void help(void)
+{
+	printf("Usage: sockbrokerctl [--socket=PATH] [--json] COMMAND [ARG...]\n"
+	       "Inspect and drive sockbrokerd, the privileged socket broker.\n\n"
+	       "Commands:\n"
+	       "  status                  version, uptime, counters, policy files\n"
+	       "  list                    sockets handed out that are still open\n"
+	       "  check USER METHOD [KEY=VALUE...]\n"
+	       "                          dry-run the policy: allow or deny, and the rule\n"
+	       "  info                    what the broker knows about you, what you may do\n"
+	       "  reload                  load the policy again (a broken one is refused)\n"
+	       "  run --socket=SPEC [--socket=SPEC...] [--name=NAME...] -- CMD [ARG...]\n"
+	       "                          run CMD with brokered sockets at fd 3...\n"
+	       "                          (systemd socket activation: LISTEN_FDS)\n\n"
+	       "Options:\n"
+	       "      --socket=PATH       the broker's socket (default $SOCKBROKER_SOCKET,\n"
+	       "                          else " SB_DEFAULT_SOCKET ")\n"
+	       "      --json              print JSON instead of tables\n"
+	       "  -h, --help              print this help and exit\n"
+	       "  -V, --version           print the version and exit\n\n"
+	       "Exit status: 0 success (check: allow), 1 refused or failed (check: deny),\n"
+	       "2 usage error, 3 the broker cannot be reached. See sockbrokerctl(8).\n");
+}
+
+static void verror(const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *text = NULL, *escaped = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0) {
+		fputs("sockbrokerctl: out of memory\n", stderr);
+		return;
+	}
+	escaped = ctl_escape(text);
+	fprintf(stderr, "sockbrokerctl: %s\n", escaped ? escaped : "out of memory");
+}
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+int ctl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+	fputs("Try 'sockbrokerctl --help'.\n", stderr);
+	return CTL_EXIT_USAGE;
+}
+
+int ctl_parse_report_options(struct ctl *ctl, int argc, char **argv, const char *help_text)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{},
+	};
+	int c;
+
+	/* Each command parses its own argv from the start. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) >= 0) {
+		switch (c) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'h':
+			fputs(help_text, stdout);
+			return CTL_EXIT_OK;
+		default:
+			return ctl_usage_error("%s: unknown option %s", argv[0], argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+static int parse_global(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{},
+	};
+	int c;
+
+	opterr = 0;
+	/* "+": stop at the command, whose options are its own (run has a
+	 * --socket of its own). */
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) >= 0) {
+		switch (c) {
+		case 's':
+			if (!*optarg)
+				return ctl_usage_error("--socket: empty path");
+			ctl->socket_path = optarg;
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'h':
+			help();
+			return CTL_EXIT_OK;
+		case 'V':
+			printf("sockbrokerctl %s\n", SB_VERSION);
+			return CTL_EXIT_OK;
+		case ':':
+			return ctl_usage_error("option %s needs an argument", argv[optind - 1]);
+		default:
+			return ctl_usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ctl_error("cannot write the output: %m");
+		return status == CTL_EXIT_OK ? CTL_EXIT_FAILED : status;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = {.socket_path = NULL};
+	const char *env = secure_getenv("SOCKBROKER_SOCKET");
+	const char *name;
+	int r;
+
+	ctl.socket_path = env && *env ? env : SB_DEFAULT_SOCKET;
+	r = parse_global(&ctl, argc, argv);
+	if (r >= 0)
+		return finish_output(r);
+	if (optind >= argc)
+		return ctl_usage_error("no command given");
+	name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		help();
+		return finish_output(CTL_EXIT_OK);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		if (strcmp(name, commands[i].name) != 0)
+			continue;
+		r = commands[i].fn(&ctl, argc - optind, argv + optind);
+		ctl_disconnect(&ctl);
+		return finish_output(r);
+	}
+	return ctl_usage_error("unknown command %s", name);
+}

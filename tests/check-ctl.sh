@@ -1,0 +1,354 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# sockbrokerctl end to end: every command with and without --json against
+# the real daemon on a private socket, as root, as nobody and as an admin
+# who is not root; reload with a good and a broken policy; and run handing
+# a brokered :80 socket to an unprivileged python3 by socket activation.
+# Prints TAP.
+set -u
+
+top_builddir=${top_builddir:-.}
+ctl=$top_builddir/sockbrokerctl
+daemon=$top_builddir/sockbrokerd
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# Loopback address of its own, so the :80 binds here never meet those of
+# other suites running at the same time.
+addr=127.0.0.80
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP needs root to run sockbrokerd and to become nobody"
+	exit 0
+fi
+for tool in python3 setpriv; do
+	if ! command -v $tool >/dev/null; then
+		echo "1..0 # SKIP $tool is not installed"
+		exit 0
+	fi
+done
+
+n=0
+dir=$(mktemp -d /tmp/sockbroker-ctl-XXXXXX) || exit 1
+chmod 755 "$dir"
+sock=$dir/sock
+policy=$dir/policy.conf
+daemon_pid=
+holder_pid=
+
+cleanup() {
+	[ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null
+	if [ -n "$daemon_pid" ]; then
+		kill "$daemon_pid" 2>/dev/null
+		wait "$daemon_pid" 2>/dev/null
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+# not_ok NAME: report the last command's status and output.
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	echo "# exit status: $status"
+	sed 's/^/# stdout: /' <<<"$out" | head -40
+	sed 's/^/# stderr: /' "$dir/err" | head -20
+}
+
+# check NAME CONDITION...: ok when the condition (a command) succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# Run a command, keeping its exit status, stdout and stderr.
+run() {
+	out=$("$@" 2>"$dir/err")
+	status=$?
+	err=$(cat "$dir/err")
+}
+
+nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
+as_nobody() { "${nobody[@]}" "$@"; }
+
+# The admin who is not root: the system account "daemon" (uid 1).
+as_daemon() {
+	setpriv --reuid=1 --regid=1 --clear-groups --inh-caps=-all --bounding-set=-all "$@"
+}
+
+ctl() { run "$ctl" --socket="$sock" "$@"; }
+ctl_nobody() { run as_nobody "$ctl" --socket="$sock" "$@"; }
+
+# json EXPR: evaluate Python assertions on the last stdout, parsed as d.
+json() {
+	python3 -c "import json, sys
+d = json.load(sys.stdin)
+$1" <<<"$out" 2>>"$dir/err"
+}
+
+has() { grep -qE -- "$1" <<<"$out"; }
+err_has() { grep -qE -- "$1" <<<"$err"; }
+status_is() { [ "$status" -eq "$1" ]; }
+
+write_policy() {
+	printf '%s\n' "$@" >"$policy.new" && chmod 644 "$policy.new" && mv "$policy.new" "$policy"
+}
+
+write_policy \
+	"# sockbrokerctl tests" \
+	"allow user:nobody socket family=AF_INET type=SOCK_STREAM,SOCK_DGRAM" \
+	"allow user:nobody bind family=AF_INET port=80,81" \
+	"allow user:daemon admin"
+
+"$daemon" --listen "$sock" --policy "$policy" --verbose 2>"$dir/daemon.log" &
+daemon_pid=$!
+for _ in $(seq 100); do
+	"$ctl" --socket="$sock" status >/dev/null 2>&1 && break
+	sleep 0.05
+done
+
+# ------------------------------------------------------------ usage
+run "$ctl" --help
+check "--help names every command" eval 'status_is 0 && has "^  status" && has "^  list" && has "^  check" && has "^  info" && has "^  reload" && has "^  run"'
+run "$ctl"
+check "no command is a usage error (exit 2)" eval 'status_is 2 && err_has "no command"'
+run "$ctl" frobnicate
+check "an unknown command is a usage error (exit 2)" eval 'status_is 2 && err_has "unknown command frobnicate"'
+ctl status --frob
+check "an unknown option is a usage error (exit 2)" eval 'status_is 2 && err_has "--frob"'
+ctl status extra
+check "status takes no argument (exit 2)" eval 'status_is 2 && err_has "unexpected argument extra"'
+run "$ctl" --socket
+check "--socket without a path is a usage error (exit 2)" eval 'status_is 2 && err_has "needs an argument"'
+run "$ctl" --json --socket="$sock" run --socket=AF_INET:SOCK_DGRAM -- true
+check "--json does not apply to run (exit 2)" eval 'status_is 2 && err_has "does not apply"'
+run "$ctl" --socket="$dir/none" status
+check "no broker at the socket: exit 3, the path named" eval 'status_is 3 && err_has "cannot connect to the broker at $dir/none"'
+run env SOCKBROKER_SOCKET="$sock" "$ctl" status
+check "SOCKBROKER_SOCKET is honoured" eval 'status_is 0 && has "^Version:"'
+
+# ------------------------------------------------------------ status
+ctl status
+check "status: aligned fields and the policy file" eval 'status_is 0 && has "^Version: +[0-9]" && has "^Uptime: +[0-9]" && has "^Connections: +[0-9]+$" && has "^Policy rules: +3$" && has "^Policy files: +$policy$"'
+ctl status --json
+check "status --json: every documented field" json '
+assert set(d) == {"version", "uptime_usec", "connections", "grants", "denials", "errors", "rules", "policy_files"}, d
+assert isinstance(d["version"], str) and d["version"]
+assert d["uptime_usec"] > 0 and d["connections"] >= 1 and d["rules"] == 3
+assert d["policy_files"] == ["'"$policy"'"]'
+ctl --json status
+check "--json before the command works too" json 'assert d["rules"] == 3'
+ctl_nobody status
+check "status as nobody: refused by the policy (exit 1)" eval 'status_is 1 && err_has "policy denies admin status for uid 65534"'
+run as_daemon "$ctl" --socket="$sock" status
+check "status as an admin by policy (not root)" eval 'status_is 0 && has "^Policy rules: +3$"'
+
+# ------------------------------------------------------------ check
+ctl check nobody bind family=AF_INET port=80
+check "check allow: 'allow FILE:LINE', exit 0" eval 'status_is 0 && [ "$out" = "allow $policy:3" ]'
+ctl check nobody socket family=AF_PACKET type=SOCK_RAW
+check "check deny: 'deny default', exit 1" eval 'status_is 1 && [ "$out" = "deny default" ]'
+ctl check --json nobody socket family=AF_INET type=SOCK_STREAM
+check "check --json: decision, rule and the request" json '
+assert d == {"user": "nobody", "method": "socket", "keys": {"family": "AF_INET", "type": "SOCK_STREAM"},
+             "decision": "allow", "rule": "'"$policy"':2"}, d'
+ctl check --json 65534 admin
+check "check --json of a deny by uid number" json 'assert d["decision"] == "deny" and d["rule"] == "default" and d["keys"] == {}'
+ctl_nobody check nobody bind family=AF_INET port=81
+check "check for oneself needs no admin rule" eval 'status_is 0 && [ "$out" = "allow $policy:3" ]'
+ctl_nobody check root socket family=AF_INET type=SOCK_RAW
+check "check for another user is an admin call (exit 1)" eval 'status_is 1 && err_has "policy denies" && [ -z "$out" ]'
+ctl check nobody socket famly=AF_INET
+check "check with an unknown key: the broker's reason (exit 1)" eval 'status_is 1 && err_has "famly"'
+ctl check nobody socket family
+check "check with a word that is not KEY=VALUE (exit 2)" eval 'status_is 2 && err_has "expected KEY=VALUE"'
+ctl check nobody socket family=AF_INET family=AF_INET6
+check "check with a key given twice (exit 2)" eval 'status_is 2 && err_has "given twice"'
+ctl check nobody
+check "check without a method (exit 2)" eval 'status_is 2'
+ctl check nosuchuser-xyz socket family=AF_INET
+check "check for an unknown user names it (exit 1)" eval 'status_is 1 && err_has "nosuchuser-xyz"'
+
+# ------------------------------------------------------------ info
+ctl_nobody info
+check "info as nobody: identity, families and a dry-run table" eval 'status_is 0 && has "^User: +65534 \(nobody\)$" && has "^Kernel families: .*AF_INET" && has "^METHOD +REQUEST +DECISION +RULE$" && has "^bind +family=AF_INET port=80 +allow +$policy:3$" && has "^admin +- +deny +default$"'
+ctl_nobody info --json
+check "info --json: caller, families, limits and dry runs" json '
+assert set(d) == {"version", "caller", "families", "limits", "dry_runs"}, d
+assert d["caller"]["uid"] == 65534 and d["caller"]["gid"] == 65534 and d["caller"]["pid"] > 0
+assert d["caller"]["groups"] == [] or d["caller"]["groups"] == [65534]
+assert "AF_INET" in d["families"]
+assert set(d["limits"]) == {"max_message", "max_fds", "max_connections", "max_connections_per_uid",
+                            "max_requests_in_flight", "idle_timeout_sec"}
+runs = {(r["method"], tuple(sorted(r["keys"].items()))): (r["decision"], r["rule"]) for r in d["dry_runs"]}
+assert runs[("bind", (("family", "AF_INET"), ("port", "80")))] == ("allow", "'"$policy"':3"), runs
+assert runs[("admin", ())] == ("deny", "default"), runs
+assert runs[("socket", (("family", "AF_INET"), ("protocol", "IPPROTO_ICMP"), ("type", "SOCK_RAW")))][0] == "deny"'
+ctl info
+check "info as root: the default rule admits root" eval 'status_is 0 && has "^User: +0 \(root\)$" && has "^admin +- +allow +default$"'
+
+# ------------------------------------------------------------ list
+ctl list
+check "list with nothing handed out" eval 'status_is 0 && [ "$out" = "No brokered sockets are open." ]'
+ctl list --json
+check "list --json with nothing handed out" json 'assert d == {"grants": []}, d'
+
+# nobody holds a brokered :80 socket while we look.
+# Started directly (not through a function) so that $! is the process
+# that becomes sleep.
+"${nobody[@]}" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_STREAM@$addr:80" -- sleep 30 &
+holder_pid=$!
+for _ in $(seq 100); do
+	[ "$(readlink /proc/$holder_pid/exe 2>/dev/null)" = "$(command -v sleep)" ] && break
+	sleep 0.05
+done
+ctl list
+check "list shows the live grant as an aligned table" eval 'status_is 0 && has "^TIME +PID +UID +COMMAND +FAMILY +TYPE +PROTOCOL +ADDRESS$" && has "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} +$holder_pid +65534 +sockbrokerctl +AF_INET +SOCK_STREAM +[A-Z_0-9]+ +$addr:80$"'
+ctl list --json
+check "list --json: the grant's documented fields" json '
+assert len(d["grants"]) == 1, d
+g = d["grants"][0]
+assert set(g) == {"time_usec", "pid", "uid", "comm", "family", "type", "protocol", "inode", "address"}, g
+assert g["pid"] == '"$holder_pid"' and g["uid"] == 65534 and g["comm"] == "sockbrokerctl"
+assert g["family"] == "AF_INET" and g["type"] == "SOCK_STREAM" and g["inode"] > 0
+assert g["address"] == {"host": "'"$addr"'", "port": 80}, g
+import time; assert abs(g["time_usec"] / 1e6 - time.time()) < 120'
+kill "$holder_pid"
+wait "$holder_pid" 2>/dev/null
+holder_pid=
+ctl list --json
+check "list: a closed socket drops out" json 'assert d == {"grants": []}, d'
+
+# A client whose command name holds an escape sequence (the name of the
+# link it was started through) cannot drive the admin's terminal.
+ln -s "$(readlink -f "$ctl")" "$dir/$(printf 'x\033[31my')"
+"${nobody[@]}" "$dir/$(printf 'x\033[31my')" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM@$addr:81" -- sleep 30 &
+holder_pid=$!
+for _ in $(seq 100); do
+	[ "$(readlink /proc/$holder_pid/exe 2>/dev/null)" = "$(command -v sleep)" ] && break
+	sleep 0.05
+done
+ctl list
+check "list escapes control characters in command names" eval 'status_is 0 && has " 65534 +x[\\]x1b[[]31my +AF_INET +SOCK_DGRAM " && ! grep -q "$(printf "\033")" <<<"$out"'
+ctl list --json
+check "list --json keeps the name as it is, JSON-escaped" json 'assert d["grants"][0]["comm"] == "x\x1b[31my", d'
+kill "$holder_pid"
+wait "$holder_pid" 2>/dev/null
+holder_pid=
+ctl_nobody list
+check "list as nobody: refused (exit 1)" eval 'status_is 1 && err_has "policy denies admin list"'
+
+# ------------------------------------------------------------ reload
+write_policy \
+	"# sockbrokerctl tests, second version" \
+	"allow user:nobody socket family=AF_INET type=SOCK_STREAM,SOCK_DGRAM" \
+	"allow user:nobody bind family=AF_INET port=80,81" \
+	"allow user:daemon admin" \
+	"allow user:nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP"
+ctl reload
+check "reload of a good policy: rules and files" eval 'status_is 0 && has "^Policy reloaded: +4 rule\(s\)$" && has "^Policy files: +$policy$"'
+ctl check nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP
+check "the reloaded policy is in force" eval 'status_is 0 && [ "$out" = "allow $policy:5" ]'
+ctl reload --json
+check "reload --json" json 'assert d == {"rules": 4, "policy_files": ["'"$policy"'"]}, d'
+
+write_policy \
+	"allow user:nobody socket family=AF_INET type=SOCK_STREAM" \
+	"allow user:nobody socket famliy=AF_INET"
+ctl reload
+check "reload of a broken policy: refused with file:line (exit 1)" eval 'status_is 1 && err_has "$policy:2" && err_has "running policy stays" && [ -z "$out" ]'
+ctl check nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP
+check "after a refused reload the running policy stays" eval 'status_is 0 && [ "$out" = "allow $policy:5" ]'
+ctl status --json
+check "status still reports the running policy" json 'assert d["rules"] == 4, d'
+ctl reload --json
+check "reload --json of a broken policy prints nothing on stdout" eval 'status_is 1 && [ -z "$out" ] && err_has "$policy:2"'
+ctl_nobody reload
+check "reload as nobody: refused (exit 1)" eval 'status_is 1 && err_has "policy denies admin reload"'
+
+write_policy \
+	"allow user:nobody socket family=AF_INET type=SOCK_STREAM,SOCK_DGRAM" \
+	"allow user:nobody bind family=AF_INET port=80,81" \
+	"allow user:daemon admin"
+ctl reload
+check "reload back to the first policy" eval 'status_is 0 && has "^Policy reloaded: +3 rule\(s\)$"'
+
+# ------------------------------------------------------------ run
+# The program that gets the sockets checks the socket-activation protocol
+# itself, as sd_listen_fds(3) would, and accepts a connection on fd 3.
+cat >"$dir/activated.py" <<'EOF'
+import os, socket, sys
+want_names = sys.argv[1].split(":")
+n = int(os.environ["LISTEN_FDS"])
+assert n == len(want_names), (n, want_names)
+assert int(os.environ["LISTEN_PID"]) == os.getpid(), os.environ["LISTEN_PID"]
+assert os.environ["LISTEN_FDNAMES"].split(":") == want_names, os.environ["LISTEN_FDNAMES"]
+assert os.getuid() == 65534 and os.geteuid() == 65534
+for fd in range(3, 3 + n):
+    assert os.get_inheritable(fd), "fd %d is close-on-exec" % fd
+# Nothing else leaked: every other descriptor is not a socket.
+for fd in map(int, os.listdir("/proc/self/fd")):
+    if fd >= 3 + n:
+        link = os.readlink("/proc/self/fd/%d" % fd) if os.path.exists("/proc/self/fd/%d" % fd) else ""
+        assert not link.startswith("socket:"), "leaked socket at fd %d" % fd
+s = socket.socket(fileno=3)
+assert s.family == socket.AF_INET and s.type == socket.SOCK_STREAM, (s.family, s.type)
+assert s.getsockname() == (sys.argv[2], 80), s.getsockname()
+assert s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 1, "not listening"
+c = socket.create_connection((sys.argv[2], 80), timeout=5)
+a, _ = s.accept()
+c.sendall(b"brokered")
+assert a.recv(8) == b"brokered"
+for fd in range(4, 3 + n):
+    t = socket.socket(fileno=fd)
+    assert t.family == socket.AF_INET and t.type == socket.SOCK_DGRAM, (t.family, t.type)
+    assert t.getsockname() == (sys.argv[2], 81), t.getsockname()
+print("activated", n)
+EOF
+chmod 644 "$dir/activated.py"
+
+if [ "$(sysctl -n net.ipv4.ip_unprivileged_port_start)" -le 80 ]; then
+	ok "nobody cannot bind :80 by itself # SKIP net.ipv4.ip_unprivileged_port_start allows it"
+else
+	run as_nobody python3 -c "import socket; socket.socket().bind(('$addr', 80))"
+	check "nobody cannot bind :80 by itself" eval '! status_is 0 && err_has "PermissionError"'
+fi
+ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:80" --name=web -- python3 "$dir/activated.py" web "$addr"
+check "run: unprivileged python3 gets a listening :80 socket at fd 3 with LISTEN_FDS" eval 'status_is 0 && [ "$out" = "activated 1" ]'
+ctl_nobody run -s "AF_INET:SOCK_STREAM@$addr:80" -s "AF_INET:SOCK_DGRAM@$addr:81" python3 "$dir/activated.py" AF_INET:AF_INET "$addr"
+check "run: two sockets at fd 3 and 4, default names, no --" eval 'status_is 0 && [ "$out" = "activated 2" ]'
+ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:80" --socket="AF_INET:SOCK_DGRAM@$addr:81" --name=http --name=dns -- python3 "$dir/activated.py" http:dns "$addr"
+check "run: --name sets LISTEN_FDNAMES in order" eval 'status_is 0 && [ "$out" = "activated 2" ]'
+ctl_nobody run --socket="AF_PACKET:SOCK_RAW:ETH_P_ALL@lo" -- touch "$dir/must-not-exist"
+check "run: a socket the policy refuses: exit 1, the command is not run" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
+ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:8080" -- touch "$dir/must-not-exist"
+check "run: a bind the policy refuses: exit 1" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
+ctl run --socket="AF_INET:SOCK_BOGUS" -- true
+check "run: a malformed spec is a usage error (exit 2)" eval 'status_is 2 && err_has "SOCK_BOGUS"'
+ctl run -- true
+check "run: without --socket (exit 2)" eval 'status_is 2 && err_has "at least one --socket"'
+ctl run --socket="AF_INET:SOCK_DGRAM"
+check "run: without a command (exit 2)" eval 'status_is 2 && err_has "no command"'
+ctl run --socket="AF_INET:SOCK_DGRAM" --name=a --name=b -- true
+check "run: more names than sockets (exit 2)" eval 'status_is 2 && err_has "2 names for 1 sockets"'
+ctl run --socket="AF_INET:SOCK_DGRAM" --name="a:b" -- true
+check "run: a name with ':' (exit 2)" eval 'status_is 2 && err_has "--name a:b"'
+ctl run --socket="AF_INET:SOCK_DGRAM" -- "$dir/no-such-program"
+check "run: a command that does not exist exits 127" eval 'status_is 127 && err_has "cannot execute"'
+ctl run --socket="AF_INET:SOCK_DGRAM" -- sh -c 'echo "$LISTEN_FDS $LISTEN_FDNAMES"; [ "$LISTEN_PID" = "$$" ]'
+check "run: the command runs in the same process (LISTEN_PID)" eval 'status_is 0 && [ "$out" = "1 AF_INET" ]'
+
+ctl status --json
+check "the broker counted the grants and denials" json 'assert d["grants"] >= 7 and d["denials"] >= 2, d'
+
+kill "$daemon_pid"
+wait "$daemon_pid"
+status=$?
+daemon_pid=
+out=$(tail -5 "$dir/daemon.log")
+check "the daemon exits cleanly" status_is 0
+echo "1..$n"

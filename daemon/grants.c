@@ -15,6 +15,7 @@ struct grant {
 	uint64_t time_usec;
 	pid_t pid;
 	uid_t uid;
+	gid_t gid;
 	char comm[16];
 	int family, type, protocol;
 	ino_t inode;
@@ -77,6 +78,7 @@ void sb_grants_add(struct sb_grants *g, const struct sb_conn *c, int fd,
 		.time_usec = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
 		.pid = c->cred.pid,
 		.uid = c->cred.uid,
+		.gid = c->cred.gid,
 		.family = si->family,
 		.type = si->type,
 		.protocol = si->protocol,
@@ -183,53 +185,94 @@ static int cmp_pid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct scan_state {
+	ino_t *set;
+	size_t n, cap;
+	pid_t *opaque;
+	size_t n_opaque, cap_opaque;
+};
+
+static void add_opaque(struct scan_state *st, pid_t pid)
+{
+	if (st->n_opaque == st->cap_opaque) {
+		size_t ncap = st->cap_opaque ? st->cap_opaque * 2 : 64;
+		pid_t *p = realloc(st->opaque, ncap * sizeof(*p));
+
+		if (!p)
+			return;
+		st->opaque = p;
+		st->cap_opaque = ncap;
+	}
+	st->opaque[st->n_opaque++] = pid;
+}
+
+/* Scan the processes /proc shows to identity uid/gid (-1: our own). */
+static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
+{
+	DIR *dir;
+
+	if (uid != (uid_t)-1)
+		sb_fsid_become(uid, gid);
+	dir = fdopendir(openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!dir) {
+		sb_fsid_restore();
+		return;
+	}
+	for (struct dirent *de; (de = readdir(dir));) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (uid != (uid_t)-1)
+			sb_fsid_become(uid, gid);
+		if (!scan_process(proc_fd, de->d_name, &st->set, &st->n, &st->cap))
+			add_opaque(st, (pid_t)atoi(de->d_name));
+	}
+	sb_fsid_restore();
+	closedir(dir);
+}
+
 /* A grant stays while its socket is open in a process we can inspect,
  * or while the process it went to lives and cannot be inspected (we
  * cannot tell then, and listing it is the safer answer). */
 static void prune(struct sb_grants *g)
 {
-	_cleanup_free_ ino_t *set = NULL;
-	_cleanup_free_ pid_t *opaque = NULL;
-	size_t n = 0, cap = 0, kept = 0, n_opaque = 0, cap_opaque = 0;
+	struct scan_state st = {.set = NULL};
 	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir;
+	size_t kept = 0;
 
 	if (proc_fd < 0 || g->count == 0)
 		return;
-	dir = fdopendir(dup(proc_fd));
-	if (!dir)
-		return;
-	for (struct dirent *de; (de = readdir(dir));) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		if (scan_process(proc_fd, de->d_name, &set, &n, &cap))
-			continue;
-		if (n_opaque == cap_opaque) {
-			size_t ncap = cap_opaque ? cap_opaque * 2 : 64;
-			pid_t *p = realloc(opaque, ncap * sizeof(*p));
+	scan_all(proc_fd, &st, (uid_t)-1, (gid_t)-1);
+	/* /proc mounted hidepid=invisible lists a process only to who may
+	 * ptrace-read it: look again as each grant's owner. */
+	for (size_t i = 0; i < g->count; i++) {
+		const struct grant *e = &g->ring[(g->head + i) % g->capacity];
+		bool seen = false;
 
-			if (!p)
-				continue;
-			opaque = p;
-			cap_opaque = ncap;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct grant *f = &g->ring[(g->head + j) % g->capacity];
+
+			seen = f->uid == e->uid && f->gid == e->gid;
 		}
-		opaque[n_opaque++] = (pid_t)atoi(de->d_name);
+		if (seen || e->uid == geteuid())
+			continue;
+		scan_all(proc_fd, &st, e->uid, e->gid);
 	}
-	closedir(dir);
-	qsort(set, n, sizeof(*set), cmp_ino);
-	qsort(opaque, n_opaque, sizeof(*opaque), cmp_pid);
+	qsort(st.set, st.n, sizeof(*st.set), cmp_ino);
+	qsort(st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid);
 
-	/* Compact the ring in place, keeping order. */
 	for (size_t i = 0; i < g->count; i++) {
 		struct grant *e = &g->ring[(g->head + i) % g->capacity];
 
-		if ((n && bsearch(&e->inode, set, n, sizeof(*set), cmp_ino)) ||
-		    (n_opaque && bsearch(&e->pid, opaque, n_opaque, sizeof(*opaque), cmp_pid)))
+		if ((st.n && bsearch(&e->inode, st.set, st.n, sizeof(*st.set), cmp_ino)) ||
+		    (st.n_opaque &&
+		     bsearch(&e->pid, st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid)))
 			g->ring[(g->head + kept++) % g->capacity] = *e;
 		else
 			json_object_put(e->address);
 	}
 	g->count = kept;
+	free(st.set);
+	free(st.opaque);
 }
 
 json_object *sb_grants_list(struct sb_grants *g)

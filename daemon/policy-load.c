@@ -54,7 +54,9 @@ static int check_owner_mode(const char *display, const struct stat *st, const ch
 				(unsigned)(st->st_mode & 07777));
 		return -EPERM;
 	}
-	if (geteuid() == 0 && st->st_uid != 0) {
+	/* Root, or the daemon's own user (a dedicated service user), may own
+	 * the policy; anyone else could rewrite it. */
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		sb_policy_error(errbuf, errsize,
 				"%s: refusing a policy %s not owned by root (owner uid %u)",
 				display, what, (unsigned)st->st_uid);

@@ -8,6 +8,7 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/grants.h"
+#include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/uid-counts.h"
@@ -269,7 +270,11 @@ static void read_comm(struct sb_conn *c)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->cred.pid);
+	/* With /proc mounted hidepid=invisible (ProtectProc=), the process
+	 * is visible only to an identity that may ptrace-read it. */
+	sb_fsid_become(c->cred.uid, c->cred.gid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	sb_fsid_restore();
 	n = fd >= 0 ? read(fd, c->comm, sizeof(c->comm) - 1) : -1;
 	if (n <= 0)
 		n = 0;

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "daemon/server.h"
+#include "daemon/sockinfo.h"
 #include "proto/error.h"
 #include "proto/frame.h"
 #include "proto/message.h"
@@ -35,6 +36,13 @@ void sb_dispatch_frame(struct sb_conn *c, struct sb_frame *f);
  * summary describes the request for the log. 0 or -EACCES. */
 int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
 		 const char *summary);
+
+/* For methods acting on the caller's own socket (sent as descriptor 0):
+ * check the parameters are among keys and "fd" is 0, and read what the
+ * socket really is. Returns the descriptor (still owned by the frame) or
+ * -errno with req->error filled. */
+int sb_request_client_socket(struct sb_request *req, const char *const *keys,
+			     struct sb_sockinfo *si);
 
 /* The handlers (daemon/method-*.c). */
 int sb_method_socket(struct sb_request *req);

@@ -14,20 +14,12 @@ int sb_method_bind(struct sb_request *req)
 	struct sockaddr_storage ss;
 	struct sb_sockinfo si;
 	socklen_t len;
-	int64_t index;
 	int fd, r;
 
-	r = sb_params_only(params, bind_keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_int(params, "fd", true, 0, 0, &index, &req->error);
-	if (r < 0)
-		return r;
+	fd = sb_request_client_socket(req, bind_keys, &si);
+	if (fd < 0)
+		return fd;
 	r = sb_param_object(params, "address", true, &address, &req->error);
-	if (r < 0)
-		return r;
-	fd = req->frame->fds[0];
-	r = sb_sockinfo_get(fd, &si, &req->error);
 	if (r < 0)
 		return r;
 	/* Root would create the file anywhere; the client needs no help. */

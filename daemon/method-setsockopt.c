@@ -16,20 +16,12 @@ int sb_method_setsockopt(struct sb_request *req)
 	struct sb_sockopt opt;
 	struct sb_sockinfo si;
 	char summary[160];
-	int64_t index;
 	int fd, r;
 
-	r = sb_params_only(params, setsockopt_keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_int(params, "fd", true, 0, 0, &index, &req->error);
-	if (r < 0)
-		return r;
+	fd = sb_request_client_socket(req, setsockopt_keys, &si);
+	if (fd < 0)
+		return fd;
 	r = sb_sockopt_parse(params, "", true, &opt, &req->error);
-	if (r < 0)
-		return r;
-	fd = req->frame->fds[0];
-	r = sb_sockinfo_get(fd, &si, &req->error);
 	if (r < 0)
 		return r;
 

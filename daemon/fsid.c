@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdbool.h>
 #include <sys/fsuid.h>
 #include <unistd.h>
 
@@ -26,4 +27,21 @@ void sb_fsid_restore(void)
 {
 	setfsuid(own_uid);
 	setfsgid(own_gid);
+}
+
+/* Whether sb_fsuid_become() changed anything to undo. */
+static bool fsuid_changed;
+
+void sb_fsuid_become(uid_t uid)
+{
+	fsuid_changed = uid != own_uid;
+	if (fsuid_changed)
+		setfsuid(uid);
+}
+
+void sb_fsuid_restore(void)
+{
+	if (fsuid_changed)
+		setfsuid(own_uid);
+	fsuid_changed = false;
 }

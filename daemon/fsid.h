@@ -11,3 +11,6 @@ void sb_fsid_init(void);
 void sb_fsid_become(uid_t uid, gid_t gid);
 /* Back to the daemon's own identity. */
 void sb_fsid_restore(void);
+/* The uid half alone, when the group does not matter. */
+void sb_fsuid_become(uid_t uid);
+void sb_fsuid_restore(void);

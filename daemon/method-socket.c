@@ -141,18 +141,20 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 		 a->netns ? " netns=" : "", a->netns ?: "");
 }
 
-/* socket() with the caller's fsuid and fsgid, so the kernel records the
- * caller as the socket's owner (sock_alloc() takes the inode's owner from
- * them); fsuid changes keep CAP_NET_*. */
+/* socket() with the caller's fsuid, so the kernel records the caller as
+ * the socket's owner (sock_alloc() takes the inode's and so sk_uid's
+ * owner from it); fsuid changes keep CAP_NET_*. Only the uid matters to
+ * the network stack, so the fsgid is left alone: each identity switch
+ * costs a credential copy in the kernel, on the hottest path we have. */
 static int create_as(const struct ucred *cred, const struct socket_args *a,
 		     struct sb_error *err)
 {
 	int fd, saved;
 
-	sb_fsid_become(cred->uid, cred->gid);
+	sb_fsuid_become(cred->uid);
 	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
 	saved = errno;
-	sb_fsid_restore();
+	sb_fsuid_restore();
 	if (fd < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, saved, NULL, "socket: %s", strerror(saved));
 	return fd;

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Sections 1 and 2 and the scaling check: per-call cost of a brokered
+ * socket against the floor (pinned and unpinned), of a brokered bind
+ * against authbind, and of a brokered socket as rules and held
+ * connections grow. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/bench/authbind.h"
+#include "tests/bench/bench.h"
+
+#define HELD_CONNECTIONS 1000
+
+static struct bench_job job_of(bench_fn fn, const struct bench_server *s,
+			       const struct bench_opts *o, enum bench_who who, int cpu)
+{
+	return (struct bench_job){
+		.fn = fn,
+		.socket = s ? s->socket : NULL,
+		.calls = o->calls,
+		.warmup = o->calls / 10 + 10,
+		.who = who,
+		.cpu = cpu,
+		.go_fd = -1,
+		.ready_fd = -1,
+	};
+}
+
+static void ratio_row(const char *section, const char *what, struct bench_arm *num,
+		      struct bench_arm *den, double limit, bool at_most, const char *target)
+{
+	char value[64], ratio[40];
+	double n = bench_arm_median(num), d = bench_arm_median(den), q;
+	const char *verdict;
+
+	bench_format_ns(num, value, sizeof(value));
+	if (num->failed || den->failed || d <= 0 || n <= 0) {
+		bench_row(section, what, value, "-", target, "failed");
+		if (num->failed)
+			bench_note("%s: %s (%s)", num->label, num->failure.what,
+				   strerror(num->failure.error));
+		return;
+	}
+	q = at_most ? n / d : d / n;
+	if (at_most)
+		snprintf(ratio, sizeof(ratio), "%.2f x %s", q, den->label);
+	else
+		snprintf(ratio, sizeof(ratio), "%.1f x faster", q);
+	if (limit <= 0)
+		verdict = "-"; /* information only */
+	else
+		verdict = (at_most ? q <= limit : q >= limit) ? "met" : "NOT MET";
+	bench_row(section, what, value, ratio, target, verdict);
+}
+
+static void value_row(const char *section, struct bench_arm *a)
+{
+	char value[64];
+
+	bench_format_ns(a, value, sizeof(value));
+	bench_row(section, a->label, value, "", "", a->failed ? "failed" : "-");
+	if (a->failed)
+		bench_note("%s: %s (%s)", a->label, a->failure.what, strerror(a->failure.error));
+}
+
+/* 1. sockbroker_socket() + close against the floor pair. */
+/* --against: the same calls to another sockbrokerd, interleaved with
+ * this build's, to measure a change in one run. */
+static void socket_against(const struct bench_opts *o, struct bench_server *d)
+{
+	struct bench_server b = {0};
+	struct bench_arm arms[] = {
+		{"brokered, pinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		 d, BENCH_CPU},
+		{"--against, pinned",
+		 job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b, BENCH_CPU},
+		{"brokered, unpinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
+		 -1},
+		{"--against, unpinned", job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1),
+		 &b, -1},
+	};
+
+	bench_progress("A/B: this build's sockbrokerd against %s", o->against);
+	if (bench_daemon_start_exe(&b, o->against, "against", bench_policy, NULL, NULL) < 0) {
+		bench_row("1", "--against daemon", "-", "", "", "failed");
+		return;
+	}
+	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
+	value_row("1", &arms[0]);
+	ratio_row("1", "--against, pinned", &arms[1], &arms[0], 0, true, "");
+	value_row("1", &arms[2]);
+	ratio_row("1", "--against, unpinned", &arms[3], &arms[2], 0, true, "");
+	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
+		bench_arm_free(&arms[i]);
+	bench_server_stop(&b);
+}
+
+static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
+			    struct bench_server *fl, struct bench_server *ep)
+{
+	/* Split: client and server always on different CPUs, the case an
+	 * unpinned pair falls into whenever the scheduler separates them. */
+	int other = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? BENCH_CPU + 1 : BENCH_CPU;
+	struct bench_arm arms[] = {
+		{"floor, pinned", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU),
+		 fl, BENCH_CPU},
+		{"brokered, pinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		 d, BENCH_CPU},
+		{"floor, unpinned", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, -1), fl,
+		 -1},
+		{"brokered, unpinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
+		 -1},
+		{"floor, split", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl,
+		 other},
+		{"brokered, split", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		 d, other},
+		{"epoll floor, pinned",
+		 job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, BENCH_CPU), ep, BENCH_CPU},
+		{"epoll floor, unpinned", job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, -1),
+		 ep, -1},
+	};
+
+	bench_progress("1. raw ICMP socket + close: brokered vs floor, %u rounds of %u calls",
+		       o->rounds, o->calls);
+	/* Split batches take several times longer: fewer calls. */
+	arms[4].job.calls = arms[5].job.calls = o->calls / 4 > 10 ? o->calls / 4 : 10;
+	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
+	value_row("1", &arms[0]);
+	ratio_row("1", "sockbroker_socket() + close, pinned", &arms[1], &arms[0], 1.5, true,
+		  "≤ 1.5 x floor");
+	value_row("1", &arms[2]);
+	ratio_row("1", "sockbroker_socket() + close, unpinned", &arms[3], &arms[2], 1.5, true,
+		  "≤ 1.5 x floor");
+	/* Information: both ends on different CPUs; the same floor served
+	 * from an epoll loop, as any server of many clients is. */
+	value_row("1", &arms[4]);
+	ratio_row("1", "sockbroker_socket() + close, split", &arms[5], &arms[4], 0, true, "");
+	ratio_row("1", "epoll floor, pinned", &arms[6], &arms[0], 0, true, "");
+	ratio_row("1", "epoll floor, unpinned", &arms[7], &arms[2], 0, true, "");
+	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
+		bench_arm_free(&arms[i]);
+}
+
+/* 2. sockbroker_bind() to 127.0.0.1:80 against authbind, on one CPU and
+ * unpinned. */
+static void bind_vs_authbind(const struct bench_opts *o, struct bench_server *d)
+{
+	struct bench_job plain = job_of(bench_job_plain_bind, NULL, o, BENCH_NOBODY, -1);
+	struct bench_arm arms[] = {
+		{"sockbroker_bind(), pinned",
+		 job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
+		{"sockbroker_bind(), unpinned",
+		 job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, -1), d, -1},
+		{"authbind, pinned",
+		 job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, BENCH_CPU), NULL, -1},
+		{"authbind, unpinned", job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, -1),
+		 NULL, -1},
+	};
+	struct bench_result res;
+	char why[160];
+
+	bench_progress("2. bind to 127.0.0.1:%d: sockbroker_bind() vs authbind", BENCH_BIND_PORT);
+	/* First the proof that the clients need help at all. */
+	plain.calls = 1;
+	plain.warmup = 0;
+	bench_worker_run(&plain, &res);
+	if (res.error == EACCES)
+		bench_note(
+			"bind() to 127.0.0.1:%d as uid %s without help fails with EACCES, as it must",
+			BENCH_BIND_PORT, BENCH_UID);
+	else
+		bench_note(
+			"bind() to 127.0.0.1:%d as uid %s without help did not fail with EACCES: %s",
+			BENCH_BIND_PORT, BENCH_UID, res.error ? res.what : "it succeeded");
+
+	/* authbind forks and executes a helper per call: fewer calls. */
+	for (size_t i = 2; i < 4; i++) {
+		arms[i].job.calls = o->calls / 10 > 50 ? o->calls / 10 : 50;
+		arms[i].job.warmup = 5;
+	}
+	if (bench_authbind_prepare(why, sizeof(why)) < 0) {
+		bench_compare(arms, 2, o->rounds);
+		value_row("2", &arms[0]);
+		value_row("2", &arms[1]);
+		bench_row("2", "authbind bind()", "-", "", "≥ 20 x faster", "skipped");
+		bench_note("authbind rows skipped: %s", why);
+	} else {
+		bench_compare(arms, ELEMENTSOF(arms), o->rounds);
+		bench_authbind_cleanup();
+		value_row("2", &arms[2]);
+		ratio_row("2", "sockbroker_bind() to :80, pinned", &arms[0], &arms[2], 20, false,
+			  "≥ 20 x faster than authbind");
+		value_row("2", &arms[3]);
+		ratio_row("2", "sockbroker_bind() to :80, unpinned", &arms[1], &arms[3], 20, false,
+			  "≥ 20 x faster than authbind");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
+		bench_arm_free(&arms[i]);
+}
+
+/* Per-request cost against rules and held connections. */
+static void scaling(const struct bench_opts *o, struct bench_server *base)
+{
+	struct bench_server other = {0}, own = {0}, held = {0};
+	_cleanup_free_ char *other_text = bench_policy_other_rules();
+	_cleanup_free_ char *own_text = bench_policy_own_rules();
+	int fds[HELD_CONNECTIONS];
+	size_t kept = 0;
+	struct bench_arm arms[4];
+
+	bench_progress("scaling: 1 vs %u rules, 0 vs %u held connections", BENCH_EXTRA_RULES,
+		       HELD_CONNECTIONS);
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+		fds[i] = -1;
+	if (!other_text || !own_text ||
+	    bench_daemon_start(&other, "rules-other", other_text, NULL) < 0 ||
+	    bench_daemon_start(&own, "rules-own", own_text, NULL) < 0 ||
+	    bench_daemon_start(&held, "held", bench_policy, NULL) < 0) {
+		bench_row("s", "scaling with rules and connections", "-", "", "", "failed");
+		goto out;
+	}
+	kept = bench_hold_connections(held.socket, fds, HELD_CONNECTIONS);
+	if (kept != HELD_CONNECTIONS)
+		bench_note("the daemon kept %zu of %u connections", kept, HELD_CONNECTIONS);
+
+	arms[0] = (struct bench_arm){
+		"3 rules", job_of(bench_job_broker_socket, base, o, BENCH_NOBODY, BENCH_CPU), base,
+		BENCH_CPU};
+	arms[1] = (struct bench_arm){
+		"+1,000 rules for others",
+		job_of(bench_job_broker_socket, &other, o, BENCH_NOBODY, BENCH_CPU), &other,
+		BENCH_CPU};
+	arms[2] = (struct bench_arm){
+		"+1,000 idle connections",
+		job_of(bench_job_broker_socket, &held, o, BENCH_NOBODY, BENCH_CPU), &held,
+		BENCH_CPU};
+	arms[3] = (struct bench_arm){
+		"+1,000 rules for the caller",
+		job_of(bench_job_broker_socket, &own, o, BENCH_NOBODY, BENCH_CPU), &own, BENCH_CPU};
+	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
+	value_row("s", &arms[0]);
+	ratio_row("s", "1,000 rules for other users/groups", &arms[1], &arms[0], 1.10, true,
+		  "≤ 1.10 (noise)");
+	ratio_row("s", "1,000 idle connections held", &arms[2], &arms[0], 1.10, true,
+		  "≤ 1.10 (noise)");
+	ratio_row("s", "1,000 non-matching rules for caller", &arms[3], &arms[0], 0, true,
+		  "(worst case, linear)");
+	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
+		bench_arm_free(&arms[i]);
+out:
+	bench_close_all(fds, HELD_CONNECTIONS);
+	bench_server_stop(&other);
+	bench_server_stop(&own);
+	bench_server_stop(&held);
+}
+
+void bench_latency(const struct bench_opts *o)
+{
+	struct bench_server d = {0}, fl = {0}, ep = {0};
+
+	if (bench_daemon_start(&d, "latency", bench_policy, NULL) < 0 ||
+	    bench_floor_start(&fl, "floor", false) < 0 ||
+	    bench_floor_start(&ep, "floor-epoll", true) < 0) {
+		bench_row("1", "latency", "-", "", "", "failed");
+		goto out;
+	}
+	if (!o->only || strcmp(o->only, "socket") == 0)
+		socket_vs_floor(o, &d, &fl, &ep);
+	if (o->against && (!o->only || strcmp(o->only, "socket") == 0))
+		socket_against(o, &d);
+	if (!o->only || strcmp(o->only, "bind") == 0)
+		bind_vs_authbind(o, &d);
+	if (!o->only || strcmp(o->only, "scaling") == 0)
+		scaling(o, &d);
+out:
+	bench_server_stop(&d);
+	bench_server_stop(&fl);
+	bench_server_stop(&ep);
+}

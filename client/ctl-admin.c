@@ -9,6 +9,7 @@
 #include "client/ctl.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
+#include "proto/json-util.h"
 #include "proto/protocol.h"
 
 static const char status_help[] =
@@ -22,11 +23,21 @@ static const char reload_help[] =
 	"Load the policy again. A broken policy is refused with file:line and the\n"
 	"running policy stays in force; the exit status is 1 then.\n";
 
-static int no_arguments(int argc, char **argv)
+/* What status, list and reload begin with: their options, no arguments,
+ * and the call. CTL_EXIT_OK with res to be released, or the exit status;
+ * res.error is then the failed call's, or empty. */
+static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_text,
+		      const char *method, struct sb_result *res)
 {
+	int r;
+
+	*res = (struct sb_result){.fd = -1};
+	r = ctl_parse_report_options(ctl, argc, argv, help_text);
+	if (r >= 0)
+		return r;
 	if (optind < argc)
 		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
-	return -1;
+	return ctl_call(ctl, argv[0], method, NULL, 0, res);
 }
 
 /* Counters of Status, in the order they are shown and written. */
@@ -65,22 +76,34 @@ static int print_table(struct ctl_table *t)
 	return CTL_EXIT_OK;
 }
 
+/* The end of status and reload: the policy files after what the command
+ * put in its JSON object o or its table t, then the output. */
+static int print_with_files(bool json, json_object *o, struct ctl_table *t, json_object *files)
+{
+	if (json) {
+		json_object_object_add(o, "policy_files", json_object_get(files));
+		ctl_print_json(o);
+		json_object_put(o);
+		return CTL_EXIT_OK;
+	}
+	if (t)
+		table_files(t, "Policy files:", files);
+	return print_table(t);
+}
+
 int ctl_status(struct ctl *ctl, int argc, char **argv)
 {
 	int64_t counters[ELEMENTSOF(status_counters)], uptime;
-	_cleanup_(ctl_json_putp) json_object *files = NULL;
+	_cleanup_json_ json_object *files = NULL;
+	struct ctl_table *t = NULL;
+	json_object *o = NULL;
 	struct sb_result res;
 	struct sb_error err;
 	const char *version;
 	char buf[64];
 	int r;
 
-	r = ctl_parse_report_options(ctl, argc, argv, status_help);
-	if (r < 0)
-		r = no_arguments(argc, argv);
-	if (r >= 0)
-		return r;
-	r = ctl_call(ctl, "status", SB_METHOD_ADMIN_STATUS, NULL, 0, &res);
+	r = admin_call(ctl, argc, argv, status_help, SB_METHOD_ADMIN_STATUS, &res);
 	if (r != CTL_EXIT_OK)
 		return r;
 
@@ -100,19 +123,14 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	}
 
 	if (ctl->json) {
-		json_object *o = json_object_new_object();
-
+		o = json_object_new_object();
 		json_object_object_add(o, "version", json_object_new_string(version));
 		json_object_object_add(o, "uptime_usec", json_object_new_int64(uptime));
 		for (size_t i = 0; i < ELEMENTSOF(status_counters); i++)
 			json_object_object_add(o, status_counters[i].key,
 					       json_object_new_int64(counters[i]));
-		json_object_object_add(o, "policy_files", json_object_get(files));
-		ctl_print_json(o);
-		json_object_put(o);
 	} else {
-		struct ctl_table *t = ctl_table_new(2, NULL);
-
+		t = ctl_table_new(2, NULL);
 		if (t) {
 			ctl_table_cell(t, "Version:");
 			ctl_table_cell(t, version);
@@ -123,10 +141,9 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 				ctl_table_cell(t, status_counters[i].label);
 				ctl_table_cellf(t, "%lld", (long long)counters[i]);
 			}
-			table_files(t, "Policy files:", files);
 		}
-		r = print_table(t);
 	}
+	r = print_with_files(ctl->json, o, t, files);
 out:
 	sb_result_done(&res);
 	return r;
@@ -159,13 +176,6 @@ static int grant_parse(json_object *o, struct grant *g, struct sb_error *err)
 	return sb_param_object(o, "address", false, &g->address, err) < 0 ? -EINVAL : 0;
 }
 
-static json_object *const_json(enum sb_const_group group, int64_t value)
-{
-	const char *name = sb_const_name(group, value);
-
-	return name ? json_object_new_string(name) : json_object_new_int64(value);
-}
-
 static json_object *grant_json(const struct grant *g)
 {
 	json_object *o = json_object_new_object();
@@ -174,8 +184,8 @@ static json_object *grant_json(const struct grant *g)
 	json_object_object_add(o, "pid", json_object_new_int64(g->pid));
 	json_object_object_add(o, "uid", json_object_new_int64(g->uid));
 	json_object_object_add(o, "comm", json_object_new_string(g->comm));
-	json_object_object_add(o, "family", const_json(SB_C_AF, g->family));
-	json_object_object_add(o, "type", const_json(SB_C_SOCK, g->type));
+	json_object_object_add(o, "family", sb_const_json(SB_C_AF, g->family));
+	json_object_object_add(o, "type", sb_const_json(SB_C_SOCK, g->type));
 	json_object_object_add(o, "protocol", json_object_new_int64(g->protocol));
 	json_object_object_add(o, "inode", json_object_new_int64(g->inode));
 	json_object_object_add(o, "address", json_object_get(g->address));
@@ -242,12 +252,7 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	size_t n;
 	int r;
 
-	r = ctl_parse_report_options(ctl, argc, argv, list_help);
-	if (r < 0)
-		r = no_arguments(argc, argv);
-	if (r >= 0)
-		return r;
-	r = ctl_call(ctl, "list", SB_METHOD_ADMIN_LIST, NULL, 0, &res);
+	r = admin_call(ctl, argc, argv, list_help, SB_METHOD_ADMIN_LIST, &res);
 	if (r != CTL_EXIT_OK)
 		return r;
 	if (sb_param_array(res.reply.parameters, "grants", true, CTL_REPLY_LIST_MAX, &grants,
@@ -301,18 +306,15 @@ out:
 
 int ctl_reload(struct ctl *ctl, int argc, char **argv)
 {
-	_cleanup_(ctl_json_putp) json_object *files = NULL;
+	_cleanup_json_ json_object *files = NULL;
+	struct ctl_table *t = NULL;
+	json_object *o = NULL;
 	struct sb_result res;
 	struct sb_error err;
 	int64_t rules;
 	int r;
 
-	r = ctl_parse_report_options(ctl, argc, argv, reload_help);
-	if (r < 0)
-		r = no_arguments(argc, argv);
-	if (r >= 0)
-		return r;
-	r = ctl_call(ctl, "reload", SB_METHOD_ADMIN_RELOAD, NULL, 0, &res);
+	r = admin_call(ctl, argc, argv, reload_help, SB_METHOD_ADMIN_RELOAD, &res);
 	if (r != CTL_EXIT_OK) {
 		/* The broker names the broken file and line in its message. */
 		if (r == CTL_EXIT_FAILED && strcmp(res.error.parameter, "policy") == 0)
@@ -325,22 +327,16 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 		goto out;
 	}
 	if (ctl->json) {
-		json_object *o = json_object_new_object();
-
+		o = json_object_new_object();
 		json_object_object_add(o, "rules", json_object_new_int64(rules));
-		json_object_object_add(o, "policy_files", json_object_get(files));
-		ctl_print_json(o);
-		json_object_put(o);
 	} else {
-		struct ctl_table *t = ctl_table_new(2, NULL);
-
+		t = ctl_table_new(2, NULL);
 		if (t) {
 			ctl_table_cell(t, "Policy reloaded:");
 			ctl_table_cellf(t, "%lld rule(s)", (long long)rules);
-			table_files(t, "Policy files:", files);
 		}
-		r = print_table(t);
 	}
+	r = print_with_files(ctl->json, o, t, files);
 out:
 	sb_result_done(&res);
 	return r;

@@ -7,6 +7,7 @@
 #include "client/ctl-output.h"
 #include "client/ctl.h"
 #include "proto/consts.h"
+#include "proto/json-util.h"
 #include "proto/protocol.h"
 
 static const char check_help[] =
@@ -82,7 +83,7 @@ static bool key_name_valid(const char *key, size_t len)
  * which keys exist and checks the values. */
 static int parse_keys(int argc, char **argv, json_object **ret)
 {
-	_cleanup_(ctl_json_putp) json_object *keys = json_object_new_object();
+	_cleanup_json_ json_object *keys = json_object_new_object();
 
 	if (!keys) {
 		ctl_error("out of memory");
@@ -360,7 +361,7 @@ static int print_info_text(const struct info *in)
 int ctl_info(struct ctl *ctl, int argc, char **argv)
 {
 	static const char *const headers[] = {"METHOD", "REQUEST", "DECISION", "RULE"};
-	_cleanup_(ctl_json_putp) json_object *runs = json_object_new_array();
+	_cleanup_json_ json_object *runs = json_object_new_array();
 	struct ctl_table *t = NULL;
 	struct info in = {.version = NULL};
 	struct sb_result res;

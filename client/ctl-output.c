@@ -214,22 +214,25 @@ void ctl_format_time(uint64_t usec, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64, usec);
 }
 
+/* "1000 (alice)", or the bare number for an id without a name. */
+static void format_id(unsigned id, const char *name, char *buf, size_t size)
+{
+	if (name)
+		snprintf(buf, size, "%u (%s)", id, name);
+	else
+		snprintf(buf, size, "%u", id);
+}
+
 void ctl_format_uid(uid_t uid, char *buf, size_t size)
 {
 	struct passwd *pw = getpwuid(uid);
 
-	if (pw)
-		snprintf(buf, size, "%u (%s)", (unsigned)uid, pw->pw_name);
-	else
-		snprintf(buf, size, "%u", (unsigned)uid);
+	format_id(uid, pw ? pw->pw_name : NULL, buf, size);
 }
 
 void ctl_format_gid(gid_t gid, char *buf, size_t size)
 {
 	struct group *gr = getgrgid(gid);
 
-	if (gr)
-		snprintf(buf, size, "%u (%s)", (unsigned)gid, gr->gr_name);
-	else
-		snprintf(buf, size, "%u", (unsigned)gid);
+	format_id(gid, gr ? gr->gr_name : NULL, buf, size);
 }

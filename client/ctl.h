@@ -18,11 +18,6 @@ enum ctl_exit {
 	CTL_EXIT_UNREACHABLE = 3, /* no broker at the socket, or it hung up */
 };
 
-static inline void ctl_json_putp(json_object **o)
-{
-	json_object_put(*o);
-}
-
 struct ctl {
 	const char *socket_path; /* --socket, $SOCKBROKER_SOCKET or the default */
 	bool json;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "client/internal.h"
+#include "proto/json-util.h"
 #include "proto/protocol.h"
 
 struct sockbroker_request {
@@ -127,17 +128,6 @@ _public_ int sockbroker_request_netns(struct sockbroker_request *req, const char
 	return 0;
 }
 
-static int add(json_object *obj, const char *key, json_object *val)
-{
-	if (!val)
-		return -ENOMEM;
-	if (json_object_object_add(obj, key, val) < 0) {
-		json_object_put(val);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static int request_params(const struct sockbroker_request *req, json_object **ret)
 {
 	json_object *params = json_object_new_object(), *flags;
@@ -147,23 +137,23 @@ static int request_params(const struct sockbroker_request *req, json_object **re
 		return -ENOMEM;
 	r = sb_type_flags_json(req->type, &flags);
 	if (r >= 0)
-		r = add(params, "family", json_object_new_int(req->family));
+		r = sb_json_add(params, "family", json_object_new_int(req->family));
 	if (r >= 0)
-		r = add(params, "type", json_object_new_int(req->type & SOCK_TYPE_BITS));
+		r = sb_json_add(params, "type", json_object_new_int(req->type & SOCK_TYPE_BITS));
 	if (r >= 0 && flags)
-		r = add(params, "flags", flags);
+		r = sb_json_add(params, "flags", flags);
 	else
 		json_object_put(flags);
 	if (r >= 0)
-		r = add(params, "protocol", json_object_new_int(req->protocol));
+		r = sb_json_add(params, "protocol", json_object_new_int(req->protocol));
 	if (r >= 0 && req->options)
-		r = add(params, "options", json_object_get(req->options));
+		r = sb_json_add(params, "options", json_object_get(req->options));
 	if (r >= 0 && req->bind)
-		r = add(params, "bind", json_object_get(req->bind));
+		r = sb_json_add(params, "bind", json_object_get(req->bind));
 	if (r >= 0 && req->backlog >= 0)
-		r = add(params, "listen", json_object_new_int(req->backlog));
+		r = sb_json_add(params, "listen", json_object_new_int(req->backlog));
 	if (r >= 0 && req->netns)
-		r = add(params, "netns", json_object_new_string(req->netns));
+		r = sb_json_add(params, "netns", json_object_new_string(req->netns));
 	if (r < 0) {
 		json_object_put(params);
 		return r;
@@ -174,7 +164,6 @@ static int request_params(const struct sockbroker_request *req, json_object **re
 
 _public_ int sockbroker_socket_request(struct sockbroker *sb, const struct sockbroker_request *req)
 {
-	struct sb_result res;
 	json_object *params;
 	int r;
 
@@ -183,14 +172,5 @@ _public_ int sockbroker_socket_request(struct sockbroker *sb, const struct sockb
 	r = request_params(req, &params);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	/* A repeated Socket call is harmless: the socket of the first one
-	 * went down with the broken connection. */
-	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL,
-			   (req->type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0, NULL, NULL, &res);
-	if (r >= 0)
-		r = sb_socket_reply_fd(&res);
-	if (r < 0)
-		sb_fail(r, &res);
-	sb_result_done(&res);
-	return r < 0 ? -1 : r;
+	return sb_socket_call(sb, params, req->type);
 }

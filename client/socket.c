@@ -36,7 +36,15 @@ int sb_type_flags_json(int type, json_object **ret)
 	return 0;
 }
 
-int sb_socket_reply_fd(struct sb_result *res)
+/* The descriptor arrives with close-on-exec already set when the type
+ * asks for it. */
+static int socket_recv_flags(int type)
+{
+	return (type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0;
+}
+
+/* The socket a Socket reply carried. */
+static int reply_fd(struct sb_result *res)
 {
 	int64_t idx;
 
@@ -45,6 +53,31 @@ int sb_socket_reply_fd(struct sb_result *res)
 		return sb_error_set(&res->error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				    "reply to Socket carries no socket");
 	return sb_result_take_fd(res);
+}
+
+/* The end of every Socket call, r being what the call returned: the
+ * socket, or -1 with errno set and the broker's message kept. res is
+ * released. */
+static int socket_reply(int r, struct sb_result *res)
+{
+	if (r >= 0)
+		r = reply_fd(res);
+	if (r < 0)
+		sb_fail(r, res);
+	sb_result_done(res);
+	return r < 0 ? -1 : r;
+}
+
+int sb_socket_call(struct sockbroker *sb, json_object *params, int type)
+{
+	struct sb_result res;
+	int r;
+
+	/* A repeated Socket call is harmless: the socket of the first one
+	 * went down with the broken connection. */
+	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL, socket_recv_flags(type), NULL, NULL,
+			   &res);
+	return socket_reply(r, &res);
 }
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
@@ -75,15 +108,10 @@ _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, i
 		return sb_fail(-EINVAL, NULL);
 	m.text = text;
 	m.len = (size_t)n;
-	m.recv_flags = (type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0;
+	m.recv_flags = socket_recv_flags(type);
 
 	r = sb_call(sb, &m, &res);
-	if (r >= 0)
-		r = sb_socket_reply_fd(&res);
-	if (r < 0)
-		sb_fail(r, &res);
-	sb_result_done(&res);
-	return r < 0 ? -1 : r;
+	return socket_reply(r, &res);
 }
 
 _public_ int sockbroker_socket(int domain, int type, int protocol)
@@ -95,7 +123,6 @@ _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 {
 	struct sb_spec s;
 	struct sb_error err;
-	struct sb_result res;
 	json_object *params;
 	int r;
 
@@ -110,15 +137,7 @@ _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 	params = sb_spec_to_params(&s, &err);
 	if (!params)
 		return sb_fail(-err.errnum, NULL);
-
-	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL,
-			   (s.type & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0, NULL, NULL, &res);
-	if (r >= 0)
-		r = sb_socket_reply_fd(&res);
-	if (r < 0)
-		sb_fail(r, &res);
-	sb_result_done(&res);
-	return r < 0 ? -1 : r;
+	return sb_socket_call(sb, params, s.type);
 }
 
 _public_ int sockbroker_socket_spec(const char *spec)

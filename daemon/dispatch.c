@@ -44,13 +44,6 @@ static bool interface_known(const char *method)
 	return false;
 }
 
-json_object *sb_json_const(enum sb_const_group group, int64_t value)
-{
-	const char *name = sb_const_name(group, value);
-
-	return name ? json_object_new_string(name) : json_object_new_int64(value);
-}
-
 int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
 		 const char *summary)
 {

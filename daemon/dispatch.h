@@ -8,6 +8,7 @@
 #include "daemon/sockinfo.h"
 #include "proto/error.h"
 #include "proto/frame.h"
+#include "proto/json-util.h"
 #include "proto/message.h"
 
 struct sb_request {
@@ -55,6 +56,3 @@ int sb_method_admin_status(struct sb_request *req);
 int sb_method_admin_list(struct sb_request *req);
 int sb_method_admin_check(struct sb_request *req);
 int sb_method_admin_reload(struct sb_request *req);
-
-/* Shared by handlers: name of a constant, or its number as text. */
-json_object *sb_json_const(enum sb_const_group group, int64_t value);

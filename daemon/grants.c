@@ -289,8 +289,8 @@ json_object *sb_grants_list(struct sb_grants *g)
 		json_object_object_add(o, "pid", json_object_new_int64(e->pid));
 		json_object_object_add(o, "uid", json_object_new_int64(e->uid));
 		json_object_object_add(o, "comm", json_object_new_string(e->comm));
-		json_object_object_add(o, "family", sb_json_const(SB_C_AF, e->family));
-		json_object_object_add(o, "type", sb_json_const(SB_C_SOCK, e->type));
+		json_object_object_add(o, "family", sb_const_json(SB_C_AF, e->family));
+		json_object_object_add(o, "type", sb_const_json(SB_C_SOCK, e->type));
 		json_object_object_add(o, "protocol", json_object_new_int(e->protocol));
 		json_object_object_add(o, "inode", json_object_new_int64((int64_t)e->inode));
 		if (e->address)

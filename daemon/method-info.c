@@ -46,7 +46,7 @@ int sb_method_info(struct sb_request *req)
 	req->reply = json_object_new_object();
 	families = json_object_new_array();
 	for (unsigned i = 0; i < s->n_families; i++)
-		json_object_array_add(families, sb_json_const(SB_C_AF, s->families[i]));
+		json_object_array_add(families, sb_const_json(SB_C_AF, s->families[i]));
 	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
 	json_object_object_add(req->reply, "limits", limits_json(s));
 	json_object_object_add(req->reply, "families", families);

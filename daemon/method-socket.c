@@ -241,8 +241,8 @@ int sb_method_socket(struct sb_request *req)
 	if (!reply)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 	json_object_object_add(reply, "fd", json_object_new_int(0));
-	json_object_object_add(reply, "family", sb_json_const(SB_C_AF, a.family));
-	json_object_object_add(reply, "type", sb_json_const(SB_C_SOCK, a.type));
+	json_object_object_add(reply, "family", sb_const_json(SB_C_AF, a.family));
+	json_object_object_add(reply, "type", sb_const_json(SB_C_SOCK, a.type));
 	json_object_object_add(reply, "protocol", json_object_new_int(a.protocol));
 	if (a.bind)
 		json_object_object_add(reply, "address", sb_local_address(fd, a.protocol));

@@ -112,6 +112,10 @@ int sb_policy_add_file(struct sb_policy *p, const char *filename);
 /* Append an empty rule; NULL when out of memory. */
 struct sb_rule *sb_policy_add_rule(struct sb_policy *p);
 void sb_rule_done(struct sb_rule *r);
+/* Append a copy of s to the array v of n strings: 0 or -ENOMEM (v and n
+ * unchanged). */
+int sb_policy_strv_add(char ***v, size_t *n, const char *s);
+void sb_policy_strv_free(char **v, size_t n);
 /* Fill errbuf like snprintf; always returns -EINVAL for convenience. */
 int sb_policy_error(char *errbuf, size_t errsize, const char *fmt, ...) _printf_(3, 4);
 

@@ -28,13 +28,6 @@ static void policy_freep(struct sb_policy **p)
 	sb_policy_free(*p);
 }
 
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 static int errno_error(int err, const char *display, char *errbuf, size_t errsize)
 {
 	sb_policy_error(errbuf, errsize, "%s: %s", display, strerror(err));
@@ -169,7 +162,6 @@ static int list_dropins(int dfd, const char *display, char ***ret, size_t *ret_n
 	}
 	for (;;) {
 		struct stat st;
-		char **v;
 
 		errno = 0;
 		de = readdir(d);
@@ -196,21 +188,12 @@ static int list_dropins(int dfd, const char *display, char ***ret, size_t *ret_n
 			r = -E2BIG;
 			break;
 		}
-		v = reallocarray(names, n + 1, sizeof(*names));
-		if (!v) {
-			r = -ENOMEM;
+		r = sb_policy_strv_add(&names, &n, de->d_name);
+		if (r < 0)
 			break;
-		}
-		names = v;
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			r = -ENOMEM;
-			break;
-		}
-		n++;
 	}
 	if (r < 0) {
-		free_names(names, n);
+		sb_policy_strv_free(names, n);
 		return r;
 	}
 	if (n > 0)
@@ -253,7 +236,7 @@ static int load_dropins(struct sb_policy *p, const char *dir, char *errbuf, size
 		else
 			r = load_file(p, dfd, names[i], display, errbuf, errsize);
 	}
-	free_names(names, n);
+	sb_policy_strv_free(names, n);
 	return r;
 }
 

@@ -91,11 +91,14 @@ static int check_text(const char *line, size_t len, const char *where, char *err
 	return 0;
 }
 
-static int lookup_user(const char *name, uint32_t *ret)
+/* The uid of a user or the gid of a group by name, with the buffer grown
+ * until the entry fits (up to 1 MiB). */
+static int lookup_id(bool user, const char *name, uint32_t *ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t size = 1024;
-	struct passwd pw, *result;
+	struct passwd pw, *pw_found = NULL;
+	struct group gr, *gr_found = NULL;
 	int r;
 
 	for (;;) {
@@ -104,42 +107,19 @@ static int lookup_user(const char *name, uint32_t *ret)
 		if (!b)
 			return -ENOMEM;
 		buf = b;
-		r = getpwnam_r(name, &pw, buf, size, &result);
+		if (user)
+			r = getpwnam_r(name, &pw, buf, size, &pw_found);
+		else
+			r = getgrnam_r(name, &gr, buf, size, &gr_found);
 		if (r != ERANGE || size >= 1024 * 1024)
 			break;
 		size *= 2;
 	}
 	if (r != 0)
 		return -r;
-	if (!result)
+	if (user ? !pw_found : !gr_found)
 		return -ENOENT;
-	*ret = pw.pw_uid;
-	return 0;
-}
-
-static int lookup_group(const char *name, uint32_t *ret)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t size = 1024;
-	struct group gr, *result;
-	int r;
-
-	for (;;) {
-		char *b = realloc(buf, size);
-
-		if (!b)
-			return -ENOMEM;
-		buf = b;
-		r = getgrnam_r(name, &gr, buf, size, &result);
-		if (r != ERANGE || size >= 1024 * 1024)
-			break;
-		size *= 2;
-	}
-	if (r != 0)
-		return -r;
-	if (!result)
-		return -ENOENT;
-	*ret = gr.gr_gid;
+	*ret = user ? pw.pw_uid : gr.gr_gid;
 	return 0;
 }
 
@@ -186,7 +166,7 @@ static int parse_who(struct sb_rule *rule, const char *text, const char *where, 
 		rule->id = (uint32_t)id;
 		return 0;
 	}
-	r = user ? lookup_user(name, &rule->id) : lookup_group(name, &rule->id);
+	r = lookup_id(user, name, &rule->id);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ENOENT)

@@ -16,6 +16,7 @@
 
 #include "daemon/policy-internal.h"
 #include "proto/consts.h"
+#include "proto/number.h"
 
 /* clang-format off */
 static const char *const key_names[SB_PK_MAX] = {
@@ -62,53 +63,15 @@ int sb_policy_key_from_string(const char *s, enum sb_policy_key *ret)
 	return -EINVAL;
 }
 
-/* Decimal with an optional '-', or 0x hex; nothing else (no '+', no
- * blanks, no octal surprises). 0, -EINVAL or -ERANGE. */
-static int parse_number(const char *s, int64_t *ret)
-{
-	const char *digits = s;
-	bool hex = false, neg = false;
-	uint64_t v = 0, limit;
-
-	if (*digits == '-') {
-		neg = true;
-		digits++;
-	} else if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-		hex = true;
-		digits += 2;
-	}
-	if (!*digits)
-		return -EINVAL;
-	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (const char *c = digits; *c; c++) {
-		unsigned d;
-
-		if (*c >= '0' && *c <= '9')
-			d = (unsigned)(*c - '0');
-		else if (hex && *c >= 'a' && *c <= 'f')
-			d = (unsigned)(*c - 'a' + 10);
-		else if (hex && *c >= 'A' && *c <= 'F')
-			d = (unsigned)(*c - 'A' + 10);
-		else
-			return -EINVAL;
-		if (v > (limit - d) / (hex ? 16 : 10))
-			return -ERANGE;
-		v = v * (hex ? 16 : 10) + d;
-	}
-	if (neg)
-		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-	else
-		*ret = (int64_t)v;
-	return 0;
-}
-
 int sb_policy_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *ret,
 			char *errbuf, size_t errsize)
 {
 	int64_t v;
 	int r;
 
-	r = parse_number(text, &v);
+	/* Decimal with an optional '-', or 0x hex; nothing else (no '+',
+	 * no blanks). "010" is ten: leading zeros never mean octal. */
+	r = sb_number_parse_int64(text, SB_NUMBER_LEADING_ZEROS, &v);
 	if (r == -EINVAL)
 		return sb_policy_error(errbuf, errsize, "%s: '%s' is not a number", key, text);
 	if (r < 0 || v < min || v > max)
@@ -396,9 +359,6 @@ bool sb_policy_netns_name_valid(const char *name)
 
 static int parse_netns(struct sb_rule *r, const char *text, char *errbuf, size_t errsize)
 {
-	char **v;
-	char *copy;
-
 	if (strcmp(text, "*") == 0) {
 		if (r->n_netns > 0 || r->netns_any)
 			return sb_policy_error(errbuf, errsize,
@@ -412,17 +372,7 @@ static int parse_netns(struct sb_rule *r, const char *text, char *errbuf, size_t
 	if (!sb_policy_netns_name_valid(text))
 		return sb_policy_error(errbuf, errsize, "netns: '%s' is not a namespace name",
 				       text);
-	copy = strdup(text);
-	if (!copy)
-		return -ENOMEM;
-	v = reallocarray(r->netns, r->n_netns + 1, sizeof(*v));
-	if (!v) {
-		free(copy);
-		return -ENOMEM;
-	}
-	v[r->n_netns++] = copy;
-	r->netns = v;
-	return 0;
+	return sb_policy_strv_add(&r->netns, &r->n_netns, text);
 }
 
 static int parse_element(struct sb_rule *r, enum sb_policy_key key, char *text, char *errbuf,

@@ -71,22 +71,34 @@ struct sb_policy *sb_policy_new(void)
 	return calloc(1, sizeof(struct sb_policy));
 }
 
-int sb_policy_add_file(struct sb_policy *p, const char *filename)
+int sb_policy_strv_add(char ***v, size_t *n, const char *s)
 {
-	char **files;
+	char **grown;
 	char *copy;
 
-	copy = strdup(filename);
+	copy = strdup(s);
 	if (!copy)
 		return -ENOMEM;
-	files = reallocarray(p->files, p->n_files + 1, sizeof(*files));
-	if (!files) {
+	grown = reallocarray(*v, *n + 1, sizeof(*grown));
+	if (!grown) {
 		free(copy);
 		return -ENOMEM;
 	}
-	files[p->n_files++] = copy;
-	p->files = files;
+	grown[(*n)++] = copy;
+	*v = grown;
 	return 0;
+}
+
+void sb_policy_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int sb_policy_add_file(struct sb_policy *p, const char *filename)
+{
+	return sb_policy_strv_add(&p->files, &p->n_files, filename);
 }
 
 struct sb_rule *sb_policy_add_rule(struct sb_policy *p)
@@ -114,9 +126,7 @@ void sb_rule_done(struct sb_rule *r)
 	free(r->protocols);
 	free(r->addresses);
 	free(r->options);
-	for (size_t i = 0; i < r->n_netns; i++)
-		free(r->netns[i]);
-	free(r->netns);
+	sb_policy_strv_free(r->netns, r->n_netns);
 	*r = (struct sb_rule){0};
 }
 
@@ -128,9 +138,7 @@ void sb_policy_free(struct sb_policy *p)
 	for (size_t i = 0; i < p->n_rules; i++)
 		sb_rule_done(&p->rules[i]);
 	free(p->rules);
-	for (size_t i = 0; i < p->n_files; i++)
-		free(p->files[i]);
-	free(p->files);
+	sb_policy_strv_free(p->files, p->n_files);
 	free(p);
 }
 

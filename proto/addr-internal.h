@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "proto/addr.h"
+#include "proto/json-util.h"
 
 /* Address layouts. Which one a socket uses depends on its family and, for
  * AF_CAN and AF_BLUETOOTH, its protocol. */
@@ -46,9 +47,3 @@ const char *sb_addr_printable(const char *s, char *buf);
 /* Longest text form accepted: a path of 108 bytes is the longest field,
  * this leaves room for every other family's form. */
 #define SB_ADDR_TEXT_MAX 256u
-
-static inline void sb_json_putp(json_object **o)
-{
-	json_object_put(*o);
-}
-#define _cleanup_json_ _cleanup_(sb_json_putp)

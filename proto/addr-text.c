@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto/addr-internal.h"
+#include "proto/number.h"
 
 enum kind {
 	K_STR,	  /* the text as it is */
@@ -131,52 +132,27 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Decimal or 0x hex, optionally negative, as a JSON integer: numbers up to
- * UINT64_MAX are kept so that 64-bit fields (J1939 names) fit. Leading
- * zeros are refused so that nobody expects octal. */
+/* A number as a JSON integer: numbers up to UINT64_MAX are kept so that
+ * 64-bit fields (J1939 names) fit, and a hex number may be negative. */
 static int number_json(const struct field *f, const char *s, json_object **ret,
 		       struct sb_error *err)
 {
 	char buf[SB_PRINTABLE_MAX];
-	const char *p = s;
-	bool negative = false, hex = false;
-	uint64_t v = 0, limit;
+	uint64_t v;
+	bool negative;
+	int r;
 
-	if (*p == '-') {
-		negative = true;
-		p++;
-	}
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		hex = true;
-		p += 2;
-	} else if (p[0] == '0' && p[1] != '\0') {
-		p = "";
-	}
-	if (!*p)
+	r = sb_number_parse(s, SB_NUMBER_NEGATIVE_HEX, UINT64_MAX, &negative, &v);
+	if (r == -ERANGE)
+		return sb_error_param(err, f->key, "%s: %s is out of range", f->key,
+				      sb_addr_printable(s, buf));
+	if (r < 0)
 		return sb_error_param(err, f->key, "%s: '%s' is not a number", f->key,
 				      sb_addr_printable(s, buf));
-	limit = negative ? (uint64_t)INT64_MAX + 1 : UINT64_MAX;
-	for (; *p; p++) {
-		unsigned base = hex ? 16 : 10, digit;
-
-		if (*p >= '0' && *p <= '9')
-			digit = (unsigned)(*p - '0');
-		else if (hex && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
-			digit = (unsigned)((*p | 0x20) - 'a' + 10);
-		else
-			return sb_error_param(err, f->key, "%s: '%s' is not a number", f->key,
-					      sb_addr_printable(s, buf));
-		if (v > (limit - digit) / base)
-			return sb_error_param(err, f->key, "%s: %s is out of range", f->key,
-					      sb_addr_printable(s, buf));
-		v = v * base + digit;
-	}
-	if (negative)
-		*ret = json_object_new_int64(v > INT64_MAX ? INT64_MIN : -(int64_t)v);
-	else if (v > INT64_MAX)
+	if (!negative && v > INT64_MAX)
 		*ret = json_object_new_uint64(v);
 	else
-		*ret = json_object_new_int64((int64_t)v);
+		*ret = json_object_new_int64(sb_number_int64(negative, v));
 	return 0;
 }
 
@@ -216,10 +192,8 @@ static int add_field(json_object *obj, const struct field *f, const char *s, siz
 	}
 	if (r < 0)
 		return r;
-	if (!v || json_object_object_add(obj, f->key, v) < 0) {
-		json_object_put(v);
+	if (sb_json_add(obj, f->key, v) < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
 	return 0;
 }
 
@@ -353,14 +327,6 @@ static _printf_(2, 3) void emit(struct writer *w, const char *fmt, ...)
 	w->len += (size_t)n;
 }
 
-static json_object *key_value(json_object *obj, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(obj, key, &v);
-	return v;
-}
-
 static bool is_default(json_object *v)
 {
 	if (!v)
@@ -408,14 +374,14 @@ static int format_fields(struct writer *w, const struct form *form, json_object 
 {
 	size_t last = form->n;
 
-	while (last > form->required && is_default(key_value(obj, form->fields[last - 1].key)))
+	while (last > form->required && is_default(sb_json_get(obj, form->fields[last - 1].key)))
 		last--;
 	for (size_t i = 0; i < last; i++) {
 		int r;
 
 		if (i > 0)
 			emit(w, ":");
-		r = format_field(w, &form->fields[i], key_value(obj, form->fields[i].key), err);
+		r = format_field(w, &form->fields[i], sb_json_get(obj, form->fields[i].key), err);
 		if (r < 0)
 			return r;
 	}
@@ -424,7 +390,7 @@ static int format_fields(struct writer *w, const struct form *form, json_object 
 
 static int unix_format(struct writer *w, json_object *obj, struct sb_error *err)
 {
-	json_object *abstract = key_value(obj, "abstract");
+	json_object *abstract = sb_json_get(obj, "abstract");
 	char buf[SB_PRINTABLE_MAX];
 	const char *path;
 
@@ -432,7 +398,7 @@ static int unix_format(struct writer *w, json_object *obj, struct sb_error *err)
 		emit(w, "@%s", json_object_get_string(abstract));
 		return 0;
 	}
-	path = json_object_get_string(key_value(obj, "path"));
+	path = json_object_get_string(sb_json_get(obj, "path"));
 	if (path[0] == '@')
 		return sb_error_param(err, "path", "path: '%s' would read back as an abstract name",
 				      sb_addr_printable(path, buf));
@@ -442,10 +408,10 @@ static int unix_format(struct writer *w, json_object *obj, struct sb_error *err)
 
 static int inet6_format(struct writer *w, json_object *obj, struct sb_error *err)
 {
-	json_object *scope = key_value(obj, "scope_id");
+	json_object *scope = sb_json_get(obj, "scope_id");
 	int r;
 
-	emit(w, "[%s", json_object_get_string(key_value(obj, "host")));
+	emit(w, "[%s", json_object_get_string(sb_json_get(obj, "host")));
 	if (!is_default(scope)) {
 		emit(w, "%%");
 		r = format_field(w, &inet6_scope, scope, err);

@@ -174,19 +174,11 @@ bool sb_addr_family_supported(int family)
 /* ------------------------------------------------------------------ */
 /* Reading keys */
 
-static json_object *key_value(json_object *obj, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(obj, key, &v);
-	return v;
-}
-
 /* A value given as one of names, or as an integer in min..max. */
 static int get_named(json_object *obj, const char *key, const struct named *names, size_t n,
 		     bool required, int64_t min, int64_t max, int64_t *ret, struct sb_error *err)
 {
-	json_object *v = key_value(obj, key);
+	json_object *v = sb_json_get(obj, key);
 	char buf[SB_PRINTABLE_MAX];
 	const char *s;
 
@@ -214,7 +206,7 @@ static const char *named_name(const struct named *names, size_t n, int64_t value
 static int get_u64(json_object *obj, const char *key, bool required, uint64_t *ret,
 		   struct sb_error *err)
 {
-	json_object *v = key_value(obj, key);
+	json_object *v = sb_json_get(obj, key);
 	uint64_t u;
 
 	if (!v) {
@@ -257,7 +249,7 @@ static int resolve_ifname(const char *key, const char *name, int *ret, struct sb
 static int get_ifindex(json_object *obj, const char *key, bool required, int64_t max, int *ret,
 		       struct sb_error *err)
 {
-	json_object *v = key_value(obj, key);
+	json_object *v = sb_json_get(obj, key);
 	const char *name;
 	int64_t idx;
 	int r;
@@ -320,12 +312,15 @@ static void format_hex_bytes(const uint8_t *b, size_t n, bool upper, char *out)
 /* ------------------------------------------------------------------ */
 /* Writing keys: a failed allocation is remembered and reported once. */
 
-static void put(json_object *obj, const char *key, json_object *v, bool *oom)
+struct out {
+	json_object *obj;
+	bool oom;
+};
+
+static void put(struct out *o, const char *key, json_object *v)
 {
-	if (!v || json_object_object_add(obj, key, v) < 0) {
-		json_object_put(v);
-		*oom = true;
-	}
+	if (sb_json_add(o->obj, key, v) < 0)
+		o->oom = true;
 }
 
 static json_object *int_json(int64_t v)
@@ -344,18 +339,132 @@ static json_object *ifname_json(int index)
 	return json_object_new_int(index);
 }
 
-/* Copy the first len bytes of sa into a zeroed *dst after checking they
- * cover need bytes: nothing past len is ever read. */
-static int load(const struct sockaddr *sa, socklen_t len, void *dst, size_t size, size_t need,
-		const char *what, struct sb_error *err)
+/* The interface of an AF_CAN or AF_PACKET address. */
+static int put_ifindex(struct out *o, int index, struct sb_error *err)
+{
+	if (index < 0)
+		return sb_error_param(err, "ifname", "ifname: negative interface index %d", index);
+	put(o, "ifname", ifname_json(index));
+	return 0;
+}
+
+/* An address of len bytes must have need of them for its fields. */
+static int need_bytes(socklen_t len, size_t need, const char *what, struct sb_error *err)
 {
 	if (len < need)
 		return sb_error_param(err, "address",
 				      "address: %s address truncated (%u of %zu bytes)", what,
 				      (unsigned)len, need);
-	memset(dst, 0, size);
-	memcpy(dst, sa, len < size ? len : size);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Integer members: one description serves both directions. */
+
+enum byte_order {
+	HOST_ORDER,
+	NET_ORDER, /* big-endian: ports, flow labels */
+	LE_ORDER,  /* little-endian: Bluetooth */
+};
+
+/* Flags of an integer member. Without INT_REQUIRED an absent key is 0. */
+#define INT_REQUIRED 1u	 /* the JSON form must have the key */
+#define INT_OMIT_ZERO 2u /* the JSON form leaves the key out when it is 0 */
+
+struct int_member {
+	const char *key;
+	size_t offset;
+	size_t size; /* 1, 2 or 4 bytes */
+	enum byte_order order;
+	unsigned flags;
+	int64_t max; /* the least is 0 */
+};
+
+#define INT_MEMBER(type, member, key, order, flags, max)                                       \
+	{                                                                                      \
+		key, offsetof(type, member), sizeof(((type *)NULL)->member), order, flags, max \
+	}
+
+static void store_int(void *sa, const struct int_member *m, uint32_t v)
+{
+	uint8_t *p = (uint8_t *)sa + m->offset;
+	uint16_t v16 = (uint16_t)v;
+
+	switch (m->size) {
+	case 1:
+		*p = (uint8_t)v;
+		break;
+	case 2:
+		if (m->order == NET_ORDER)
+			v16 = htons(v16);
+		else if (m->order == LE_ORDER)
+			v16 = htole16(v16);
+		memcpy(p, &v16, sizeof(v16));
+		break;
+	case 4:
+		if (m->order == NET_ORDER)
+			v = htonl(v);
+		else if (m->order == LE_ORDER)
+			v = htole32(v);
+		memcpy(p, &v, sizeof(v));
+		break;
+	}
+}
+
+static uint32_t load_int(const void *sa, const struct int_member *m)
+{
+	const uint8_t *p = (const uint8_t *)sa + m->offset;
+	uint16_t v16;
+	uint32_t v = 0;
+
+	switch (m->size) {
+	case 1:
+		v = *p;
+		break;
+	case 2:
+		memcpy(&v16, p, sizeof(v16));
+		if (m->order == NET_ORDER)
+			v16 = ntohs(v16);
+		else if (m->order == LE_ORDER)
+			v16 = le16toh(v16);
+		v = v16;
+		break;
+	case 4:
+		memcpy(&v, p, sizeof(v));
+		if (m->order == NET_ORDER)
+			v = ntohl(v);
+		else if (m->order == LE_ORDER)
+			v = le32toh(v);
+		break;
+	}
+	return v;
+}
+
+/* Read the keys of members, in order, into the zeroed address sa. */
+static int get_ints(json_object *obj, const struct int_member *members, size_t n, void *sa,
+		    struct sb_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct int_member *m = &members[i];
+		int64_t v = 0;
+		int r;
+
+		r = sb_param_int(obj, m->key, m->flags & INT_REQUIRED, 0, m->max, &v, err);
+		if (r < 0)
+			return r;
+		store_int(sa, m, (uint32_t)v);
+	}
+	return 0;
+}
+
+static void put_ints(struct out *o, const struct int_member *members, size_t n, const void *sa)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = load_int(sa, &members[i]);
+
+		if (v != 0 || !(members[i].flags & INT_OMIT_ZERO))
+			put(o, members[i].key, int_json(v));
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -401,111 +510,112 @@ static int unix_from_json(json_object *obj, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
-static int unix_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			struct sb_error *err)
+static int unix_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_un sun;
-	size_t n;
-	bool oom = false;
-	int r;
+	const struct sockaddr_un *sun = sa;
+	size_t n = len - offsetof(struct sockaddr_un, sun_path);
 
-	r = load(sa, len, &sun, sizeof(sun), offsetof(struct sockaddr_un, sun_path), "AF_UNIX",
-		 err);
-	if (r < 0)
-		return r;
-	n = len - offsetof(struct sockaddr_un, sun_path);
-	if (n > sizeof(sun.sun_path))
-		n = sizeof(sun.sun_path);
-
-	if (n > 0 && sun.sun_path[0] == '\0') {
-		if (memchr(sun.sun_path + 1, '\0', n - 1))
+	if (n > sizeof(sun->sun_path))
+		n = sizeof(sun->sun_path);
+	if (n > 0 && sun->sun_path[0] == '\0') {
+		if (memchr(sun->sun_path + 1, '\0', n - 1))
 			return sb_error_param(err, "abstract",
 					      "abstract: name contains a NUL byte");
-		put(obj, "abstract", json_object_new_string_len(sun.sun_path + 1, (int)(n - 1)),
-		    &oom);
+		put(o, "abstract", json_object_new_string_len(sun->sun_path + 1, (int)(n - 1)));
 	} else {
-		put(obj, "path",
-		    json_object_new_string_len(sun.sun_path, (int)strnlen(sun.sun_path, n)), &oom);
+		put(o, "path",
+		    json_object_new_string_len(sun->sun_path, (int)strnlen(sun->sun_path, n)));
 	}
-	return oom ? -ENOMEM : 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
-/* AF_INET, AF_RDS */
+/* AF_INET, AF_RDS and AF_INET6 */
+
+/* A numeric host of family into addr; "" is the any address, which the
+ * zeroed address already holds. */
+static int parse_host(int family, const char *host, void *addr, struct sb_error *err)
+{
+	char buf[SB_PRINTABLE_MAX];
+
+	if (!*host || inet_pton(family, host, addr) == 1)
+		return 0;
+	return sb_error_param(err, "host",
+			      "host: '%s' is not a numeric IPv%d address (names are not resolved)",
+			      sb_addr_printable(host, buf), family == AF_INET ? 4 : 6);
+}
+
+static int put_host(struct out *o, int family, const void *addr, struct sb_error *err)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, host, sizeof(host)))
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "address: inet_ntop: %m");
+	put(o, "host", json_object_new_string(host));
+	return 0;
+}
+
+static const struct int_member inet_ints[] = {
+	INT_MEMBER(struct sockaddr_in, sin_port, "port", NET_ORDER, INT_REQUIRED, UINT16_MAX),
+};
 
 static int inet_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			  struct sb_error *err)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	char buf[SB_PRINTABLE_MAX];
 	const char *host;
-	int64_t port;
 	int r;
 
 	r = sb_param_string(obj, "host", true, INET6_ADDRSTRLEN, &host, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(obj, "port", true, 0, UINT16_MAX, &port, err);
+	r = get_ints(obj, inet_ints, ELEMENTSOF(inet_ints), sin, err);
 	if (r < 0)
 		return r;
 
 	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	if (!*host)
-		sin->sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (strcmp(host, "<broadcast>") == 0)
+	if (strcmp(host, "<broadcast>") == 0)
 		sin->sin_addr.s_addr = htonl(INADDR_BROADCAST);
-	else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-		return sb_error_param(
-			err, "host",
-			"host: '%s' is not a numeric IPv4 address (names are not resolved)",
-			sb_addr_printable(host, buf));
+	else if ((r = parse_host(AF_INET, host, &sin->sin_addr, err)) < 0)
+		return r;
 	*len = sizeof(*sin);
 	return 0;
 }
 
-static int inet_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			struct sb_error *err)
+static int inet_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_in sin;
-	char host[INET_ADDRSTRLEN];
-	bool oom = false;
+	const struct sockaddr_in *sin = sa;
 	int r;
 
-	r = load(sa, len, &sin, sizeof(sin), sizeof(sin), "AF_INET", err);
+	r = put_host(o, AF_INET, &sin->sin_addr, err);
 	if (r < 0)
 		return r;
-	if (!inet_ntop(AF_INET, &sin.sin_addr, host, sizeof(host)))
-		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "address: inet_ntop: %m");
-	put(obj, "host", json_object_new_string(host), &oom);
-	put(obj, "port", int_json(ntohs(sin.sin_port)), &oom);
-	return oom ? -ENOMEM : 0;
+	put_ints(o, inet_ints, ELEMENTSOF(inet_ints), sin);
+	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* AF_INET6 */
+static const struct int_member inet6_ints[] = {
+	INT_MEMBER(struct sockaddr_in6, sin6_port, "port", NET_ORDER, INT_REQUIRED, UINT16_MAX),
+	INT_MEMBER(struct sockaddr_in6, sin6_flowinfo, "flowinfo", NET_ORDER, 0, UINT32_MAX),
+};
 
 static int inet6_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			   struct sb_error *err)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	char buf[SB_PRINTABLE_MAX];
 	const char *host;
-	int64_t port, flowinfo = 0, scope = 0;
+	int64_t scope = 0;
 	json_object *v;
 	int r;
 
 	r = sb_param_string(obj, "host", true, INET6_ADDRSTRLEN, &host, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(obj, "port", true, 0, UINT16_MAX, &port, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "flowinfo", false, 0, UINT32_MAX, &flowinfo, err);
+	r = get_ints(obj, inet6_ints, ELEMENTSOF(inet6_ints), sin6, err);
 	if (r < 0)
 		return r;
 	/* scope_id: a number, or an interface name. */
-	v = key_value(obj, "scope_id");
+	v = sb_json_get(obj, "scope_id");
 	if (v && json_object_is_type(v, json_type_string)) {
 		int idx;
 
@@ -518,79 +628,56 @@ static int inet6_from_json(json_object *obj, struct sockaddr_storage *ss, sockle
 		return r;
 
 	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons((uint16_t)port);
-	sin6->sin6_flowinfo = htonl((uint32_t)flowinfo);
 	sin6->sin6_scope_id = (uint32_t)scope;
-	if (!*host)
-		sin6->sin6_addr = in6addr_any;
-	else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
-		return sb_error_param(
-			err, "host",
-			"host: '%s' is not a numeric IPv6 address (names are not resolved)",
-			sb_addr_printable(host, buf));
+	r = parse_host(AF_INET6, host, &sin6->sin6_addr, err);
+	if (r < 0)
+		return r;
 	*len = sizeof(*sin6);
 	return 0;
 }
 
-static int inet6_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			 struct sb_error *err)
+static int inet6_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_in6 sin6;
-	char host[INET6_ADDRSTRLEN];
-	bool oom = false;
+	const struct sockaddr_in6 *sin6 = sa;
 	int r;
 
-	r = load(sa, len, &sin6, sizeof(sin6), sizeof(sin6), "AF_INET6", err);
+	r = put_host(o, AF_INET6, &sin6->sin6_addr, err);
 	if (r < 0)
 		return r;
-	if (!inet_ntop(AF_INET6, &sin6.sin6_addr, host, sizeof(host)))
-		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "address: inet_ntop: %m");
-	put(obj, "host", json_object_new_string(host), &oom);
-	put(obj, "port", int_json(ntohs(sin6.sin6_port)), &oom);
-	put(obj, "flowinfo", int_json(ntohl(sin6.sin6_flowinfo)), &oom);
-	if (sin6.sin6_scope_id == 0 || sin6.sin6_scope_id > INT_MAX)
-		put(obj, "scope_id", int_json(sin6.sin6_scope_id), &oom);
+	put_ints(o, inet6_ints, ELEMENTSOF(inet6_ints), sin6);
+	if (sin6->sin6_scope_id == 0 || sin6->sin6_scope_id > INT_MAX)
+		put(o, "scope_id", int_json(sin6->sin6_scope_id));
 	else
-		put(obj, "scope_id", ifname_json((int)sin6.sin6_scope_id), &oom);
-	return oom ? -ENOMEM : 0;
+		put(o, "scope_id", ifname_json((int)sin6->sin6_scope_id));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* AF_NETLINK */
 
+static const struct int_member netlink_ints[] = {
+	INT_MEMBER(struct sockaddr_nl, nl_pid, "pid", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
+	INT_MEMBER(struct sockaddr_nl, nl_groups, "groups", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
+};
+
 static int netlink_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			     struct sb_error *err)
 {
 	struct sockaddr_nl *snl = (struct sockaddr_nl *)ss;
-	int64_t pid, groups;
 	int r;
 
-	r = sb_param_int(obj, "pid", true, 0, UINT32_MAX, &pid, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "groups", true, 0, UINT32_MAX, &groups, err);
+	r = get_ints(obj, netlink_ints, ELEMENTSOF(netlink_ints), snl, err);
 	if (r < 0)
 		return r;
 	snl->nl_family = AF_NETLINK;
-	snl->nl_pid = (uint32_t)pid;
-	snl->nl_groups = (uint32_t)groups;
 	*len = sizeof(*snl);
 	return 0;
 }
 
-static int netlink_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			   struct sb_error *err)
+static int netlink_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_nl snl;
-	bool oom = false;
-	int r;
-
-	r = load(sa, len, &snl, sizeof(snl), sizeof(snl), "AF_NETLINK", err);
-	if (r < 0)
-		return r;
-	put(obj, "pid", int_json(snl.nl_pid), &oom);
-	put(obj, "groups", int_json(snl.nl_groups), &oom);
-	return oom ? -ENOMEM : 0;
+	put_ints(o, netlink_ints, ELEMENTSOF(netlink_ints), sa);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -648,47 +735,40 @@ static int tipc_from_json(json_object *obj, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
-static int tipc_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			struct sb_error *err)
+static int tipc_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_tipc st;
+	const struct sockaddr_tipc *st = sa;
 	uint32_t v1, v2, v3 = 0;
-	const char *scope;
-	bool oom = false;
-	int r;
 
-	r = load(sa, len, &st, sizeof(st), sizeof(st), "AF_TIPC", err);
-	if (r < 0)
-		return r;
-	switch (st.addrtype) {
+	switch (st->addrtype) {
 	case TIPC_ADDR_NAMESEQ:
-		v1 = st.addr.nameseq.type;
-		v2 = st.addr.nameseq.lower;
-		v3 = st.addr.nameseq.upper;
+		v1 = st->addr.nameseq.type;
+		v2 = st->addr.nameseq.lower;
+		v3 = st->addr.nameseq.upper;
 		break;
 	case TIPC_ADDR_NAME:
-		v1 = st.addr.name.name.type;
-		v2 = st.addr.name.name.instance;
-		v3 = st.addr.name.domain;
+		v1 = st->addr.name.name.type;
+		v2 = st->addr.name.name.instance;
+		v3 = st->addr.name.domain;
 		break;
 	case TIPC_ADDR_ID:
-		v1 = st.addr.id.node;
-		v2 = st.addr.id.ref;
+		v1 = st->addr.id.node;
+		v2 = st->addr.id.ref;
 		break;
 	default:
 		return sb_error_param(err, "addr_type", "addr_type: unknown TIPC address type %u",
-				      st.addrtype);
+				      st->addrtype);
 	}
-	put(obj, "addr_type",
+	put(o, "addr_type",
 	    json_object_new_string(
-		    named_name(tipc_addr_types, ELEMENTSOF(tipc_addr_types), st.addrtype)),
-	    &oom);
-	put(obj, "v1", int_json(v1), &oom);
-	put(obj, "v2", int_json(v2), &oom);
-	put(obj, "v3", int_json(v3), &oom);
-	scope = named_name(tipc_scopes, ELEMENTSOF(tipc_scopes), st.scope);
-	put(obj, "scope", scope ? json_object_new_string(scope) : int_json(st.scope), &oom);
-	return oom ? -ENOMEM : 0;
+		    named_name(tipc_addr_types, ELEMENTSOF(tipc_addr_types), st->addrtype)));
+	put(o, "v1", int_json(v1));
+	put(o, "v2", int_json(v2));
+	put(o, "v3", int_json(v3));
+	put(o, "scope",
+	    sb_json_name_or_int(named_name(tipc_scopes, ELEMENTSOF(tipc_scopes), st->scope),
+				st->scope));
+	return 0;
 }
 #endif
 
@@ -744,6 +824,13 @@ static int can_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_
 	return can_fill(obj, (struct sockaddr_can *)ss, len, err);
 }
 
+static int can_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
+{
+	const struct sockaddr_can *scan = sa;
+
+	return put_ifindex(o, scan->can_ifindex, err);
+}
+
 static int isotp_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			   struct sb_error *err)
 {
@@ -760,13 +847,33 @@ static int isotp_from_json(json_object *obj, struct sockaddr_storage *ss, sockle
 	return r < 0 ? r : 0;
 }
 
+static int isotp_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
+{
+	const struct sockaddr_can *scan = sa;
+	int r;
+
+	r = put_ifindex(o, scan->can_ifindex, err);
+	if (r < 0)
+		return r;
+	put(o, "rx_id", int_json(scan->can_addr.tp.rx_id));
+	put(o, "tx_id", int_json(scan->can_addr.tp.tx_id));
+	return 0;
+}
+
 #if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
+static const struct int_member j1939_ints[] = {
+	/* J1939_NO_PGN, one past the largest PGN, means "none". */
+	INT_MEMBER(struct sockaddr_can, can_addr.j1939.pgn, "pgn", HOST_ORDER, INT_REQUIRED,
+		   J1939_NO_PGN),
+	INT_MEMBER(struct sockaddr_can, can_addr.j1939.addr, "addr", HOST_ORDER, INT_REQUIRED,
+		   UINT8_MAX),
+};
+
 static int j1939_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			   struct sb_error *err)
 {
 	struct sockaddr_can *scan = (struct sockaddr_can *)ss;
 	uint64_t name = 0;
-	int64_t pgn, addr;
 	int r;
 
 	r = can_fill(obj, scan, len, err);
@@ -775,58 +882,27 @@ static int j1939_from_json(json_object *obj, struct sockaddr_storage *ss, sockle
 	r = get_u64(obj, "name", true, &name, err);
 	if (r < 0)
 		return r;
-	/* J1939_NO_PGN, one past the largest PGN, means "none". */
-	r = sb_param_int(obj, "pgn", true, 0, J1939_NO_PGN, &pgn, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "addr", true, 0, UINT8_MAX, &addr, err);
+	r = get_ints(obj, j1939_ints, ELEMENTSOF(j1939_ints), scan, err);
 	if (r < 0)
 		return r;
 	scan->can_addr.j1939.name = name;
-	scan->can_addr.j1939.pgn = (uint32_t)pgn;
-	scan->can_addr.j1939.addr = (uint8_t)addr;
+	return 0;
+}
+
+static int j1939_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
+{
+	const struct sockaddr_can *scan = sa;
+	uint64_t name = scan->can_addr.j1939.name;
+	int r;
+
+	r = put_ifindex(o, scan->can_ifindex, err);
+	if (r < 0)
+		return r;
+	put(o, "name", name > INT64_MAX ? json_object_new_uint64(name) : int_json((int64_t)name));
+	put_ints(o, j1939_ints, ELEMENTSOF(j1939_ints), scan);
 	return 0;
 }
 #endif
-
-static int can_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-		       struct sb_error *err)
-{
-	struct sockaddr_can scan;
-	size_t need = REQUIRED_SIZE(struct sockaddr_can, can_ifindex);
-	bool oom = false;
-	int r;
-
-	if (protocol == CAN_ISOTP)
-		need = REQUIRED_SIZE(struct sockaddr_can, can_addr.tp);
-#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
-	else if (protocol == CAN_J1939)
-		need = REQUIRED_SIZE(struct sockaddr_can, can_addr.j1939);
-#endif
-	r = load(sa, len, &scan, sizeof(scan), need, "AF_CAN", err);
-	if (r < 0)
-		return r;
-	if (scan.can_ifindex < 0)
-		return sb_error_param(err, "ifname", "ifname: negative interface index %d",
-				      scan.can_ifindex);
-	put(obj, "ifname", ifname_json(scan.can_ifindex), &oom);
-	if (protocol == CAN_ISOTP) {
-		put(obj, "rx_id", int_json(scan.can_addr.tp.rx_id), &oom);
-		put(obj, "tx_id", int_json(scan.can_addr.tp.tx_id), &oom);
-	}
-#if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
-	else if (protocol == CAN_J1939) {
-		uint64_t name = scan.can_addr.j1939.name;
-
-		put(obj, "name",
-		    name > INT64_MAX ? json_object_new_uint64(name) : int_json((int64_t)name),
-		    &oom);
-		put(obj, "pgn", int_json(scan.can_addr.j1939.pgn), &oom);
-		put(obj, "addr", int_json(scan.can_addr.j1939.addr), &oom);
-	}
-#endif
-	return oom ? -ENOMEM : 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* AF_PACKET: (ifname, proto, pkttype, hatype, addr) */
@@ -848,7 +924,7 @@ static int packet_from_json(json_object *obj, struct sockaddr_storage *ss, sockl
 		return r;
 	/* An ethertype name, or the number as socket() takes it (network
 	 * byte order), as for the protocol of an AF_PACKET socket. */
-	v = key_value(obj, "protocol");
+	v = sb_json_get(obj, "protocol");
 	if (v && json_object_is_type(v, json_type_string)) {
 		const char *name = json_object_get_string(v);
 
@@ -887,39 +963,30 @@ static int packet_from_json(json_object *obj, struct sockaddr_storage *ss, sockl
 	return 0;
 }
 
-static int packet_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			  struct sb_error *err)
+static int packet_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_ll sll = {0};
+	const struct sockaddr_ll *sll = sa;
 	char hw[HWADDR_TEXT_MAX + 1];
-	const char *proto;
-	bool oom = false;
 	int r;
 
-	r = load(sa, len, &sll, sizeof(sll), offsetof(struct sockaddr_ll, sll_addr), "AF_PACKET",
-		 err);
-	if (r < 0)
-		return r;
-	if (sll.sll_halen > sizeof(sll.sll_addr))
+	/* The hardware address is as long as the address says. */
+	if (sll->sll_halen > sizeof(sll->sll_addr))
 		return sb_error_param(err, "addr", "addr: hardware address length %u exceeds %zu",
-				      sll.sll_halen, sizeof(sll.sll_addr));
-	r = load(sa, len, &sll, sizeof(sll), offsetof(struct sockaddr_ll, sll_addr) + sll.sll_halen,
-		 "AF_PACKET", err);
+				      sll->sll_halen, sizeof(sll->sll_addr));
+	r = need_bytes(len, offsetof(struct sockaddr_ll, sll_addr) + sll->sll_halen, "AF_PACKET",
+		       err);
 	if (r < 0)
 		return r;
-	if (sll.sll_ifindex < 0)
-		return sb_error_param(err, "ifname", "ifname: negative interface index %d",
-				      sll.sll_ifindex);
-
-	put(obj, "ifname", ifname_json(sll.sll_ifindex), &oom);
-	proto = sb_protocol_name(AF_PACKET, sll.sll_protocol);
-	put(obj, "protocol", proto ? json_object_new_string(proto) : int_json(sll.sll_protocol),
-	    &oom);
-	put(obj, "pkttype", int_json(sll.sll_pkttype), &oom);
-	put(obj, "hatype", int_json(sll.sll_hatype), &oom);
-	format_hex_bytes(sll.sll_addr, sll.sll_halen, false, hw);
-	put(obj, "addr", json_object_new_string(hw), &oom);
-	return oom ? -ENOMEM : 0;
+	r = put_ifindex(o, sll->sll_ifindex, err);
+	if (r < 0)
+		return r;
+	put(o, "protocol",
+	    sb_json_name_or_int(sb_protocol_name(AF_PACKET, sll->sll_protocol), sll->sll_protocol));
+	put(o, "pkttype", int_json(sll->sll_pkttype));
+	put(o, "hatype", int_json(sll->sll_hatype));
+	format_hex_bytes(sll->sll_addr, sll->sll_halen, false, hw);
+	put(o, "addr", json_object_new_string(hw));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -942,71 +1009,69 @@ static int check_alg_word(const char *key, const char *s, struct sb_error *err)
 	return 0;
 }
 
+/* The kernel forces a NUL into the last byte of each field: the word
+ * fills at most size - 1 bytes. */
+static int get_alg_word(json_object *obj, const char *key, size_t size, uint8_t *field,
+			struct sb_error *err)
+{
+	const char *s;
+	int r;
+
+	r = sb_param_string(obj, key, true, size - 1, &s, err);
+	if (r < 0)
+		return r;
+	r = check_alg_word(key, s, err);
+	if (r < 0)
+		return r;
+	memcpy(field, s, strlen(s));
+	return 0;
+}
+
+static const struct int_member alg_ints[] = {
+	INT_MEMBER(struct sockaddr_alg, salg_feat, "feat", HOST_ORDER, 0, UINT32_MAX),
+	INT_MEMBER(struct sockaddr_alg, salg_mask, "mask", HOST_ORDER, 0, UINT32_MAX),
+};
+
 static int alg_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			 struct sb_error *err)
 {
 	struct sockaddr_alg *salg = (struct sockaddr_alg *)ss;
-	const char *type, *name;
-	int64_t feat = 0, mask = 0;
 	int r;
 
-	/* The kernel forces a NUL into the last byte of each field. */
-	r = sb_param_string(obj, "type", true, sizeof(salg->salg_type) - 1, &type, err);
+	r = get_alg_word(obj, "type", sizeof(salg->salg_type), salg->salg_type, err);
 	if (r < 0)
 		return r;
-	r = check_alg_word("type", type, err);
+	r = get_alg_word(obj, "name", sizeof(salg->salg_name), salg->salg_name, err);
 	if (r < 0)
 		return r;
-	r = sb_param_string(obj, "name", true, sizeof(salg->salg_name) - 1, &name, err);
+	r = get_ints(obj, alg_ints, ELEMENTSOF(alg_ints), salg, err);
 	if (r < 0)
 		return r;
-	r = check_alg_word("name", name, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "feat", false, 0, UINT32_MAX, &feat, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "mask", false, 0, UINT32_MAX, &mask, err);
-	if (r < 0)
-		return r;
-
 	salg->salg_family = AF_ALG;
-	memcpy(salg->salg_type, type, strlen(type));
-	memcpy(salg->salg_name, name, strlen(name));
-	salg->salg_feat = (uint32_t)feat;
-	salg->salg_mask = (uint32_t)mask;
 	*len = sizeof(*salg);
 	return 0;
 }
 
-static int alg_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-		       struct sb_error *err)
+static int alg_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_alg salg;
-	char type[sizeof(salg.salg_type)], name[sizeof(salg.salg_name)];
-	bool oom = false;
+	const struct sockaddr_alg *salg = sa;
+	const char *type = (const char *)salg->salg_type, *name = (const char *)salg->salg_name;
 	int r;
 
-	r = load(sa, len, &salg, sizeof(salg), sizeof(salg), "AF_ALG", err);
-	if (r < 0)
-		return r;
-	if (strnlen((char *)salg.salg_type, sizeof(type)) == sizeof(type))
+	if (strnlen(type, sizeof(salg->salg_type)) == sizeof(salg->salg_type))
 		return sb_error_param(err, "type", "type: not NUL-terminated");
-	if (strnlen((char *)salg.salg_name, sizeof(name)) == sizeof(name))
+	if (strnlen(name, sizeof(salg->salg_name)) == sizeof(salg->salg_name))
 		return sb_error_param(err, "name", "name: not NUL-terminated");
-	memcpy(type, salg.salg_type, sizeof(type));
-	memcpy(name, salg.salg_name, sizeof(name));
 	r = check_alg_word("type", type, err);
 	if (r < 0)
 		return r;
 	r = check_alg_word("name", name, err);
 	if (r < 0)
 		return r;
-	put(obj, "type", json_object_new_string(type), &oom);
-	put(obj, "name", json_object_new_string(name), &oom);
-	put(obj, "feat", int_json(salg.salg_feat), &oom);
-	put(obj, "mask", int_json(salg.salg_mask), &oom);
-	return oom ? -ENOMEM : 0;
+	put(o, "type", json_object_new_string(type));
+	put(o, "name", json_object_new_string(name));
+	put_ints(o, alg_ints, ELEMENTSOF(alg_ints), salg);
+	return 0;
 }
 #endif
 
@@ -1014,54 +1079,38 @@ static int alg_to_json(const struct sockaddr *sa, socklen_t len, int protocol, j
 /* AF_VSOCK: (cid, port) and, where the kernel has them, flags */
 
 #ifdef HAVE_LINUX_VM_SOCKETS_H
+static const struct int_member vsock_ints[] = {
+	INT_MEMBER(struct sockaddr_vm, svm_cid, "cid", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
+	INT_MEMBER(struct sockaddr_vm, svm_port, "port", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
+#ifdef VMADDR_FLAG_TO_HOST
+	INT_MEMBER(struct sockaddr_vm, svm_flags, "flags", HOST_ORDER, INT_OMIT_ZERO, UINT8_MAX),
+#endif
+};
+
 static int vsock_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			   struct sb_error *err)
 {
 	struct sockaddr_vm *svm = (struct sockaddr_vm *)ss;
-	int64_t cid, port, flags = 0;
 	int r;
 
-	r = sb_param_int(obj, "cid", true, 0, UINT32_MAX, &cid, err);
+	r = get_ints(obj, vsock_ints, ELEMENTSOF(vsock_ints), svm, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(obj, "port", true, 0, UINT32_MAX, &port, err);
-	if (r < 0)
-		return r;
-#ifdef VMADDR_FLAG_TO_HOST
-	r = sb_param_int(obj, "flags", false, 0, UINT8_MAX, &flags, err);
-	if (r < 0)
-		return r;
-	svm->svm_flags = (uint8_t)flags;
-#else
+#ifndef VMADDR_FLAG_TO_HOST
 	/* Headers older than svm_flags: only "no flags" can be honoured. */
-	r = sb_param_int(obj, "flags", false, 0, 0, &flags, err);
+	r = sb_param_int(obj, "flags", false, 0, 0, NULL, err);
 	if (r < 0)
 		return r;
 #endif
 	svm->svm_family = AF_VSOCK;
-	svm->svm_cid = (unsigned)cid;
-	svm->svm_port = (unsigned)port;
 	*len = sizeof(*svm);
 	return 0;
 }
 
-static int vsock_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			 struct sb_error *err)
+static int vsock_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_vm svm;
-	bool oom = false;
-	int r;
-
-	r = load(sa, len, &svm, sizeof(svm), sizeof(svm), "AF_VSOCK", err);
-	if (r < 0)
-		return r;
-	put(obj, "cid", int_json(svm.svm_cid), &oom);
-	put(obj, "port", int_json(svm.svm_port), &oom);
-#ifdef VMADDR_FLAG_TO_HOST
-	if (svm.svm_flags)
-		put(obj, "flags", int_json(svm.svm_flags), &oom);
-#endif
-	return oom ? -ENOMEM : 0;
+	put_ints(o, vsock_ints, ELEMENTSOF(vsock_ints), sa);
+	return 0;
 }
 #endif
 
@@ -1103,120 +1152,93 @@ static json_object *bdaddr_json(const bdaddr_t *ba)
 	return json_object_new_string(text);
 }
 
+static const struct int_member l2cap_ints[] = {
+	INT_MEMBER(struct sockaddr_l2, l2_psm, "psm", LE_ORDER, INT_REQUIRED, UINT16_MAX),
+	INT_MEMBER(struct sockaddr_l2, l2_cid, "cid", LE_ORDER, INT_OMIT_ZERO, UINT16_MAX),
+	INT_MEMBER(struct sockaddr_l2, l2_bdaddr_type, "bdaddr_type", HOST_ORDER, INT_OMIT_ZERO,
+		   UINT8_MAX),
+};
+
 static int l2cap_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			   struct sb_error *err)
 {
 	struct sockaddr_l2 *sl2 = (struct sockaddr_l2 *)ss;
-	int64_t psm, cid = 0, type = 0;
 	int r;
 
 	r = get_bdaddr(obj, &sl2->l2_bdaddr, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(obj, "psm", true, 0, UINT16_MAX, &psm, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "cid", false, 0, UINT16_MAX, &cid, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "bdaddr_type", false, 0, UINT8_MAX, &type, err);
+	r = get_ints(obj, l2cap_ints, ELEMENTSOF(l2cap_ints), sl2, err);
 	if (r < 0)
 		return r;
 	sl2->l2_family = AF_BLUETOOTH;
-	sl2->l2_psm = htole16((uint16_t)psm);
-	sl2->l2_cid = htole16((uint16_t)cid);
-	sl2->l2_bdaddr_type = (uint8_t)type;
 	*len = sizeof(*sl2);
 	return 0;
 }
 
-static int l2cap_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			 struct sb_error *err)
+static int l2cap_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_l2 sl2;
-	bool oom = false;
-	int r;
+	const struct sockaddr_l2 *sl2 = sa;
 
-	r = load(sa, len, &sl2, sizeof(sl2), sizeof(sl2), "L2CAP", err);
-	if (r < 0)
-		return r;
-	put(obj, "bdaddr", bdaddr_json(&sl2.l2_bdaddr), &oom);
-	put(obj, "psm", int_json(le16toh(sl2.l2_psm)), &oom);
-	if (sl2.l2_cid)
-		put(obj, "cid", int_json(le16toh(sl2.l2_cid)), &oom);
-	if (sl2.l2_bdaddr_type)
-		put(obj, "bdaddr_type", int_json(sl2.l2_bdaddr_type), &oom);
-	return oom ? -ENOMEM : 0;
+	put(o, "bdaddr", bdaddr_json(&sl2->l2_bdaddr));
+	put_ints(o, l2cap_ints, ELEMENTSOF(l2cap_ints), sl2);
+	return 0;
 }
+
+static const struct int_member rfcomm_ints[] = {
+	INT_MEMBER(struct sockaddr_rc, rc_channel, "channel", HOST_ORDER, INT_REQUIRED, UINT8_MAX),
+};
 
 static int rfcomm_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			    struct sb_error *err)
 {
 	struct sockaddr_rc *src = (struct sockaddr_rc *)ss;
-	int64_t channel;
 	int r;
 
 	r = get_bdaddr(obj, &src->rc_bdaddr, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(obj, "channel", true, 0, UINT8_MAX, &channel, err);
+	r = get_ints(obj, rfcomm_ints, ELEMENTSOF(rfcomm_ints), src, err);
 	if (r < 0)
 		return r;
 	src->rc_family = AF_BLUETOOTH;
-	src->rc_channel = (uint8_t)channel;
 	*len = sizeof(*src);
 	return 0;
 }
 
-static int rfcomm_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-			  struct sb_error *err)
+static int rfcomm_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_rc src;
-	bool oom = false;
-	int r;
+	const struct sockaddr_rc *src = sa;
 
-	r = load(sa, len, &src, sizeof(src), sizeof(src), "RFCOMM", err);
-	if (r < 0)
-		return r;
-	put(obj, "bdaddr", bdaddr_json(&src.rc_bdaddr), &oom);
-	put(obj, "channel", int_json(src.rc_channel), &oom);
-	return oom ? -ENOMEM : 0;
+	put(o, "bdaddr", bdaddr_json(&src->rc_bdaddr));
+	put_ints(o, rfcomm_ints, ELEMENTSOF(rfcomm_ints), src);
+	return 0;
 }
+
+static const struct int_member hci_ints[] = {
+	INT_MEMBER(struct sockaddr_hci, hci_dev, "dev", HOST_ORDER, INT_REQUIRED, UINT16_MAX),
+	INT_MEMBER(struct sockaddr_hci, hci_channel, "channel", HOST_ORDER, INT_OMIT_ZERO,
+		   UINT16_MAX),
+};
 
 static int hci_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			 struct sb_error *err)
 {
 	struct sockaddr_hci *shci = (struct sockaddr_hci *)ss;
-	int64_t dev, channel = 0;
 	int r;
 
-	r = sb_param_int(obj, "dev", true, 0, UINT16_MAX, &dev, err);
-	if (r < 0)
-		return r;
-	r = sb_param_int(obj, "channel", false, 0, UINT16_MAX, &channel, err);
+	r = get_ints(obj, hci_ints, ELEMENTSOF(hci_ints), shci, err);
 	if (r < 0)
 		return r;
 	shci->hci_family = AF_BLUETOOTH;
-	shci->hci_dev = (unsigned short)dev;
-	shci->hci_channel = (unsigned short)channel;
 	*len = sizeof(*shci);
 	return 0;
 }
 
-static int hci_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-		       struct sb_error *err)
+static int hci_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_hci shci;
-	bool oom = false;
-	int r;
-
-	r = load(sa, len, &shci, sizeof(shci), sizeof(shci), "HCI", err);
-	if (r < 0)
-		return r;
-	put(obj, "dev", int_json(shci.hci_dev), &oom);
-	if (shci.hci_channel)
-		put(obj, "channel", int_json(shci.hci_channel), &oom);
-	return oom ? -ENOMEM : 0;
+	put_ints(o, hci_ints, ELEMENTSOF(hci_ints), sa);
+	return 0;
 }
 
 static int sco_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
@@ -1233,18 +1255,12 @@ static int sco_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_
 	return 0;
 }
 
-static int sco_to_json(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-		       struct sb_error *err)
+static int sco_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
-	struct sockaddr_sco ssco;
-	bool oom = false;
-	int r;
+	const struct sockaddr_sco *ssco = sa;
 
-	r = load(sa, len, &ssco, sizeof(ssco), sizeof(ssco), "SCO", err);
-	if (r < 0)
-		return r;
-	put(obj, "bdaddr", bdaddr_json(&ssco.sco_bdaddr), &oom);
-	return oom ? -ENOMEM : 0;
+	put(o, "bdaddr", bdaddr_json(&ssco->sco_bdaddr));
+	return 0;
 }
 #endif
 
@@ -1255,41 +1271,57 @@ struct codec {
 	const char *const *keys; /* the keys an object of this shape may have */
 	int (*from_json)(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
 			 struct sb_error *err);
-	int (*to_json)(const struct sockaddr *sa, socklen_t len, int protocol, json_object *obj,
-		       struct sb_error *err);
+	/* Sees the address copied into a zeroed struct sockaddr_storage,
+	 * and only once it holds min_len bytes. */
+	int (*to_json)(const void *sa, socklen_t len, struct out *o, struct sb_error *err);
+	size_t min_len;
+	const char *what; /* the address's name in "truncated" errors */
 };
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static const struct codec codecs[SB_ADDR_MAX_SHAPE] = {
-	[SB_ADDR_UNIX] = {KEYS("path", "abstract"), unix_from_json, unix_to_json},
-	[SB_ADDR_INET] = {KEYS("host", "port"), inet_from_json, inet_to_json},
+	[SB_ADDR_UNIX] = {KEYS("path", "abstract"), unix_from_json, unix_to_json,
+			  offsetof(struct sockaddr_un, sun_path), "AF_UNIX"},
+	[SB_ADDR_INET] = {KEYS("host", "port"), inet_from_json, inet_to_json,
+			  sizeof(struct sockaddr_in), "AF_INET"},
 	[SB_ADDR_INET6] = {KEYS("host", "port", "flowinfo", "scope_id"), inet6_from_json,
-			   inet6_to_json},
-	[SB_ADDR_NETLINK] = {KEYS("pid", "groups"), netlink_from_json, netlink_to_json},
+			   inet6_to_json, sizeof(struct sockaddr_in6), "AF_INET6"},
+	[SB_ADDR_NETLINK] = {KEYS("pid", "groups"), netlink_from_json, netlink_to_json,
+			     sizeof(struct sockaddr_nl), "AF_NETLINK"},
 #ifdef HAVE_LINUX_TIPC_H
 	[SB_ADDR_TIPC] = {KEYS("addr_type", "v1", "v2", "v3", "scope"), tipc_from_json,
-			  tipc_to_json},
+			  tipc_to_json, sizeof(struct sockaddr_tipc), "AF_TIPC"},
 #endif
-	[SB_ADDR_CAN] = {KEYS("ifname"), can_from_json, can_to_json},
-	[SB_ADDR_CAN_ISOTP] = {KEYS("ifname", "rx_id", "tx_id"), isotp_from_json, can_to_json},
+	[SB_ADDR_CAN] = {KEYS("ifname"), can_from_json, can_to_json,
+			 REQUIRED_SIZE(struct sockaddr_can, can_ifindex), "AF_CAN"},
+	[SB_ADDR_CAN_ISOTP] = {KEYS("ifname", "rx_id", "tx_id"), isotp_from_json, isotp_to_json,
+			       REQUIRED_SIZE(struct sockaddr_can, can_addr.tp), "AF_CAN"},
 #if defined(HAVE_LINUX_CAN_J1939_H) && defined(CAN_J1939)
-	[SB_ADDR_CAN_J1939] = {KEYS("ifname", "name", "pgn", "addr"), j1939_from_json, can_to_json},
+	[SB_ADDR_CAN_J1939] = {KEYS("ifname", "name", "pgn", "addr"), j1939_from_json,
+			       j1939_to_json, REQUIRED_SIZE(struct sockaddr_can, can_addr.j1939),
+			       "AF_CAN"},
 #endif
 	[SB_ADDR_PACKET] = {KEYS("ifname", "protocol", "pkttype", "hatype", "addr"),
-			    packet_from_json, packet_to_json},
+			    packet_from_json, packet_to_json,
+			    offsetof(struct sockaddr_ll, sll_addr), "AF_PACKET"},
 #ifdef HAVE_LINUX_IF_ALG_H
-	[SB_ADDR_ALG] = {KEYS("type", "name", "feat", "mask"), alg_from_json, alg_to_json},
+	[SB_ADDR_ALG] = {KEYS("type", "name", "feat", "mask"), alg_from_json, alg_to_json,
+			 sizeof(struct sockaddr_alg), "AF_ALG"},
 #endif
 #ifdef HAVE_LINUX_VM_SOCKETS_H
-	[SB_ADDR_VSOCK] = {KEYS("cid", "port", "flags"), vsock_from_json, vsock_to_json},
+	[SB_ADDR_VSOCK] = {KEYS("cid", "port", "flags"), vsock_from_json, vsock_to_json,
+			   sizeof(struct sockaddr_vm), "AF_VSOCK"},
 #endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 	[SB_ADDR_L2CAP] = {KEYS("bdaddr", "psm", "cid", "bdaddr_type"), l2cap_from_json,
-			   l2cap_to_json},
-	[SB_ADDR_RFCOMM] = {KEYS("bdaddr", "channel"), rfcomm_from_json, rfcomm_to_json},
-	[SB_ADDR_HCI] = {KEYS("dev", "channel"), hci_from_json, hci_to_json},
-	[SB_ADDR_SCO] = {KEYS("bdaddr"), sco_from_json, sco_to_json},
+			   l2cap_to_json, sizeof(struct sockaddr_l2), "L2CAP"},
+	[SB_ADDR_RFCOMM] = {KEYS("bdaddr", "channel"), rfcomm_from_json, rfcomm_to_json,
+			    sizeof(struct sockaddr_rc), "RFCOMM"},
+	[SB_ADDR_HCI] = {KEYS("dev", "channel"), hci_from_json, hci_to_json,
+			 sizeof(struct sockaddr_hci), "HCI"},
+	[SB_ADDR_SCO] = {KEYS("bdaddr"), sco_from_json, sco_to_json, sizeof(struct sockaddr_sco),
+			 "SCO"},
 #endif
 };
 
@@ -1323,8 +1355,10 @@ json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int proto
 			     struct sb_error *err)
 {
 	_cleanup_json_ json_object *obj = NULL;
+	struct sockaddr_storage ss;
 	const struct codec *c;
 	sa_family_t family;
+	struct out o;
 	int r;
 
 	if (!sa || len < sizeof(family)) {
@@ -1348,10 +1382,17 @@ json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int proto
 		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 		return NULL;
 	}
+	if (need_bytes(len, c->min_len, c->what, err) < 0)
+		return NULL;
+	/* Nothing past len is ever read: the rest is zeroes. */
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa, len);
+
 	/* Decoders fill *err themselves, except for a failed allocation. */
-	r = c->to_json(sa, len, protocol, obj, err);
-	if (r == -ENOMEM)
-		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	o = (struct out){.obj = obj};
+	r = c->to_json(&ss, len, &o, err);
+	if (r == 0 && o.oom)
+		r = sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 	if (r < 0)
 		return NULL;
 	return TAKE_PTR(obj);

@@ -46,6 +46,7 @@
 #endif
 
 #include "proto/consts.h"
+#include "proto/number.h"
 #include "proto/util.h"
 
 struct sb_const {
@@ -140,52 +141,6 @@ const char *sb_const_name(enum sb_const_group group, int64_t value)
 	return best < ELEMENTSOF(table) ? table[best].name : NULL;
 }
 
-/* Decimal (optionally negative) or 0x hex, the whole string, within
- * int64_t. Leading zeros are refused so nobody expects octal. */
-static int parse_number(const char *text, int64_t *ret)
-{
-	const char *p = text;
-	bool negative = false, hex = false;
-	uint64_t v = 0, limit;
-
-	if (*p == '-') {
-		negative = true;
-		p++;
-	}
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		if (negative)
-			return -EINVAL;
-		hex = true;
-		p += 2;
-	} else if (p[0] == '0' && p[1] != '\0') {
-		return -EINVAL;
-	}
-	if (*p == '\0')
-		return -EINVAL;
-
-	limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; *p; p++) {
-		unsigned digit;
-
-		if (*p >= '0' && *p <= '9')
-			digit = (unsigned)(*p - '0');
-		else if (hex && *p >= 'a' && *p <= 'f')
-			digit = (unsigned)(*p - 'a' + 10);
-		else if (hex && *p >= 'A' && *p <= 'F')
-			digit = (unsigned)(*p - 'A' + 10);
-		else
-			return -EINVAL;
-		if (v > (limit - digit) / (hex ? 16 : 10))
-			return -ERANGE;
-		v = v * (hex ? 16 : 10) + digit;
-	}
-	if (negative)
-		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-	else
-		*ret = (int64_t)v;
-	return 0;
-}
-
 static bool is_identifier(const char *text)
 {
 	if (!((*text >= 'A' && *text <= 'Z') || (*text >= 'a' && *text <= 'z') || *text == '_'))
@@ -210,7 +165,7 @@ int sb_const_parse(enum sb_const_group group, const char *text, int64_t *ret)
 	if (!group_valid(group) || !text || !*text)
 		return -EINVAL;
 	if (looks_numeric(text))
-		r = parse_number(text, &v);
+		r = sb_number_parse_int64(text, 0, &v);
 	else if (is_identifier(text))
 		r = sb_const_value(group, text, &v);
 	else
@@ -283,7 +238,7 @@ int sb_protocol_parse(int family, const char *text, int *ret)
 	if (!text || !*text)
 		return -EINVAL;
 	if (looks_numeric(text)) {
-		r = parse_number(text, &v);
+		r = sb_number_parse_int64(text, 0, &v);
 		if (r < 0)
 			return r;
 		if (v < 0 || v > max)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 
@@ -16,12 +17,6 @@
 #define CONST_NAME_MAX 64u
 /* Largest errno an error reply may carry (the kernel's MAX_ERRNO). */
 #define ERRNO_MAX 4095
-
-static void json_putp(json_object **o)
-{
-	json_object_put(*o);
-}
-#define _cleanup_json_ _cleanup_(json_putp)
 
 static bool is_upper(char c)
 {
@@ -81,9 +76,9 @@ static const char *printable(const char *s, char *buf, size_t size)
 }
 
 /* "an integer", "a string"... for messages. */
-static const char *type_name(json_object *v)
+static const char *type_name(enum json_type type)
 {
-	switch (json_object_get_type(v)) {
+	switch (type) {
 	case json_type_null:
 		return "null";
 	case json_type_boolean:
@@ -252,13 +247,31 @@ static int message_parameters(json_object *root, json_object **ret, struct sb_er
 		return r;
 	if (r == 0) {
 		params = json_object_new_object();
-		if (!params || json_object_object_add(root, "parameters", params) < 0) {
-			json_object_put(params);
+		if (sb_json_add(root, "parameters", params) < 0)
 			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-		}
 	}
 	*ret = params;
 	return 0;
+}
+
+/* What calls and replies share: one JSON object with no top-level key
+ * but those in keys, a qualified name under name_key, and parameters. */
+static int parse_message(const char *data, size_t len, const char *const *keys,
+			 const char *name_key, bool name_required, json_object **root,
+			 const char **name, json_object **params, struct sb_error *err)
+{
+	int r;
+
+	r = parse_object(data, len, root, err);
+	if (r < 0)
+		return r;
+	r = only_keys(*root, keys, "top-level key", err);
+	if (r < 0)
+		return r;
+	r = member_name(*root, name_key, name_required, name, err);
+	if (r < 0)
+		return r;
+	return message_parameters(*root, params, err);
 }
 
 int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_error *err)
@@ -269,16 +282,7 @@ int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_
 	int r;
 
 	*call = c;
-	r = parse_object(data, len, &root, err);
-	if (r < 0)
-		return r;
-	r = only_keys(root, keys, "top-level key", err);
-	if (r < 0)
-		return r;
-	r = member_name(root, "method", true, &c.method, err);
-	if (r < 0)
-		return r;
-	r = message_parameters(root, &c.parameters, err);
+	r = parse_message(data, len, keys, "method", true, &root, &c.method, &c.parameters, err);
 	if (r < 0)
 		return r;
 	r = sb_param_bool(root, "oneway", false, &c.oneway, err);
@@ -313,16 +317,7 @@ int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct 
 	int r;
 
 	*reply = rp;
-	r = parse_object(data, len, &root, err);
-	if (r < 0)
-		return r;
-	r = only_keys(root, keys, "top-level key", err);
-	if (r < 0)
-		return r;
-	r = member_name(root, "error", false, &rp.error, err);
-	if (r < 0)
-		return r;
-	r = message_parameters(root, &rp.parameters, err);
+	r = parse_message(data, len, keys, "error", false, &root, &rp.error, &rp.parameters, err);
 	if (r < 0)
 		return r;
 	r = sb_param_bool(root, "continues", false, &rp.continues, err);
@@ -353,18 +348,6 @@ void sb_reply_done(struct sb_reply *reply)
 	*reply = (struct sb_reply){.root = NULL};
 }
 
-/* Add val under key; val is consumed also on failure. */
-static int obj_add(json_object *obj, const char *key, json_object *val)
-{
-	if (!val)
-		return -ENOMEM;
-	if (json_object_object_add(obj, key, val) < 0) {
-		json_object_put(val);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* The parameters of a new message: the caller's, or {}. */
 static json_object *parameters_or_empty(json_object *parameters)
 {
@@ -378,13 +361,13 @@ json_object *sb_call_new(const char *method, json_object *parameters, bool onewa
 
 	if (!params || !msg || !method)
 		return NULL;
-	if (obj_add(msg, "method", json_object_new_string(method)) < 0)
+	if (sb_json_add(msg, "method", json_object_new_string(method)) < 0)
 		return NULL;
-	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+	if (sb_json_add(msg, "parameters", TAKE_PTR(params)) < 0)
 		return NULL;
-	if (oneway && obj_add(msg, "oneway", json_object_new_boolean(true)) < 0)
+	if (oneway && sb_json_add(msg, "oneway", json_object_new_boolean(true)) < 0)
 		return NULL;
-	if (more && obj_add(msg, "more", json_object_new_boolean(true)) < 0)
+	if (more && sb_json_add(msg, "more", json_object_new_boolean(true)) < 0)
 		return NULL;
 	return TAKE_PTR(msg);
 }
@@ -396,9 +379,9 @@ json_object *sb_reply_new(json_object *parameters, bool continues)
 
 	if (!params || !msg)
 		return NULL;
-	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+	if (sb_json_add(msg, "parameters", TAKE_PTR(params)) < 0)
 		return NULL;
-	if (continues && obj_add(msg, "continues", json_object_new_boolean(true)) < 0)
+	if (continues && sb_json_add(msg, "continues", json_object_new_boolean(true)) < 0)
 		return NULL;
 	return TAKE_PTR(msg);
 }
@@ -406,7 +389,7 @@ json_object *sb_reply_new(json_object *parameters, bool continues)
 json_object *sb_error_reply_new(const struct sb_error *e)
 {
 	_cleanup_json_ json_object *params = NULL, *msg = NULL;
-	const char *errno_name;
+	const char *errno_name, *name;
 
 	if (!e)
 		return NULL;
@@ -414,19 +397,20 @@ json_object *sb_error_reply_new(const struct sb_error *e)
 	msg = json_object_new_object();
 	if (!params || !msg)
 		return NULL;
-	if (obj_add(params, "errno", json_object_new_int(e->errnum)) < 0)
+	if (sb_json_add(params, "errno", json_object_new_int(e->errnum)) < 0)
 		return NULL;
 	errno_name = sb_errno_name(e->errnum);
-	if (errno_name && obj_add(params, "errno_name", json_object_new_string(errno_name)) < 0)
+	if (errno_name && sb_json_add(params, "errno_name", json_object_new_string(errno_name)) < 0)
 		return NULL;
-	if (obj_add(params, "message", json_object_new_string(e->message)) < 0)
+	if (sb_json_add(params, "message", json_object_new_string(e->message)) < 0)
 		return NULL;
 	if (e->parameter[0] &&
-	    obj_add(params, "parameter", json_object_new_string(e->parameter)) < 0)
+	    sb_json_add(params, "parameter", json_object_new_string(e->parameter)) < 0)
 		return NULL;
-	if (obj_add(msg, "error", json_object_new_string(e->name ? e->name : SB_ERR_SYSTEM)) < 0)
+	name = e->name ? e->name : SB_ERR_SYSTEM;
+	if (sb_json_add(msg, "error", json_object_new_string(name)) < 0)
 		return NULL;
-	if (obj_add(msg, "parameters", TAKE_PTR(params)) < 0)
+	if (sb_json_add(msg, "parameters", TAKE_PTR(params)) < 0)
 		return NULL;
 	return TAKE_PTR(msg);
 }
@@ -446,12 +430,9 @@ const char *sb_message_string(json_object *msg, size_t *len)
 /* The value under key, NULL when absent or null. */
 static json_object *param_get(json_object *obj, const char *key)
 {
-	json_object *v = NULL;
-
 	if (!obj || !key || !json_object_is_type(obj, json_type_object))
 		return NULL;
-	json_object_object_get_ex(obj, key, &v);
-	return v;
+	return sb_json_get(obj, key);
 }
 
 static int param_absent(const char *key, bool required, struct sb_error *err)
@@ -461,17 +442,33 @@ static int param_absent(const char *key, bool required, struct sb_error *err)
 	return 0;
 }
 
-int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
-		    const char **ret, struct sb_error *err)
+/* The start of the getters for one JSON type: 1 with the value under
+ * key in *ret, 0 when it is absent and not required, or the error. */
+static int param_typed(json_object *obj, const char *key, bool required, enum json_type type,
+		       json_object **ret, struct sb_error *err)
 {
 	json_object *v = param_get(obj, key);
-	const char *s;
-	size_t len;
 
 	if (!v)
 		return param_absent(key, required, err);
-	if (!json_object_is_type(v, json_type_string))
-		return sb_error_param(err, key, "%s: expected a string, got %s", key, type_name(v));
+	if (!json_object_is_type(v, type))
+		return sb_error_param(err, key, "%s: expected %s, got %s", key, type_name(type),
+				      type_name(json_object_get_type(v)));
+	*ret = v;
+	return 1;
+}
+
+int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
+		    const char **ret, struct sb_error *err)
+{
+	json_object *v;
+	const char *s;
+	size_t len;
+	int r;
+
+	r = param_typed(obj, key, required, json_type_string, &v, err);
+	if (r <= 0)
+		return r;
 	s = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
 	/* "\u0000" is valid JSON, but no C string can carry it. */
@@ -501,7 +498,7 @@ static int int_value(json_object *v, const char *key, int64_t min, int64_t max, 
 	if (!json_object_is_type(v, json_type_int))
 		return sb_error_param(err, key,
 				      "%s: expected an integer in %" PRId64 "..%" PRId64 ", got %s",
-				      key, min, max, type_name(v));
+				      key, min, max, type_name(json_object_get_type(v)));
 	i = json_object_get_int64(v);
 	if (i == INT64_MAX) {
 		u = json_object_get_uint64(v);
@@ -544,43 +541,37 @@ int sb_param_int(json_object *obj, const char *key, bool required, int64_t min, 
 
 int sb_param_bool(json_object *obj, const char *key, bool required, bool *ret, struct sb_error *err)
 {
-	json_object *v = param_get(obj, key);
+	json_object *v;
+	int r;
 
-	if (!v)
-		return param_absent(key, required, err);
-	if (!json_object_is_type(v, json_type_boolean))
-		return sb_error_param(err, key, "%s: expected a boolean, got %s", key,
-				      type_name(v));
-	if (ret)
+	r = param_typed(obj, key, required, json_type_boolean, &v, err);
+	if (r > 0 && ret)
 		*ret = json_object_get_boolean(v);
-	return 1;
+	return r;
 }
 
 int sb_param_object(json_object *obj, const char *key, bool required, json_object **ret,
 		    struct sb_error *err)
 {
-	json_object *v = param_get(obj, key);
+	json_object *v;
+	int r;
 
-	if (!v)
-		return param_absent(key, required, err);
-	if (!json_object_is_type(v, json_type_object))
-		return sb_error_param(err, key, "%s: expected an object, got %s", key,
-				      type_name(v));
-	if (ret)
+	r = param_typed(obj, key, required, json_type_object, &v, err);
+	if (r > 0 && ret)
 		*ret = v;
-	return 1;
+	return r;
 }
 
 int sb_param_array(json_object *obj, const char *key, bool required, size_t max_len,
 		   json_object **ret, struct sb_error *err)
 {
-	json_object *v = param_get(obj, key);
+	json_object *v;
 	size_t len;
+	int r;
 
-	if (!v)
-		return param_absent(key, required, err);
-	if (!json_object_is_type(v, json_type_array))
-		return sb_error_param(err, key, "%s: expected an array, got %s", key, type_name(v));
+	r = param_typed(obj, key, required, json_type_array, &v, err);
+	if (r <= 0)
+		return r;
 	len = json_object_array_length(v);
 	if (len > max_len)
 		return sb_error_param(err, key, "%s: more than %zu elements (%zu)", key, max_len,
@@ -624,7 +615,7 @@ int sb_param_const(json_object *obj, const char *key, enum sb_const_group group,
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return sb_error_param(err, key, "%s: expected a name (%s) or an integer, got %s",
-				      key, what, type_name(v));
+				      key, what, type_name(json_object_get_type(v)));
 	name = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
 	if (strlen(name) != len || !valid_const_name(name, len))

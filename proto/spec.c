@@ -230,20 +230,6 @@ int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
 	return 0;
 }
 
-static json_object *const_json(const char *name, int value)
-{
-	return name ? json_object_new_string(name) : json_object_new_int(value);
-}
-
-static bool put(json_object *obj, const char *key, json_object *v)
-{
-	if (!v || json_object_object_add(obj, key, v) < 0) {
-		json_object_put(v);
-		return false;
-	}
-	return true;
-}
-
 json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 {
 	_cleanup_json_ json_object *params = NULL;
@@ -251,14 +237,12 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 	bool ok;
 
 	params = json_object_new_object();
-	ok = params &&
-	     put(params, "family",
-		 const_json(sb_const_name(SB_C_AF, spec->family), spec->family)) &&
-	     put(params, "type", const_json(sb_const_name(SB_C_SOCK, base), base));
+	ok = params && sb_json_add(params, "family", sb_const_json(SB_C_AF, spec->family)) == 0 &&
+	     sb_json_add(params, "type", sb_const_json(SB_C_SOCK, base)) == 0;
 	if (ok && (spec->type & SOCK_FLAGS)) {
 		json_object *flags = json_object_new_array();
 
-		ok = put(params, "flags", flags);
+		ok = sb_json_add(params, "flags", flags) == 0;
 		if (ok && (spec->type & SOCK_NONBLOCK))
 			ok = json_object_array_add(flags,
 						   json_object_new_string("SOCK_NONBLOCK")) == 0;
@@ -267,9 +251,9 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 			     0;
 	}
 	if (ok && spec->protocol != 0)
-		ok = put(
-			params, "protocol",
-			const_json(sb_protocol_name(spec->family, spec->protocol), spec->protocol));
+		ok = sb_json_add(params, "protocol",
+				 sb_json_name_or_int(sb_protocol_name(spec->family, spec->protocol),
+						     spec->protocol)) == 0;
 	if (!ok) {
 		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 		return NULL;
@@ -280,7 +264,7 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 
 		if (!bind)
 			return NULL;
-		if (!put(params, "bind", bind)) {
+		if (sb_json_add(params, "bind", bind) < 0) {
 			sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 			return NULL;
 		}

@@ -5,6 +5,7 @@
 
 #include "client/internal.h"
 #include "proto/addr.h"
+#include "proto/sockinfo.h"
 #include "proto/protocol.h"
 
 int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret)
@@ -46,19 +47,16 @@ static bool bind_not_applied(const struct sb_call_msg *m)
  * caught here. */
 static int socket_protocol(int fd, int family, int *ret)
 {
-	int domain;
-	socklen_t len = sizeof(domain);
+	int domain, type, r;
 
-	*ret = 0;
-	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
-		return -errno;
+	r = sb_socket_identity(fd, &domain, &type, ret);
+	if (r < 0)
+		return r;
 	if (domain != family)
 		return -EAFNOSUPPORT;
+	/* Only CAN and Bluetooth addresses depend on the protocol. */
 	if (family != AF_CAN && family != AF_BLUETOOTH)
-		return 0;
-	len = sizeof(*ret);
-	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, ret, &len) < 0)
-		return -errno;
+		*ret = 0;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "daemon/sockinfo.h"
+#include "proto/sockinfo.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
@@ -21,31 +22,19 @@ void sb_sockinfo_init(void)
 		own_netns_cookie = 0;
 }
 
-static int get_int(int fd, int opt, int *ret)
-{
-	socklen_t len = sizeof(*ret);
-
-	if (getsockopt(fd, SOL_SOCKET, opt, ret, &len) < 0)
-		return -errno;
-	return 0;
-}
-
 int sb_sockinfo_get(int fd, struct sb_sockinfo *si, struct sb_error *err)
 {
 	uint64_t cookie;
 	socklen_t len = sizeof(cookie);
 	int r;
 
-	r = get_int(fd, SO_DOMAIN, &si->family);
+	r = sb_socket_identity(fd, &si->family, &si->type, &si->protocol);
 	if (r == -ENOTSOCK)
 		return sb_error_set(err, SB_ERR_BAD_DESCRIPTOR, ENOTSOCK, "fd",
 				    "descriptor is not a socket");
 	if (r < 0)
 		return sb_error_set(err, SB_ERR_BAD_DESCRIPTOR, -r, "fd",
 				    "descriptor is not a usable socket: %s", strerror(-r));
-	if (get_int(fd, SO_TYPE, &si->type) < 0 || get_int(fd, SO_PROTOCOL, &si->protocol) < 0)
-		return sb_error_set(err, SB_ERR_BAD_DESCRIPTOR, errno, "fd",
-				    "cannot read the socket's type: %m");
 	if (own_netns_cookie &&
 	    getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0 &&
 	    cookie != own_netns_cookie)

@@ -125,9 +125,21 @@ static void spawn(struct sb_test_daemon *d)
 	}
 }
 
+/* How long the daemon may take to answer once started: longer in the
+ * test VM (SB_VM=1, see docs/VM-TESTS.md), where programs run under
+ * software emulation and load their libraries over 9p. */
+static int start_timeout_ms(void)
+{
+	const char *vm = getenv("SB_VM");
+
+	return vm && strcmp(vm, "1") == 0 ? 30000 : 5000;
+}
+
 static void wait_until_serving(struct sb_test_daemon *d)
 {
-	for (int i = 0; i < 500; i++) {
+	int timeout_ms = start_timeout_ms();
+
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
 		int status;
 
 		if (daemon_answers(d->socket))
@@ -139,7 +151,7 @@ static void wait_until_serving(struct sb_test_daemon *d)
 		}
 		sleep_ms(10);
 	}
-	ck_abort_msg("sockbrokerd did not answer on %s within 5 s", d->socket);
+	ck_abort_msg("sockbrokerd did not answer on %s within %d s", d->socket, timeout_ms / 1000);
 }
 
 void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text,
@@ -174,17 +186,29 @@ void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
 	sb_test_daemon_start_opts(d, policy_text, extra_args, NULL);
 }
 
-void sb_test_daemon_restart(struct sb_test_daemon *d)
+void sb_test_daemon_terminate(struct sb_test_daemon *d)
 {
 	int status;
 
 	ck_assert(d->activated);
 	ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
 	ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+	d->pid = 0;
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status, d->log);
+}
+
+void sb_test_daemon_respawn(struct sb_test_daemon *d)
+{
+	ck_assert(d->activated && d->pid == 0);
 	spawn(d);
 	wait_until_serving(d);
+}
+
+void sb_test_daemon_restart(struct sb_test_daemon *d)
+{
+	sb_test_daemon_terminate(d);
+	sb_test_daemon_respawn(d);
 }
 
 void sb_test_daemon_reload(struct sb_test_daemon *d, const char *policy_text)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define SB_TEST_NOBODY 65534
@@ -14,6 +15,21 @@ struct sb_test_daemon {
 	char socket[128];
 	char policy[128];
 	char log[128];
+	/* Socket activation (see sb_test_daemon_opts): the listening socket
+	 * the test holds like systemd does, and what a restart reuses. */
+	bool activated;
+	int listen_fd;
+	rlim_t max_fds;
+	const char *const *extra_args;
+};
+
+/* Optional ways to start the daemon; a zeroed struct is the default. */
+struct sb_test_daemon_opts {
+	/* RLIMIT_NOFILE (soft and hard) of the daemon; 0 inherits ours. */
+	rlim_t max_fds;
+	/* Bind d->socket here and pass it as LISTEN_FDS=1, as systemd's
+	 * socket activation does, instead of letting the daemon listen. */
+	bool socket_activation;
 };
 
 /* Is this process root with the capabilities the daemon needs? */
@@ -24,6 +40,19 @@ bool sb_test_is_root(void);
  * may be NULL) are appended to the command line. Fails the test on error. */
 void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
 			  const char *const *extra_args);
+/* Same, with options (NULL: the defaults). extra_args must stay valid
+ * until the daemon is stopped when restarts are used. */
+void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text,
+			       const char *const *extra_args,
+			       const struct sb_test_daemon_opts *opts);
+/* Socket activation only: SIGTERM the daemon, wait for its exit, and start
+ * a new one on the same listening socket; connections made meanwhile wait
+ * in its backlog. Returns once the new daemon answers. */
+void sb_test_daemon_restart(struct sb_test_daemon *d);
+/* The two halves of a restart: SIGTERM and wait for a clean exit (the
+ * listening socket stays with the test), and start a new daemon on it. */
+void sb_test_daemon_terminate(struct sb_test_daemon *d);
+void sb_test_daemon_respawn(struct sb_test_daemon *d);
 /* Replace the policy file and send SIGHUP; returns once the daemon has
  * answered a request after the reload. */
 void sb_test_daemon_reload(struct sb_test_daemon *d, const char *policy_text);

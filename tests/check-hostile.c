@@ -1,0 +1,1239 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Hostile clients against the real sockbrokerd. Each test attacks the
+ * daemon the way an unprivileged local user could (as nobody), then
+ * checks that the daemon is alive, still serves another client, and holds
+ * exactly the descriptors it held before the attack. docs/SECURITY.md
+ * lists these attacks and their outcomes. */
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "proto/frame.h"
+#include "proto/message.h"
+#include "proto/protocol.h"
+#include "tests/harness.h"
+#include "tests/testlib.h"
+
+static const char policy_text[] =
+	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_DGRAM,SOCK_STREAM\n"
+	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
+	"allow user:nobody bind family=AF_INET port=80\n"
+	"allow user:65533 socket family=AF_INET type=SOCK_DGRAM\n";
+
+#define INFO "{\"method\":\"org.sockbroker.Info\"}"
+#define UDP_SOCKET                                                                      \
+	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\"," \
+	"\"type\":\"SOCK_DGRAM\"}}"
+#define SET_MARK                                                              \
+	"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0," \
+	"\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}}"
+#define BIND_80                                                         \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
+	"\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}"
+
+/* Another unprivileged uid, for "the daemon still serves others" while
+ * nobody is at its per-uid limit. */
+#define OTHER_UID 65533
+
+static struct sb_test_daemon daemon_;
+static int baseline_fds;
+
+/* In a child: say what failed and give up. */
+#define REQUIRE(cond)                                                                         \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
+			fprintf(stderr, "%s:%d: %s (errno %m)\n", __FILE__, __LINE__, #cond); \
+			return 1;                                                             \
+		}                                                                             \
+	} while (0)
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The daemon closes a client's connection when it gets to its EOF; wait
+ * for the count to come back instead of sampling a moment. */
+static int wait_fds(int want, long ms)
+{
+	long end = now_ms() + ms;
+	int n;
+
+	while ((n = sb_test_count_fds(daemon_.pid)) != want && now_ms() < end)
+		sleep_ms(10);
+	return n;
+}
+
+static void start_with(const struct sb_test_daemon_opts *opts)
+{
+	int prev = -1;
+
+	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, opts);
+	/* The start-up probe's connection closes asynchronously. */
+	for (int i = 0; i < 100; i++) {
+		int n = sb_test_count_fds(daemon_.pid);
+
+		if (n == prev)
+			break;
+		prev = n;
+		sleep_ms(30);
+	}
+	baseline_fds = prev;
+}
+
+static void start(void)
+{
+	start_with(NULL);
+}
+
+static void stop(void)
+{
+	sb_test_daemon_stop(&daemon_);
+}
+
+static void become(uid_t uid)
+{
+	if (uid == SB_TEST_NOBODY) {
+		sb_test_become_nobody();
+		return;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		_exit(126);
+}
+
+/* Run fn in a child as uid; its exit status. */
+static int run_as(uid_t uid, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		become(uid);
+		_exit(fn(arg));
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* One call on conn, reply parsed. 0 or -errno. */
+static int call_on(int conn, const char *json, const int *fds, size_t n_fds, struct sb_reply *reply,
+		   int *fd_out)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sb_error err;
+	int r;
+
+	r = sb_test_call_raw(conn, json, fds, n_fds, &text, fd_out);
+	if (r < 0)
+		return r;
+	return sb_reply_parse(text, strlen(text), reply, &err);
+}
+
+/* errno of the error reply (0 on success) on a fresh connection, after
+ * checking the error's name; < 0 when the exchange itself failed. */
+static int call_errno(const char *json, const int *fds, size_t n_fds, const char *error)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	struct sb_reply reply;
+	int fd = -1, r;
+
+	if (conn < 0)
+		return conn;
+	r = call_on(conn, json, fds, n_fds, &reply, &fd);
+	if (r < 0)
+		return r;
+	safe_close(fd);
+	if (error && (!reply.error || strcmp(reply.error, error) != 0)) {
+		fprintf(stderr, "expected %s, got %s\n", error, reply.error ?: "success");
+		r = -1000;
+	} else {
+		r = reply.error ? reply.errnum : 0;
+	}
+	sb_reply_done(&reply);
+	return r;
+}
+
+/* A brokered UDP socket really is one. */
+static int check_udp_socket(void)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	struct sb_reply reply;
+	int fd = -1, family = 0;
+	socklen_t len = sizeof(family);
+
+	REQUIRE(conn >= 0);
+	REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
+	REQUIRE(!reply.error);
+	sb_reply_done(&reply);
+	REQUIRE(fd >= 0);
+	REQUIRE(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) == 0 && family == AF_INET);
+	close(fd);
+	return 0;
+}
+
+static int child_served(void *arg)
+{
+	REQUIRE(call_errno(INFO, NULL, 0, NULL) == 0);
+	return check_udp_socket();
+}
+
+/* After every attack: alive, serving nobody, and no descriptor kept. */
+static void assert_unharmed(void)
+{
+	ck_assert_int_eq(kill(daemon_.pid, 0), 0);
+	/* First every connection of the attack is gone (nobody may have
+	 * been at its connection limit), then nobody is served. */
+	ck_assert_int_eq(wait_fds(baseline_fds, 5000), baseline_fds);
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_served, NULL), 0);
+	ck_assert_int_eq(wait_fds(baseline_fds, 5000), baseline_fds);
+}
+
+/* Write all of buf while reading what comes back, then shut down our
+ * side and read to EOF. Returns what was received (malloc'ed), NULL on
+ * failure. Usable in children (no ck_assert). */
+static char *exchange(int conn, const void *buf, size_t len, size_t *got)
+{
+	size_t sent = 0, size = 1 << 16, n = 0;
+	char *in = malloc(size);
+	bool shut = false;
+
+	if (!in || fcntl(conn, F_SETFL, O_NONBLOCK) < 0)
+		goto fail;
+	for (;;) {
+		struct pollfd p = {.fd = conn, .events = POLLIN | (shut ? 0 : POLLOUT)};
+		ssize_t k;
+
+		if (poll(&p, 1, 10000) != 1)
+			goto fail;
+		if (p.revents & POLLOUT) {
+			k = send(conn, (const char *)buf + sent, len - sent, MSG_NOSIGNAL);
+			if (k > 0)
+				sent += (size_t)k;
+			else if (errno == EPIPE || errno == ECONNRESET)
+				sent = len;
+			if (sent == len) {
+				shutdown(conn, SHUT_WR);
+				shut = true;
+			}
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (n == size) {
+				char *bigger = realloc(in, size * 2);
+
+				if (!bigger)
+					goto fail;
+				in = bigger;
+				size *= 2;
+			}
+			k = recv(conn, in + n, size - n, 0);
+			if (k == 0 || (k < 0 && errno == ECONNRESET))
+				break;
+			if (k > 0)
+				n += (size_t)k;
+		}
+	}
+	*got = n;
+	return in;
+fail:
+	free(in);
+	return NULL;
+}
+
+/* Every NUL-terminated message in buf must be a well-formed error reply,
+ * and the last one must mention expect_last (if not NULL). Returns how
+ * many there were, or -1 (with the reason on stderr). */
+static long count_error_replies(const char *buf, size_t len, const char *expect_last)
+{
+	long count = 0;
+	bool last_ok = false;
+
+	for (size_t off = 0; off < len;) {
+		const char *msg = buf + off;
+		const char *nul = memchr(msg, 0, len - off);
+		struct sb_error err;
+		struct sb_reply reply;
+
+		if (!nul) {
+			fprintf(stderr, "reply without NUL at offset %zu\n", off);
+			return -1;
+		}
+		if (sb_reply_parse(msg, (size_t)(nul - msg), &reply, &err) < 0) {
+			fprintf(stderr, "unparseable reply: %s (%s)\n", msg, err.message);
+			return -1;
+		}
+		if (!reply.error || reply.errnum <= 0) {
+			fprintf(stderr, "not an error reply: %s\n", msg);
+			sb_reply_done(&reply);
+			return -1;
+		}
+		last_ok = !expect_last || strstr(msg, expect_last);
+		sb_reply_done(&reply);
+		count++;
+		off = (size_t)(nul - buf) + 1;
+	}
+	if (!last_ok) {
+		fprintf(stderr, "the last reply does not mention %s\n", expect_last);
+		return -1;
+	}
+	return count;
+}
+
+static uint32_t rnd(uint32_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/* ------------------------------------------------------------ garbage */
+
+/* A message that is not Varlink gets a ProtocolError and the connection
+ * is closed; one that is JSON but not a valid call gets an error and the
+ * connection stays. Either way nothing else happens. */
+static int child_garbage(void *arg)
+{
+	uint32_t seed = 0x5eed;
+	char buf[3000];
+
+	for (int i = 0; i < 300; i++) {
+		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+		size_t len = 1 + rnd(&seed) % sizeof(buf);
+		struct sb_reply reply;
+		char c;
+
+		REQUIRE(conn >= 0);
+		for (size_t k = 0; k < len; k++)
+			buf[k] = (char)(1 + rnd(&seed) % 255);
+		/* Some start like JSON, to get past the first byte. */
+		if (i % 3 == 0)
+			buf[0] = '{';
+		buf[len - 1] = 0;
+		REQUIRE(call_on(conn, buf, NULL, 0, &reply, NULL) == 0);
+		REQUIRE(reply.error && reply.errnum > 0);
+		if (strcmp(reply.error, SB_ERR_PROTOCOL) == 0)
+			REQUIRE(recv(conn, &c, 1, 0) == 0);
+		sb_reply_done(&reply);
+	}
+	/* Valid JSON, invalid calls: errors, and the connection lives on. */
+	{
+		static const char *const calls[] = {
+			"[]",
+			"{}",
+			"{\"method\":1}",
+			"{\"method\":\"x\"}",
+			"{\"method\":\"org.sockbroker.Socket\",\"parameters\":[]}",
+			"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":1e999}}",
+			"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"\\u0000\"}}",
+			"{\"method\":\"org.sockbroker.Info\",\"oneway\":true,\"more\":true}",
+		};
+
+		for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+			_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+			struct sb_reply reply;
+
+			REQUIRE(conn >= 0);
+			REQUIRE(call_on(conn, calls[i], NULL, 0, &reply, NULL) == 0);
+			REQUIRE(reply.error && reply.errnum > 0);
+			sb_reply_done(&reply);
+		}
+	}
+	return 0;
+}
+
+START_TEST(garbage_gets_error_replies)
+{
+	_cleanup_free_ char *burst = malloc(1 << 16), *in = NULL;
+	_cleanup_close_ int conn = -1;
+	uint32_t seed = 42;
+	size_t got;
+
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_garbage, NULL), 0);
+	/* A 64 KiB burst of random bytes, NULs included, sent without
+	 * reading: an error reply, then the daemon hangs up. */
+	for (size_t i = 0; i < (1 << 16); i++)
+		burst[i] = (char)rnd(&seed);
+	conn = sb_test_connect(daemon_.socket);
+	ck_assert_int_ge(conn, 0);
+	in = exchange(conn, burst, 1 << 16, &got);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_ge(count_error_replies(in, got, SB_ERR_PROTOCOL), 1);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ size limit */
+
+static int child_no_nul(void *arg)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	_cleanup_free_ char *buf = malloc(SB_MESSAGE_MAX);
+	struct pollfd p;
+	size_t got;
+	char *in;
+
+	REQUIRE(conn >= 0 && buf);
+	memset(buf, 'x', SB_MESSAGE_MAX);
+	buf[0] = '{';
+	/* 65535 bytes: room is left for the NUL, so the daemon waits. */
+	for (size_t sent = 0; sent < SB_MESSAGE_MAX - 1; sent += 4096) {
+		size_t n = SB_MESSAGE_MAX - 1 - sent < 4096 ? SB_MESSAGE_MAX - 1 - sent : 4096;
+
+		REQUIRE(send(conn, buf + sent, n, MSG_NOSIGNAL) == (ssize_t)n);
+	}
+	p = (struct pollfd){.fd = conn, .events = POLLIN};
+	REQUIRE(poll(&p, 1, 300) == 0);
+	/* One more byte and the message can no longer fit. */
+	in = exchange(conn, "x", 1, &got);
+	REQUIRE(in && got > 0);
+	REQUIRE(count_error_replies(in, got, "EMSGSIZE") == 1);
+	REQUIRE(strstr(in, SB_ERR_PROTOCOL));
+	free(in);
+	return 0;
+}
+
+START_TEST(message_without_nul_is_cut_at_the_limit)
+{
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_no_nul, NULL), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ nesting */
+
+static char *nested(size_t depth, char open, char close, const char *inner)
+{
+	size_t n = strlen(inner);
+	char *s = malloc(2 * depth + n + 80), *p;
+
+	ck_assert_ptr_nonnull(s);
+	p = s + sprintf(s, "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":");
+	memset(p, open, depth);
+	p += depth;
+	memcpy(p, inner, n);
+	p += n;
+	memset(p, close, depth);
+	p += depth;
+	strcpy(p, "}}");
+	return s;
+}
+
+START_TEST(deep_json_nesting_is_refused)
+{
+	/* PROTOCOL.md: nesting deeper than 16 levels is refused. The root
+	 * and parameters objects are two levels, so 14 arrays make 16. */
+	static const size_t depths[] = {14, 15, 100, 32000};
+
+	for (size_t i = 0; i < ELEMENTSOF(depths); i++) {
+		_cleanup_free_ char *arrays = nested(depths[i], '[', ']', "1");
+		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+		struct sb_reply reply;
+
+		/* Deep or not, family is no array: an error every time. Beyond
+		 * the nesting limit the message is refused as a whole. */
+		ck_assert_int_ge(conn, 0);
+		ck_assert_int_eq(call_on(conn, arrays, NULL, 0, &reply, NULL), 0);
+		ck_assert_ptr_nonnull(reply.error);
+		ck_assert_int_gt(reply.errnum, 0);
+		if (depths[i] + 2 > SB_JSON_DEPTH_MAX)
+			ck_assert_str_eq(reply.error, SB_ERR_PROTOCOL);
+		else
+			ck_assert_str_eq(reply.error, SB_ERR_INVALID_PARAMETER);
+		sb_reply_done(&reply);
+	}
+	for (size_t i = 1; i < ELEMENTSOF(depths); i++) {
+		/* Objects nest the same way: {"a":{"a":...1...}}. */
+		size_t d = depths[i] > 10000 ? 10000 : depths[i];
+		_cleanup_free_ char *objs = malloc(d * 6 + 100);
+		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+		struct sb_reply reply;
+		char *p = objs;
+
+		p += sprintf(p, "{\"method\":\"org.sockbroker.Info\",\"parameters\":");
+		for (size_t k = 0; k < d; k++)
+			p += sprintf(p, "{\"a\":");
+		*p++ = '1';
+		memset(p, '}', d + 1);
+		p[d + 1] = 0;
+		ck_assert_int_eq(call_on(conn, objs, NULL, 0, &reply, NULL), 0);
+		ck_assert_str_eq(reply.error, SB_ERR_PROTOCOL);
+		sb_reply_done(&reply);
+	}
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ descriptors */
+
+/* n copies of the write end of a pipe; once the daemon closed every copy
+ * it received, the read end sees EOF. That proves the closing directly. */
+struct pipe_probe {
+	int rd, wr;
+	int *copies;
+	size_t n;
+};
+
+static int probe_open(struct pipe_probe *p, size_t n)
+{
+	int fds[2];
+
+	REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
+	p->rd = fds[0];
+	p->wr = fds[1];
+	p->n = n;
+	p->copies = calloc(n ? n : 1, sizeof(int));
+	REQUIRE(p->copies);
+	for (size_t i = 0; i < n; i++) {
+		p->copies[i] = fcntl(p->wr, F_DUPFD_CLOEXEC, 3);
+		REQUIRE(p->copies[i] >= 0);
+	}
+	return 0;
+}
+
+/* Close our own copies; true once the peer has closed its copies too. */
+static bool probe_all_closed(struct pipe_probe *p, int ms)
+{
+	struct pollfd pfd = {.fd = p->rd, .events = POLLIN};
+	char c;
+
+	for (size_t i = 0; i < p->n; i++)
+		safe_close(p->copies[i]);
+	free(p->copies);
+	p->copies = NULL;
+	p->wr = safe_close(p->wr);
+	if (poll(&pfd, 1, ms) != 1 || read(p->rd, &c, 1) != 0)
+		return false;
+	p->rd = safe_close(p->rd);
+	return true;
+}
+
+static int child_many_fds(void *arg)
+{
+	struct pipe_probe p;
+	int r;
+
+	/* 253 descriptors on Info, which takes none. */
+	REQUIRE(probe_open(&p, SB_FDS_MAX) == 0);
+	r = call_errno(INFO, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR);
+	REQUIRE(r == EBADF);
+	REQUIRE(probe_all_closed(&p, 2000));
+	/* 2 and 253 on calls that take exactly one. */
+	REQUIRE(probe_open(&p, 2) == 0);
+	REQUIRE(call_errno(SET_MARK, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	REQUIRE(probe_all_closed(&p, 2000));
+	REQUIRE(probe_open(&p, SB_FDS_MAX) == 0);
+	REQUIRE(call_errno(BIND_80, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	REQUIRE(probe_all_closed(&p, 2000));
+	/* And none on one that takes one. */
+	REQUIRE(call_errno(SET_MARK, NULL, 0, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	return 0;
+}
+
+START_TEST(wrong_descriptor_counts_are_closed)
+{
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_many_fds, NULL), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* A UDP socket created in a new network namespace, or -1. */
+static int foreign_netns_socket(void)
+{
+	int sv[2], status, fd = -1;
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int s;
+
+		close(sv[0]);
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		_exit(s >= 0 && sb_send_message(sv[1], "{}", 2, &s, 1) == 0 ? 0 : 1);
+	}
+	close(sv[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (status == 0) {
+		/* The child sent "{}" with the socket. */
+		struct sb_decoder *d = sb_decoder_new(64, 1);
+		struct sb_frame f = {0};
+
+		ck_assert_ptr_nonnull(d);
+		while (sb_decoder_next(d, &f) == 0)
+			if (sb_decoder_read(d, sv[0], 0) <= 0)
+				break;
+		if (f.n_fds == 1)
+			fd = sb_frame_take_fd(&f, 0);
+		sb_frame_done(&f);
+		sb_decoder_free(d);
+	}
+	close(sv[0]);
+	return fd;
+}
+
+struct bad_fds {
+	int pipe_rd, opath, opath_sock, event, memfd, unix_sock, foreign, own;
+};
+
+static int child_bad_fds(void *arg)
+{
+	const struct bad_fds *b = arg;
+	const char *calls[] = {SET_MARK, BIND_80};
+
+	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+		const char *c = calls[i];
+
+		REQUIRE(call_errno(c, &b->pipe_rd, 1, SB_ERR_BAD_DESCRIPTOR) == ENOTSOCK);
+		REQUIRE(call_errno(c, &b->event, 1, SB_ERR_BAD_DESCRIPTOR) == ENOTSOCK);
+		REQUIRE(call_errno(c, &b->memfd, 1, SB_ERR_BAD_DESCRIPTOR) == ENOTSOCK);
+		/* O_PATH descriptors pass fstat() but no socket call. */
+		REQUIRE(call_errno(c, &b->opath, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+		REQUIRE(call_errno(c, &b->opath_sock, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+		if (b->foreign >= 0)
+			REQUIRE(call_errno(c, &b->foreign, 1, SB_ERR_BAD_DESCRIPTOR) == EXDEV);
+	}
+	/* An AF_UNIX socket is a socket, but binds of it are not brokered
+	 * and it has no SO_MARK worth brokering: refused either way. */
+	REQUIRE(call_errno(BIND_80, &b->unix_sock, 1, SB_ERR_NOT_SUPPORTED) == EOPNOTSUPP);
+	/* The same call on a socket of our own namespace is granted. */
+	REQUIRE(call_errno(SET_MARK, &b->own, 1, NULL) == 0);
+	return 0;
+}
+
+START_TEST(unusable_descriptors_are_refused)
+{
+	struct bad_fds b;
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	b.pipe_rd = p[0];
+	b.opath = open("/", O_PATH | O_CLOEXEC);
+	b.opath_sock = open(daemon_.socket, O_PATH | O_CLOEXEC);
+	b.event = eventfd(0, EFD_CLOEXEC);
+	b.memfd = memfd_create("sockbroker-test", MFD_CLOEXEC);
+	b.unix_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	b.own = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	b.foreign = foreign_netns_socket();
+	ck_assert(b.opath >= 0 && b.opath_sock >= 0 && b.event >= 0 && b.memfd >= 0 &&
+		  b.unix_sock >= 0 && b.own >= 0);
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_bad_fds, &b), 0);
+	close(p[0]);
+	close(p[1]);
+	close(b.opath);
+	close(b.opath_sock);
+	close(b.event);
+	close(b.memfd);
+	close(b.unix_sock);
+	close(b.own);
+	if (b.foreign < 0)
+		SB_SKIP("cannot create a network namespace for the foreign socket");
+	close(b.foreign);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ slow writers */
+
+static int child_slow_writer(void *arg)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	struct sb_reply reply;
+	int seconds = *(int *)arg;
+
+	REQUIRE(conn >= 0);
+	/* One byte a second; then the rest of the call at once. */
+	for (int i = 0; i < seconds; i++) {
+		REQUIRE(send(conn, INFO + i, 1, MSG_NOSIGNAL) == 1);
+		sleep(1);
+	}
+	REQUIRE(call_on(conn, INFO + seconds, NULL, 0, &reply, NULL) == 0);
+	REQUIRE(!reply.error);
+	sb_reply_done(&reply);
+	return 0;
+}
+
+/* Hold partial calls on the rest of nobody's connections. */
+static int child_hold_partial(void *arg)
+{
+	int n = *(int *)arg, fds[64];
+	char c;
+
+	for (int i = 0; i < n; i++) {
+		fds[i] = sb_test_connect(daemon_.socket);
+		REQUIRE(fds[i] >= 0);
+		REQUIRE(send(fds[i], "{\"meth", 6, MSG_NOSIGNAL) == 6);
+	}
+	/* Until the parent closes our stdin pipe. */
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	return 0;
+}
+
+/* Another uid is served promptly all along; the worst latency. */
+static int child_latency(void *arg)
+{
+	long worst = 0, end = now_ms() + *(int *)arg * 1000L;
+
+	while (now_ms() < end) {
+		long t0 = now_ms();
+
+		REQUIRE(call_errno(INFO, NULL, 0, NULL) == 0);
+		if (now_ms() - t0 > worst)
+			worst = now_ms() - t0;
+		sleep_ms(50);
+	}
+	REQUIRE(worst < 500);
+	return 0;
+}
+
+/* Children report to the test on this descriptor ("ready", counts). */
+#define REPORT_FD 4
+
+/* Start fn as uid in the background. Its stdin is a pipe whose write end
+ * goes to *release (closing it tells the child to finish); what it writes
+ * to REPORT_FD can be read from *report. Either may be NULL. */
+static pid_t spawn_as(uid_t uid, int (*fn)(void *), void *arg, int *release, int *report)
+{
+	int in[2], out[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* dup2 clears close-on-exec; fcntl covers an fd already there. */
+		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], REPORT_FD) < 0 ||
+		    fcntl(REPORT_FD, F_SETFD, 0) < 0)
+			_exit(125);
+		/* Nothing else: a release pipe held by a child (its own or a
+		 * sibling's) would never report EOF. */
+		close_range(3, REPORT_FD - 1, 0);
+		close_range(REPORT_FD + 1, ~0u, 0);
+		become(uid);
+		_exit(fn(arg));
+	}
+	close(in[0]);
+	close(out[1]);
+	if (release)
+		*release = in[1];
+	else
+		close(in[1]);
+	if (report)
+		*report = out[0];
+	else
+		close(out[0]);
+	return pid;
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+START_TEST(slow_writers_do_not_stall_others)
+{
+	int seconds = 4, partial = 63, release;
+	pid_t slow, holders, other;
+
+	/* nobody: one slow writer and 63 connections with partial calls,
+	 * its whole per-uid allowance. */
+	slow = spawn_as(SB_TEST_NOBODY, child_slow_writer, &seconds, NULL, NULL);
+	holders = spawn_as(SB_TEST_NOBODY, child_hold_partial, &partial, &release, NULL);
+	other = spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
+	ck_assert_int_eq(reap(other), 0);
+	ck_assert_int_eq(reap(slow), 0);
+	close(release);
+	ck_assert_int_eq(reap(holders), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ killed clients */
+
+static int child_send_and_die(void *arg)
+{
+	int conn = sb_test_connect(daemon_.socket);
+	char buf[4096];
+	size_t n = 0;
+
+	REQUIRE(conn >= 0);
+	/* 16 calls whose replies carry sockets, and a partial 17th. */
+	for (int i = 0; i < 16; i++) {
+		memcpy(buf + n, UDP_SOCKET, sizeof(UDP_SOCKET));
+		n += sizeof(UDP_SOCKET);
+	}
+	memcpy(buf + n, "{\"method\"", 9);
+	n += 9;
+	REQUIRE(send(conn, buf, n, MSG_NOSIGNAL) == (ssize_t)n);
+	if (*(int *)arg % 2)
+		sleep_ms(2);
+	raise(SIGKILL);
+	return 1;
+}
+
+START_TEST(clients_killed_before_their_replies)
+{
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_send_and_die, &i), 128 + SIGKILL);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ never reading */
+
+/* Take every reply waiting in the socket; how many carried a socket. */
+static long drain_reply_fds(int conn)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	long fds = 0;
+	ssize_t n;
+
+	if (!d)
+		return -1;
+	do {
+		struct sb_frame f;
+
+		n = sb_decoder_read(d, conn, MSG_DONTWAIT);
+		while (sb_decoder_next(d, &f) > 0) {
+			fds += (long)f.n_fds;
+			sb_frame_done(&f);
+		}
+	} while (n > 0);
+	sb_decoder_free(d);
+	return fds;
+}
+
+static int child_never_reads(void *arg)
+{
+	int conn = sb_test_connect(daemon_.socket);
+	long idle_since = now_ms(), pinned;
+	size_t sent = 0, calls = 0;
+	char c;
+
+	REQUIRE(conn >= 0);
+	REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
+	/* Send calls until the daemon stops taking them for half a second. */
+	while (now_ms() - idle_since < 500) {
+		ssize_t n = send(conn, UDP_SOCKET + sent % sizeof(UDP_SOCKET),
+				 sizeof(UDP_SOCKET) - sent % sizeof(UDP_SOCKET), MSG_NOSIGNAL);
+
+		if (n > 0) {
+			sent += (size_t)n;
+			idle_since = now_ms();
+			continue;
+		}
+		REQUIRE(errno == EAGAIN);
+		sleep_ms(5);
+	}
+	calls = sent / sizeof(UDP_SOCKET);
+	REQUIRE(calls >= 16);
+	REQUIRE(write(REPORT_FD, &calls, sizeof(calls)) == sizeof(calls));
+	/* Stalled; hold the connection until the test has looked. */
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	/* The sockets the daemon created for replies we never read sit in
+	 * our receive queue, alive in the kernel: count them. */
+	pinned = drain_reply_fds(conn);
+	REQUIRE(write(REPORT_FD, &pinned, sizeof(pinned)) == sizeof(pinned));
+	close(conn);
+	return 0;
+}
+
+START_TEST(client_that_never_reads_is_bounded)
+{
+	int release, report;
+	size_t calls = 0;
+	long pinned = -1;
+	pid_t pid;
+
+	pid = spawn_as(SB_TEST_NOBODY, child_never_reads, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &calls, sizeof(calls)), (ssize_t)sizeof(calls));
+	/* The daemon stopped reading: it holds the connection and at most
+	 * the replies it may queue, each with its socket. */
+	ck_assert_int_le(sb_test_count_fds(daemon_.pid), baseline_fds + 1 + 16);
+	/* Others are served meanwhile. */
+	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	close(release);
+	ck_assert_int_eq(read(report, &pinned, sizeof(pinned)), (ssize_t)sizeof(pinned));
+	close(report);
+	ck_assert_int_eq(reap(pid), 0);
+	printf("# never-reading client: %zu calls taken, %ld sockets waited unread\n", calls,
+	       pinned);
+	fflush(stdout);
+	/* PROTOCOL.md: 16 calls in flight, further calls wait until replies
+	 * are read. Replies the client has not read are in flight: each
+	 * keeps a socket alive in the kernel, charged to no one. */
+	ck_assert_int_le(pinned, 16);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ connection limits */
+
+/* arg NULL: stop in the first round, holding 64 connections, until the
+ * test has looked (REPORT_FD, stdin). */
+static int child_connection_limit(void *arg)
+{
+	bool handshake = arg == NULL;
+	int fds[64], extra;
+	char c;
+
+	for (int round = 0; round < 3; round++) {
+		struct pollfd p;
+
+		for (int i = 0; i < 64; i++) {
+			fds[i] = sb_test_connect(daemon_.socket);
+			REQUIRE(fds[i] >= 0);
+		}
+		extra = sb_test_connect(daemon_.socket);
+		REQUIRE(extra >= 0);
+		p = (struct pollfd){.fd = extra, .events = POLLIN};
+		REQUIRE(poll(&p, 1, 2000) == 1 && recv(extra, &c, 1, 0) == 0);
+		close(extra);
+		/* The ones within the limit work. */
+		{
+			struct sb_reply reply;
+
+			REQUIRE(call_on(fds[63], INFO, NULL, 0, &reply, NULL) == 0 && !reply.error);
+			sb_reply_done(&reply);
+		}
+		if (round == 0 && handshake) {
+			/* Tell the test we hold 64 and wait for it. */
+			REQUIRE(write(REPORT_FD, "x", 1) == 1);
+			REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+		}
+		for (int i = 0; i < 64; i++)
+			close(fds[i]);
+		/* The daemon must have seen every close before the next round
+		 * can have 64 again; the closes race with the new connects. */
+		for (int tries = 0; tries < 200; tries++) {
+			int probe = sb_test_connect(daemon_.socket);
+			struct sb_reply reply;
+			int r = call_on(probe, INFO, NULL, 0, &reply, NULL);
+
+			close(probe);
+			if (r == 0) {
+				sb_reply_done(&reply);
+				break;
+			}
+			sleep_ms(10);
+		}
+		sleep_ms(100);
+	}
+	return 0;
+}
+
+START_TEST(per_uid_connection_limit_holds_and_recovers)
+{
+	int release, report;
+	char c;
+	pid_t pid;
+
+	pid = spawn_as(SB_TEST_NOBODY, child_connection_limit, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	close(report);
+	/* nobody is at its limit; another uid is still served. */
+	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	close(release);
+	ck_assert_int_eq(reap(pid), 0);
+	assert_unharmed();
+}
+END_TEST
+
+static int child_connect_cycles(void *arg)
+{
+	long t0 = now_ms();
+
+	for (int i = 0; i < 10000; i++) {
+		int fd = sb_test_connect(daemon_.socket);
+
+		REQUIRE(fd >= 0);
+		/* Some hang up mid-call, some right after a whole one. */
+		if (i % 3 == 1)
+			send(fd, "{\"method\":", 10, MSG_NOSIGNAL);
+		else if (i % 3 == 2)
+			send(fd, INFO, sizeof(INFO), MSG_NOSIGNAL);
+		close(fd);
+	}
+	printf("# 10000 connect/close cycles in %ld ms\n", now_ms() - t0);
+	fflush(stdout);
+	REQUIRE(now_ms() - t0 < 10000);
+	return 0;
+}
+
+START_TEST(ten_thousand_connect_close_cycles)
+{
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connect_cycles, NULL), 0);
+	/* Every connection was counted down again: nobody gets 64 at once. */
+	ck_assert_int_eq(wait_fds(baseline_fds, 10000), baseline_fds);
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connection_limit, (void *)1), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ descriptor pinning */
+
+/* Descriptors sent with a call that never ends stay with the daemon until
+ * the connection goes: 64 connections of one uid with up to 253 each. */
+static int child_pin_fds(void *arg)
+{
+	int conns[64], p[2], n_conns = 64;
+	long pinned = 0;
+	char c;
+
+	REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+	for (int i = 0; i < n_conns; i++) {
+		conns[i] = sb_test_connect(daemon_.socket);
+		REQUIRE(conns[i] >= 0);
+	}
+	/* One descriptor per send, round robin, as long as the daemon takes
+	 * them (a connection it drops stops counting). */
+	for (int k = 0; k < (int)SB_FDS_MAX; k++) {
+		for (int i = 0; i < n_conns; i++) {
+			char byte = k == 0 ? '{' : ' ';
+			struct iovec iov = {&byte, 1};
+			union {
+				struct cmsghdr align;
+				char buf[CMSG_SPACE(sizeof(int))];
+			} control = {0};
+			struct msghdr mh = {.msg_iov = &iov,
+					    .msg_iovlen = 1,
+					    .msg_control = control.buf,
+					    .msg_controllen = sizeof(control.buf)};
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+			if (conns[i] < 0)
+				continue;
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &p[1], sizeof(int));
+			if (sendmsg(conns[i], &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+				conns[i] = safe_close(conns[i]);
+			else
+				pinned++;
+		}
+	}
+	printf("# one uid sent %ld descriptors inside unfinished calls\n", pinned);
+	fflush(stdout);
+	close(p[1]);
+	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	return 0;
+}
+
+START_TEST(pinned_descriptors_do_not_starve_others)
+{
+	/* What one uid may cost the daemon: its 64 connections, each with
+	 * the one descriptor a call can carry and the 16 replies that may
+	 * be queued. The unit's LimitNOFILE=16384 serves all users. */
+	const int budget = 64 * (1 + 1 + 16);
+	int release, report, held;
+	char c;
+	pid_t pid;
+
+	pid = spawn_as(SB_TEST_NOBODY, child_pin_fds, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	close(report);
+	held = sb_test_count_fds(daemon_.pid) - baseline_fds;
+	printf("# one uid makes the daemon hold %d descriptors (budget %d)\n", held, budget);
+	fflush(stdout);
+	/* Another user still gets a socket. */
+	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	close(release);
+	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_le(held, budget);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ what clients control */
+
+static int child_odd_comm(void *arg)
+{
+	int conn, fd = -1;
+	struct sb_reply reply;
+	char c;
+
+	/* The kernel takes any bytes as a task name: a newline to forge a
+	 * log line and bytes that are not UTF-8 to break JSON. */
+	REQUIRE(prctl(PR_SET_NAME, "x\nallow uid=0\xff\xfe", 0, 0, 0) == 0);
+	conn = sb_test_connect(daemon_.socket);
+	REQUIRE(conn >= 0);
+	REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error && fd >= 0);
+	sb_reply_done(&reply);
+	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	/* Keep the grant alive until released. */
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	close(fd);
+	return 0;
+}
+
+static bool log_lines_all_daemon_s(const char *path, char *bad, size_t size)
+{
+	char line[4096];
+	bool ok = true, at_start = true;
+	FILE *f = fopen(path, "re");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (at_start && strncmp(line, "sockbrokerd: ", 13) != 0 && ok) {
+			snprintf(bad, size, "%s", line);
+			ok = false;
+		}
+		at_start = strchr(line, '\n') != NULL;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* nobody holds a granted socket under a hostile task name while fn runs
+ * as the test. */
+static void with_odd_comm_grant(void (*fn)(void))
+{
+	int release, report;
+	char c;
+	pid_t pid;
+
+	pid = spawn_as(SB_TEST_NOBODY, child_odd_comm, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	close(report);
+	fn();
+	close(release);
+	ck_assert_int_eq(reap(pid), 0);
+}
+
+static void check_admin_list_parses(void)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	_cleanup_free_ char *text = NULL;
+	struct sb_reply reply;
+	struct sb_error err;
+
+	ck_assert_int_eq(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.admin.List\"}", NULL,
+					  0, &text, NULL),
+			 0);
+	ck_assert_msg(sb_reply_parse(text, strlen(text), &reply, &err) == 0,
+		      "admin.List reply rejected: %s", err.message);
+	ck_assert_ptr_null(reply.error);
+	sb_reply_done(&reply);
+}
+
+static void nothing(void)
+{
+}
+
+START_TEST(client_names_do_not_break_admin_list)
+{
+	/* The admin's view of the grant is valid JSON a client can read. */
+	with_odd_comm_grant(check_admin_list_parses);
+	assert_unharmed();
+}
+END_TEST
+
+START_TEST(client_names_cannot_forge_log_lines)
+{
+	char bad[4096] = "";
+
+	with_odd_comm_grant(nothing);
+	/* Every line of the log is the daemon's own. */
+	ck_assert_msg(log_lines_all_daemon_s(daemon_.log, bad, sizeof(bad)), "forged log line: %s",
+		      bad);
+	assert_unharmed();
+}
+END_TEST
+
+static int child_many_grants(void *arg)
+{
+	int n = *(int *)arg, *fds = calloc((size_t)n, sizeof(int));
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	char c;
+
+	REQUIRE(fds && conn >= 0);
+	for (int i = 0; i < n; i++) {
+		struct sb_reply reply;
+
+		REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 && !reply.error);
+		sb_reply_done(&reply);
+	}
+	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
+START_TEST(many_grants_do_not_break_admin_list)
+{
+	_cleanup_close_ int conn = -1;
+	_cleanup_free_ char *text = NULL;
+	int n = 900, release, report, r;
+	char c;
+	pid_t pid;
+
+	pid = spawn_as(SB_TEST_NOBODY, child_many_grants, &n, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	close(report);
+	/* An unprivileged user holding many sockets must not make the
+	 * admin's List unreadable (a reply over the message limit is). */
+	conn = sb_test_connect(daemon_.socket);
+	r = sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &text,
+			     NULL);
+	close(release);
+	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_msg(r == 0, "admin.List with %d live grants: %s", n, strerror(-r));
+	assert_unharmed();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hostile");
+
+	if (!sb_test_is_root())
+		sb_test_skip_all(
+			"hostile-client tests need root (to start sockbrokerd and drop to nobody)");
+	SB_TEST_FIXTURE(s, garbage_gets_error_replies, start, stop);
+	SB_TEST_FIXTURE(s, message_without_nul_is_cut_at_the_limit, start, stop);
+	SB_TEST_FIXTURE(s, deep_json_nesting_is_refused, start, stop);
+	SB_TEST_FIXTURE(s, wrong_descriptor_counts_are_closed, start, stop);
+	SB_TEST_FIXTURE(s, unusable_descriptors_are_refused, start, stop);
+	SB_TEST_FIXTURE(s, slow_writers_do_not_stall_others, start, stop);
+	SB_TEST_FIXTURE(s, clients_killed_before_their_replies, start, stop);
+	SB_TEST_FIXTURE(s, client_that_never_reads_is_bounded, start, stop);
+	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);
+	SB_TEST_FIXTURE(s, ten_thousand_connect_close_cycles, start, stop);
+	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
+	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
+	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
+	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);
+	return sb_test_run(s);
+}

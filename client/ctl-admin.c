@@ -249,18 +249,15 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	json_object *grants, *list = NULL;
 	struct sb_result res;
 	struct sb_error err;
-	size_t n;
+	size_t n, shown = 0;
 	int r;
 
-	r = admin_call(ctl, argc, argv, list_help, SB_METHOD_ADMIN_LIST, &res);
-	if (r != CTL_EXIT_OK)
+	res = (struct sb_result){.fd = -1};
+	r = ctl_parse_report_options(ctl, argc, argv, list_help);
+	if (r >= 0)
 		return r;
-	if (sb_param_array(res.reply.parameters, "grants", true, CTL_REPLY_LIST_MAX, &grants,
-			   &err) < 0) {
-		r = ctl_bad_reply("list", &err);
-		goto out;
-	}
-	n = json_object_array_length(grants);
+	if (optind < argc)
+		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
 	if (ctl->json)
 		list = json_object_new_array();
 	else
@@ -274,17 +271,45 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 		ctl_table_align_right(t, 1);
 		ctl_table_align_right(t, 2);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct grant g;
+	/* The broker answers a page at a time; ask until all are seen. */
+	for (int64_t offset = 0, total = 1; offset < total;) {
+		json_object *params = json_object_new_object();
 
-		if (grant_parse(json_object_array_get_idx(grants, i), &g, &err) < 0) {
+		if (!params || sb_json_add(params, "offset", json_object_new_int64(offset)) < 0) {
+			json_object_put(params);
+			ctl_error("out of memory");
+			r = CTL_EXIT_FAILED;
+			goto out;
+		}
+		sb_result_done(&res);
+		r = ctl_call(ctl, argv[0], SB_METHOD_ADMIN_LIST, params, 0, &res);
+		if (r != CTL_EXIT_OK)
+			goto out;
+		if (sb_param_array(res.reply.parameters, "grants", true, CTL_REPLY_LIST_MAX,
+				   &grants, &err) < 0 ||
+		    sb_param_int(res.reply.parameters, "total", true, 0, INT32_MAX, &total,
+				 &err) < 0) {
 			r = ctl_bad_reply("list", &err);
 			goto out;
 		}
-		if (list)
-			json_object_array_add(list, grant_json(&g));
-		else
-			table_grant(t, &g);
+		n = json_object_array_length(grants);
+		/* Grants may close between pages; an empty page ends the list. */
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			struct grant g;
+
+			if (grant_parse(json_object_array_get_idx(grants, i), &g, &err) < 0) {
+				r = ctl_bad_reply("list", &err);
+				goto out;
+			}
+			if (list)
+				json_object_array_add(list, grant_json(&g));
+			else
+				table_grant(t, &g);
+			shown++;
+		}
+		offset += (int64_t)n;
 	}
 	if (list) {
 		json_object *o = json_object_new_object();
@@ -292,7 +317,7 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 		json_object_object_add(o, "grants", TAKE_PTR(list));
 		ctl_print_json(o);
 		json_object_put(o);
-	} else if (n == 0) {
+	} else if (shown == 0) {
 		printf("No brokered sockets are open.\n");
 	} else {
 		r = print_table(TAKE_PTR(t));

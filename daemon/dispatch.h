@@ -11,6 +11,9 @@
 #include "proto/json-util.h"
 #include "proto/message.h"
 
+/* The most descriptors any method takes (see the table in dispatch.c). */
+#define SB_CALL_FDS_MAX 1
+
 struct sb_request {
 	struct sb_conn *conn;
 	struct sb_call *call;

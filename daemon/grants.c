@@ -16,7 +16,7 @@ struct grant {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
-	char comm[16];
+	char comm[SB_COMM_MAX];
 	int family, type, protocol;
 	ino_t inode;
 	json_object *address;
@@ -257,8 +257,12 @@ static void prune(struct sb_grants *g)
 			continue;
 		scan_all(proc_fd, &st, e->uid, e->gid);
 	}
-	qsort(st.set, st.n, sizeof(*st.set), cmp_ino);
-	qsort(st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid);
+	/* Nothing collected leaves the arrays NULL, which qsort() must not
+	 * be given. */
+	if (st.n > 1)
+		qsort(st.set, st.n, sizeof(*st.set), cmp_ino);
+	if (st.n_opaque > 1)
+		qsort(st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid);
 
 	for (size_t i = 0; i < g->count; i++) {
 		struct grant *e = &g->ring[(g->head + i) % g->capacity];
@@ -275,13 +279,14 @@ static void prune(struct sb_grants *g)
 	free(st.opaque);
 }
 
-json_object *sb_grants_list(struct sb_grants *g)
+json_object *sb_grants_list(struct sb_grants *g, size_t offset, size_t limit, size_t *total)
 {
 	json_object *list;
 
 	prune(g);
+	*total = g->count;
 	list = json_object_new_array();
-	for (size_t i = 0; list && i < g->count; i++) {
+	for (size_t i = offset; list && i < g->count && i - offset < limit; i++) {
 		const struct grant *e = &g->ring[(g->head + i) % g->capacity];
 		json_object *o = json_object_new_object();
 

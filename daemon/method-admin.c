@@ -3,6 +3,7 @@
  * sockbrokerctl. Authorised by the policy's admin method (uid 0 always,
  * by the default rule). */
 #include <grp.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,14 +78,35 @@ int sb_method_admin_status(struct sb_request *req)
 	return 0;
 }
 
+/* A page of grants must fit a message: an escaped task name, an IPv6
+ * address with an interface name and the rest stay well under 400 bytes. */
+#define LIST_PAGE_MAX 128
+
 int sb_method_admin_list(struct sb_request *req)
 {
-	int r = admin_prologue(req, "list");
+	static const char *const keys[] = { "offset", "limit", NULL };
+	json_object *params = req->call->parameters;
+	int64_t offset = 0, limit = LIST_PAGE_MAX;
+	size_t total;
+	int r;
 
+	r = sb_params_only(params, keys, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_int(params, "offset", false, 0, INT32_MAX, &offset, &req->error);
+	if (r < 0)
+		return r;
+	r = sb_param_int(params, "limit", false, 1, LIST_PAGE_MAX, &limit, &req->error);
+	if (r < 0)
+		return r;
+	r = authorize_admin(req, "list");
 	if (r < 0)
 		return r;
 	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "grants", sb_grants_list(req->conn->server->grants));
+	json_object_object_add(req->reply, "grants",
+			       sb_grants_list(req->conn->server->grants, (size_t)offset,
+					      (size_t)limit, &total));
+	json_object_object_add(req->reply, "total", json_object_new_int64((int64_t)total));
 	return 0;
 }
 

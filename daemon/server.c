@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -62,18 +64,42 @@ static void conn_free(struct sb_conn *c)
 		sd_event_exit(s->event, 0);
 }
 
-/* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait. */
+/* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait.
+ * A stalled connection waits, edge-triggered, for the kernel's report
+ * that the peer consumed some of what we wrote. */
 static void conn_update_events(struct sb_conn *c)
 {
 	uint32_t events = 0;
 
-	c->reading = !c->closing && !c->server->stopping &&
+	c->reading = !c->closing && !c->server->stopping && !c->stalled &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
 	if (c->out && !sb_outq_empty(c->out))
 		events |= EPOLLOUT;
+	else if (c->stalled)
+		events |= EPOLLOUT | EPOLLET;
 	sd_event_source_set_io_events(c->io, events);
+}
+
+/* Replies written but not read by the peer still hold memory, and each
+ * handed-over socket, in the kernel. The kernel reports what is unread as
+ * the memory charged for it (SIOCOUTQ), at least REPLY_CHARGE_MIN bytes
+ * per reply, which bounds the number of unread replies from above. The
+ * system call is only needed once enough replies went out to matter. */
+#define REPLY_CHARGE_MIN 512u
+
+static bool conn_peer_lagging(struct sb_conn *c, bool force)
+{
+	unsigned limit = c->server->limits.max_requests_in_flight;
+	int charged;
+
+	if (!force && c->unread < limit)
+		return false;
+	if (ioctl(c->fd, SIOCOUTQ, &charged) < 0)
+		return false;
+	c->unread = (unsigned)charged / REPLY_CHARGE_MIN;
+	return c->unread >= limit;
 }
 
 /* Returns false when the connection is beyond use. */
@@ -113,6 +139,7 @@ void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
 		n = sb_send_nowait(c->fd, text, len, fd >= 0 ? &fd : NULL, fd >= 0);
 		if (n == (ssize_t)len + 1) {
 			c->last_active = now_usec();
+			c->unread++;
 			return;
 		}
 		if (n < 0 && n != -EAGAIN && n != -EINTR) {
@@ -138,6 +165,7 @@ void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
 		return;
 	}
 	c->queued++;
+	c->unread++;
 	if (!conn_flush(c))
 		c->closing = true;
 }
@@ -157,8 +185,13 @@ static void conn_process(struct sb_conn *c)
 	struct sb_frame f;
 
 	while (c->decoder && !c->closing &&
-	       c->queued < c->server->limits.max_requests_in_flight &&
-	       sb_decoder_next(c->decoder, &f) > 0) {
+	       c->queued < c->server->limits.max_requests_in_flight) {
+		if (conn_peer_lagging(c, false)) {
+			c->stalled = true;
+			return;
+		}
+		if (sb_decoder_next(c->decoder, &f) <= 0)
+			return;
 		sb_dispatch_frame(c, &f);
 		sb_frame_done(&f);
 	}
@@ -177,6 +210,9 @@ static void conn_read(struct sb_conn *c)
 				c->closing = true;
 				return;
 			}
+			/* No call takes more: an unfinished one must not hold more
+			 * of our descriptor table (the count still decides). */
+			sb_decoder_keep_fds(c->decoder, SB_CALL_FDS_MAX);
 		}
 		n = sb_decoder_read(c->decoder, c->fd, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n == -EAGAIN || n == -EINTR)
@@ -202,9 +238,9 @@ static void conn_read(struct sb_conn *c)
 		}
 		c->last_active = now_usec();
 		conn_process(c);
-		c->reading = c->queued < c->server->limits.max_requests_in_flight;
+		c->reading = !c->stalled && c->queued < c->server->limits.max_requests_in_flight;
 	}
-	if (c->decoder && sb_decoder_pending(c->decoder) == 0) {
+	if (c->decoder && !c->stalled && sb_decoder_pending(c->decoder) == 0) {
 		struct sb_frame f;
 
 		/* Nothing buffered: drop the decoder so idle clients stay cheap.
@@ -228,6 +264,8 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 			conn_free(c);
 			return 0;
 		}
+		if (c->stalled && !conn_peer_lagging(c, true))
+			c->stalled = false;
 		/* Room again: serve requests held back by the in-flight limit. */
 		conn_process(c);
 	}
@@ -263,9 +301,31 @@ static int read_peer_groups(struct sb_conn *c)
 	return -ERANGE;
 }
 
+/* Task names are chosen by clients: keep printable ASCII, escape the
+ * rest, so a name can neither forge log lines nor break JSON replies. */
+static void escape_name(const char *in, size_t n, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 5 <= size; i++) {
+		unsigned char ch = (unsigned char)in[i];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	out[o] = 0;
+}
+
 static void read_comm(struct sb_conn *c)
 {
-	char path[32];
+	char path[32], raw[16];
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
@@ -275,12 +335,13 @@ static void read_comm(struct sb_conn *c)
 	sb_fsid_become(c->cred.uid, c->cred.gid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	sb_fsid_restore();
-	n = fd >= 0 ? read(fd, c->comm, sizeof(c->comm) - 1) : -1;
+	n = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
 	if (n <= 0)
 		n = 0;
-	c->comm[n] = 0;
-	if (n > 0 && c->comm[n - 1] == '\n')
-		c->comm[n - 1] = 0;
+	/* The kernel ends the name with a newline of its own. */
+	if (n > 0 && raw[n - 1] == '\n')
+		n--;
+	escape_name(raw, (size_t)n, c->comm, sizeof(c->comm));
 }
 
 static void conn_new(struct sb_server *s, int fd)
@@ -506,6 +567,12 @@ void sb_server_stop(struct sb_server *s)
 		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
 	for (struct sb_conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
+		/* Answer calls that already arrived: the client sent them to a
+		 * live daemon and must not see them vanish. */
+		if (!c->closing && !c->stalled) {
+			c->reading = true;
+			conn_read(c);
+		}
 		if (!c->out || sb_outq_empty(c->out))
 			conn_free(c);
 		else

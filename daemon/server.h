@@ -13,6 +13,9 @@
 #include "proto/error.h"
 #include "proto/frame.h"
 
+/* A 15-byte task name with every byte escaped as \xNN, and the NUL. */
+#define SB_COMM_MAX (15 * 4 + 1)
+
 struct sb_grants;
 struct sb_uid_counts;
 
@@ -39,12 +42,18 @@ struct sb_conn {
 	struct ucred cred;
 	gid_t *groups;
 	size_t n_groups;
-	char comm[16];
+	/* The task name, escaped (\xNN for anything but printable ASCII):
+	 * clients choose it, and it goes into logs and JSON. */
+	char comm[SB_COMM_MAX];
 	/* Allocated while a message is partly read; freed when idle so a
 	 * held connection costs little. */
 	struct sb_decoder *decoder;
 	struct sb_outq *out;
 	unsigned queued;    /* replies in out not yet fully written */
+	/* Replies written since the peer was last seen to have read them
+	 * all: an upper bound of the replies it has not read. */
+	unsigned unread;
+	bool stalled;       /* too many replies unread: wait for the peer */
 	uint64_t last_active; /* CLOCK_MONOTONIC usec */
 	bool reading;       /* EPOLLIN armed */
 	bool closing;       /* drop once out drains */

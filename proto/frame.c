@@ -80,6 +80,7 @@ struct frame_node {
 struct sb_decoder {
 	size_t max_message;
 	size_t max_fds;
+	size_t keep_fds; /* open descriptors kept per message */
 	/* The message being received: its bytes so far (no NUL yet) and the
 	 * fds that already belong to it. */
 	char *buf;
@@ -109,8 +110,23 @@ struct sb_decoder *sb_decoder_new(size_t max_message, size_t max_fds)
 		return NULL;
 	d->max_message = max_message;
 	d->max_fds = max_fds;
+	d->keep_fds = max_fds;
 	d->tailp = &d->head;
 	return d;
+}
+
+void sb_decoder_keep_fds(struct sb_decoder *d, size_t keep)
+{
+	d->keep_fds = keep;
+}
+
+/* Close the descriptors of seg (n of them, following `before` that the
+ * message already has) beyond what a message keeps, leaving -1. */
+static void drop_extra_fds(const struct sb_decoder *d, int *seg, size_t n, size_t before)
+{
+	for (size_t i = 0; i < n; i++)
+		if (before + i >= d->keep_fds)
+			seg[i] = safe_close(seg[i]);
 }
 
 void sb_decoder_free(struct sb_decoder *d)
@@ -239,6 +255,7 @@ static int decoder_take(struct sb_decoder *d, const char *src, size_t n, const i
 		if (!all)
 			return decoder_fail(d, -ENOMEM, fds, n_fds);
 		memcpy(all + d->n_fds, fds, n_fds * sizeof(int));
+		drop_extra_fds(d, all + d->n_fds, n_fds, d->n_fds);
 		d->fds = all;
 		d->n_fds += n_fds;
 	} else if (n_fds > 0) {
@@ -246,6 +263,7 @@ static int decoder_take(struct sb_decoder *d, const char *src, size_t n, const i
 		if (!new_fds)
 			return decoder_fail(d, -ENOMEM, fds, n_fds);
 		memcpy(new_fds, fds, n_fds * sizeof(int));
+		drop_extra_fds(d, new_fds, n_fds, 0);
 	}
 
 	for (p = src; (nul = memchr(p, '\0', (size_t)(end - p))); p = nul + 1) {

@@ -8,7 +8,8 @@
 #include <sys/types.h>
 
 /* One complete message taken from a decoder. data is NUL-terminated; len
- * excludes the NUL. fds[i] is -1 once taken with sb_frame_take_fd(). */
+ * excludes the NUL. fds[i] is -1 once taken with sb_frame_take_fd(), or
+ * when the decoder did not keep it (sb_decoder_keep_fds()). */
 struct sb_frame {
 	char *data;
 	size_t len;
@@ -31,6 +32,12 @@ struct sb_decoder;
 struct sb_decoder *sb_decoder_new(size_t max_message, size_t max_fds);
 /* Frees buffered bytes and closes every descriptor still held. */
 void sb_decoder_free(struct sb_decoder *d);
+/* Keep at most keep descriptors open per message (default: max_fds).
+ * Those beyond are closed as they arrive and appear as -1 in the frame,
+ * whose n_fds still counts them: a receiver that knows no message takes
+ * more than keep can refuse the message by its count without letting an
+ * unfinished one hold the rest. */
+void sb_decoder_keep_fds(struct sb_decoder *d, size_t keep);
 
 /* recvmsg() once from a stream socket (MSG_DONTWAIT as given by flags;
  * MSG_CMSG_CLOEXEC is always added) and feed the result. Returns bytes read (> 0), 0 on

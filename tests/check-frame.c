@@ -556,6 +556,35 @@ START_TEST(test_send_message_with_three_fds)
 }
 END_TEST
 
+START_TEST(test_keep_fds_closes_extras_but_counts_them)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	struct sb_frame f = {.data = NULL};
+	int base = count_fds();
+	int fds[3] = {new_fd(), new_fd(), new_fd()};
+
+	sb_decoder_keep_fds(d, 1);
+	/* Unfinished: one kept, two closed at once. */
+	ck_assert_int_eq(feed(d, "{\"a\"", 4, fds, 3), 0);
+	ck_assert_int_eq(count_fds(), base + 3 + 1);
+	/* More for the same message: closed on arrival too. */
+	ck_assert_int_eq(feed(d, ":1", 2, fds, 2), 0);
+	ck_assert_int_eq(count_fds(), base + 3 + 1);
+	ck_assert_int_eq(feed(d, "}", 2, NULL, 0), 0);
+	ck_assert_int_eq(sb_decoder_next(d, &f), 1);
+	ck_assert_str_eq(f.data, "{\"a\":1}");
+	ck_assert_uint_eq(f.n_fds, 5);
+	ck_assert_uint_eq(inode_of(f.fds[0]), inode_of(fds[0]));
+	for (size_t i = 1; i < f.n_fds; i++)
+		ck_assert_int_eq(f.fds[i], -1);
+	sb_frame_done(&f);
+	sb_decoder_free(d);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	ck_assert_int_eq(count_fds(), base);
+}
+END_TEST
+
 START_TEST(test_send_nowait_whole_message_with_fd)
 {
 	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
@@ -978,6 +1007,7 @@ int main(void)
 	SB_TEST(s, test_read_several_rights_headers);
 	SB_TEST(s, test_read_with_credentials);
 	SB_TEST(s, test_read_pidfd_is_closed);
+	SB_TEST(s, test_keep_fds_closes_extras_but_counts_them);
 	SB_TEST(s, test_send_nowait_whole_message_with_fd);
 	SB_TEST(s, test_send_nowait_full_socket_writes_nothing);
 	return sb_test_run(s);

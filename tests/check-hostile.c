@@ -15,6 +15,8 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -442,9 +444,10 @@ static char *nested(size_t depth, char open, char close, const char *inner)
 
 START_TEST(deep_json_nesting_is_refused)
 {
-	/* PROTOCOL.md: nesting deeper than 16 levels is refused. The root
-	 * and parameters objects are two levels, so 14 arrays make 16. */
-	static const size_t depths[] = {14, 15, 100, 32000};
+	/* PROTOCOL.md: nesting deeper than 16 levels is refused, where every
+	 * object, array and value counts. The root and parameters objects
+	 * are two levels and the innermost value one, so 13 arrays make 16. */
+	static const size_t depths[] = {13, 14, 100, 32000};
 
 	for (size_t i = 0; i < ELEMENTSOF(depths); i++) {
 		_cleanup_free_ char *arrays = nested(depths[i], '[', ']', "1");
@@ -457,15 +460,17 @@ START_TEST(deep_json_nesting_is_refused)
 		ck_assert_int_eq(call_on(conn, arrays, NULL, 0, &reply, NULL), 0);
 		ck_assert_ptr_nonnull(reply.error);
 		ck_assert_int_gt(reply.errnum, 0);
-		if (depths[i] + 2 > SB_JSON_DEPTH_MAX)
+		if (depths[i] + 3 > SB_JSON_DEPTH_MAX)
 			ck_assert_str_eq(reply.error, SB_ERR_PROTOCOL);
 		else
 			ck_assert_str_eq(reply.error, SB_ERR_INVALID_PARAMETER);
 		sb_reply_done(&reply);
 	}
 	for (size_t i = 1; i < ELEMENTSOF(depths); i++) {
-		/* Objects nest the same way: {"a":{"a":...1...}}. */
-		size_t d = depths[i] > 10000 ? 10000 : depths[i];
+		/* Objects nest the same way: {"a":{"a":...1...}}, where the
+		 * first is the parameters object: depths[i] + 1 of them match
+		 * the arrays above, beyond the limit from i = 1 on. */
+		size_t d = depths[i] > 10000 ? 10000 : depths[i] + 1;
 		_cleanup_free_ char *objs = malloc(d * 6 + 100);
 		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
 		struct sb_reply reply;
@@ -810,25 +815,32 @@ END_TEST
 /* ------------------------------------------------------------ never reading */
 
 /* Take every reply waiting in the socket; how many carried a socket. */
-static long drain_reply_fds(int conn)
+/* Count the replies (each carrying a socket) waiting unread in conn's
+ * receive queue right now. Every reply to the same call has the same
+ * length, so the bytes queued tell how many there are; reading them
+ * would let the daemon send more meanwhile. */
+static long unread_replies(int conn)
 {
 	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
-	long fds = 0;
-	ssize_t n;
+	struct sb_frame f;
+	long count = -1;
+	int queued;
 
-	if (!d)
-		return -1;
-	do {
-		struct sb_frame f;
-
-		n = sb_decoder_read(d, conn, MSG_DONTWAIT);
-		while (sb_decoder_next(d, &f) > 0) {
-			fds += (long)f.n_fds;
-			sb_frame_done(&f);
-		}
-	} while (n > 0);
+	if (!d || ioctl(conn, SIOCINQ, &queued) < 0)
+		goto out;
+	if (queued == 0) {
+		count = 0;
+		goto out;
+	}
+	while (sb_decoder_next(d, &f) == 0)
+		if (sb_decoder_read(d, conn, 0) <= 0)
+			goto out;
+	if (f.n_fds == 1)
+		count = queued / (long)(f.len + 1);
+	sb_frame_done(&f);
+out:
 	sb_decoder_free(d);
-	return fds;
+	return count;
 }
 
 static int child_never_reads(void *arg)
@@ -860,7 +872,7 @@ static int child_never_reads(void *arg)
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	/* The sockets the daemon created for replies we never read sit in
 	 * our receive queue, alive in the kernel: count them. */
-	pinned = drain_reply_fds(conn);
+	pinned = unread_replies(conn);
 	REQUIRE(write(REPORT_FD, &pinned, sizeof(pinned)) == sizeof(pinned));
 	close(conn);
 	return 0;
@@ -1208,6 +1220,7 @@ START_TEST(many_grants_do_not_break_admin_list)
 	r = sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &text,
 			     NULL);
 	close(release);
+	conn = safe_close(conn);
 	ck_assert_int_eq(reap(pid), 0);
 	ck_assert_msg(r == 0, "admin.List with %d live grants: %s", n, strerror(-r));
 	assert_unharmed();

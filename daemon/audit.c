@@ -4,7 +4,7 @@
 #include "daemon/audit.h"
 #include "daemon/log.h"
 
-void sb_audit_decision(const struct sb_conn *c, const char *method, const char *summary,
+void sb_audit_decision(const struct sb_client *c, const char *method, const char *summary,
 		       const struct sb_decision *d)
 {
 	const char *verdict = d->allow ? "allow" : "deny";

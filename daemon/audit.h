@@ -6,5 +6,5 @@
 #include "daemon/policy.h"
 #include "daemon/server.h"
 
-void sb_audit_decision(const struct sb_conn *c, const char *method, const char *summary,
+void sb_audit_decision(const struct sb_client *c, const char *method, const char *summary,
 		       const struct sb_decision *d);

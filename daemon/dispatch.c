@@ -51,7 +51,7 @@ int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
 	struct sb_policy_subject who;
 	struct sb_decision d;
 
-	sb_conn_subject(req->conn, &who);
+	sb_client_subject(req->conn, &who);
 	sb_policy_check(s->policy, &who, preq, &d);
 	sb_audit_decision(req->conn, sb_policy_method_to_string(preq->method), summary, &d);
 	if (d.allow)
@@ -106,7 +106,7 @@ static json_object *error_reply(const struct sb_error *e)
 	return msg;
 }
 
-void sb_dispatch_frame(struct sb_conn *c, struct sb_frame *f)
+void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 {
 	struct sb_call call = { 0 };
 	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
@@ -150,7 +150,7 @@ reply:
 		msg = sb_reply_new(TAKE_PTR(req.reply), false);
 	}
 	if (!call.oneway)
-		sb_conn_send(c, msg, req.reply_fd);
+		sb_client_send(c, msg, req.reply_fd);
 	/* Not Varlink at all: the peer is confused, do not read on. */
 	if (r < 0 && req.error.name && strcmp(req.error.name, SB_ERR_PROTOCOL) == 0)
 		c->closing = true;

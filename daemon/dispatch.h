@@ -15,7 +15,7 @@
 #define SB_CALL_FDS_MAX 1
 
 struct sb_request {
-	struct sb_conn *conn;
+	struct sb_client *conn;
 	struct sb_call *call;
 	struct sb_frame *frame; /* the call's descriptors; take what you keep */
 	/* Results, set by the handler. */
@@ -34,7 +34,7 @@ struct sb_method {
 };
 
 /* Handle one complete frame from c: parse, dispatch, queue the reply. */
-void sb_dispatch_frame(struct sb_conn *c, struct sb_frame *f);
+void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f);
 
 /* Ask the policy, log the decision, and fill req->error when denied.
  * summary describes the request for the log. 0 or -EACCES. */

@@ -58,7 +58,7 @@ size_t sb_grants_count(const struct sb_grants *g)
 	return g->count;
 }
 
-void sb_grants_add(struct sb_grants *g, const struct sb_conn *c, int fd,
+void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
 		   const struct sb_sockinfo *si, json_object *address)
 {
 	struct timespec ts;

@@ -14,7 +14,7 @@ struct sb_grants *sb_grants_new(size_t capacity);
 void sb_grants_free(struct sb_grants *g);
 /* Record a grant of fd (still open here) to c's peer; address (may be
  * NULL) is the local address, a reference is taken. */
-void sb_grants_add(struct sb_grants *g, const struct sb_conn *c, int fd,
+void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
 		   const struct sb_sockinfo *si, json_object *address);
 /* Forget grants whose socket is closed everywhere, return live ones
  * [offset, offset + limit) as a JSON array (org.sockbroker.admin.Grant

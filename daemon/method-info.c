@@ -21,7 +21,7 @@ static json_object *limits_json(const struct sb_server *s)
 	return o;
 }
 
-static json_object *caller_json(const struct sb_conn *c)
+static json_object *caller_json(const struct sb_client *c)
 {
 	json_object *o = json_object_new_object(), *groups = json_object_new_array();
 

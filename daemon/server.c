@@ -34,7 +34,7 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-void sb_conn_subject(const struct sb_conn *c, struct sb_policy_subject *who)
+void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who)
 {
 	who->uid = c->cred.uid;
 	who->gid = c->cred.gid;
@@ -42,7 +42,7 @@ void sb_conn_subject(const struct sb_conn *c, struct sb_policy_subject *who)
 	who->n_groups = c->n_groups;
 }
 
-static void conn_free(struct sb_conn *c)
+static void conn_free(struct sb_client *c)
 {
 	struct sb_server *s = c->server;
 
@@ -67,7 +67,7 @@ static void conn_free(struct sb_conn *c)
 /* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait.
  * A stalled connection waits, edge-triggered, for the kernel's report
  * that the peer consumed some of what we wrote. */
-static void conn_update_events(struct sb_conn *c)
+static void conn_update_events(struct sb_client *c)
 {
 	uint32_t events = 0;
 
@@ -89,7 +89,7 @@ static void conn_update_events(struct sb_conn *c)
  * system call is only needed once enough replies went out to matter. */
 #define REPLY_CHARGE_MIN 512u
 
-static bool conn_peer_lagging(struct sb_conn *c, bool force)
+static bool conn_peer_lagging(struct sb_client *c, bool force)
 {
 	unsigned limit = c->server->limits.max_requests_in_flight;
 	int charged;
@@ -103,7 +103,7 @@ static bool conn_peer_lagging(struct sb_conn *c, bool force)
 }
 
 /* Returns false when the connection is beyond use. */
-static bool conn_flush(struct sb_conn *c)
+static bool conn_flush(struct sb_client *c)
 {
 	int r;
 
@@ -122,7 +122,7 @@ static bool conn_flush(struct sb_conn *c)
 	return true;
 }
 
-void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
+void sb_client_send(struct sb_client *c, json_object *msg, int fd)
 {
 	const char *text;
 	size_t len;
@@ -170,17 +170,17 @@ void sb_conn_send(struct sb_conn *c, json_object *msg, int fd)
 		c->closing = true;
 }
 
-void sb_conn_send_fatal(struct sb_conn *c, const struct sb_error *err)
+void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err)
 {
 	json_object *msg = sb_error_reply_new(err);
 
-	sb_conn_send(c, msg, -1);
+	sb_client_send(c, msg, -1);
 	json_object_put(msg);
 	c->closing = true;
 }
 
 /* Dispatch complete requests while the in-flight limit allows. */
-static void conn_process(struct sb_conn *c)
+static void conn_process(struct sb_client *c)
 {
 	struct sb_frame f;
 
@@ -197,7 +197,7 @@ static void conn_process(struct sb_conn *c)
 	}
 }
 
-static void conn_read(struct sb_conn *c)
+static void conn_read(struct sb_client *c)
 {
 	struct sb_error err = { 0 };
 
@@ -229,7 +229,7 @@ static void conn_read(struct sb_conn *c)
 				     n == -EMSGSIZE ? "message exceeds %u bytes" :
 						      "malformed descriptors or control data (limit %u)",
 				     n == -EMSGSIZE ? SB_MESSAGE_MAX : SB_FDS_MAX);
-			sb_conn_send_fatal(c, &err);
+			sb_client_send_fatal(c, &err);
 			return;
 		}
 		if (n < 0) {
@@ -257,7 +257,7 @@ static void conn_read(struct sb_conn *c)
 
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
-	struct sb_conn *c = userdata;
+	struct sb_client *c = userdata;
 
 	if (revents & EPOLLOUT) {
 		if (!conn_flush(c)) {
@@ -281,7 +281,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 	return 0;
 }
 
-static int read_peer_groups(struct sb_conn *c)
+static int read_peer_groups(struct sb_client *c)
 {
 	socklen_t len = 32 * sizeof(gid_t);
 
@@ -323,7 +323,7 @@ static void escape_name(const char *in, size_t n, char *out, size_t size)
 	out[o] = 0;
 }
 
-static void read_comm(struct sb_conn *c)
+static void read_comm(struct sb_client *c)
 {
 	char path[32], raw[16];
 	_cleanup_close_ int fd = -1;
@@ -347,7 +347,7 @@ static void read_comm(struct sb_conn *c)
 static void conn_new(struct sb_server *s, int fd)
 {
 	socklen_t len = sizeof(struct ucred);
-	struct sb_conn *c;
+	struct sb_client *c;
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -435,7 +435,7 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 	uint64_t limit = (uint64_t)s->limits.idle_timeout_sec * 1000000u;
 	uint64_t now = now_usec();
 
-	for (struct sb_conn *c = s->conns, *next; c; c = next) {
+	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		if (now - c->last_active > limit) {
 			log_debug("uid=%u pid=%d idle for %u s, closing", (unsigned)c->cred.uid,
@@ -565,7 +565,7 @@ void sb_server_stop(struct sb_server *s)
 	s->stopping = true;
 	for (unsigned i = 0; i < s->n_listen; i++)
 		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
-	for (struct sb_conn *c = s->conns, *next; c; c = next) {
+	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. */

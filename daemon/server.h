@@ -34,9 +34,9 @@ struct sb_limits {
 		.idle_timeout_sec = 60,                                                            \
 	})
 
-struct sb_conn {
+struct sb_client {
 	struct sb_server *server;
-	struct sb_conn *prev, *next;
+	struct sb_client *prev, *next;
 	int fd;
 	sd_event_source *io;
 	struct ucred cred;
@@ -67,7 +67,7 @@ struct sb_server {
 	struct sb_policy *policy;
 	const char *policy_path;
 	struct sb_limits limits;
-	struct sb_conn *conns;
+	struct sb_client *conns;
 	unsigned n_conns;
 	struct sb_uid_counts *per_uid;
 	struct sb_grants *grants;
@@ -91,10 +91,10 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize);
 void sb_server_stop(struct sb_server *s);
 
 /* The policy subject for a connection's peer. */
-void sb_conn_subject(const struct sb_conn *c, struct sb_policy_subject *who);
+void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who);
 
 /* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
  * reply on c and try to write it at once. On failure c is closed. */
-void sb_conn_send(struct sb_conn *c, json_object *msg, int fd);
+void sb_client_send(struct sb_client *c, json_object *msg, int fd);
 /* Send err as a final reply, then close once it is written. */
-void sb_conn_send_fatal(struct sb_conn *c, const struct sb_error *err);
+void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err);

@@ -268,7 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = {data, size};
 	const struct subject *who = &subjects[fuzz_u8(&in) % ELEMENTSOF(subjects)];
 	uint8_t fdspec = fuzz_u8(&in);
-	struct sb_conn conn = {0};
+	struct sb_client conn = {0};
 	struct sb_frame f = {0};
 	int sv[2], got_fds[4];
 	size_t n_fds, got;

@@ -239,6 +239,10 @@ static void conn_read(struct sb_client *c)
 		c->last_active = now_usec();
 		conn_process(c);
 		c->reading = !c->stalled && c->queued < c->server->limits.max_requests_in_flight;
+		/* Nothing more was there: the next wake-up says when there is,
+		 * which saves a recvmsg() that would fail on every request. */
+		if (sb_decoder_drained(c->decoder))
+			break;
 	}
 	if (c->decoder && !c->stalled && sb_decoder_pending(c->decoder) == 0) {
 		struct sb_frame f;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,8 @@ struct sb_decoder {
 	struct frame_node **tailp;
 	/* Once the stream is broken, every later read fails the same way. */
 	int error;
+	/* The last read took less than it had room for. */
+	bool drained;
 };
 
 struct sb_decoder *sb_decoder_new(size_t max_message, size_t max_fds)
@@ -369,6 +372,7 @@ ssize_t sb_decoder_read(struct sb_decoder *d, int sockfd, int flags)
 	if (mh.msg_flags & MSG_CTRUNC)
 		return decoder_fail(d, -EBADMSG, fds, n_fds);
 
+	d->drained = (size_t)n < iov.iov_len;
 	r = decoder_take(d, d->buf + d->len, (size_t)n, fds, n_fds, true);
 	if (r < 0)
 		return r;
@@ -393,6 +397,11 @@ int sb_decoder_next(struct sb_decoder *d, struct sb_frame *f)
 	*f = node->frame;
 	free(node);
 	return 1;
+}
+
+bool sb_decoder_drained(const struct sb_decoder *d)
+{
+	return d && d->drained;
 }
 
 size_t sb_decoder_pending(const struct sb_decoder *d)

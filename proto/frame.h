@@ -60,6 +60,12 @@ int sb_decoder_feed(struct sb_decoder *d, const void *buf, size_t len, const int
  * complete yet. */
 int sb_decoder_next(struct sb_decoder *d, struct sb_frame *f);
 
+/* Did the last sb_decoder_read() take less than it had room for? Then
+ * the socket held no more at that moment, and a reader driven by a
+ * level-triggered poll can wait for the next wake-up instead of trying
+ * again (a read that brought descriptors may also end early). */
+bool sb_decoder_drained(const struct sb_decoder *d);
+
 /* Bytes of an incomplete message buffered (0 when idle). */
 size_t sb_decoder_pending(const struct sb_decoder *d);
 

@@ -556,6 +556,28 @@ START_TEST(test_send_message_with_three_fds)
 }
 END_TEST
 
+START_TEST(test_read_reports_drained_socket)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	static char big[3 * 8192];
+	int sv[2];
+
+	socket_pair(sv, 0);
+	/* A short message: the read takes all there is, with room to spare. */
+	ck_assert_int_eq(send(sv[0], "{}", 3, 0), 3);
+	ck_assert_int_eq(sb_decoder_read(d, sv[1], MSG_DONTWAIT), 3);
+	ck_assert(sb_decoder_drained(d));
+	/* More than one read can take: the first fills its room. */
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(send(sv[0], big, sizeof(big), 0), (ssize_t)sizeof(big));
+	ck_assert_int_gt(sb_decoder_read(d, sv[1], MSG_DONTWAIT), 0);
+	ck_assert(!sb_decoder_drained(d));
+	sb_decoder_free(d);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 START_TEST(test_keep_fds_closes_extras_but_counts_them)
 {
 	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
@@ -1007,6 +1029,7 @@ int main(void)
 	SB_TEST(s, test_read_several_rights_headers);
 	SB_TEST(s, test_read_with_credentials);
 	SB_TEST(s, test_read_pidfd_is_closed);
+	SB_TEST(s, test_read_reports_drained_socket);
 	SB_TEST(s, test_keep_fds_closes_extras_but_counts_them);
 	SB_TEST(s, test_send_nowait_whole_message_with_fd);
 	SB_TEST(s, test_send_nowait_full_socket_writes_nothing);

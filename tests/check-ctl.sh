@@ -6,6 +6,7 @@
 # a brokered :80 socket to an unprivileged python3 by socket activation.
 # Prints TAP.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 top_builddir=${top_builddir:-.}
 ctl=$top_builddir/sockbrokerctl
@@ -15,22 +16,14 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 # other suites running at the same time.
 addr=127.0.0.80
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root to run sockbrokerd and to become nobody"
-	exit 0
-fi
-for tool in python3 setpriv; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to become nobody"
+need_tools python3 setpriv
 
-n=0
 dir=$(mktemp -d /tmp/sockbroker-ctl-XXXXXX) || exit 1
 chmod 755 "$dir"
 sock=$dir/sock
 policy=$dir/policy.conf
+stderr_file=$dir/err
 daemon_pid=
 holder_pid=
 
@@ -44,35 +37,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-# not_ok NAME: report the last command's status and output.
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	echo "# exit status: $status"
-	sed 's/^/# stdout: /' <<<"$out" | head -40
-	sed 's/^/# stderr: /' "$dir/err" | head -20
-}
-
-# check NAME CONDITION...: ok when the condition (a command) succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
 # Run a command, keeping its exit status, stdout and stderr.
 run() {
-	out=$("$@" 2>"$dir/err")
+	out=$("$@" 2>"$stderr_file")
 	status=$?
-	err=$(cat "$dir/err")
+	err=$(cat "$stderr_file")
 }
 
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 as_nobody() { "${nobody[@]}" "$@"; }
 
 # The admin who is not root: the system account "daemon" (uid 1).
@@ -87,12 +58,10 @@ ctl_nobody() { run as_nobody "$ctl" --socket="$sock" "$@"; }
 json() {
 	python3 -c "import json, sys
 d = json.load(sys.stdin)
-$1" <<<"$out" 2>>"$dir/err"
+$1" <<<"$out" 2>>"$stderr_file"
 }
 
-has() { grep -qE -- "$1" <<<"$out"; }
 err_has() { grep -qE -- "$1" <<<"$err"; }
-status_is() { [ "$status" -eq "$1" ]; }
 
 write_policy() {
 	printf '%s\n' "$@" >"$policy.new" && chmod 644 "$policy.new" && mv "$policy.new" "$policy"
@@ -106,10 +75,7 @@ write_policy \
 
 "$daemon" --listen "$sock" --policy "$policy" --verbose 2>"$dir/daemon.log" &
 daemon_pid=$!
-for _ in $(seq 100); do
-	"$ctl" --socket="$sock" status >/dev/null 2>&1 && break
-	sleep 0.05
-done
+wait_for 5 "$ctl" --socket="$sock" status >/dev/null 2>&1
 
 # ------------------------------------------------------------ usage
 run "$ctl" --help
@@ -198,14 +164,7 @@ ctl list --json
 check "list --json with nothing handed out" json 'assert d == {"grants": []}, d'
 
 # nobody holds a brokered :80 socket while we look.
-# Started directly (not through a function) so that $! is the process
-# that becomes sleep.
-"${nobody[@]}" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_STREAM@$addr:80" -- sleep 30 &
-holder_pid=$!
-for _ in $(seq 100); do
-	[ "$(readlink /proc/$holder_pid/exe 2>/dev/null)" = "$(command -v sleep)" ] && break
-	sleep 0.05
-done
+hold_socket "$ctl" "$sock" "AF_INET:SOCK_STREAM@$addr:80"
 ctl list
 check "list shows the live grant as an aligned table" eval 'status_is 0 && has "^TIME +PID +UID +COMMAND +FAMILY +TYPE +PROTOCOL +ADDRESS$" && has "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} +$holder_pid +65534 +sockbrokerctl +AF_INET +SOCK_STREAM +[A-Z_0-9]+ +$addr:80$"'
 ctl list --json
@@ -217,30 +176,21 @@ assert g["pid"] == '"$holder_pid"' and g["uid"] == 65534 and g["comm"] == "sockb
 assert g["family"] == "AF_INET" and g["type"] == "SOCK_STREAM" and g["inode"] > 0
 assert g["address"] == {"host": "'"$addr"'", "port": 80}, g
 import time; assert abs(g["time_usec"] / 1e6 - time.time()) < 120'
-kill "$holder_pid"
-wait "$holder_pid" 2>/dev/null
-holder_pid=
+release_socket
 ctl list --json
 check "list: a closed socket drops out" json 'assert d == {"grants": []}, d'
 
 # A client whose command name holds an escape sequence (the name of the
 # link it was started through) cannot drive the admin's terminal.
 ln -s "$(readlink -f "$ctl")" "$dir/$(printf 'x\033[31my')"
-"${nobody[@]}" "$dir/$(printf 'x\033[31my')" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM@$addr:81" -- sleep 30 &
-holder_pid=$!
-for _ in $(seq 100); do
-	[ "$(readlink /proc/$holder_pid/exe 2>/dev/null)" = "$(command -v sleep)" ] && break
-	sleep 0.05
-done
+hold_socket "$dir/$(printf 'x\033[31my')" "$sock" "AF_INET:SOCK_DGRAM@$addr:81"
 ctl list
 # The daemon already escapes task names (\xNN); the table escapes the
 # backslash of that once more, so no byte reaches the terminal raw.
 check "list escapes control characters in command names" eval 'status_is 0 && has " 65534 +x[\\][\\]x1b[[]31my +AF_INET +SOCK_DGRAM " && ! grep -q "$(printf "\033")" <<<"$out"'
 ctl list --json
 check "list --json gives the name as the daemon escaped it" json 'assert d["grants"][0]["comm"] == "x\\x1b[31my", d'
-kill "$holder_pid"
-wait "$holder_pid" 2>/dev/null
-holder_pid=
+release_socket
 ctl_nobody list
 check "list as nobody: refused (exit 1)" eval 'status_is 1 && err_has "policy denies admin list"'
 
@@ -314,7 +264,7 @@ EOF
 chmod 644 "$dir/activated.py"
 
 if [ "$(sysctl -n net.ipv4.ip_unprivileged_port_start)" -le 80 ]; then
-	ok "nobody cannot bind :80 by itself # SKIP net.ipv4.ip_unprivileged_port_start allows it"
+	skip "nobody cannot bind :80 by itself" "net.ipv4.ip_unprivileged_port_start allows it"
 else
 	run as_nobody python3 -c "import socket; socket.socket().bind(('$addr', 80))"
 	check "nobody cannot bind :80 by itself" eval '! status_is 0 && err_has "PermissionError"'

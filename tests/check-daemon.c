@@ -11,7 +11,6 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +23,9 @@
 
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "tests/call.h"
 #include "tests/harness.h"
+#include "tests/sockets.h"
 #include "tests/testlib.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -48,18 +49,7 @@ static struct sb_test_daemon daemon_;
  * that clients already closed (it learns of those asynchronously). */
 static int settled_fds(void)
 {
-	int last = sb_test_count_fds(daemon_.pid);
-
-	for (int i = 0; i < 100; i++) {
-		int now;
-
-		usleep(20000);
-		now = sb_test_count_fds(daemon_.pid);
-		if (now == last)
-			return now;
-		last = now;
-	}
-	return last;
+	return sb_test_settled_fds(daemon_.pid, 20, 1, 2000);
 }
 
 static void require_root(void)
@@ -78,42 +68,16 @@ static void stop(void)
 	sb_test_daemon_stop(&daemon_);
 }
 
-/* One call on a fresh connection. Returns the parsed reply (caller frees
- * with sb_reply_done) and the received fd in *fd_out (may be NULL). */
+/* sb_test_call_once and sb_test_call_errno on this suite's daemon. */
 static int call(const char *json, const int *fds, size_t n_fds, struct sb_reply *reply,
 		int *fd_out)
 {
-	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
-	_cleanup_free_ char *text = NULL;
-	struct sb_error err;
-	int r;
-
-	if (conn < 0)
-		return conn;
-	r = sb_test_call_raw(conn, json, fds, n_fds, &text, fd_out);
-	if (r < 0)
-		return r;
-	return sb_reply_parse(text, strlen(text), reply, &err);
+	return sb_test_call_once(daemon_.socket, json, fds, n_fds, reply, fd_out);
 }
 
-/* The errno of an error reply, 0 for success; the error name is checked. */
 static int call_errno(const char *json, const int *fds, size_t n_fds, const char *error_name)
 {
-	struct sb_reply reply;
-	int fd = -1, r;
-
-	r = call(json, fds, n_fds, &reply, &fd);
-	if (r < 0)
-		return r;
-	safe_close(fd);
-	if (error_name && (!reply.error || strcmp(reply.error, error_name) != 0)) {
-		fprintf(stderr, "expected %s, got %s\n", error_name, reply.error ?: "success");
-		sb_reply_done(&reply);
-		return -1000;
-	}
-	r = reply.error ? reply.errnum : 0;
-	sb_reply_done(&reply);
-	return r;
+	return sb_test_call_errno(daemon_.socket, json, fds, n_fds, error_name);
 }
 
 /* Ask for a socket; return the fd or -errno of the error reply. */
@@ -137,23 +101,6 @@ static int broker_socket(const char *params)
 	return fd >= 0 ? fd : -EBADF;
 }
 
-static int sockopt_int(int fd, int level, int name)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(fd, level, name, &v, &len) < 0)
-		return -errno;
-	return v;
-}
-
-static bool wait_readable(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1;
-}
-
 /* ------------------------------------------------------------ raw ICMP */
 
 static int child_icmp4(void *arg)
@@ -170,9 +117,9 @@ static int child_icmp4(void *arg)
 	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 	if (fd < 0)
 		return 11;
-	if (sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_INET ||
-	    sockopt_int(fd, SOL_SOCKET, SO_TYPE) != SOCK_RAW ||
-	    sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) != IPPROTO_ICMP)
+	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_INET ||
+	    sb_test_sockopt_int(fd, SOL_SOCKET, SO_TYPE) != SOCK_RAW ||
+	    sb_test_sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) != IPPROTO_ICMP)
 		return 12;
 	for (size_t i = 0; i < sizeof(req) / 2; i++)
 		sum += ((uint16_t *)&req)[i];
@@ -184,7 +131,7 @@ static int child_icmp4(void *arg)
 	for (int i = 0; i < 4; i++) {
 		ssize_t n;
 
-		if (!wait_readable(fd, 2000))
+		if (!sb_test_readable(fd, 2000))
 			return 14;
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n >= 28 && buf[20] == ICMP_ECHOREPLY && buf[24] == 0x53 && buf[25] == 0x42)
@@ -219,7 +166,7 @@ static int child_icmp6(void *arg)
 	for (int i = 0; i < 4; i++) {
 		ssize_t n;
 
-		if (!wait_readable(fd, 2000))
+		if (!sb_test_readable(fd, 2000))
 			return 14;
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n >= 8 && buf[0] == ICMP6_ECHO_REPLY && buf[4] == 0x53 && buf[5] == 0x42)
@@ -263,7 +210,7 @@ static int child_packet(void *arg)
 	for (int i = 0; i < 50; i++) {
 		ssize_t n;
 
-		if (!wait_readable(fd, 2000))
+		if (!sb_test_readable(fd, 2000))
 			return 13;
 		n = recv(fd, frame, sizeof(frame), 0);
 		if (n > 0 && memmem(frame, (size_t)n, marker, sizeof(marker)))
@@ -377,11 +324,11 @@ static int child_mark(void *arg)
 		return 11;
 	if (call_errno(ok, &fd, 1, NULL) != 0)
 		return 12;
-	if (sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
+	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
 		return 13;
 	if (call_errno(too_big, &fd, 1, SB_ERR_PERMISSION_DENIED) != EACCES)
 		return 14;
-	if (sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
+	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) != 0x123)
 		return 15;
 	return 0;
 }
@@ -440,7 +387,7 @@ static int child_flags(void *arg)
 		return 10;
 	if (!(fcntl(fd, F_GETFL) & O_NONBLOCK))
 		return 11;
-	if (sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) != 1)
+	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) != 1)
 		return 12;
 	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || ntohs(got.sin_port) != 80)
 		return 13;
@@ -938,7 +885,7 @@ static int child_conn_limit(void *arg)
 	fds[64] = sb_test_connect(daemon_.socket);
 	if (fds[64] < 0)
 		return 11;
-	if (!wait_readable(fds[64], 2000) || recv(fds[64], &c, 1, 0) != 0)
+	if (!sb_test_readable(fds[64], 2000) || recv(fds[64], &c, 1, 0) != 0)
 		return 12;
 	/* The first ones still work. */
 	{

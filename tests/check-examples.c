@@ -33,28 +33,6 @@ static const char policy[] =
 
 static struct sb_test_daemon daemon_;
 
-static void kill_daemon(void)
-{
-	if (daemon_.pid > 0) {
-		kill(daemon_.pid, SIGKILL);
-		waitpid(daemon_.pid, NULL, 0);
-		daemon_.pid = 0;
-	}
-}
-
-#define NEED_ROOT()                                                                    \
-	do {                                                                           \
-		if (!sb_test_is_root())                                                \
-			SB_SKIP("needs root to run sockbrokerd and to become nobody"); \
-	} while (0)
-
-static void start_daemon(void)
-{
-	atexit(kill_daemon);
-	sb_test_daemon_start(&daemon_, policy, NULL);
-	ck_assert_int_eq(setenv("SOCKBROKER_SOCKET", daemon_.socket, 1), 0);
-}
-
 /* A running example: its pid and the read end of its stdout+stderr. */
 struct example {
 	pid_t pid;
@@ -169,7 +147,7 @@ START_TEST(test_without_broker)
 {
 	static const char *const names[] = {"ping", "sniffer", "echo-server", "sha256", "can"};
 
-	NEED_ROOT();
+	SB_NEED_ROOT();
 	/* The operations the examples need fail for nobody... */
 	ck_assert_int_eq(sb_test_run_as_nobody(raw_icmp_fails, NULL), 0);
 	ck_assert_int_eq(sb_test_run_as_nobody(packet_fails, NULL), 0);
@@ -189,8 +167,8 @@ START_TEST(test_ping)
 {
 	struct example e;
 
-	NEED_ROOT();
-	start_daemon();
+	SB_NEED_ROOT();
+	sb_test_daemon_start_for_library(&daemon_, policy);
 	example_start(&e, "ping", "127.0.0.1", "3");
 	ck_assert_int_eq(example_wait(&e, 10000), 0);
 	ck_assert_ptr_nonnull(strstr(e.text, "from 127.0.0.1: icmp_seq=1 "));
@@ -208,8 +186,8 @@ START_TEST(test_sniffer)
 	struct example e;
 	int fd, status = -1;
 
-	NEED_ROOT();
-	start_daemon();
+	SB_NEED_ROOT();
+	sb_test_daemon_start_for_library(&daemon_, policy);
 	snprintf(port, sizeof(port), "%d", SNIFF_PORT);
 	example_start(&e, "sniffer", "lo", port);
 	ck_assert_msg(example_read(&e, "capturing on lo\n", 5000), "no start: %s", e.text);
@@ -238,8 +216,8 @@ START_TEST(test_echo_server)
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct example e;
 
-	NEED_ROOT();
-	start_daemon();
+	SB_NEED_ROOT();
+	sb_test_daemon_start_for_library(&daemon_, policy);
 	example_start(&e, "echo-server", "127.0.0.1:7", "2");
 	ck_assert_msg(example_read(&e, "listening on 127.0.0.1:7\n", 5000), "no start: %s", e.text);
 
@@ -271,8 +249,8 @@ START_TEST(test_sha256)
 	struct example e;
 	int status;
 
-	NEED_ROOT();
-	start_daemon();
+	SB_NEED_ROOT();
+	sb_test_daemon_start_for_library(&daemon_, policy);
 	example_start(&e, "sha256", "abc", NULL);
 	status = example_wait(&e, 5000);
 	sb_test_daemon_stop(&daemon_);
@@ -290,8 +268,8 @@ START_TEST(test_can)
 	struct example e;
 	int status;
 
-	NEED_ROOT();
-	start_daemon();
+	SB_NEED_ROOT();
+	sb_test_daemon_start_for_library(&daemon_, policy);
 	example_start(&e, "can", "vcan0", NULL);
 	status = example_wait(&e, 5000);
 	sb_test_daemon_stop(&daemon_);

@@ -12,11 +12,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "proto/frame.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "tests/call.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/testlib.h"
 
@@ -40,74 +41,13 @@ static const char broken_policy[] = "allow user:nobody socket family=AF_NOPE\n";
 
 static struct sb_test_daemon daemon_;
 
-#define REQUIRE(cond)                                                                         \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: %s (errno %m)\n", __FILE__, __LINE__, #cond); \
-			return 1;                                                             \
-		}                                                                             \
-	} while (0)
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static int wait_fds(int want, long ms)
-{
-	long end = now_ms() + ms;
-	int n;
-
-	while ((n = sb_test_count_fds(daemon_.pid)) != want && now_ms() < end)
-		sleep_ms(5);
-	return n;
-}
-
-/* The daemon's descriptor count once it stops changing. */
-static int settled_fds(void)
-{
-	int prev = -1;
-
-	for (int i = 0; i < 100; i++) {
-		int n = sb_test_count_fds(daemon_.pid);
-
-		if (n == prev)
-			break;
-		prev = n;
-		sleep_ms(30);
-	}
-	return prev;
-}
-
-static int call_on(int conn, const char *json, struct sb_reply *reply, int *fd_out)
-{
-	_cleanup_free_ char *text = NULL;
-	struct sb_error err;
-	int r;
-
-	r = sb_test_call_raw(conn, json, NULL, 0, &text, fd_out);
-	if (r < 0)
-		return r;
-	return sb_reply_parse(text, strlen(text), reply, &err);
-}
-
 /* A Socket call on conn that must give a UDP socket. */
 static int udp_socket_on(int conn)
 {
 	struct sb_reply reply;
 	int fd = -1, r;
 
-	r = call_on(conn, UDP_SOCKET, &reply, &fd);
+	r = sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd);
 	if (r < 0) {
 		fprintf(stderr, "Socket call failed: %s\n", strerror(-r));
 		return r;
@@ -122,26 +62,6 @@ static int udp_socket_on(int conn)
 	sb_reply_done(&reply);
 	close(fd);
 	return 0;
-}
-
-static pid_t fork_as_nobody(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		sb_test_become_nobody();
-		_exit(fn(arg));
-	}
-	return pid;
-}
-
-static int reap(pid_t pid)
-{
-	int status;
-
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* ------------------------------------------------------------ reload */
@@ -165,8 +85,9 @@ static void admin_reload(bool expect_ok)
 	struct sb_reply reply;
 
 	ck_assert_int_ge(conn, 0);
-	ck_assert_int_eq(
-		call_on(conn, "{\"method\":\"org.sockbroker.admin.Reload\"}", &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call(conn, "{\"method\":\"org.sockbroker.admin.Reload\"}", NULL, 0,
+				      &reply, NULL),
+			 0);
 	if (expect_ok)
 		ck_assert_msg(!reply.error, "admin.Reload: %s", reply.message);
 	else
@@ -189,7 +110,7 @@ START_TEST(policy_reload_with_64_active_clients)
 	int running = CLIENTS, reloads = 0, status;
 
 	for (int i = 0; i < CLIENTS; i++)
-		pids[i] = fork_as_nobody(child_busy_client, NULL);
+		pids[i] = sb_test_fork_as_nobody(child_busy_client, NULL);
 	/* Reload, by signal and by admin call, with equivalent policies and
 	 * now and then a broken one (which must change nothing), until every
 	 * client is through. */
@@ -210,7 +131,7 @@ START_TEST(policy_reload_with_64_active_clients)
 			sb_test_daemon_reload(&daemon_, broken_policy);
 			break;
 		}
-		sleep_ms(10);
+		sb_test_sleep_ms(10);
 		for (int i = 0; i < CLIENTS; i++) {
 			if (pids[i] <= 0 || waitpid(pids[i], &status, WNOHANG) != pids[i])
 				continue;
@@ -236,7 +157,7 @@ END_TEST
  * full; returns how many were opened into conns. */
 /* Slots of the daemon's table in use: descriptors numbered below the
  * limit (one inherited from the environment may sit above it). */
-static int used_slots(void)
+static int used_slots(void *unused)
 {
 	char path[64];
 	DIR *dir;
@@ -254,17 +175,7 @@ static int used_slots(void)
 
 static int settled_slots(void)
 {
-	int prev = -1;
-
-	for (int i = 0; i < 100; i++) {
-		int n = used_slots();
-
-		if (n == prev)
-			break;
-		prev = n;
-		sleep_ms(30);
-	}
-	return prev;
+	return sb_test_settle(used_slots, NULL, 30, 1, 3000);
 }
 
 static int fill_fd_table(int *conns, int max)
@@ -290,7 +201,7 @@ static int socket_or_emfile(int conn)
 	struct sb_reply reply;
 	int fd = -1, r;
 
-	r = call_on(conn, UDP_SOCKET, &reply, &fd);
+	r = sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd);
 	ck_assert_msg(r == 0, "no reply to a Socket call near the descriptor limit: %s",
 		      strerror(-r));
 	if (!reply.error) {
@@ -315,24 +226,24 @@ START_TEST(emfile_fails_cleanly_and_recovers)
 
 	sb_test_daemon_stop(&daemon_);
 	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, &opts);
-	baseline = settled_fds();
+	baseline = sb_test_settled_fds(daemon_.pid, 30, 1, 3000);
 	ck_assert_int_lt(baseline, FD_LIMIT - 8);
 
 	/* Full: the kernel refuses socket(), the client hears why. */
 	n = fill_fd_table(conns, FD_LIMIT);
 	ck_assert_int_eq(socket_or_emfile(conns[0]), 0);
 	/* Calls that need no descriptor still work. */
-	ck_assert_int_eq(call_on(conns[0], INFO, &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call(conns[0], INFO, NULL, 0, &reply, NULL), 0);
 	ck_assert_ptr_null(reply.error);
 	sb_reply_done(&reply);
 
 	/* One free: socket() succeeds, handing it over needs another. */
 	close(conns[--n]);
-	for (int i = 0; i < 200 && used_slots() != FD_LIMIT - 1; i++)
-		sleep_ms(10);
+	for (int i = 0; i < 200 && used_slots(NULL) != FD_LIMIT - 1; i++)
+		sb_test_sleep_ms(10);
 	ck_assert_int_eq(settled_slots(), FD_LIMIT - 1);
 	socket_or_emfile(conns[0]);
-	ck_assert_int_eq(call_on(conns[0], INFO, &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call(conns[0], INFO, NULL, 0, &reply, NULL), 0);
 	ck_assert_ptr_null(reply.error);
 	sb_reply_done(&reply);
 
@@ -369,7 +280,7 @@ START_TEST(emfile_fails_cleanly_and_recovers)
 	close(waiting);
 	while (n > 0)
 		close(conns[--n]);
-	ck_assert_int_eq(wait_fds(baseline, 3000), baseline);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline, 3000), baseline);
 }
 END_TEST
 
@@ -394,20 +305,20 @@ START_TEST(connections_queued_while_down_are_served)
 	sb_test_daemon_terminate(&daemon_);
 	/* Nobody listens: connections and calls wait in the backlog. */
 	for (int i = 0; i < 32; i++)
-		pids[i] = fork_as_nobody(child_one_call, NULL);
-	sleep_ms(200);
+		pids[i] = sb_test_fork_as_nobody(child_one_call, NULL);
+	sb_test_sleep_ms(200);
 	sb_test_daemon_respawn(&daemon_);
 	for (int i = 0; i < 32; i++)
-		ck_assert_int_eq(reap(pids[i]), 0);
+		ck_assert_int_eq(sb_test_wait_exit(pids[i]), 0);
 }
 END_TEST
 
 static int child_call_loop(void *arg)
 {
-	long end = now_ms() + *(int *)arg;
+	long end = sb_test_now_ms() + *(int *)arg;
 	int calls = 0;
 
-	while (now_ms() < end) {
+	while (sb_test_now_ms() < end) {
 		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
 
 		REQUIRE(conn >= 0);
@@ -428,18 +339,19 @@ START_TEST(restarts_under_load_lose_no_connection)
 	sb_test_daemon_stop(&daemon_);
 	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, &opts);
 	for (int i = 0; i < 16; i++)
-		pids[i] = fork_as_nobody(child_call_loop, &ms);
+		pids[i] = sb_test_fork_as_nobody(child_call_loop, &ms);
 	/* Restart again and again while the clients call. */
-	end = now_ms() + ms - 300;
-	while (now_ms() < end) {
-		sleep_ms(100);
+	end = sb_test_now_ms() + ms - 300;
+	while (sb_test_now_ms() < end) {
+		sb_test_sleep_ms(100);
 		sb_test_daemon_restart(&daemon_);
 		restarts++;
 	}
 	printf("# %d restarts under 16 busy clients\n", restarts);
 	fflush(stdout);
 	for (int i = 0; i < 16; i++)
-		ck_assert_msg(reap(pids[i]) == 0, "client %d lost a call across a restart", i);
+		ck_assert_msg(sb_test_wait_exit(pids[i]) == 0,
+			      "client %d lost a call across a restart", i);
 }
 END_TEST
 

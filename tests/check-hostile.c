@@ -19,11 +19,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "proto/frame.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "tests/call.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/testlib.h"
 
@@ -51,57 +52,11 @@ static const char policy_text[] =
 static struct sb_test_daemon daemon_;
 static int baseline_fds;
 
-/* In a child: say what failed and give up. */
-#define REQUIRE(cond)                                                                         \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: %s (errno %m)\n", __FILE__, __LINE__, #cond); \
-			return 1;                                                             \
-		}                                                                             \
-	} while (0)
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* The daemon closes a client's connection when it gets to its EOF; wait
- * for the count to come back instead of sampling a moment. */
-static int wait_fds(int want, long ms)
-{
-	long end = now_ms() + ms;
-	int n;
-
-	while ((n = sb_test_count_fds(daemon_.pid)) != want && now_ms() < end)
-		sleep_ms(10);
-	return n;
-}
-
 static void start_with(const struct sb_test_daemon_opts *opts)
 {
-	int prev = -1;
-
 	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, opts);
 	/* The start-up probe's connection closes asynchronously. */
-	for (int i = 0; i < 100; i++) {
-		int n = sb_test_count_fds(daemon_.pid);
-
-		if (n == prev)
-			break;
-		prev = n;
-		sleep_ms(30);
-	}
-	baseline_fds = prev;
+	baseline_fds = sb_test_settled_fds(daemon_.pid, 30, 1, 3000);
 }
 
 static void start(void)
@@ -128,53 +83,19 @@ static void become(uid_t uid)
 static int run_as(uid_t uid, int (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
-	int status;
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		become(uid);
 		_exit(fn(arg));
 	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return sb_test_wait_exit(pid);
 }
 
-/* One call on conn, reply parsed. 0 or -errno. */
-static int call_on(int conn, const char *json, const int *fds, size_t n_fds, struct sb_reply *reply,
-		   int *fd_out)
-{
-	_cleanup_free_ char *text = NULL;
-	struct sb_error err;
-	int r;
-
-	r = sb_test_call_raw(conn, json, fds, n_fds, &text, fd_out);
-	if (r < 0)
-		return r;
-	return sb_reply_parse(text, strlen(text), reply, &err);
-}
-
-/* errno of the error reply (0 on success) on a fresh connection, after
- * checking the error's name; < 0 when the exchange itself failed. */
+/* sb_test_call_errno on this suite's daemon. */
 static int call_errno(const char *json, const int *fds, size_t n_fds, const char *error)
 {
-	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
-	struct sb_reply reply;
-	int fd = -1, r;
-
-	if (conn < 0)
-		return conn;
-	r = call_on(conn, json, fds, n_fds, &reply, &fd);
-	if (r < 0)
-		return r;
-	safe_close(fd);
-	if (error && (!reply.error || strcmp(reply.error, error) != 0)) {
-		fprintf(stderr, "expected %s, got %s\n", error, reply.error ?: "success");
-		r = -1000;
-	} else {
-		r = reply.error ? reply.errnum : 0;
-	}
-	sb_reply_done(&reply);
-	return r;
+	return sb_test_call_errno(daemon_.socket, json, fds, n_fds, error);
 }
 
 /* A brokered UDP socket really is one. */
@@ -186,7 +107,7 @@ static int check_udp_socket(void)
 	socklen_t len = sizeof(family);
 
 	REQUIRE(conn >= 0);
-	REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
+	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
 	REQUIRE(!reply.error);
 	sb_reply_done(&reply);
 	REQUIRE(fd >= 0);
@@ -207,9 +128,9 @@ static void assert_unharmed(void)
 	ck_assert_int_eq(kill(daemon_.pid, 0), 0);
 	/* First every connection of the attack is gone (nobody may have
 	 * been at its connection limit), then nobody is served. */
-	ck_assert_int_eq(wait_fds(baseline_fds, 5000), baseline_fds);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
 	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_served, NULL), 0);
-	ck_assert_int_eq(wait_fds(baseline_fds, 5000), baseline_fds);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
 }
 
 /* Write all of buf while reading what comes back, then shut down our
@@ -333,7 +254,7 @@ static int child_garbage(void *arg)
 		if (i % 3 == 0)
 			buf[0] = '{';
 		buf[len - 1] = 0;
-		REQUIRE(call_on(conn, buf, NULL, 0, &reply, NULL) == 0);
+		REQUIRE(sb_test_call(conn, buf, NULL, 0, &reply, NULL) == 0);
 		REQUIRE(reply.error && reply.errnum > 0);
 		if (strcmp(reply.error, SB_ERR_PROTOCOL) == 0)
 			REQUIRE(recv(conn, &c, 1, 0) == 0);
@@ -357,7 +278,7 @@ static int child_garbage(void *arg)
 			struct sb_reply reply;
 
 			REQUIRE(conn >= 0);
-			REQUIRE(call_on(conn, calls[i], NULL, 0, &reply, NULL) == 0);
+			REQUIRE(sb_test_call(conn, calls[i], NULL, 0, &reply, NULL) == 0);
 			REQUIRE(reply.error && reply.errnum > 0);
 			sb_reply_done(&reply);
 		}
@@ -457,7 +378,7 @@ START_TEST(deep_json_nesting_is_refused)
 		/* Deep or not, family is no array: an error every time. Beyond
 		 * the nesting limit the message is refused as a whole. */
 		ck_assert_int_ge(conn, 0);
-		ck_assert_int_eq(call_on(conn, arrays, NULL, 0, &reply, NULL), 0);
+		ck_assert_int_eq(sb_test_call(conn, arrays, NULL, 0, &reply, NULL), 0);
 		ck_assert_ptr_nonnull(reply.error);
 		ck_assert_int_gt(reply.errnum, 0);
 		if (depths[i] + 3 > SB_JSON_DEPTH_MAX)
@@ -482,7 +403,7 @@ START_TEST(deep_json_nesting_is_refused)
 		*p++ = '1';
 		memset(p, '}', d + 1);
 		p[d + 1] = 0;
-		ck_assert_int_eq(call_on(conn, objs, NULL, 0, &reply, NULL), 0);
+		ck_assert_int_eq(sb_test_call(conn, objs, NULL, 0, &reply, NULL), 0);
 		ck_assert_str_eq(reply.error, SB_ERR_PROTOCOL);
 		sb_reply_done(&reply);
 	}
@@ -676,7 +597,7 @@ static int child_slow_writer(void *arg)
 		REQUIRE(send(conn, INFO + i, 1, MSG_NOSIGNAL) == 1);
 		sleep(1);
 	}
-	REQUIRE(call_on(conn, INFO + seconds, NULL, 0, &reply, NULL) == 0);
+	REQUIRE(sb_test_call(conn, INFO + seconds, NULL, 0, &reply, NULL) == 0);
 	REQUIRE(!reply.error);
 	sb_reply_done(&reply);
 	return 0;
@@ -701,15 +622,15 @@ static int child_hold_partial(void *arg)
 /* Another uid is served promptly all along; the worst latency. */
 static int child_latency(void *arg)
 {
-	long worst = 0, end = now_ms() + *(int *)arg * 1000L;
+	long worst = 0, end = sb_test_now_ms() + *(int *)arg * 1000L;
 
-	while (now_ms() < end) {
-		long t0 = now_ms();
+	while (sb_test_now_ms() < end) {
+		long t0 = sb_test_now_ms();
 
 		REQUIRE(call_errno(INFO, NULL, 0, NULL) == 0);
-		if (now_ms() - t0 > worst)
-			worst = now_ms() - t0;
-		sleep_ms(50);
+		if (sb_test_now_ms() - t0 > worst)
+			worst = sb_test_now_ms() - t0;
+		sb_test_sleep_ms(50);
 	}
 	REQUIRE(worst < 500);
 	return 0;
@@ -755,14 +676,6 @@ static pid_t spawn_as(uid_t uid, int (*fn)(void *), void *arg, int *release, int
 	return pid;
 }
 
-static int reap(pid_t pid)
-{
-	int status;
-
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 START_TEST(slow_writers_do_not_stall_others)
 {
 	int seconds = 4, partial = 63, release;
@@ -773,10 +686,10 @@ START_TEST(slow_writers_do_not_stall_others)
 	slow = spawn_as(SB_TEST_NOBODY, child_slow_writer, &seconds, NULL, NULL);
 	holders = spawn_as(SB_TEST_NOBODY, child_hold_partial, &partial, &release, NULL);
 	other = spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
-	ck_assert_int_eq(reap(other), 0);
-	ck_assert_int_eq(reap(slow), 0);
+	ck_assert_int_eq(sb_test_wait_exit(other), 0);
+	ck_assert_int_eq(sb_test_wait_exit(slow), 0);
 	close(release);
-	ck_assert_int_eq(reap(holders), 0);
+	ck_assert_int_eq(sb_test_wait_exit(holders), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -799,7 +712,7 @@ static int child_send_and_die(void *arg)
 	n += 9;
 	REQUIRE(send(conn, buf, n, MSG_NOSIGNAL) == (ssize_t)n);
 	if (*(int *)arg % 2)
-		sleep_ms(2);
+		sb_test_sleep_ms(2);
 	raise(SIGKILL);
 	return 1;
 }
@@ -846,24 +759,24 @@ out:
 static int child_never_reads(void *arg)
 {
 	int conn = sb_test_connect(daemon_.socket);
-	long idle_since = now_ms(), pinned;
+	long idle_since = sb_test_now_ms(), pinned;
 	size_t sent = 0, calls = 0;
 	char c;
 
 	REQUIRE(conn >= 0);
 	REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
 	/* Send calls until the daemon stops taking them for half a second. */
-	while (now_ms() - idle_since < 500) {
+	while (sb_test_now_ms() - idle_since < 500) {
 		ssize_t n = send(conn, UDP_SOCKET + sent % sizeof(UDP_SOCKET),
 				 sizeof(UDP_SOCKET) - sent % sizeof(UDP_SOCKET), MSG_NOSIGNAL);
 
 		if (n > 0) {
 			sent += (size_t)n;
-			idle_since = now_ms();
+			idle_since = sb_test_now_ms();
 			continue;
 		}
 		REQUIRE(errno == EAGAIN);
-		sleep_ms(5);
+		sb_test_sleep_ms(5);
 	}
 	calls = sent / sizeof(UDP_SOCKET);
 	REQUIRE(calls >= 16);
@@ -895,7 +808,7 @@ START_TEST(client_that_never_reads_is_bounded)
 	close(release);
 	ck_assert_int_eq(read(report, &pinned, sizeof(pinned)), (ssize_t)sizeof(pinned));
 	close(report);
-	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	printf("# never-reading client: %zu calls taken, %ld sockets waited unread\n", calls,
 	       pinned);
 	fflush(stdout);
@@ -933,7 +846,8 @@ static int child_connection_limit(void *arg)
 		{
 			struct sb_reply reply;
 
-			REQUIRE(call_on(fds[63], INFO, NULL, 0, &reply, NULL) == 0 && !reply.error);
+			REQUIRE(sb_test_call(fds[63], INFO, NULL, 0, &reply, NULL) == 0 &&
+				!reply.error);
 			sb_reply_done(&reply);
 		}
 		if (round == 0 && handshake) {
@@ -948,16 +862,16 @@ static int child_connection_limit(void *arg)
 		for (int tries = 0; tries < 200; tries++) {
 			int probe = sb_test_connect(daemon_.socket);
 			struct sb_reply reply;
-			int r = call_on(probe, INFO, NULL, 0, &reply, NULL);
+			int r = sb_test_call(probe, INFO, NULL, 0, &reply, NULL);
 
 			close(probe);
 			if (r == 0) {
 				sb_reply_done(&reply);
 				break;
 			}
-			sleep_ms(10);
+			sb_test_sleep_ms(10);
 		}
-		sleep_ms(100);
+		sb_test_sleep_ms(100);
 	}
 	return 0;
 }
@@ -974,14 +888,14 @@ START_TEST(per_uid_connection_limit_holds_and_recovers)
 	/* nobody is at its limit; another uid is still served. */
 	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
-	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	assert_unharmed();
 }
 END_TEST
 
 static int child_connect_cycles(void *arg)
 {
-	long t0 = now_ms();
+	long t0 = sb_test_now_ms();
 
 	for (int i = 0; i < 10000; i++) {
 		int fd = sb_test_connect(daemon_.socket);
@@ -994,9 +908,9 @@ static int child_connect_cycles(void *arg)
 			send(fd, INFO, sizeof(INFO), MSG_NOSIGNAL);
 		close(fd);
 	}
-	printf("# 10000 connect/close cycles in %ld ms\n", now_ms() - t0);
+	printf("# 10000 connect/close cycles in %ld ms\n", sb_test_now_ms() - t0);
 	fflush(stdout);
-	REQUIRE(now_ms() - t0 < 10000);
+	REQUIRE(sb_test_now_ms() - t0 < 10000);
 	return 0;
 }
 
@@ -1004,7 +918,7 @@ START_TEST(ten_thousand_connect_close_cycles)
 {
 	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connect_cycles, NULL), 0);
 	/* Every connection was counted down again: nobody gets 64 at once. */
-	ck_assert_int_eq(wait_fds(baseline_fds, 10000), baseline_fds);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 10000), baseline_fds);
 	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connection_limit, (void *)1), 0);
 	assert_unharmed();
 }
@@ -1080,7 +994,7 @@ START_TEST(pinned_descriptors_do_not_starve_others)
 	/* Another user still gets a socket. */
 	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
-	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	ck_assert_int_le(held, budget);
 	assert_unharmed();
 }
@@ -1099,7 +1013,8 @@ static int child_odd_comm(void *arg)
 	REQUIRE(prctl(PR_SET_NAME, "x\nallow uid=0\xff\xfe", 0, 0, 0) == 0);
 	conn = sb_test_connect(daemon_.socket);
 	REQUIRE(conn >= 0);
-	REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error && fd >= 0);
+	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error &&
+		fd >= 0);
 	sb_reply_done(&reply);
 	REQUIRE(write(REPORT_FD, "x", 1) == 1);
 	/* Keep the grant alive until released. */
@@ -1139,7 +1054,7 @@ static void with_odd_comm_grant(void (*fn)(void))
 	close(report);
 	fn();
 	close(release);
-	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 }
 
 static void check_admin_list_parses(void)
@@ -1192,7 +1107,8 @@ static int child_many_grants(void *arg)
 	for (int i = 0; i < n; i++) {
 		struct sb_reply reply;
 
-		REQUIRE(call_on(conn, UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 && !reply.error);
+		REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 &&
+			!reply.error);
 		sb_reply_done(&reply);
 	}
 	REQUIRE(write(REPORT_FD, "x", 1) == 1);
@@ -1221,7 +1137,7 @@ START_TEST(many_grants_do_not_break_admin_list)
 			     NULL);
 	close(release);
 	conn = safe_close(conn);
-	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	ck_assert_msg(r == 0, "admin.List with %d live grants: %s", n, strerror(-r));
 	assert_unharmed();
 }

@@ -13,10 +13,8 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netpacket/packet.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,7 +25,9 @@
 #include "client/sockbroker.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
+#include "tests/sockets.h"
 #include "tests/testlib.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -55,52 +55,12 @@ static const char policy[] =
 	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
 	"allow user:nobody setsockopt option=SO_BINDTODEVICE\n";
 
-/* Checks inside a child that became nobody: report on stderr (the
- * test's log) and make the child exit non-zero. */
-#define CHECK(cond)                                                                             \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s (errno %s; broker: \"%s\")\n", \
-				__FILE__, __LINE__, #cond, strerrorname_np(errno),              \
-				sockbroker_last_message());                                     \
-			return 1;                                                               \
-		}                                                                               \
-	} while (0)
-
-/* call must fail with -1 and errno err. */
-#define CHECK_FAILS(call, err)                                                                  \
-	do {                                                                                    \
-		long _r;                                                                        \
-		errno = 0;                                                                      \
-		_r = (long)(call);                                                              \
-		if (_r != -1 || errno != (err)) {                                               \
-			fprintf(stderr, "%s:%d: %s: want -1/%s, got %ld/%s (broker: \"%s\")\n", \
-				__FILE__, __LINE__, #call, strerrorname_np(err), _r,            \
-				strerrorname_np(errno), sockbroker_last_message());             \
-			return 1;                                                               \
-		}                                                                               \
-	} while (0)
-
 static struct sb_test_daemon daemon_;
 
-/* A failed ck_assert ends the test process with exit(): do not leave a
- * daemon behind. */
-static void kill_daemon(void)
-{
-	if (daemon_.pid > 0) {
-		kill(daemon_.pid, SIGKILL);
-		waitpid(daemon_.pid, NULL, 0);
-		daemon_.pid = 0;
-	}
-}
-
-#define NEED_DAEMON()                                                                  \
-	do {                                                                           \
-		if (!sb_test_is_root())                                                \
-			SB_SKIP("needs root to run sockbrokerd and to become nobody"); \
-		atexit(kill_daemon);                                                   \
-		sb_test_daemon_start(&daemon_, policy, NULL);                          \
-		ck_assert_int_eq(setenv("SOCKBROKER_SOCKET", daemon_.socket, 1), 0);   \
+#define NEED_DAEMON()                                               \
+	do {                                                        \
+		SB_NEED_ROOT();                                     \
+		sb_test_daemon_start_for_library(&daemon_, policy); \
 	} while (0)
 
 static void stop_daemon(void)
@@ -111,37 +71,6 @@ static void stop_daemon(void)
 static void run_as_nobody(int (*fn)(void *), void *arg)
 {
 	ck_assert_int_eq(sb_test_run_as_nobody(fn, arg), 0);
-}
-
-static pid_t spawn_as_nobody(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		sb_test_become_nobody();
-		_exit(fn(arg));
-	}
-	return pid;
-}
-
-static int wait_status(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int sockopt_int(int fd, int level, int opt)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(fd, level, opt, &v, &len) < 0)
-		return -errno;
-	return v;
 }
 
 static bool is_cloexec(int fd)
@@ -195,13 +124,6 @@ static void send_udp(int port)
 		sendto(fd, "sockbroker", 10, 0, (struct sockaddr *)&to, sizeof(to));
 		close(fd);
 	}
-}
-
-static bool readable(int fd, int ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	return poll(&p, 1, ms) == 1;
 }
 
 /* ---------------------------------------------------------------------
@@ -737,7 +659,7 @@ static int ping_once(int fd, int family)
 		      (ssize_t)sizeof(h));
 	}
 	for (int tries = 0; tries < 10; tries++) {
-		CHECK(readable(fd, 2000));
+		CHECK(sb_test_readable(fd, 2000));
 		n = recv(fd, buf, sizeof(buf), 0);
 		CHECK(n > 0);
 		if (family == AF_INET && n >= 28 && buf[(buf[0] & 0xf) * 4] == ICMP_ECHOREPLY)
@@ -802,10 +724,10 @@ static int check_real_socket(int fd, const struct family_case *c)
 	struct stat st;
 
 	CHECK(fd >= 0);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == c->family);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_TYPE) == c->type);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == c->family);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_TYPE) == c->type);
 	if (c->protocol)
-		CHECK(sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) == c->protocol);
+		CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) == c->protocol);
 	/* The broker created it with our fsuid: we own the socket. */
 	CHECK(fstat(fd, &st) == 0);
 	CHECK(S_ISSOCK(st.st_mode));
@@ -868,7 +790,7 @@ static int child_sockets_work(void *arg)
 	fd = sockbroker_socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	CHECK(fd >= 0);
 	send_udp(9);
-	CHECK(readable(fd, 2000));
+	CHECK(sb_test_readable(fd, 2000));
 	CHECK(recv(fd, frame, sizeof(frame), 0) > 14);
 	close(fd);
 
@@ -878,7 +800,7 @@ static int child_sockets_work(void *arg)
 	CHECK(getsockname(fd, (struct sockaddr *)&nl, &len) == 0);
 	CHECK(nl.nl_groups == RTMGRP_LINK);
 	CHECK(send(fd, &dump, sizeof(dump), 0) == (ssize_t)sizeof(dump));
-	CHECK(readable(fd, 2000));
+	CHECK(sb_test_readable(fd, 2000));
 	CHECK(recv(fd, frame, sizeof(frame), 0) >= (ssize_t)sizeof(struct nlmsghdr));
 	CHECK(((struct nlmsghdr *)frame)->nlmsg_type == RTM_NEWLINK);
 	close(fd);
@@ -906,7 +828,7 @@ static int child_flags(void *arg)
 		CHECK(fd >= 0);
 		CHECK(is_cloexec(fd) == cloexec);
 		CHECK(is_nonblock(fd) == nonblock);
-		CHECK(sockopt_int(fd, SOL_SOCKET, SO_TYPE) == SOCK_RAW);
+		CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_TYPE) == SOCK_RAW);
 		close(fd);
 
 		req = sockbroker_request_new(AF_PACKET, SOCK_RAW | flags[i], htons(ETH_P_ALL));
@@ -958,7 +880,7 @@ static int count_unix_sockets(int *not_cloexec)
 		int fd = atoi(de->d_name);
 
 		if (de->d_name[0] == '.' || fd == dirfd(dir) ||
-		    sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_UNIX)
+		    sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_UNIX)
 			continue;
 		n++;
 		if (!is_cloexec(fd))
@@ -1012,7 +934,7 @@ static int child_denied(void *arg)
 	CHECK(fd >= 0);
 	CHECK_FAILS(sockbroker_bind(fd, (struct sockaddr *)&sin, sizeof(sin)), EACCES);
 	CHECK_FAILS(sockbroker_setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)), EACCES);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0);
 	CHECK(local_port(fd) == 0);
 	/* One denied part denies the whole request. */
 	req = sockbroker_request_new(AF_INET, SOCK_DGRAM, 0);
@@ -1155,7 +1077,7 @@ static int child_setsockopt(void *arg)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	CHECK(fd >= 0);
 	CHECK(sockbroker_setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == 0);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x123);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x123);
 
 	/* Re-binding to a device needs privilege: the broker's text option. */
 	CHECK(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3) == 0);
@@ -1174,7 +1096,7 @@ static int child_setsockopt(void *arg)
 	CHECK(h);
 	mark = 0x1ff;
 	CHECK(sockbroker_setsockopt_at(h, fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == 0);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x1ff);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x1ff);
 	sockbroker_close(h);
 	close(fd);
 	return 0;
@@ -1198,7 +1120,7 @@ static int child_spec(void *arg)
 	/* The example: every frame on lo, bound by the broker. */
 	fd = sockbroker_socket_spec("AF_PACKET:SOCK_RAW:ETH_P_ALL@lo");
 	CHECK(fd >= 0);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == AF_PACKET);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == AF_PACKET);
 	CHECK(getsockname(fd, (struct sockaddr *)&sll, &len) == 0);
 	CHECK(sll.sll_ifindex == (int)if_nametoindex("lo"));
 	CHECK(sll.sll_protocol == htons(ETH_P_ALL));
@@ -1238,8 +1160,8 @@ static int child_request(void *arg)
 	sockbroker_request_free(req);
 	CHECK(fd >= 0);
 	CHECK(is_cloexec(fd));
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x101);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x101);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1);
 	CHECK(local_port(fd) == PORT_REQUEST);
 	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	CHECK(connect(c, (struct sockaddr *)&sin, sizeof(sin)) == 0);
@@ -1371,7 +1293,7 @@ START_TEST(test_request_netns)
 		_exit(write(pfd[1], &cookie, sizeof(cookie)) == sizeof(cookie) ? 0 : 1);
 	}
 	ck_assert_int_eq(read(pfd[0], &ctx.cookie, sizeof(ctx.cookie)), sizeof(ctx.cookie));
-	ck_assert_int_eq(wait_status(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	close(pfd[0]);
 	close(pfd[1]);
 	if (ctx.cookie == 0) {
@@ -1446,7 +1368,7 @@ static int child_handle(void *arg)
 	CHECK_FAILS(sockbroker_socket(AF_INET, SOCK_DGRAM, 0), ENOENT);
 	fd = sockbroker_socket_at(h, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	CHECK(fd >= 0);
-	CHECK(sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_ICMP);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_ICMP);
 	close(fd);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	CHECK(sockbroker_bind_at(h2, fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
@@ -1540,9 +1462,8 @@ START_TEST(test_daemon_restart)
 	struct restart_ctx ctx;
 	pid_t pid;
 
-	if (!sb_test_is_root())
-		SB_SKIP("needs root to run sockbrokerd and to become nobody");
-	atexit(kill_daemon);
+	SB_NEED_ROOT();
+	sb_test_daemon_kill_at_exit(&daemon_);
 	/* A stable path for the client through a symbolic link, as the
 	 * harness gives every daemon a fresh directory. */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -1553,7 +1474,7 @@ START_TEST(test_daemon_restart)
 	ck_assert_int_eq(pipe(ctx.go), 0);
 	ck_assert_int_eq(pipe(ctx.done), 0);
 
-	pid = spawn_as_nobody(child_restart, &ctx);
+	pid = sb_test_fork_as_nobody(child_restart, &ctx);
 	ck_assert_int_eq(read(ctx.done[0], &c, 1), 1);
 	sb_test_daemon_stop(&daemon_);
 	ck_assert_int_eq(write(ctx.go[1], &c, 1), 1);
@@ -1567,7 +1488,7 @@ START_TEST(test_daemon_restart)
 	restart_into(&daemon_, link);
 	ck_assert_int_eq(write(ctx.go[1], &c, 1), 1);
 
-	ck_assert_int_eq(wait_status(pid), 0);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	stop_daemon();
 	unlink(link);
 	rmdir(dir);
@@ -1623,7 +1544,7 @@ static int child_fork(void *arg)
 	CHECK(pid >= 0);
 	if (pid == 0)
 		_exit(fork_child_calls(h));
-	CHECK(wait_status(pid) == 0);
+	CHECK(sb_test_wait_exit(pid) == 0);
 	CHECK(sockbroker_info(NULL, &info) == 0);
 	CHECK(info.pid == getpid());
 	CHECK(sockbroker_info(h, &info) == 0);
@@ -1636,7 +1557,7 @@ static int child_fork(void *arg)
 		CHECK(pid >= 0);
 		if (pid == 0)
 			_exit(fork_child_calls(h));
-		CHECK(wait_status(pid) == 0);
+		CHECK(sb_test_wait_exit(pid) == 0);
 	}
 	CHECK(pthread_join(thread, &failures) == 0);
 	CHECK(failures == NULL);
@@ -1669,7 +1590,7 @@ static void *thread_calls(void *arg)
 		else
 			fd = sockbroker_socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 		if (fd < 0 ||
-		    sockopt_int(fd, SOL_SOCKET, SO_TYPE) != (i % 2 ? SOCK_DGRAM : SOCK_RAW))
+		    sb_test_sockopt_int(fd, SOL_SOCKET, SO_TYPE) != (i % 2 ? SOCK_DGRAM : SOCK_RAW))
 			bad++;
 		if (fd >= 0)
 			close(fd);

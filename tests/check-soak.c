@@ -12,6 +12,8 @@
 
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "tests/call.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/testlib.h"
 
@@ -39,14 +41,6 @@ static const char policy_text[] =
 	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n";
 
 static struct sb_test_daemon daemon_;
-
-#define REQUIRE(cond)                                                                         \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: %s (errno %m)\n", __FILE__, __LINE__, #cond); \
-			return 1;                                                             \
-		}                                                                             \
-	} while (0)
 
 /* The mix, one entry per call in a round of ten: what to send, how many
  * descriptors to attach, the error expected (NULL: success), and whether
@@ -128,14 +122,8 @@ static void run_clients(int calls)
 {
 	pid_t pids[CLIENTS];
 
-	for (int i = 0; i < CLIENTS; i++) {
-		pids[i] = fork();
-		ck_assert_int_ge(pids[i], 0);
-		if (pids[i] == 0) {
-			sb_test_become_nobody();
-			_exit(child_calls(&calls));
-		}
-	}
+	for (int i = 0; i < CLIENTS; i++)
+		pids[i] = sb_test_fork_as_nobody(child_calls, &calls);
 	for (int i = 0; i < CLIENTS; i++) {
 		int status;
 
@@ -156,17 +144,7 @@ static double now_s(void)
 /* Descriptors once the last hang-ups are processed. */
 static int settled_fds(void)
 {
-	int prev = -1;
-
-	for (int i = 0; i < 200; i++) {
-		int n = sb_test_count_fds(daemon_.pid);
-
-		if (n == prev)
-			break;
-		prev = n;
-		usleep(50 * 1000);
-	}
-	return prev;
+	return sb_test_settled_fds(daemon_.pid, 50, 1, 10000);
 }
 
 START_TEST(soak_64_clients_5000_mixed_calls)

@@ -9,6 +9,7 @@
 # mounted as ProtectProc=invisible / ProcSubset=pid mount it. systemd is
 # not PID 1 here, so nothing is started with systemctl. Prints TAP.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 top_builddir=${top_builddir:-.}
 top_srcdir=${top_srcdir:-.}
@@ -21,18 +22,9 @@ addr=127.0.0.81
 # What sockbrokerd.service grants, as setpriv spells it.
 unit_caps=+net_raw,+net_admin,+net_bind_service,+setuid,+setgid
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root to run sockbrokerd and to change users"
-	exit 0
-fi
-for tool in systemd-analyze systemd-socket-activate systemd-sysusers systemd-tmpfiles python3 setpriv unshare; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool is not installed"
-		exit 0
-	fi
-done
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to change users"
+need_tools systemd-analyze systemd-socket-activate systemd-sysusers systemd-tmpfiles python3 setpriv unshare
 
-n=0
 dir=$(mktemp -d /tmp/sockbroker-systemd-XXXXXX) || exit 1
 chmod 755 "$dir"
 pids=()
@@ -47,48 +39,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	echo "# exit status: $status"
-	sed 's/^/# output: /' <<<"$out" | head -40
-}
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
 # Run a command, keeping its exit status and its output (both streams).
 run() {
 	out=$("$@" 2>&1)
 	status=$?
-}
-
-has() { grep -qE -- "$1" <<<"$out"; }
-status_is() { [ "$status" -eq "$1" ]; }
-
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
-wait_for() {
-	local tries=$(($1 * 20))
-	shift
-	while [ "$tries" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
 }
 
 # The value of KEY= in a unit file (the last assignment).
@@ -100,8 +54,6 @@ unit_value() {
 unit_value_all() {
 	sed -n "s/^$2=//p" "$1"
 }
-
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 
 # ------------------------------------------------------------ unit files
 # verify checks that the executables exist and that the Documentation=
@@ -280,12 +232,9 @@ else
 	unit_pid=$(pgrep -n -f "^$daemon --policy=$dir/policy.conf")
 	pids+=($unit_pid)
 
-	# nobody holds a brokered :80 socket; the holder's pid becomes sleep.
-	"${nobody[@]}" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_STREAM@$addr:80" -- sleep 30 &
-	holder_pid=$!
+	# nobody holds a brokered :80 socket.
+	hold_socket "$ctl" "$sock" "AF_INET:SOCK_STREAM@$addr:80"
 	pids+=($holder_pid)
-	is_sleep() { [ "$(readlink "/proc/$holder_pid/exe")" = "$(command -v sleep)" ]; }
-	wait_for 5 is_sleep
 	out=$(ls -l "/proc/$holder_pid/fd" 2>&1)
 	status=0
 	check "as the unit runs it: serves nobody a :80 socket" has "socket:"

@@ -21,7 +21,6 @@
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +37,9 @@
 #endif
 
 #include "client/sockbroker.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
+#include "tests/sockets.h"
 #include "tests/testlib.h"
 
 #ifndef SOL_ALG
@@ -119,32 +120,6 @@ static int sandbox(void)
 
 /* ------------------------------------------------- checks in the client */
 
-/* Checks inside the client: report on stderr (the test's log) and make
- * the client exit non-zero. */
-#define CHECK(cond)                                                                             \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s (errno %s; broker: \"%s\")\n", \
-				__FILE__, __LINE__, #cond, strerrorname_np(errno),              \
-				sockbroker_last_message());                                     \
-			return 1;                                                               \
-		}                                                                               \
-	} while (0)
-
-/* call must fail with -1 and errno err. */
-#define CHECK_FAILS(call, err)                                                                  \
-	do {                                                                                    \
-		long _r;                                                                        \
-		errno = 0;                                                                      \
-		_r = (long)(call);                                                              \
-		if (_r != -1 || errno != (err)) {                                               \
-			fprintf(stderr, "%s:%d: %s: want -1/%s, got %ld/%s (broker: \"%s\")\n", \
-				__FILE__, __LINE__, #call, strerrorname_np(err), _r,            \
-				strerrorname_np(errno), sockbroker_last_message());             \
-			return 1;                                                               \
-		}                                                                               \
-	} while (0)
-
 /* n bytes at got must equal want; on a difference, both go to the log. */
 #define CHECK_BYTES(got, want, n)                                                                \
 	do {                                                                                     \
@@ -175,26 +150,16 @@ static bool readable(int fd)
 	return poll(&p, 1, RECEIVE_MS) == 1 && (p.revents & POLLIN);
 }
 
-static int sockopt_int(int fd, int level, int name)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	if (getsockopt(fd, level, name, &v, &len) < 0)
-		return -1;
-	return v;
-}
-
 /* fd is a real socket of this family, type and protocol (asked of the
  * kernel, not of the broker). Linux 6.1 reports SO_PROTOCOL 0 for CAN
  * raw, BCM and ISO-TP sockets (only J1939 records its protocol); what
  * the tests then do with the socket shows which protocol it has. */
 static bool is_socket(int fd, int family, int type, int protocol)
 {
-	int reported = sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL);
+	int reported = sb_test_sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL);
 
-	return sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == family &&
-	       sockopt_int(fd, SOL_SOCKET, SO_TYPE) == type &&
+	return sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == family &&
+	       sb_test_sockopt_int(fd, SOL_SOCKET, SO_TYPE) == type &&
 	       (reported == protocol || (family == AF_CAN && reported == 0));
 }
 
@@ -241,17 +206,6 @@ static int sandboxed(void *arg)
 
 /* ------------------------------------------------------ the test's side */
 
-/* A failed ck_assert ends the test process with exit(): do not leave a
- * daemon behind. */
-static void kill_daemon(void)
-{
-	if (daemon_.pid > 0) {
-		kill(daemon_.pid, SIGKILL);
-		waitpid(daemon_.pid, NULL, 0);
-		daemon_.pid = 0;
-	}
-}
-
 static bool in_vm(void)
 {
 	const char *vm = getenv("SB_VM");
@@ -294,12 +248,11 @@ static const char *kernel_lacks(int family, int type, int protocol, const char *
 #define HAVE_SANDBOX false
 #endif
 
-#define NEED_ROOT()                                                                    \
-	do {                                                                           \
-		if (!sb_test_is_root())                                                \
-			SB_SKIP("needs root to run sockbrokerd and to become nobody"); \
-		if (!HAVE_SANDBOX)                                                     \
-			SB_SKIP("no seccomp filter written for this architecture");    \
+#define NEED_ROOT()                                                                 \
+	do {                                                                        \
+		SB_NEED_ROOT();                                                     \
+		if (!HAVE_SANDBOX)                                                  \
+			SB_SKIP("no seccomp filter written for this architecture"); \
 	} while (0)
 
 #define NEED_CAN()                                                                \
@@ -319,13 +272,6 @@ static const char *kernel_lacks(int family, int type, int protocol, const char *
 		NEED_KERNEL(AF_ALG, SOCK_SEQPACKET, 0, "AF_ALG"); \
 	} while (0)
 
-static void start_daemon(const char *policy_text)
-{
-	atexit(kill_daemon);
-	sb_test_daemon_start(&daemon_, policy_text, NULL);
-	ck_assert_int_eq(setenv("SOCKBROKER_SOCKET", daemon_.socket, 1), 0);
-}
-
 /* Run fn in a sandboxed client against a daemon with policy_text. The
  * client's messages go to the log, and the first one into the failure. */
 static void run_client(const char *policy_text, int (*fn)(void))
@@ -336,7 +282,7 @@ static void run_client(const char *policy_text, int (*fn)(void))
 	int p[2], status;
 	pid_t pid;
 
-	start_daemon(policy_text);
+	sb_test_daemon_start_for_library(&daemon_, policy_text);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);

@@ -15,10 +15,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "proto/frame.h"
-#include "proto/util.h"
 #include "proto/protocol.h"
 #include "proto/util.h"
+#include "tests/call.h"
 #include "tests/harness.h"
 
 bool sb_test_is_root(void)
@@ -36,11 +35,19 @@ static void write_file(const char *path, const char *text)
 	ck_assert_int_eq(chmod(path, 0644), 0);
 }
 
-static void sleep_ms(long ms)
+void sb_test_sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+long sb_test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* The daemon answers Info once it is up (and after a reload, once the
@@ -72,6 +79,20 @@ static int listen_for(const struct sb_test_daemon *d)
 	return fd;
 }
 
+void sb_test_prepare_server_exec(const char *log, int log_flags)
+{
+	int fd = open(log, O_WRONLY | O_CREAT | O_CLOEXEC | log_flags, 0644);
+
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		dup2(fd, STDOUT_FILENO);
+	}
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("JOURNAL_STREAM");
+}
+
 /* Fork and exec the daemon with d's settings. */
 static void spawn(struct sb_test_daemon *d)
 {
@@ -94,15 +115,7 @@ static void spawn(struct sb_test_daemon *d)
 	d->pid = fork();
 	ck_assert_int_ge(d->pid, 0);
 	if (d->pid == 0) {
-		int log = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-		if (log >= 0) {
-			dup2(log, STDERR_FILENO);
-			dup2(log, STDOUT_FILENO);
-		}
-		unsetenv("NOTIFY_SOCKET");
-		unsetenv("LISTEN_FDS");
-		unsetenv("LISTEN_PID");
+		sb_test_prepare_server_exec(d->log, O_APPEND);
 		if (d->activated) {
 			char pid[16];
 
@@ -149,7 +162,7 @@ static void wait_until_serving(struct sb_test_daemon *d)
 			ck_abort_msg("sockbrokerd exited during start-up (status %d), see %s", status,
 				     d->log);
 		}
-		sleep_ms(10);
+		sb_test_sleep_ms(10);
 	}
 	ck_abort_msg("sockbrokerd did not answer on %s within %d s", d->socket, timeout_ms / 1000);
 }
@@ -184,6 +197,33 @@ void sb_test_daemon_start(struct sb_test_daemon *d, const char *policy_text,
 			  const char *const *extra_args)
 {
 	sb_test_daemon_start_opts(d, policy_text, extra_args, NULL);
+}
+
+static struct sb_test_daemon *killed_at_exit;
+
+static void kill_daemon_at_exit(void)
+{
+	struct sb_test_daemon *d = killed_at_exit;
+
+	if (d && d->pid > 0) {
+		kill(d->pid, SIGKILL);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+	}
+}
+
+void sb_test_daemon_kill_at_exit(struct sb_test_daemon *d)
+{
+	if (!killed_at_exit)
+		ck_assert_int_eq(atexit(kill_daemon_at_exit), 0);
+	killed_at_exit = d;
+}
+
+void sb_test_daemon_start_for_library(struct sb_test_daemon *d, const char *policy_text)
+{
+	sb_test_daemon_kill_at_exit(d);
+	sb_test_daemon_start(d, policy_text, NULL);
+	ck_assert_int_eq(setenv("SOCKBROKER_SOCKET", d->socket, 1), 0);
 }
 
 void sb_test_daemon_terminate(struct sb_test_daemon *d)
@@ -255,6 +295,41 @@ int sb_test_count_fds(pid_t pid)
 	return n;
 }
 
+int sb_test_settle(int (*count)(void *arg), void *arg, long interval_ms, int repeats, long max_ms)
+{
+	int last = count(arg), same = 0;
+
+	for (long slept = 0; same < repeats && slept < max_ms; slept += interval_ms) {
+		int now;
+
+		sb_test_sleep_ms(interval_ms);
+		now = count(arg);
+		same = now == last ? same + 1 : 0;
+		last = now;
+	}
+	return last;
+}
+
+static int count_fds_of(void *pid)
+{
+	return sb_test_count_fds(*(pid_t *)pid);
+}
+
+int sb_test_settled_fds(pid_t pid, long interval_ms, int repeats, long max_ms)
+{
+	return sb_test_settle(count_fds_of, &pid, interval_ms, repeats, max_ms);
+}
+
+int sb_test_wait_fds(pid_t pid, int want, long max_ms)
+{
+	long end = sb_test_now_ms() + max_ms;
+	int n;
+
+	while ((n = sb_test_count_fds(pid)) != want && sb_test_now_ms() < end)
+		sb_test_sleep_ms(10);
+	return n;
+}
+
 long sb_test_rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -287,75 +362,28 @@ void sb_test_become_nobody(void)
 		_exit(126);
 }
 
-int sb_test_run_as_nobody(int (*fn)(void *arg), void *arg)
+pid_t sb_test_fork_as_nobody(int (*fn)(void *arg), void *arg)
 {
 	pid_t pid = fork();
-	int status;
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		sb_test_become_nobody();
 		_exit(fn(arg));
 	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return pid;
 }
 
-int sb_test_connect(const char *path)
+int sb_test_wait_exit(pid_t pid)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = -1;
+	int status;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	return TAKE_FD(fd);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int sb_test_call_raw(int conn, const char *json, const int *fds, size_t n_fds, char **reply,
-		     int *fd_out)
+int sb_test_run_as_nobody(int (*fn)(void *arg), void *arg)
 {
-	struct sb_decoder *d;
-	struct sb_frame f;
-	int r;
-
-	if (fd_out)
-		*fd_out = -1;
-	r = sb_send_message(conn, json, strlen(json), fds, n_fds);
-	if (r < 0)
-		return r;
-	d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
-	if (!d)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		r = sb_decoder_next(d, &f);
-		if (r != 0)
-			break;
-		n = sb_decoder_read(d, conn, MSG_CMSG_CLOEXEC);
-		if (n == 0) {
-			r = -ECONNRESET;
-			break;
-		}
-		if (n < 0 && n != -EINTR) {
-			r = (int)n;
-			break;
-		}
-	}
-	sb_decoder_free(d);
-	if (r < 0)
-		return r;
-	if (fd_out && f.n_fds > 0)
-		*fd_out = sb_frame_take_fd(&f, 0);
-	*reply = TAKE_PTR(f.data);
-	sb_frame_done(&f);
-	return 0;
+	return sb_test_wait_exit(sb_test_fork_as_nobody(fn, arg));
 }

@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "tests/testlib.h"
+
 #define SB_TEST_NOBODY 65534
 
 struct sb_test_daemon {
@@ -34,6 +36,12 @@ struct sb_test_daemon_opts {
 
 /* Is this process root with the capabilities the daemon needs? */
 bool sb_test_is_root(void);
+/* In a test that starts the daemon: skip it unless we are root. */
+#define SB_NEED_ROOT()                                                                 \
+	do {                                                                           \
+		if (!sb_test_is_root())                                                \
+			SB_SKIP("needs root to run sockbrokerd and to become nobody"); \
+	} while (0)
 
 /* Write policy_text to the policy file and start the daemon on a fresh
  * socket; returns once the socket accepts. extra_args (NULL-terminated,
@@ -58,8 +66,32 @@ void sb_test_daemon_respawn(struct sb_test_daemon *d);
 void sb_test_daemon_reload(struct sb_test_daemon *d, const char *policy_text);
 /* SIGTERM, wait, and assert a clean exit (status 0). */
 void sb_test_daemon_stop(struct sb_test_daemon *d);
-/* Descriptors the daemon holds now (from /proc). */
+/* SIGKILL d's daemon should this process exit while it runs: a failed
+ * ck_assert ends the test process with exit(), and a daemon left behind
+ * would outlive the test. */
+void sb_test_daemon_kill_at_exit(struct sb_test_daemon *d);
+/* For the tests of libsockbroker: start the daemon, killed at exit as
+ * above, and point the library at it (SOCKBROKER_SOCKET). */
+void sb_test_daemon_start_for_library(struct sb_test_daemon *d, const char *policy_text);
+/* In a forked child about to exec a server: stdout and stderr go to log,
+ * opened with log_flags added (O_APPEND or O_TRUNC), and none of the
+ * service manager's environment (sd_notify, socket activation, journal)
+ * that the test itself may have reaches the server. */
+void sb_test_prepare_server_exec(const char *log, int log_flags);
+
+/* Descriptors a process holds now (from /proc). */
 int sb_test_count_fds(pid_t pid);
+/* count(arg) once it stops changing: sampled every interval_ms until
+ * repeats samples in a row equal the one before them, for at most max_ms
+ * (then the last sample). The daemon learns of closed connections
+ * asynchronously: its descriptor count settles, it does not jump. */
+int sb_test_settle(int (*count)(void *arg), void *arg, long interval_ms, int repeats, long max_ms);
+/* The same for pid's descriptor count. */
+int sb_test_settled_fds(pid_t pid, long interval_ms, int repeats, long max_ms);
+/* Poll pid's descriptor count until it is want, for at most max_ms;
+ * returns the last count. The daemon closes a client's connection when
+ * it reads its EOF: wait for the count instead of sampling a moment. */
+int sb_test_wait_fds(pid_t pid, int want, long max_ms);
 /* Daemon's resident set size in KiB (from /proc). */
 long sb_test_rss_kib(pid_t pid);
 
@@ -67,14 +99,15 @@ long sb_test_rss_kib(pid_t pid);
  * capabilities and no_new_privs, as setpriv --reuid=65534 --regid=65534
  * --clear-groups --inh-caps=-all --bounding-set=-all does. */
 void sb_test_become_nobody(void);
+/* Fork a child that becomes nobody and exits with fn(arg). */
+pid_t sb_test_fork_as_nobody(int (*fn)(void *arg), void *arg);
+/* Wait for child pid: its exit status, 128 + signal when killed, -1 when
+ * it cannot be waited for. Does not assert: usable in a child too. */
+int sb_test_wait_exit(pid_t pid);
 /* Run fn(arg) in a child that became nobody; return its exit status
- * (or 128 + signal). The child's stderr is the test's. */
+ * (as sb_test_wait_exit). The child's stderr is the test's. */
 int sb_test_run_as_nobody(int (*fn)(void *arg), void *arg);
 
-/* Connect a raw AF_UNIX stream socket to path; -errno on failure. */
-int sb_test_connect(const char *path);
-/* Send one raw message (NUL appended) with fds and read one reply into a
- * malloc'ed string (*reply), receiving at most one fd into *fd_out (may
- * be NULL; -1 when none). 0 or -errno. */
-int sb_test_call_raw(int conn, const char *json, const int *fds, size_t n_fds, char **reply,
-		     int *fd_out);
+/* Sleep for ms milliseconds; the monotonic clock in milliseconds. */
+void sb_test_sleep_ms(long ms);
+long sb_test_now_ms(void);

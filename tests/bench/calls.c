@@ -11,7 +11,7 @@
 #include "client/sockbroker.h"
 #include "proto/protocol.h"
 #include "tests/bench/bench.h"
-#include "tests/harness.h"
+#include "tests/call.h"
 
 /* Byte for byte what sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
  * sends, NUL included. */
@@ -90,7 +90,9 @@ static void finish_rate(struct bench_result *res, uint64_t t0, uint64_t calls)
 	res->value = ns ? (double)calls * 1e9 / (double)ns : 0;
 }
 
-static int floor_connect(struct bench_job *job, struct bench_result *res)
+/* A connection to the floor server, its first call checked, then
+ * job->warmup more; the worker is ready to be timed. */
+static int floor_warm_up(struct bench_job *job, struct bench_result *res)
 {
 	int conn = sb_test_connect(job->socket);
 	int fd, r;
@@ -108,19 +110,19 @@ static int floor_connect(struct bench_job *job, struct bench_result *res)
 		close(conn);
 		return r;
 	}
+	for (unsigned i = 0; i < job->warmup; i++)
+		safe_close(floor_call(conn));
+	bench_worker_ready(job);
 	return conn;
 }
 
 int bench_job_floor_socket(struct bench_job *job, struct bench_result *res)
 {
-	_cleanup_close_ int conn = floor_connect(job, res);
+	_cleanup_close_ int conn = floor_warm_up(job, res);
 	uint64_t t0;
 
 	if (conn < 0)
 		return conn;
-	for (unsigned i = 0; i < job->warmup; i++)
-		safe_close(floor_call(conn));
-	bench_worker_ready(job);
 	t0 = bench_now_ns();
 	for (unsigned i = 0; i < job->calls; i++) {
 		int fd = floor_call(conn);
@@ -135,14 +137,11 @@ int bench_job_floor_socket(struct bench_job *job, struct bench_result *res)
 
 int bench_job_floor_socket_rate(struct bench_job *job, struct bench_result *res)
 {
-	_cleanup_close_ int conn = floor_connect(job, res);
+	_cleanup_close_ int conn = floor_warm_up(job, res);
 	uint64_t t0, end, calls = 0;
 
 	if (conn < 0)
 		return conn;
-	for (unsigned i = 0; i < job->warmup; i++)
-		safe_close(floor_call(conn));
-	bench_worker_ready(job);
 	t0 = bench_now_ns();
 	end = t0 + (uint64_t)(job->seconds * 1e9);
 	do {
@@ -158,8 +157,10 @@ int bench_job_floor_socket_rate(struct bench_job *job, struct bench_result *res)
 	return 0;
 }
 
-/* The process-wide connection of libsockbroker, as a program uses it. */
-static int broker_first_call(struct bench_job *job, struct bench_result *res)
+/* The process-wide connection of libsockbroker, as a program uses it:
+ * its first call checked, then job->warmup more; the worker is ready to
+ * be timed. */
+static int broker_warm_up(struct bench_job *job, struct bench_result *res)
 {
 	int fd, r;
 
@@ -171,7 +172,12 @@ static int broker_first_call(struct bench_job *job, struct bench_result *res)
 				  sockbroker_last_message());
 	r = check_raw_icmp(fd, res);
 	close(fd);
-	return r;
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < job->warmup; i++)
+		safe_close(sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	bench_worker_ready(job);
+	return 0;
 }
 
 /* Let the server finish and go back to waiting before the next call, so
@@ -188,13 +194,10 @@ static void pause_us(unsigned us)
 int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
 {
 	uint64_t t0;
-	int r = broker_first_call(job, res);
+	int r = broker_warm_up(job, res);
 
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < job->warmup; i++)
-		safe_close(sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
-	bench_worker_ready(job);
 	t0 = bench_now_ns();
 	for (unsigned i = 0; i < job->calls; i++) {
 		int fd = sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
@@ -212,13 +215,10 @@ int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
 int bench_job_broker_socket_rate(struct bench_job *job, struct bench_result *res)
 {
 	uint64_t t0, end, calls = 0;
-	int r = broker_first_call(job, res);
+	int r = broker_warm_up(job, res);
 
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < job->warmup; i++)
-		safe_close(sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
-	bench_worker_ready(job);
 	t0 = bench_now_ns();
 	end = t0 + (uint64_t)(job->seconds * 1e9);
 	do {

@@ -10,10 +10,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "proto/protocol.h"
 #include "tests/bench/bench.h"
+#include "tests/call.h"
 #include "tests/harness.h"
 
 static char dir[64];
@@ -86,13 +86,6 @@ long bench_raise_nofile(void)
 	return (long)rl.rlim_cur;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
 static int write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "we");
@@ -136,16 +129,7 @@ static int spawn(struct bench_server *s, const char *const *argv, unsigned timeo
 	if (s->pid < 0)
 		return -errno;
 	if (s->pid == 0) {
-		int log = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		if (log >= 0) {
-			dup2(log, STDERR_FILENO);
-			dup2(log, STDOUT_FILENO);
-		}
-		unsetenv("NOTIFY_SOCKET");
-		unsetenv("LISTEN_FDS");
-		unsetenv("LISTEN_PID");
-		unsetenv("JOURNAL_STREAM");
+		sb_test_prepare_server_exec(s->log, O_TRUNC);
 		/* What a real daemon holding many connections does first. */
 		bench_raise_nofile();
 		execv(argv[0], (char **)argv);
@@ -162,7 +146,7 @@ static int spawn(struct bench_server *s, const char *const *argv, unsigned timeo
 			s->pid = 0;
 			return -ECHILD;
 		}
-		sleep_ms(10);
+		sb_test_sleep_ms(10);
 	}
 	fprintf(stderr, "bench: %s did not answer on %s within %u ms\n", argv[0], s->socket,
 		timeout_ms);
@@ -285,28 +269,13 @@ int bench_pin(pid_t pid, int cpu)
 
 bool bench_wait_fds(pid_t pid, int n, unsigned timeout_ms)
 {
-	for (unsigned waited = 0; waited <= timeout_ms; waited += 5) {
-		if (sb_test_count_fds(pid) == n)
-			return true;
-		sleep_ms(5);
-	}
-	return false;
+	return sb_test_wait_fds(pid, n, timeout_ms) == n;
 }
 
 int bench_settled_fds(pid_t pid)
 {
-	int last = sb_test_count_fds(pid);
-
 	/* The same count over 50 ms: closed connections have been seen. */
-	for (int same = 0, i = 0; same < 5 && i < 200; i++) {
-		int n;
-
-		sleep_ms(10);
-		n = sb_test_count_fds(pid);
-		same = n == last ? same + 1 : 0;
-		last = n;
-	}
-	return last;
+	return sb_test_settled_fds(pid, 10, 5, 2000);
 }
 
 size_t bench_hold_connections(const char *path, int *fds, size_t count)

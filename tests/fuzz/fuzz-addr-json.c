@@ -13,31 +13,15 @@
  * error. Raw: whatever the bytes, the decoder either refuses with a
  * complete error or builds an object that serialises to JSON a strict
  * parser accepts. */
-#include <linux/can.h>
 #include <linux/netlink.h>
 #include <linux/if_packet.h>
 #include <sys/socket.h>
-#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
-#include <bluetooth/bluetooth.h>
-#endif
 
 #include "proto/addr.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "tests/fuzz/addr-protocols.h"
 #include "tests/fuzz/fuzz.h"
-
-#ifndef CAN_J1939
-#define CAN_J1939 7
-#endif
-#ifndef CAN_ISOTP
-#define CAN_ISOTP 6
-#endif
-#ifndef BTPROTO_L2CAP
-#define BTPROTO_L2CAP 0
-#define BTPROTO_HCI 1
-#define BTPROTO_SCO 2
-#define BTPROTO_RFCOMM 3
-#endif
 
 static const int families[] = {
 	AF_UNIX,  AF_INET, AF_INET6,	 AF_NETLINK, AF_TIPC,	   AF_CAN, AF_PACKET, AF_ALG,

@@ -11,29 +11,13 @@
  * that parses to the same spec (spec.h: parse(format(x)) == x), and its
  * Socket parameters carry the same address; every refusal fills a
  * complete error. */
-#include <linux/can.h>
 #include <sys/socket.h>
-#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
-#include <bluetooth/bluetooth.h>
-#endif
 
 #include "proto/addr.h"
 #include "proto/message.h"
 #include "proto/spec.h"
+#include "tests/fuzz/addr-protocols.h"
 #include "tests/fuzz/fuzz.h"
-
-#ifndef CAN_J1939
-#define CAN_J1939 7
-#endif
-#ifndef CAN_ISOTP
-#define CAN_ISOTP 6
-#endif
-#ifndef BTPROTO_L2CAP
-#define BTPROTO_L2CAP 0
-#define BTPROTO_HCI 1
-#define BTPROTO_SCO 2
-#define BTPROTO_RFCOMM 3
-#endif
 
 static const int families[] = {
 	AF_UNIX, AF_INET,  AF_INET6, AF_NETLINK,   AF_TIPC,   AF_CAN, AF_PACKET,

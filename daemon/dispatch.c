@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "daemon/audit.h"
+#include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "proto/protocol.h"
@@ -144,7 +145,8 @@ reply:
 				  req.error.name ?: "?", req.error.message);
 		json_object_put(req.reply);
 		req.reply = NULL;
-		req.reply_fd = safe_close(req.reply_fd);
+		sb_close_later(req.reply_fd);
+		req.reply_fd = -1;
 		msg = error_reply(&req.error);
 	} else {
 		msg = sb_reply_new(TAKE_PTR(req.reply), false);
@@ -155,6 +157,7 @@ reply:
 	if (r < 0 && req.error.name && strcmp(req.error.name, SB_ERR_PROTOCOL) == 0)
 		c->closing = true;
 	json_object_put(msg);
-	safe_close(req.reply_fd);
+	/* The client may be gone, leaving us the last reference. */
+	sb_close_later(req.reply_fd);
 	sb_call_done(&call);
 }

@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/caps.h"
+#include "daemon/closer.h"
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
@@ -265,6 +266,13 @@ static int run(const struct options *o)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Workers inherit the blocked signals. */
+	r = sb_closer_init();
+	if (r < 0) {
+		log_error("cannot start the closing thread: %s", strerror(-r));
+		goto out;
+	}
+	sb_frame_set_closer(sb_close_later);
 	r = add_signal(event, SIGTERM, on_term, &server);
 	if (r >= 0)
 		r = add_signal(event, SIGINT, on_term, &server);
@@ -283,6 +291,7 @@ static int run(const struct options *o)
 		log_error("event loop: %s", strerror(-r));
 out:
 	sb_server_done(&server);
+	sb_closer_done();
 	sd_event_unref(event);
 	return r;
 }

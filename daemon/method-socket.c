@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "daemon/bind.h"
+#include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
@@ -168,7 +169,7 @@ int sb_method_socket(struct sb_request *req)
 	struct sb_policy_request preq;
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_later_ int fd = -1;
 	json_object *reply;
 	char summary[128];
 	int r;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/grants.h"
 #include "daemon/fsid.h"
@@ -57,7 +58,8 @@ static void conn_free(struct sb_client *c)
 	sd_event_source_disable_unref(c->io);
 	sb_decoder_free(c->decoder);
 	sb_outq_free(c->out);
-	safe_close(c->fd);
+	/* Its receive queue may still hold descriptors in flight. */
+	sb_close_later(c->fd);
 	free(c->groups);
 	free(c);
 	if (s->stopping && s->n_conns == 0)

@@ -49,10 +49,32 @@ union recv_control {
 	char buf[RECV_CONTROL_SIZE];
 };
 
+/* How received descriptors are given up; see sb_frame_set_closer(). */
+static void (*fd_closer)(int fd);
+
+void sb_frame_set_closer(void (*closer)(int fd))
+{
+	fd_closer = closer;
+}
+
+/* Give up a descriptor that came from a peer: ours may be the last
+ * reference, and the release can take long (a lingering TCP socket, a
+ * packet socket's synchronize_net()). Returns -1 for assignment. */
+static int release_fd(int fd)
+{
+	if (fd < 0)
+		return -1;
+	if (fd_closer)
+		fd_closer(fd);
+	else
+		safe_close(fd);
+	return -1;
+}
+
 static void close_fds(const int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		safe_close(fds[i]);
+		release_fd(fds[i]);
 }
 
 void sb_frame_done(struct sb_frame *f)
@@ -129,7 +151,7 @@ static void drop_extra_fds(const struct sb_decoder *d, int *seg, size_t n, size_
 {
 	for (size_t i = 0; i < n; i++)
 		if (before + i >= d->keep_fds)
-			seg[i] = safe_close(seg[i]);
+			seg[i] = release_fd(seg[i]);
 }
 
 void sb_decoder_free(struct sb_decoder *d)
@@ -327,7 +349,7 @@ static size_t collect_fds(struct msghdr *mh, int *fds, size_t max)
 			if (cmsg->cmsg_type == SCM_RIGHTS && n < max)
 				fds[n++] = fd;
 			else
-				safe_close(fd);
+				release_fd(fd);
 		}
 	}
 	return n;

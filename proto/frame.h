@@ -17,6 +17,12 @@ struct sb_frame {
 	size_t n_fds;
 };
 
+/* Every descriptor received from a peer that proto/ gives up goes to
+ * closer (NULL: close() at once). A server sets one that closes away from
+ * its event loop: the last close of a peer's socket can block. Set it
+ * before any decoder or queue exists. */
+void sb_frame_set_closer(void (*closer)(int fd));
+
 /* Give up the frame: frees the data and closes every fd not taken. */
 void sb_frame_done(struct sb_frame *f);
 /* Take ownership of fds[idx]; -1 if out of range or already taken. */

@@ -6,6 +6,7 @@
  * lists these attacks and their outcomes. */
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -924,6 +925,71 @@ START_TEST(ten_thousand_connect_close_cycles)
 }
 END_TEST
 
+/* ------------------------------------------------------------ slow closes */
+
+/* Packet sockets cost a synchronize_net() (about 12 ms) when their last
+ * reference goes. nobody may create them in a user and network namespace
+ * of its own. It sends 253 with the first byte of a call that takes none,
+ * closes its own copies, then finishes the call: the daemon now holds the
+ * last reference of each. */
+static int child_send_packet_sockets(void *arg)
+{
+	int rounds = *(int *)arg;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		return 77;
+	for (int r = 0; r < rounds; r++) {
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(SB_FDS_MAX * sizeof(int))];
+		} control = {0};
+		struct iovec iov = {(void *)INFO, 1};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+				    .msg_controllen = sizeof(control.buf)};
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		int fds[SB_FDS_MAX], conn = sb_test_connect(daemon_.socket);
+		struct sb_reply reply;
+
+		REQUIRE(conn >= 0);
+		for (size_t n = 0; n < SB_FDS_MAX; n++) {
+			fds[n] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+			REQUIRE(fds[n] >= 0);
+		}
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+		REQUIRE(sendmsg(conn, &mh, MSG_NOSIGNAL) == 1);
+		for (size_t n = 0; n < SB_FDS_MAX; n++)
+			close(fds[n]);
+		REQUIRE(sb_test_call(conn, INFO + 1, NULL, 0, &reply, NULL) == 0);
+		REQUIRE(reply.error && strcmp(reply.error, SB_ERR_BAD_DESCRIPTOR) == 0);
+		sb_reply_done(&reply);
+		close(conn);
+	}
+	return 0;
+}
+
+START_TEST(slow_closes_do_not_block_others)
+{
+	int rounds = 4, seconds = 3, r;
+	pid_t attacker, other;
+
+	other = spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
+	attacker = spawn_as(SB_TEST_NOBODY, child_send_packet_sockets, &rounds, NULL, NULL);
+	r = sb_test_wait_exit(attacker);
+	if (r == 77) {
+		sb_test_wait_exit(other);
+		SB_SKIP("unprivileged user namespaces are not available");
+	}
+	ck_assert_int_eq(r, 0);
+	/* About 12 s of releases in all: served meanwhile, as child_latency
+	 * checks (every call under 500 ms). */
+	ck_assert_int_eq(sb_test_wait_exit(other), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ descriptor pinning */
 
 /* Descriptors sent with a call that never ends stay with the daemon until
@@ -1161,6 +1227,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);
 	SB_TEST_FIXTURE(s, ten_thousand_connect_close_cycles, start, stop);
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
+	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

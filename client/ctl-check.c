@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sockbrokerctl check and info: policy dry runs (org.sockbroker.admin.Check)
  * for a named user, and what the broker says about the caller itself. */
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,7 +117,8 @@ static int parse_keys(int argc, char **argv, json_object **ret)
 int ctl_check(struct ctl *ctl, int argc, char **argv)
 {
 	json_object *keys = NULL;
-	const char *user, *method;
+	const char *user, *method, *query;
+	char own_uid[16];
 	struct sb_result res;
 	struct verdict v;
 	int r;
@@ -134,7 +136,18 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 	r = parse_keys(argc - optind - 2, argv + optind + 2, &keys);
 	if (r != CTL_EXIT_OK)
 		return r;
-	r = dry_run(ctl, "check", user, method, json_object_get(keys), &res, &v);
+	/* The broker answers anyone about themselves, but only by uid: it
+	 * looks names up for administrators alone. */
+	query = user;
+	{
+		struct passwd *pw = getpwnam(user);
+
+		if (pw && pw->pw_uid == getuid()) {
+			snprintf(own_uid, sizeof(own_uid), "%u", (unsigned)pw->pw_uid);
+			query = own_uid;
+		}
+	}
+	r = dry_run(ctl, "check", query, method, json_object_get(keys), &res, &v);
 	if (r != CTL_EXIT_OK) {
 		json_object_put(keys);
 		return r;

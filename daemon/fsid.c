@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <stdbool.h>
 #include <sys/fsuid.h>
 #include <unistd.h>
 
@@ -15,33 +14,30 @@ void sb_fsid_init(void)
 	own_gid = getegid();
 }
 
+/* What the last sb_fsid_become() asked for. */
+static uid_t want_uid;
+static gid_t want_gid;
+
 void sb_fsid_become(uid_t uid, gid_t gid)
 {
+	want_uid = uid;
+	want_gid = gid;
 	if (gid != own_gid)
 		setfsgid(gid);
 	if (uid != own_uid)
 		setfsuid(uid);
 }
 
-void sb_fsid_restore(void)
+bool sb_fsid_restore(void)
 {
-	setfsuid(own_uid);
-	setfsgid(own_gid);
-}
+	bool ok = true;
 
-/* Whether sb_fsuid_become() changed anything to undo. */
-static bool fsuid_changed;
-
-void sb_fsuid_become(uid_t uid)
-{
-	fsuid_changed = uid != own_uid;
-	if (fsuid_changed)
-		setfsuid(uid);
-}
-
-void sb_fsuid_restore(void)
-{
-	if (fsuid_changed)
-		setfsuid(own_uid);
-	fsuid_changed = false;
+	/* setfsuid() and setfsgid() return the previous value. */
+	if (want_uid != own_uid)
+		ok = (uid_t)setfsuid(own_uid) == want_uid;
+	if (want_gid != own_gid)
+		ok = (gid_t)setfsgid(own_gid) == want_gid && ok;
+	want_uid = own_uid;
+	want_gid = own_gid;
+	return ok;
 }

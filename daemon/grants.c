@@ -136,12 +136,12 @@ static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 		/* Only a refusal hides anything, and not from a zombie. */
 		bool refused = errno == EACCES || errno == EPERM;
 
-		sb_fsid_restore();
+		(void)sb_fsid_restore();
 		return !refused || process_is_zombie(proc_fd, pid);
 	}
 	dir = fdopendir(fd);
 	if (!dir) {
-		sb_fsid_restore();
+		(void)sb_fsid_restore();
 		close(fd);
 		return false;
 	}
@@ -153,7 +153,7 @@ static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 			continue;
 		len = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
 		if (len < 0 && errno == EACCES) {
-			sb_fsid_restore();
+			(void)sb_fsid_restore();
 			closedir(dir);
 			return false;
 		}
@@ -173,7 +173,7 @@ static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 		}
 		(*set)[(*n)++] = (ino_t)ino;
 	}
-	sb_fsid_restore();
+	(void)sb_fsid_restore();
 	closedir(dir);
 	return true;
 }
@@ -215,7 +215,7 @@ static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
 		sb_fsid_become(uid, gid);
 	dir = fdopendir(openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (!dir) {
-		sb_fsid_restore();
+		(void)sb_fsid_restore();
 		return;
 	}
 	for (struct dirent *de; (de = readdir(dir));) {
@@ -226,7 +226,7 @@ static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
 		if (!scan_process(proc_fd, de->d_name, &st->set, &st->n, &st->cap))
 			add_opaque(st, (pid_t)atoi(de->d_name));
 	}
-	sb_fsid_restore();
+	(void)sb_fsid_restore();
 	closedir(dir);
 }
 

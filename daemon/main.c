@@ -2,6 +2,7 @@
 /* sockbrokerd: options, the listening socket (or systemd's), signals,
  * sd_notify, and the event loop. */
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -257,6 +258,14 @@ static int run(const struct options *o)
 		}
 	}
 
+	/* Sockets carry the creator's supplementary groups in their file
+	 * credentials (netfilter's --suppl-groups): the daemon's must not be
+	 * mistaken for a client's. */
+	if (getgroups(0, NULL) > 0 && setgroups(0, NULL) < 0 && errno != EPERM) {
+		r = -errno;
+		log_error("cannot drop supplementary groups: %m");
+		goto out;
+	}
 	r = sb_caps_restrict();
 	if (r < 0)
 		goto out;

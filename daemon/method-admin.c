@@ -159,6 +159,14 @@ static int lookup_user(const char *user, uid_t *uid, gid_t *gid, gid_t *groups, 
 	return 0;
 }
 
+static bool is_own_uid(const char *user, uid_t uid)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", (unsigned)uid);
+	return strcmp(user, text) == 0;
+}
+
 int sb_method_admin_check(struct sb_request *req)
 {
 	static const char *const keys[] = { "user", "method", "keys", NULL };
@@ -190,16 +198,20 @@ int sb_method_admin_check(struct sb_request *req)
 	if (sb_policy_method_from_string(mname, &method) < 0)
 		return sb_error_param(&req->error, "method",
 				      "method: expected socket, bind, setsockopt or admin");
-	r = lookup_user(user, &who.uid, &who.gid, groups, &n_groups, &req->error);
-	if (r < 0)
-		return r;
-	who.groups = groups;
-	who.n_groups = (size_t)n_groups;
-	/* Asking about someone else reveals the policy: that is admin. */
-	if (who.uid != req->conn->cred.uid) {
+	/* The caller may ask about itself by uid, answered from the kernel's
+	 * credentials; anything else reveals the policy and who exists, and
+	 * costs NSS lookups that can block: admins only, checked first. */
+	if (is_own_uid(user, req->conn->cred.uid)) {
+		sb_client_subject(req->conn, &who);
+	} else {
 		r = authorize_admin(req, "check");
 		if (r < 0)
 			return r;
+		r = lookup_user(user, &who.uid, &who.gid, groups, &n_groups, &req->error);
+		if (r < 0)
+			return r;
+		who.groups = groups;
+		who.n_groups = (size_t)n_groups;
 	}
 	sb_policy_request_init(&preq, method);
 	if (kv) {

@@ -49,7 +49,10 @@ static int parse_protocol(json_object *params, int family, int *ret, struct sb_e
 					      sb_const_name(SB_C_AF, family) ?: "this family");
 		return 0;
 	}
-	r = sb_param_int(params, "protocol", true, 0, INT_MAX, &n, err);
+	/* AF_PACKET keeps only 16 bits of it: 0x10300 would be ETH_P_ALL
+	 * to the kernel but not to the policy. */
+	r = sb_param_int(params, "protocol", true, 0, family == AF_PACKET ? 0xffff : INT_MAX, &n,
+			 err);
 	if (r < 0)
 		return r;
 	*ret = (int)n;
@@ -142,23 +145,53 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 		 a->netns ? " netns=" : "", a->netns ?: "");
 }
 
-/* socket() with the caller's fsuid, so the kernel records the caller as
- * the socket's owner (sock_alloc() takes the inode's and so sk_uid's
- * owner from it); fsuid changes keep CAP_NET_*. Only the uid matters to
- * the network stack, so the fsgid is left alone: each identity switch
- * costs a credential copy in the kernel, on the hottest path we have. */
+/* socket() with the caller's fsuid and fsgid: the kernel takes the
+ * socket's owner (sk_uid: iptables owner, uid routing) from the fsuid and
+ * the open file's credentials (netfilter's skgid) from the fsgid. Changing
+ * them keeps CAP_NET_*. A switch the kernel refused would make the socket
+ * the daemon's, so it fails the request. */
 static int create_as(const struct ucred *cred, const struct socket_args *a,
 		     struct sb_error *err)
 {
 	int fd, saved;
+	bool ok;
 
-	sb_fsuid_become(cred->uid);
+	sb_fsid_become(cred->uid, cred->gid);
 	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
 	saved = errno;
-	sb_fsuid_restore();
+	ok = sb_fsid_restore();
 	if (fd < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, saved, NULL, "socket: %s", strerror(saved));
+	if (!ok) {
+		sb_close_later(fd);
+		return sb_error_set(err, SB_ERR_SYSTEM, EPERM, NULL,
+				    "cannot create the socket as uid %u: the daemon lacks CAP_SETUID or CAP_SETGID",
+				    (unsigned)cred->uid);
+	}
 	return fd;
+}
+
+/* Protocol 0 asks the kernel for the family's default: decide on what it
+ * chose, so a rule about that protocol applies. (CAN sockets report 0
+ * whatever they are; they are asked for by a nonzero protocol anyway.) */
+static int authorize_kernel_protocol(struct sb_request *req, int fd, struct socket_args *a,
+				     char *summary, size_t size)
+{
+	struct sb_policy_request preq;
+	socklen_t len = sizeof(int);
+	int protocol = 0;
+
+	if (a->protocol != 0 || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+	    protocol == 0)
+		return 0;
+	a->protocol = protocol;
+	summarize(a, summary, size);
+	sb_policy_request_init(&preq, SB_PM_SOCKET);
+	preq.family = a->family;
+	preq.type = a->type;
+	preq.protocol = a->protocol;
+	preq.netns = a->netns;
+	return sb_authorize(req, &preq, summary);
 }
 
 int sb_method_socket(struct sb_request *req)
@@ -215,6 +248,11 @@ int sb_method_socket(struct sb_request *req)
 			return r;
 	}
 	fd = create_as(cred, &a, &req->error);
+	if (fd >= 0 && authorize_kernel_protocol(req, fd, &a, summary, sizeof(summary)) < 0) {
+		if (a.netns)
+			sb_netns_leave();
+		return -EACCES;
+	}
 	if (fd >= 0 && a.bind)
 		r = sb_addr_from_json(a.bind, a.family, a.protocol, &ss, &ss_len, &req->error);
 	if (a.netns)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "daemon/policy-internal.h"
 
@@ -216,6 +217,27 @@ static int key_error(int r, const char *where, const char *msg, char *errbuf, si
 
 /* One rule from a line whose comment is already cut off; the line is
  * modified. */
+static bool rule_has_family(const struct sb_rule *r, int family)
+{
+	for (size_t i = 0; i < r->family.n; i++)
+		if (r->family.v[i].lo <= family && family <= r->family.v[i].hi)
+			return true;
+	return false;
+}
+
+/* Could one of the rule's protocols match an AF_PACKET request? (A rule
+ * whose protocols cannot simply grants no packet socket.) */
+static bool protocol_covers_packet(const struct sb_rule *r, bool names_family)
+{
+	bool packet_allowed = !names_family || rule_has_family(r, AF_PACKET);
+
+	for (size_t i = 0; i < r->n_protocols; i++)
+		if (r->protocols[i].family == AF_PACKET ||
+		    (r->protocols[i].family < 0 && packet_allowed))
+			return true;
+	return false;
+}
+
 static int parse_rule(struct sb_rule *rule, char *line, const char *where, char *errbuf,
 		      size_t errsize)
 {
@@ -281,6 +303,13 @@ static int parse_rule(struct sb_rule *rule, char *line, const char *where, char 
 		if (r < 0)
 			return key_error(r, where, msg, errbuf, errsize);
 	}
+	/* A packet socket may bind any ethertype once it is handed over, so
+	 * a protocol restriction on it would be a promise not kept. */
+	if (values[SB_PK_PROTOCOL] && protocol_covers_packet(rule, values[SB_PK_FAMILY] != NULL))
+		return sb_policy_error(errbuf, errsize,
+				       "%s: protocol= cannot restrict AF_PACKET sockets (the client may "
+				       "bind them to any ethertype): name family= without AF_PACKET",
+				       where);
 	return 0;
 }
 

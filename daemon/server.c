@@ -340,7 +340,7 @@ static void read_comm(struct sb_client *c)
 	 * is visible only to an identity that may ptrace-read it. */
 	sb_fsid_become(c->cred.uid, c->cred.gid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	sb_fsid_restore();
+	(void)sb_fsid_restore();
 	n = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
 	if (n <= 0)
 		n = 0;

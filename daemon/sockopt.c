@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <limits.h>
+#include <net/if.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -14,28 +16,28 @@
 static const struct sb_sockopt_def table[] = {
 	/* Need CAP_NET_ADMIN or CAP_NET_RAW (net/core/sock.c, net/ipv4/ip_sockglue.c,
 	 * net/ipv6/ipv6_sockglue.c). */
-	{ SOL_SOCKET, SO_MARK, true, false },
-	{ SOL_SOCKET, SO_PRIORITY, true, false },
-	{ SOL_SOCKET, SO_RCVBUFFORCE, true, false },
-	{ SOL_SOCKET, SO_SNDBUFFORCE, true, false },
-	{ SOL_SOCKET, SO_DEBUG, true, false },
-	{ SOL_SOCKET, SO_BINDTODEVICE, true, true },
-	{ SOL_IP, IP_TRANSPARENT, true, false },
-	{ SOL_IPV6, IPV6_TRANSPARENT, true, false },
+	{ SOL_SOCKET, SO_MARK, true, SB_OPTVAL_U32 },
+	{ SOL_SOCKET, SO_PRIORITY, true, SB_OPTVAL_U32 },
+	{ SOL_SOCKET, SO_RCVBUFFORCE, true, SB_OPTVAL_INT },
+	{ SOL_SOCKET, SO_SNDBUFFORCE, true, SB_OPTVAL_INT },
+	{ SOL_SOCKET, SO_DEBUG, true, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_BINDTODEVICE, true, SB_OPTVAL_IFNAME },
+	{ SOL_IP, IP_TRANSPARENT, true, SB_OPTVAL_BOOL },
+	{ SOL_IPV6, IPV6_TRANSPARENT, true, SB_OPTVAL_BOOL },
 	/* Need no privilege, but must precede bind or listen. */
-	{ SOL_SOCKET, SO_REUSEADDR, false, false },
-	{ SOL_SOCKET, SO_REUSEPORT, false, false },
-	{ SOL_SOCKET, SO_BROADCAST, false, false },
-	{ SOL_SOCKET, SO_KEEPALIVE, false, false },
-	{ SOL_SOCKET, SO_RCVBUF, false, false },
-	{ SOL_SOCKET, SO_SNDBUF, false, false },
-	{ SOL_IP, IP_FREEBIND, false, false },
-	{ SOL_IP, IP_HDRINCL, false, false },
-	{ SOL_IPV6, IPV6_V6ONLY, false, false },
-	{ SOL_IPV6, IPV6_FREEBIND, false, false },
-	{ SOL_TCP, TCP_NODELAY, false, false },
-	{ SOL_TCP, TCP_DEFER_ACCEPT, false, false },
-	{ SOL_TCP, TCP_FASTOPEN, false, false },
+	{ SOL_SOCKET, SO_REUSEADDR, false, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_REUSEPORT, false, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_BROADCAST, false, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_KEEPALIVE, false, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_RCVBUF, false, SB_OPTVAL_INT },
+	{ SOL_SOCKET, SO_SNDBUF, false, SB_OPTVAL_INT },
+	{ SOL_IP, IP_FREEBIND, false, SB_OPTVAL_BOOL },
+	{ SOL_IP, IP_HDRINCL, false, SB_OPTVAL_BOOL },
+	{ SOL_IPV6, IPV6_V6ONLY, false, SB_OPTVAL_BOOL },
+	{ SOL_IPV6, IPV6_FREEBIND, false, SB_OPTVAL_BOOL },
+	{ SOL_TCP, TCP_NODELAY, false, SB_OPTVAL_BOOL },
+	{ SOL_TCP, TCP_DEFER_ACCEPT, false, SB_OPTVAL_INT },
+	{ SOL_TCP, TCP_FASTOPEN, false, SB_OPTVAL_INT },
 };
 
 const struct sb_sockopt_def *sb_sockopt_find(int level, int name)
@@ -46,6 +48,20 @@ const struct sb_sockopt_def *sb_sockopt_find(int level, int name)
 	return NULL;
 }
 
+/* What the kernel accepts as an interface name (dev_valid_name()), and
+ * printable, as it goes into logs; "" unbinds. */
+static bool ifname_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '/' || *p == ':')
+			return false;
+	return true;
+}
+
 static const char *const option_keys[] = { "level", "name", "value", "text", NULL };
 
 int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
@@ -54,6 +70,7 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 	enum sb_const_group group;
 	int64_t level, name;
 	int r, has_value, has_text;
+	bool is_text;
 
 	/* SetSockOpt passes its whole parameter object, which also holds fd. */
 	if (*param) {
@@ -76,27 +93,38 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 				    sb_const_name(SB_C_SOL, level) ?: "?",
 				    sb_const_name(group, name) ?: "?",
 				    opt->def ? ": it needs no privilege, set it yourself" : "");
-	has_value = sb_param_int(obj, "value", false, INT_MIN, INT_MAX, &opt->value, err);
+	is_text = opt->def->kind == SB_OPTVAL_IFNAME;
+	has_value = sb_param_int(obj, "value", false,
+				 opt->def->kind == SB_OPTVAL_U32 ? 0 : INT_MIN,
+				 opt->def->kind == SB_OPTVAL_U32 ? UINT32_MAX : INT_MAX, &opt->value, err);
 	if (has_value < 0)
 		return has_value;
 	has_text = sb_param_string(obj, "text", false, SB_OPTVAL_MAX, &opt->text, err);
 	if (has_text < 0)
 		return has_text;
-	if (opt->def->text ? (!has_text || has_value) : (!has_value || has_text))
-		return sb_error_param(err, opt->def->text ? "text" : "value",
+	if (is_text ? (!has_text || has_value) : (!has_value || has_text))
+		return sb_error_param(err, is_text ? "text" : "value",
 				      "%s%sexpected exactly one %s for this option", param,
-				      *param ? ": " : "", opt->def->text ? "\"text\"" : "integer \"value\"");
-	if (!opt->def->text)
+				      *param ? ": " : "", is_text ? "\"text\"" : "integer \"value\"");
+	if (is_text && !ifname_valid(opt->text))
+		return sb_error_param(err, "text",
+				      "%s%sexpected an interface name (at most %d bytes, no '/', ':' or blanks)",
+				      param, *param ? ": " : "", IFNAMSIZ - 1);
+	if (!is_text)
 		opt->text = NULL;
+	/* The kernel takes any nonzero as on: so does the policy. */
+	if (opt->def->kind == SB_OPTVAL_BOOL)
+		opt->value = opt->value != 0;
 	return 0;
 }
 
 int sb_sockopt_apply(int fd, const struct sb_sockopt *opt, struct sb_error *err)
 {
-	int value = (int)opt->value;
+	/* U32 values travel in the int the kernel reads them from. */
+	int value = (int)(uint32_t)opt->value;
 	int r;
 
-	if (opt->def->text)
+	if (opt->def->kind == SB_OPTVAL_IFNAME)
 		r = setsockopt(fd, opt->def->level, opt->def->name, opt->text,
 			       (socklen_t)strlen(opt->text));
 	else
@@ -111,7 +139,7 @@ void sb_sockopt_policy(const struct sb_sockopt *opt, struct sb_policy_request *r
 {
 	req->level = opt->def->level;
 	req->option = opt->def->name;
-	req->has_value = !opt->def->text;
+	req->has_value = opt->def->kind != SB_OPTVAL_IFNAME;
 	req->value = opt->value;
 }
 

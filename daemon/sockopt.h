@@ -12,11 +12,19 @@
 #include "daemon/sockinfo.h"
 #include "proto/error.h"
 
+/* How an option's value is read, checked against the policy and set. */
+enum sb_optval {
+	SB_OPTVAL_INT,    /* a C int */
+	SB_OPTVAL_U32,    /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
+	SB_OPTVAL_BOOL,   /* any nonzero is on: compared as 0 or 1 */
+	SB_OPTVAL_IFNAME, /* an interface name in "text", "" to unbind */
+};
+
 struct sb_sockopt_def {
 	int level;
 	int name;
 	bool privileged; /* needs a setsockopt rule in the policy */
-	bool text;       /* string value (SO_BINDTODEVICE) instead of int */
+	enum sb_optval kind;
 };
 
 struct sb_sockopt {

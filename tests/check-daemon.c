@@ -364,7 +364,8 @@ static int child_owner(void *arg)
 	if (fd < 0)
 		return 10;
 	/* The kernel records the socket's owner from the creator's fsuid. */
-	if (fstat(fd, &st) < 0 || st.st_uid != SB_TEST_NOBODY)
+	/* ... and the group of its file credentials from the fsgid. */
+	if (fstat(fd, &st) < 0 || st.st_uid != SB_TEST_NOBODY || st.st_gid != SB_TEST_NOBODY)
 		return 11;
 	return 0;
 }
@@ -976,6 +977,79 @@ START_TEST(socket_activation_serves_the_inherited_socket)
 }
 END_TEST
 
+/* ------------------------------------------------------------ review findings */
+
+static int child_kernel_protocol(void *arg)
+{
+	/* Protocol 0 is the kernel's choice (UDP): the deny rule for UDP
+	 * applies to it as it does to an explicit IPPROTO_UDP. */
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":0}") != -EACCES)
+		return 10;
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":\"IPPROTO_UDP\"}") != -EACCES)
+		return 11;
+	/* AF_PACKET keeps 16 bits: larger numbers are refused, not wrapped. */
+	if (call_errno("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_PACKET\","
+		       "\"type\":\"SOCK_RAW\",\"protocol\":66304}}", NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
+		return 12;
+	return 0;
+}
+
+START_TEST(policy_decides_on_the_kernels_protocol)
+{
+	char policy[2048];
+
+	snprintf(policy, sizeof(policy), "%sdeny user:nobody socket family=AF_INET type=SOCK_DGRAM protocol=IPPROTO_UDP\n",
+		 policy_text);
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(sb_test_run_as_nobody(child_kernel_protocol, NULL), 0);
+}
+END_TEST
+
+static int child_option_values(void *arg)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	const char *negative = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+			       "\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":-1}}";
+	const char *bad_name = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+			       "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\\n\"}}";
+
+	if (fd < 0)
+		return 10;
+	/* SO_MARK is an unsigned 32-bit value: -1 would be 0xffffffff. */
+	if (call_errno(negative, &fd, 1, SB_ERR_INVALID_PARAMETER) != EINVAL)
+		return 11;
+	/* Interface names are checked before anything is logged or set. */
+	if (call_errno(bad_name, &fd, 1, SB_ERR_INVALID_PARAMETER) != EINVAL)
+		return 12;
+	return 0;
+}
+
+START_TEST(option_values_are_checked_as_the_kernel_reads_them)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_option_values, NULL), 0);
+}
+END_TEST
+
+static int child_check_others(void *arg)
+{
+	/* Asking about another user is refused before anything is looked
+	 * up: the answer must not tell whether the user exists. */
+	if (call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"no-such-user-x\","
+		       "\"method\":\"socket\"}}", NULL, 0, SB_ERR_PERMISSION_DENIED) != EACCES)
+		return 10;
+	/* About itself, by uid, it may ask. */
+	if (call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"65534\","
+		       "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}", NULL, 0, NULL) != 0)
+		return 11;
+	return 0;
+}
+
+START_TEST(admin_check_authorises_before_looking_up_users)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_check_others, NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("daemon");
@@ -1009,6 +1083,9 @@ int main(void)
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);
 	SB_TEST_FIXTURE(s, pipelined_calls_are_answered_in_order, start, stop);
+	SB_TEST_FIXTURE(s, policy_decides_on_the_kernels_protocol, start, stop);
+	SB_TEST_FIXTURE(s, option_values_are_checked_as_the_kernel_reads_them, start, stop);
+	SB_TEST_FIXTURE(s, admin_check_authorises_before_looking_up_users, start, stop);
 	SB_TEST(s, broken_policy_at_start_is_fatal_with_file_and_line);
 	SB_TEST(s, socket_activation_serves_the_inherited_socket);
 	return sb_test_run(s);

@@ -568,18 +568,21 @@ END_TEST
 
 START_TEST(test_protocol_packet_network_order)
 {
-	_cleanup_policy_ struct sb_policy *p =
-		parse_ok("allow * socket family=AF_PACKET protocol=ETH_P_ALL,ETH_P_IP\n");
-	struct sb_policy_subject who = subject(1000, 1000);
-	struct sb_policy_request all = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
-	struct sb_policy_request ip = socket_req(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP), NULL);
-	struct sb_policy_request host_order = socket_req(AF_PACKET, SOCK_RAW, ETH_P_ALL, NULL);
-	struct sb_policy_request arp = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP), NULL);
+	/* ETH_P_ names resolve in network order, as socket() takes them; a
+	 * rule restricting a packet socket's protocol is refused, since the
+	 * client may bind it to any ethertype once it holds it. */
+	char err[512];
+	struct sb_policy *p = NULL;
+	struct sb_policy_request req;
+	struct sockaddr_storage ss;
 
-	expect(p, &who, &all, true, "t:1");
-	expect(p, &who, &ip, true, "t:1");
-	expect(p, &who, &host_order, false, "default");
-	expect(p, &who, &arp, false, "default");
+	ck_assert_int_lt(sb_policy_parse_string("allow * socket family=AF_PACKET protocol=ETH_P_ALL,ETH_P_IP\n",
+						"t", &p, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "t:1: protocol= cannot restrict AF_PACKET"));
+	sb_policy_request_init(&req, SB_PM_SOCKET);
+	ck_assert_int_eq(sb_policy_request_set_key(&req, &ss, "family", "AF_PACKET", err, sizeof(err)), 0);
+	ck_assert_int_eq(sb_policy_request_set_key(&req, &ss, "protocol", "ETH_P_ALL", err, sizeof(err)), 0);
+	ck_assert_int_eq(req.protocol, htons(ETH_P_ALL));
 }
 END_TEST
 
@@ -715,6 +718,24 @@ START_TEST(test_line_limit)
 END_TEST
 
 /* ------------------------------------------------------------- errors */
+
+START_TEST(test_error_protocol_on_packet_sockets)
+{
+	char err[512];
+	struct sb_policy *p = NULL;
+
+	ck_assert_int_lt(sb_policy_parse_string("allow * socket family=AF_PACKET protocol=ETH_P_ARP\n",
+						"t.conf", &p, err, sizeof(err)), 0);
+	ck_assert_ptr_null(p);
+	ck_assert_ptr_nonnull(strstr(err, "t.conf:1: protocol= cannot restrict AF_PACKET"));
+	/* Without family= the rule would cover AF_PACKET too. */
+	ck_assert_int_lt(sb_policy_parse_string("allow * socket protocol=0\n", "t.conf", &p, err,
+						sizeof(err)), 0);
+	ck_assert_int_eq(sb_policy_parse_string("allow * socket family=AF_INET protocol=IPPROTO_ICMP\n",
+						"t.conf", &p, err, sizeof(err)), 0);
+	sb_policy_free(p);
+}
+END_TEST
 
 START_TEST(test_error_key_twice)
 {
@@ -1476,6 +1497,7 @@ int main(void)
 	SB_TEST(s, test_netns_for_bind_and_options);
 	SB_TEST(s, test_comments_and_blanks);
 	SB_TEST(s, test_line_limit);
+	SB_TEST(s, test_error_protocol_on_packet_sockets);
 	SB_TEST(s, test_error_key_twice);
 	SB_TEST(s, test_error_unknown_key);
 	SB_TEST(s, test_error_key_for_method);

@@ -3,7 +3,6 @@
  * typed getters that name the offending parameter precisely. */
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,43 +97,6 @@ static const char *type_name(enum json_type type)
 }
 
 /* Parse one message that must be a JSON object and nothing else. */
-/* One tokener per thread, reset between messages: allocating one per
- * message showed in the daemon's profile. The key's destructor frees a
- * thread's tokener when the thread exits. */
-static pthread_key_t tokener_key;
-static pthread_once_t tokener_once = PTHREAD_ONCE_INIT;
-
-static void tokener_free(void *tok)
-{
-	json_tokener_free(tok);
-}
-
-static void tokener_key_init(void)
-{
-	pthread_key_create(&tokener_key, tokener_free);
-}
-
-static struct json_tokener *thread_tokener(void)
-{
-	struct json_tokener *tok;
-
-	pthread_once(&tokener_once, tokener_key_init);
-	tok = pthread_getspecific(tokener_key);
-	if (tok) {
-		json_tokener_reset(tok);
-		return tok;
-	}
-	tok = json_tokener_new_ex(SB_JSON_DEPTH_MAX);
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	if (pthread_setspecific(tokener_key, tok) != 0) {
-		json_tokener_free(tok);
-		return NULL;
-	}
-	return tok;
-}
-
 static int parse_object(const char *data, size_t len, json_object **ret, struct sb_error *err)
 {
 	struct json_tokener *tok;
@@ -153,12 +115,17 @@ static int parse_object(const char *data, size_t len, json_object **ret, struct 
 		return sb_error_set(err, SB_ERR_PROTOCOL, EBADMSG, NULL,
 				    "message contains a NUL byte");
 
-	tok = thread_tokener();
+	/* A fresh tokener per message: json_tokener_reset() leaves parts of
+	 * the string state behind, and a parse must not depend on the one
+	 * before it. */
+	tok = json_tokener_new_ex(SB_JSON_DEPTH_MAX);
 	if (!tok)
 		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, data, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
 
 	if (!root) {
 		if (jerr == json_tokener_success) /* a bare null */

@@ -112,6 +112,7 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	struct sb_call call = { 0 };
 	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
 	const struct sb_method *m = NULL;
+	bool handed = false;
 	json_object *msg;
 	int r;
 
@@ -151,13 +152,20 @@ reply:
 	} else {
 		msg = sb_reply_new(TAKE_PTR(req.reply), false);
 	}
-	if (!call.oneway)
+	if (!call.oneway) {
 		sb_client_send(c, msg, req.reply_fd);
+		handed = !c->closing;
+	}
 	/* Not Varlink at all: the peer is confused, do not read on. */
 	if (r < 0 && req.error.name && strcmp(req.error.name, SB_ERR_PROTOCOL) == 0)
 		c->closing = true;
 	json_object_put(msg);
-	/* The client may be gone, leaving us the last reference. */
-	sb_close_later(req.reply_fd);
+	/* Once the socket is in flight to the client (or queued, with a copy)
+	 * ours is not the last reference and closing it is cheap; otherwise
+	 * the client may be gone and ours the last. */
+	if (handed)
+		safe_close(req.reply_fd);
+	else
+		sb_close_later(req.reply_fd);
 	sb_call_done(&call);
 }

@@ -238,7 +238,8 @@ static void conn_read(struct sb_client *c)
 			c->closing = true;
 			return;
 		}
-		c->last_active = now_usec();
+		/* Bytes alone do not count as activity (replies do): a byte now
+		 * and then must not keep a connection forever. */
 		conn_process(c);
 		c->reading = !c->stalled && c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next wake-up says when there is,

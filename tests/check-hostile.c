@@ -27,6 +27,7 @@
 #include "tests/call.h"
 #include "tests/child-check.h"
 #include "tests/harness.h"
+#include "tests/sockets.h"
 #include "tests/testlib.h"
 
 static const char policy_text[] =
@@ -990,6 +991,47 @@ START_TEST(slow_closes_do_not_block_others)
 }
 END_TEST
 
+/* ------------------------------------------------------------ idle */
+
+static void start_short_idle(void)
+{
+	static const char *const args[] = {"--idle-timeout=2", NULL};
+
+	sb_test_daemon_start(&daemon_, policy_text, args);
+	baseline_fds = sb_test_settled_fds(daemon_.pid, 30, 1, 3000);
+}
+
+/* One byte of a call every half second: activity only in appearance. */
+static int child_trickle(void *arg)
+{
+	int conn = sb_test_connect(daemon_.socket);
+	long start = sb_test_now_ms();
+
+	REQUIRE(conn >= 0);
+	for (size_t i = 0; i < 20; i++) {
+		char c;
+
+		if (send(conn, INFO + (i % 5), 1, MSG_NOSIGNAL) != 1 ||
+		    (sb_test_readable(conn, 0) && recv(conn, &c, 1, MSG_DONTWAIT) == 0)) {
+			/* Closed by the daemon: after the timeout, not before. */
+			long held = sb_test_now_ms() - start;
+
+			close(conn);
+			return held >= 1500 ? 0 : 11;
+		}
+		sb_test_sleep_ms(500);
+	}
+	close(conn);
+	return 10;
+}
+
+START_TEST(trickled_bytes_do_not_defeat_the_idle_timeout)
+{
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_trickle, NULL), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ descriptor pinning */
 
 /* Descriptors sent with a call that never ends stay with the daemon until
@@ -1227,6 +1269,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);
 	SB_TEST_FIXTURE(s, ten_thousand_connect_close_cycles, start, stop);
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
+	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);
 	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);

@@ -247,18 +247,11 @@ static void conn_read(struct sb_client *c)
 		if (sb_decoder_drained(c->decoder))
 			break;
 	}
-	if (c->decoder && !c->stalled && sb_decoder_pending(c->decoder) == 0) {
-		struct sb_frame f;
-
-		/* Nothing buffered: drop the decoder so idle clients stay cheap.
-		 * (A complete frame left behind by the in-flight limit keeps it.) */
-		if (sb_decoder_next(c->decoder, &f) > 0) {
-			sb_dispatch_frame(c, &f);
-			sb_frame_done(&f);
-		} else {
-			sb_decoder_free(c->decoder);
-			c->decoder = NULL;
-		}
+	/* Nothing held: drop the decoder so idle clients stay cheap. Calls
+	 * held back by the limits keep it until they are served. */
+	if (sb_decoder_idle(c->decoder)) {
+		sb_decoder_free(c->decoder);
+		c->decoder = NULL;
 	}
 }
 

@@ -426,6 +426,11 @@ bool sb_decoder_drained(const struct sb_decoder *d)
 	return d && d->drained;
 }
 
+bool sb_decoder_idle(const struct sb_decoder *d)
+{
+	return !d || (d->len == 0 && d->n_fds == 0 && !d->head);
+}
+
 size_t sb_decoder_pending(const struct sb_decoder *d)
 {
 	return d ? d->len : 0;

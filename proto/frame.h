@@ -72,6 +72,10 @@ int sb_decoder_next(struct sb_decoder *d, struct sb_frame *f);
  * again (a read that brought descriptors may also end early). */
 bool sb_decoder_drained(const struct sb_decoder *d);
 
+/* Nothing held: no bytes, no descriptors, no complete message waiting
+ * to be taken. A decoder in this state can be freed and made anew. */
+bool sb_decoder_idle(const struct sb_decoder *d);
+
 /* Bytes of an incomplete message buffered (0 when idle). */
 size_t sb_decoder_pending(const struct sb_decoder *d);
 

@@ -556,6 +556,25 @@ START_TEST(test_send_message_with_three_fds)
 }
 END_TEST
 
+START_TEST(test_idle_counts_waiting_messages)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	struct sb_frame f = {.data = NULL};
+
+	ck_assert(sb_decoder_idle(d));
+	ck_assert_int_eq(feed(d, "{}", 3, NULL, 0), 0);
+	/* A complete message waits: no partial bytes, but not idle. */
+	ck_assert_uint_eq(sb_decoder_pending(d), 0);
+	ck_assert(!sb_decoder_idle(d));
+	ck_assert_int_eq(sb_decoder_next(d, &f), 1);
+	sb_frame_done(&f);
+	ck_assert(sb_decoder_idle(d));
+	ck_assert_int_eq(feed(d, "{", 1, NULL, 0), 0);
+	ck_assert(!sb_decoder_idle(d));
+	sb_decoder_free(d);
+}
+END_TEST
+
 START_TEST(test_read_reports_drained_socket)
 {
 	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
@@ -1029,6 +1048,7 @@ int main(void)
 	SB_TEST(s, test_read_several_rights_headers);
 	SB_TEST(s, test_read_with_credentials);
 	SB_TEST(s, test_read_pidfd_is_closed);
+	SB_TEST(s, test_idle_counts_waiting_messages);
 	SB_TEST(s, test_read_reports_drained_socket);
 	SB_TEST(s, test_keep_fds_closes_extras_but_counts_them);
 	SB_TEST(s, test_send_nowait_whole_message_with_fd);

@@ -16,8 +16,8 @@ void sb_grants_free(struct sb_grants *g);
  * NULL) is the local address, a reference is taken. */
 void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
 		   const struct sb_sockinfo *si, json_object *address);
-/* Forget grants whose socket is closed everywhere, return live ones
- * [offset, offset + limit) as a JSON array (org.sockbroker.admin.Grant
+/* At offset 0, forget grants whose socket is closed everywhere; return
+ * grants [offset, offset + limit) as a JSON array (org.sockbroker.admin.Grant
  * objects) and their total in *total. */
 json_object *sb_grants_list(struct sb_grants *g, size_t offset, size_t limit, size_t *total);
 size_t sb_grants_count(const struct sb_grants *g);

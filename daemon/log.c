@@ -57,7 +57,8 @@ void log_full(int priority, const char *fmt, ...)
 	if (!log_enabled(priority))
 		return;
 	/* One formatting pass and one write() per line: every decision is
-	 * logged, so this is on the request path. */
+	 * logged, so this is on the request path. The descriptor is stderr's,
+	 * whichever stream stderr currently is. */
 	if (!journal)
 		start = (size_t)snprintf(buf, sizeof(buf), "sockbrokerd: %s: ", prefix[priority & 7]);
 	va_start(ap, fmt);
@@ -70,5 +71,5 @@ void log_full(int priority, const char *fmt, ...)
 	}
 	n = strlen(buf);
 	buf[n++] = '\n';
-	(void)!write(STDERR_FILENO, buf, n);
+	(void)!write(fileno(stderr), buf, n);
 }

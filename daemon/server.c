@@ -26,6 +26,8 @@
 /* Pause accepting this long when out of descriptors (EMFILE). */
 #define ACCEPT_BACKOFF_USEC (100 * 1000)
 #define STOP_GRACE_USEC (5 * 1000 * 1000)
+/* How long a stopping daemon still reads calls on accepted connections. */
+#define STOP_LATE_CALL_USEC (250 * 1000)
 
 static uint64_t now_usec(void)
 {
@@ -73,7 +75,7 @@ static void conn_update_events(struct sb_client *c)
 {
 	uint32_t events = 0;
 
-	c->reading = !c->closing && !c->server->stopping && !c->stalled &&
+	c->reading = !c->closing && !c->stalled &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
@@ -193,10 +195,13 @@ static void conn_process(struct sb_client *c)
 			return;
 		}
 		if (sb_decoder_next(c->decoder, &f) <= 0)
-			return;
+			break;
 		sb_dispatch_frame(c, &f);
 		sb_frame_done(&f);
 	}
+	/* Stopping: the calls that arrived are answered, then the door shuts. */
+	if (c->server->stopping && sb_decoder_idle(c->decoder) && c->decoder)
+		c->closing = true;
 }
 
 static void conn_read(struct sb_client *c)
@@ -558,6 +563,21 @@ static int on_stop_timeout(sd_event_source *src, uint64_t usec, void *userdata)
 	return sd_event_exit(s->event, 0);
 }
 
+/* After the grace for late calls: close what has nothing left to send. */
+static int on_stop_grace(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct sb_server *s = userdata;
+
+	for (struct sb_client *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (!c->out || sb_outq_empty(c->out))
+			conn_free(c);
+		else
+			c->closing = true;
+	}
+	return 0;
+}
+
 void sb_server_stop(struct sb_server *s)
 {
 	if (s->stopping)
@@ -569,18 +589,21 @@ void sb_server_stop(struct sb_server *s)
 		next = c->next;
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. */
-		if (!c->closing && !c->stalled) {
-			c->reading = true;
+		if (!c->closing && !c->stalled)
 			conn_read(c);
-		}
-		if (!c->out || sb_outq_empty(c->out))
+		if (c->closing && (!c->out || sb_outq_empty(c->out)))
 			conn_free(c);
 		else
 			conn_update_events(c);
 	}
-	if (s->n_conns == 0)
+	if (s->n_conns == 0) {
 		sd_event_exit(s->event, 0);
-	else
-		sd_event_add_time_relative(s->event, NULL, CLOCK_MONOTONIC, STOP_GRACE_USEC, 0,
-					   on_stop_timeout, s);
+		return;
+	}
+	/* A client that connected just before the stop may have its call on
+	 * the way: serve one more call per connection for a moment. */
+	sd_event_add_time_relative(s->event, NULL, CLOCK_MONOTONIC, STOP_LATE_CALL_USEC, 0,
+				   on_stop_grace, s);
+	sd_event_add_time_relative(s->event, NULL, CLOCK_MONOTONIC, STOP_GRACE_USEC, 0,
+				   on_stop_timeout, s);
 }

@@ -4,43 +4,53 @@
 
 #include "daemon/fsid.h"
 
-/* Cached: this runs twice per request, the ids never change. */
+/* Cached: the daemon's ids never change. */
 static uid_t own_uid;
 static gid_t own_gid;
 
-/* The identity we asked the kernel for last. Switches may nest (the
- * grant scan acts as a client, then as each process's owner), so every
- * switch compares with this, not with the daemon's own identity. */
+/* The identity the kernel last confirmed. Switches may nest (the grant
+ * scan acts as each process's owner while a client's identity is kept),
+ * so every switch compares with this, not with the daemon's own. */
 static uid_t cur_uid;
 static gid_t cur_gid;
+static bool cur_known;
 
 void sb_fsid_init(void)
 {
 	own_uid = cur_uid = geteuid();
 	own_gid = cur_gid = getegid();
+	cur_known = true;
 }
 
-void sb_fsid_become(uid_t uid, gid_t gid)
+/* setfsuid() and setfsgid() return the previous id whatever happened;
+ * an invalid id (-1) changes nothing and so reads the current one. */
+static bool set_gid(gid_t gid)
 {
-	if (gid != cur_gid)
-		setfsgid(gid);
-	if (uid != cur_uid)
-		setfsuid(uid);
+	if (cur_known && gid == cur_gid)
+		return true;
+	setfsgid(gid);
+	return (gid_t)setfsgid((gid_t)-1) == gid;
+}
+
+static bool set_uid(uid_t uid)
+{
+	if (cur_known && uid == cur_uid)
+		return true;
+	setfsuid(uid);
+	return (uid_t)setfsuid((uid_t)-1) == uid;
+}
+
+bool sb_fsid_become(uid_t uid, gid_t gid)
+{
+	bool ok = set_gid(gid) && set_uid(uid);
+
 	cur_uid = uid;
 	cur_gid = gid;
+	cur_known = ok;
+	return ok;
 }
 
 bool sb_fsid_restore(void)
 {
-	bool ok = true;
-
-	/* setfsuid() and setfsgid() return the previous value: what we
-	 * asked for, unless the kernel refused the switch. */
-	if (cur_uid != own_uid)
-		ok = (uid_t)setfsuid(own_uid) == cur_uid;
-	if (cur_gid != own_gid)
-		ok = (gid_t)setfsgid(own_gid) == cur_gid && ok;
-	cur_uid = own_uid;
-	cur_gid = own_gid;
-	return ok;
+	return sb_fsid_become(own_uid, own_gid);
 }

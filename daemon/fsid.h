@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Acting with a client's filesystem identity for one system call. The
- * fsuid decides the owner the kernel records for a new socket and the
- * access to /proc/PID/fd; changing it keeps the CAP_NET_* capabilities. */
+/* The daemon's filesystem identity. The fsuid decides the owner the
+ * kernel records for a new socket and the access to /proc/PID/fd, the
+ * fsgid the group of the socket's file credentials; changing them keeps
+ * the CAP_NET_* capabilities.
+ *
+ * A switch is kept until the next one: each switch costs the kernel a new
+ * set of credentials, and a daemon serving one client after another of
+ * the same uid would otherwise pay two pairs per request. So between
+ * requests the daemon may act with the last client's fsuid and fsgid,
+ * which can only ever open less than its own; code that opens files for
+ * the daemon itself (policy, network namespaces) calls sb_fsid_restore()
+ * first. */
 #pragma once
 
 #include <stdbool.h>
@@ -9,9 +18,10 @@
 
 /* Remember the daemon's own identity; call once at start. */
 void sb_fsid_init(void);
-void sb_fsid_become(uid_t uid, gid_t gid);
-/* Back to the daemon's own identity. Returns false when the switch of
- * the last sb_fsid_become() had not taken effect (the kernel refuses
- * without CAP_SETUID/CAP_SETGID and says so only in the return value),
- * so work done meanwhile was done as the daemon, not the client. */
+/* Act as uid/gid on the filesystem from now on. False when the kernel
+ * refused (it does without CAP_SETUID/CAP_SETGID, and says so only by
+ * not changing the id): the identity is then unknown, and the caller
+ * must not act. */
+bool sb_fsid_become(uid_t uid, gid_t gid);
+/* Back to the daemon's own identity. False when the kernel refused. */
 bool sb_fsid_restore(void);

@@ -130,7 +130,10 @@ static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 		return true; /* gone */
 	snprintf(path, sizeof(path), "%s/fd", pid);
 	/* Every readlink() is checked too, so keep the identity throughout. */
-	sb_fsid_become(st.st_uid, st.st_gid);
+	if (!sb_fsid_become(st.st_uid, st.st_gid)) {
+		(void)sb_fsid_restore();
+		return false;
+	}
 	fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		/* Only a refusal hides anything, and not from a zombie. */
@@ -206,13 +209,21 @@ static void add_opaque(struct scan_state *st, pid_t pid)
 	st->opaque[st->n_opaque++] = pid;
 }
 
+/* The identity a scan lists /proc as (uid -1: the daemon's own). */
+static bool as_lister(uid_t uid, gid_t gid)
+{
+	return uid == (uid_t)-1 ? sb_fsid_restore() : sb_fsid_become(uid, gid);
+}
+
 /* Scan the processes /proc shows to identity uid/gid (-1: our own). */
 static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
 {
 	DIR *dir;
 
-	if (uid != (uid_t)-1)
-		sb_fsid_become(uid, gid);
+	if (!as_lister(uid, gid)) {
+		(void)sb_fsid_restore();
+		return;
+	}
 	dir = fdopendir(openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (!dir) {
 		(void)sb_fsid_restore();
@@ -221,8 +232,8 @@ static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
 	for (struct dirent *de; (de = readdir(dir));) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		if (uid != (uid_t)-1)
-			sb_fsid_become(uid, gid);
+		if (!as_lister(uid, gid))
+			break;
 		if (!scan_process(proc_fd, de->d_name, &st->set, &st->n, &st->cap))
 			add_opaque(st, (pid_t)atoi(de->d_name));
 	}

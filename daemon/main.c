@@ -299,6 +299,10 @@ static int run(const struct options *o)
 	if (r < 0)
 		log_error("event loop: %s", strerror(-r));
 out:
+	/* Whatever is removed or written at exit is the daemon's, not the
+	 * last client's (see fsid.h). */
+	if (!sb_fsid_restore())
+		log_warn("cannot return to the daemon's own filesystem identity");
 	sb_server_done(&server);
 	sb_closer_done();
 	sd_event_unref(event);

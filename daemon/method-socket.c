@@ -148,26 +148,21 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 /* socket() with the caller's fsuid and fsgid: the kernel takes the
  * socket's owner (sk_uid: iptables owner, uid routing) from the fsuid and
  * the open file's credentials (netfilter's skgid) from the fsgid. Changing
- * them keeps CAP_NET_*. A switch the kernel refused would make the socket
- * the daemon's, so it fails the request. */
+ * them keeps CAP_NET_*. The identity stays for the next request (see
+ * fsid.h). A switch the kernel refused would make the socket the
+ * daemon's, so it fails the request. */
 static int create_as(const struct ucred *cred, const struct socket_args *a,
 		     struct sb_error *err)
 {
-	int fd, saved;
-	bool ok;
+	int fd;
 
-	sb_fsid_become(cred->uid, cred->gid);
-	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
-	saved = errno;
-	ok = sb_fsid_restore();
-	if (fd < 0)
-		return sb_error_set(err, SB_ERR_SYSTEM, saved, NULL, "socket: %s", strerror(saved));
-	if (!ok) {
-		sb_close_later(fd);
+	if (!sb_fsid_become(cred->uid, cred->gid))
 		return sb_error_set(err, SB_ERR_SYSTEM, EPERM, NULL,
 				    "cannot create the socket as uid %u: the daemon lacks CAP_SETUID or CAP_SETGID",
 				    (unsigned)cred->uid);
-	}
+	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
+	if (fd < 0)
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, NULL, "socket: %m");
 	return fd;
 }
 

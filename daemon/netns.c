@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
 #include "proto/protocol.h"
@@ -42,6 +43,10 @@ int sb_netns_enter(const char *name, struct sb_error *err)
 		return sb_error_set(err, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "netns",
 				    "network namespaces are not available");
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	/* Opened as the daemon, not as the last client (see fsid.h). */
+	if (!sb_fsid_restore())
+		return sb_error_set(err, SB_ERR_SYSTEM, EPERM, "netns",
+				    "cannot return to the daemon's own filesystem identity");
 	/* O_NOFOLLOW: the file is a bind mount of an nsfs inode, never a link. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)

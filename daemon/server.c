@@ -337,9 +337,7 @@ static void read_comm(struct sb_client *c)
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->cred.pid);
 	/* With /proc mounted hidepid=invisible (ProtectProc=), the process
 	 * is visible only to an identity that may ptrace-read it. */
-	sb_fsid_become(c->cred.uid, c->cred.gid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	(void)sb_fsid_restore();
+	fd = sb_fsid_become(c->cred.uid, c->cred.gid) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	n = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
 	if (n <= 0)
 		n = 0;
@@ -540,6 +538,11 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 	struct sb_policy *p = NULL;
 	int r;
 
+	/* The policy is read as the daemon, not as the last client. */
+	if (!sb_fsid_restore()) {
+		snprintf(errbuf, errsize, "cannot return to the daemon's own filesystem identity");
+		return -EPERM;
+	}
 	r = sb_policy_load(s->policy_path, &p, errbuf, errsize);
 	if (r == -ENOENT && !s->policy) {
 		/* No policy installed: the built-in one, which lets only root in. */

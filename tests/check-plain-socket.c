@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The filesystem identity the daemon keeps between requests
+ * (daemon/fsid.h): its own file access never runs as the last client.
+ * Clients are nobody. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+
+#include "proto/fast-socket.h"
+#include "proto/protocol.h"
+#include "tests/call.h"
+#include "tests/harness.h"
+
+static const char policy_text[] =
+	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_RAW protocol=IPPROTO_ICMP,IPPROTO_ICMPV6\n"
+	"allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"
+	"allow user:nobody socket family=AF_NETLINK\n"
+	"allow user:nobody socket family=AF_PACKET\n";
+
+static struct sb_test_daemon daemon_;
+
+static void start(void)
+{
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+}
+
+static void stop(void)
+{
+	sb_test_daemon_stop(&daemon_);
+}
+
+/* The reply to text on a fresh connection. *got_fd says whether a socket
+ * came with it, and its O_NONBLOCK and SO_TYPE; it is closed. NULL when
+ * the exchange failed. */
+static char *reply_to(const char *text, int *got_fd)
+{
+	socklen_t len = sizeof(int);
+	int type = 0;
+
+	char *reply = NULL;
+	int conn = sb_test_connect(daemon_.socket), fd = -1;
+
+	if (conn < 0 || sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0) {
+		safe_close(conn);
+		return NULL;
+	}
+	*got_fd = 0;
+	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0)
+		*got_fd = 0x10000 | (fcntl(fd, F_GETFL) & O_NONBLOCK) | type;
+	safe_close(fd);
+	close(conn);
+	return reply;
+}
+
+/* "FSUID FSGID" of the daemon, from /proc. */
+static void daemon_fs_ids(char *ids, size_t size)
+{
+	char path[64], line[256];
+	unsigned u[4] = { 0 }, g[4] = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)daemon_.pid);
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
+		sscanf(line, "Gid: %u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
+	}
+	fclose(f);
+	snprintf(ids, size, "%u %u", u[3], g[3]);
+}
+
+static int child_one_socket(void *arg)
+{
+	char text[SB_FAST_SOCKET_MAX], *reply;
+	struct sb_fast_socket s = { AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 };
+	int fd = 0;
+
+	if (sb_fast_socket_call_format(text, sizeof(text), &s) < 0)
+		return 10;
+	reply = reply_to(text, &fd);
+	free(reply);
+	return reply && fd ? 0 : 11;
+}
+
+/* Between requests the daemon keeps the last client's fs ids; a reload
+ * must still read the policy as the daemon. The policy file is 0600
+ * root, which nobody cannot read. */
+START_TEST(reload_after_a_client_reads_the_policy_as_the_daemon)
+{
+	char ids[64];
+	const char *check = "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":"
+			    "{\"user\":\"nobody\",\"method\":\"socket\",\"keys\":"
+			    "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\"}}}";
+	struct sb_reply reply;
+	json_object *decision;
+
+	FILE *f;
+
+	SB_NEED_ROOT();
+	start();
+	ck_assert_int_eq(sb_test_run_as_nobody(child_one_socket, NULL), 0);
+	daemon_fs_ids(ids, sizeof(ids));
+	ck_assert_str_eq(ids, "65534 65534");
+
+	f = fopen(daemon_.policy, "we");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fchmod(fileno(f), 0600), 0);
+	fputs("allow user:nobody socket family=AF_INET type=SOCK_STREAM\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(kill(daemon_.pid, SIGHUP), 0);
+	/* Signals are handled before new connections: this call follows
+	 * the reload. */
+	ck_assert_int_eq(sb_test_call_once(daemon_.socket, check, NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	ck_assert(json_object_object_get_ex(reply.parameters, "decision", &decision));
+	ck_assert_str_eq(json_object_get_string(decision), "allow");
+	sb_reply_done(&reply);
+	stop();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plain-socket");
+
+	SB_TEST(s, reload_after_a_client_reads_the_policy_as_the_daemon);
+	return sb_test_run(s);
+}

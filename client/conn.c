@@ -9,6 +9,7 @@
 #include <sys/un.h>
 
 #include "client/conn.h"
+#include "proto/fast-socket.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
 
@@ -228,6 +229,11 @@ int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds,
 			res->fd = safe_close(res->fd);
 			return sb_result_local_error(res, r, "clear FD_CLOEXEC");
 		}
+	}
+	if (sb_fast_socket_reply_parse(f.data, f.len)) {
+		sb_frame_done(&f);
+		res->socket_reply = true;
+		return 0;
 	}
 	r = sb_reply_parse(f.data, f.len, &res->reply, &res->error);
 	sb_frame_done(&f);

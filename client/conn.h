@@ -31,6 +31,10 @@ enum sb_call_stage {
  * what failed. */
 struct sb_result {
 	enum sb_call_stage stage;
+	/* The reply was the plain Socket reply (proto/fast-socket.h),
+	 * recognized without parsing: it carries descriptor 0, and
+	 * reply.parameters is NULL. */
+	bool socket_reply;
 	struct sb_reply reply;
 	int fd;
 	struct sb_error error;

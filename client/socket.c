@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "client/internal.h"
+#include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
 
@@ -49,7 +50,9 @@ static int reply_fd(struct sb_result *res)
 	int64_t idx;
 
 	/* The one descriptor of the reply is number 0. */
-	if (sb_param_int(res->reply.parameters, "fd", true, 0, 0, &idx, NULL) < 0 || res->fd < 0)
+	if ((!res->socket_reply &&
+	     sb_param_int(res->reply.parameters, "fd", true, 0, 0, &idx, NULL) < 0) ||
+	    res->fd < 0)
 		return sb_error_set(&res->error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				    "reply to Socket carries no socket");
 	return sb_result_take_fd(res);
@@ -82,29 +85,23 @@ int sb_socket_call(struct sockbroker *sb, json_object *params, int type)
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
 {
-	/* Built by hand: this is the hot path, and every part is a number
-	 * or a fixed name. */
-	static const char *const flags[] = {
-		"",
-		",\"flags\":[\"SOCK_NONBLOCK\"]",
-		",\"flags\":[\"SOCK_CLOEXEC\"]",
-		",\"flags\":[\"SOCK_NONBLOCK\",\"SOCK_CLOEXEC\"]",
+	struct sb_fast_socket fs = {
+		.family = domain,
+		.type = type & SOCK_TYPE_BITS,
+		.flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
+		.protocol = protocol,
 	};
 	struct sb_result res;
 	struct sb_call_msg m = {.text = NULL};
-	char text[192];
+	char text[SB_FAST_SOCKET_MAX];
 	int n, r;
 
 	r = sb_check_type(type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	n = snprintf(text, sizeof(text),
-		     "{\"method\":\"" SB_METHOD_SOCKET
-		     "\",\"parameters\":{\"family\":%d,\"type\":%d%s,\"protocol\":%d}}",
-		     domain, type & SOCK_TYPE_BITS,
-		     flags[((type & SOCK_NONBLOCK) ? 1 : 0) | ((type & SOCK_CLOEXEC) ? 2 : 0)],
-		     protocol);
-	if (n < 0 || (size_t)n >= sizeof(text))
+	/* The plain form, which the broker reads without json-c. */
+	n = sb_fast_socket_call_format(text, sizeof(text), &fs);
+	if (n < 0)
 		return sb_fail(-EINVAL, NULL);
 	m.text = text;
 	m.len = (size_t)n;

@@ -112,10 +112,19 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	struct sb_call call = { 0 };
 	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
 	const struct sb_method *m = NULL;
+	struct sb_fast_socket fast;
 	bool handed = false;
-	json_object *msg;
+	json_object *msg = NULL;
 	int r;
 
+	/* The plain Socket call, as libsockbroker writes it, skips json-c. */
+	if (f->n_fds == 0 && sb_fast_socket_call_parse(f->data, f->len, &fast)) {
+		call.method = SB_METHOD_SOCKET;
+		r = sb_method_socket_fast(&req, &fast);
+		if (r != SB_METHOD_DECLINED)
+			goto reply;
+		call.method = NULL;
+	}
 	r = sb_call_parse(f->data, f->len, &call, &req.error);
 	if (r < 0)
 		goto reply;
@@ -149,11 +158,14 @@ reply:
 		sb_close_later(req.reply_fd);
 		req.reply_fd = -1;
 		msg = error_reply(&req.error);
-	} else {
+	} else if (req.reply_text_len == 0) {
 		msg = sb_reply_new(TAKE_PTR(req.reply), false);
 	}
 	if (!call.oneway) {
-		sb_client_send(c, msg, req.reply_fd);
+		if (r >= 0 && req.reply_text_len > 0)
+			sb_client_send_text(c, req.reply_text, req.reply_text_len, req.reply_fd);
+		else
+			sb_client_send(c, msg, req.reply_fd);
 		handed = !c->closing;
 	}
 	/* Not Varlink at all: the peer is confused, do not read on. */

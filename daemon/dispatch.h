@@ -7,6 +7,7 @@
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
 #include "proto/error.h"
+#include "proto/fast-socket.h"
 #include "proto/frame.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
@@ -20,11 +21,16 @@ struct sb_request {
 	struct sb_frame *frame; /* the call's descriptors; take what you keep */
 	/* Results, set by the handler. */
 	json_object *reply;     /* reply parameters (NULL: {}) */
+	/* Or the whole reply, already written (see proto/fast-socket.h). */
+	char reply_text[SB_FAST_SOCKET_MAX];
+	size_t reply_text_len;
 	int reply_fd;           /* descriptor handed over with the reply, or -1 */
 	struct sb_error error;  /* when the handler fails */
 };
 
-/* 0, or -errno with req->error filled. */
+/* 0, or -errno with req->error filled. A fast handler may instead
+ * return SB_METHOD_DECLINED, before acting, for the general path. */
+#define SB_METHOD_DECLINED 1
 typedef int (*sb_method_fn)(struct sb_request *req);
 
 struct sb_method {
@@ -50,6 +56,8 @@ int sb_request_client_socket(struct sb_request *req, const char *const *keys,
 
 /* The handlers (daemon/method-*.c). */
 int sb_method_socket(struct sb_request *req);
+/* A Socket call recognized in its plain form, without json-c. */
+int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *fs);
 int sb_method_bind(struct sb_request *req);
 int sb_method_setsockopt(struct sb_request *req);
 int sb_method_info(struct sb_request *req);

@@ -130,13 +130,19 @@ void sb_client_send(struct sb_client *c, json_object *msg, int fd)
 {
 	const char *text;
 	size_t len;
-	ssize_t n;
 
-	if (!msg) {
+	text = msg ? sb_message_string(msg, &len) : NULL;
+	if (!text) {
 		c->closing = true;
 		return;
 	}
-	text = sb_message_string(msg, &len);
+	sb_client_send_text(c, text, len, fd);
+}
+
+void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int fd)
+{
+	ssize_t n;
+
 	/* The common case: nothing queued and the socket takes the whole
 	 * reply, which saves queueing a copy and a dup() of the descriptor. */
 	if (!c->out || sb_outq_empty(c->out)) {

@@ -96,5 +96,7 @@ void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who)
 /* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
  * reply on c and try to write it at once. On failure c is closed. */
 void sb_client_send(struct sb_client *c, json_object *msg, int fd);
+/* The same for a reply already in its wire form (len bytes, no NUL). */
+void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int fd);
 /* Send err as a final reply, then close once it is written. */
 void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The filesystem identity the daemon keeps between requests
- * (daemon/fsid.h): its own file access never runs as the last client.
- * Clients are nobody. */
+/* The daemon's fast path for the plain Socket call (proto/fast-socket.h)
+ * and the filesystem identity it keeps between requests (daemon/fsid.h):
+ * a plain call is answered byte for byte as the same call through the
+ * general path, and the daemon's own file access never runs as the last
+ * client. Clients are nobody. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +57,79 @@ static char *reply_to(const char *text, int *got_fd)
 	close(conn);
 	return reply;
 }
+
+/* The plain call and the same call with one space after the method
+ * name, which only the general path reads. */
+static int compare_paths(const struct sb_fast_socket *s)
+{
+	char plain[SB_FAST_SOCKET_MAX], spaced[SB_FAST_SOCKET_MAX + 1];
+	char *a, *b;
+	int fd_a = 0, fd_b = 0;
+	int n = sb_fast_socket_call_format(plain, sizeof(plain), s), r = 0;
+	size_t head = strlen("{\"method\":\"" SB_METHOD_SOCKET "\",");
+
+	if (n < 0)
+		return 10;
+	memcpy(spaced, plain, head);
+	spaced[head] = ' ';
+	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
+	a = reply_to(plain, &fd_a);
+	b = reply_to(spaced, &fd_b);
+	if (!a || !b)
+		r = 11;
+	else if (strcmp(a, b) != 0 || fd_a != fd_b) {
+		fprintf(stderr, "%s\n  plain:   %s (fd %#x)\n  general: %s (fd %#x)\n", plain, a,
+			fd_a, b, fd_b);
+		r = 12;
+	}
+	free(a);
+	free(b);
+	return r;
+}
+
+static int child_compare(void *arg)
+{
+	/* Granted, denied, refused and out of range, with each flag form. */
+	static const struct sb_fast_socket cases[] = {
+		{ AF_INET, SOCK_RAW, 0, IPPROTO_ICMP },
+		{ AF_INET6, SOCK_RAW, SOCK_CLOEXEC, IPPROTO_ICMPV6 },
+		{ AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, 0 },
+		{ AF_INET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 0 },
+		{ AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, 0 },
+		{ AF_INET, SOCK_RAW, 0, IPPROTO_UDP },
+		{ AF_INET6, SOCK_STREAM, 0, 0 },
+		{ AF_UNIX, SOCK_STREAM, 0, 0 },
+		{ 0, SOCK_DGRAM, 0, 0 },
+		{ AF_MAX, SOCK_DGRAM, 0, 0 },
+		{ 1000, SOCK_DGRAM, 0, 0 },
+		{ AF_INET, 0, 0, 0 },
+		{ AF_INET, SOCK_PACKET + 1, 0, 0 },
+		{ AF_INET, SOCK_DGRAM, 0, 0x7fffffff },
+		{ AF_PACKET, SOCK_DGRAM, 0, 0x10300 },
+		{ AF_PACKET, SOCK_DGRAM, 0, 0xffff },
+		{ -2, SOCK_DGRAM, 0, 0 },
+		{ AF_INET, SOCK_DGRAM, 0, -17 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		int r = compare_paths(&cases[i]);
+
+		if (r != 0) {
+			fprintf(stderr, "case %zu: failure %d\n", i, r);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+START_TEST(plain_calls_are_answered_as_general_ones)
+{
+	SB_NEED_ROOT();
+	start();
+	ck_assert_int_eq(sb_test_run_as_nobody(child_compare, NULL), 0);
+	stop();
+}
+END_TEST
 
 /* "FSUID FSGID" of the daemon, from /proc. */
 static void daemon_fs_ids(char *ids, size_t size)
@@ -128,6 +203,7 @@ int main(void)
 {
 	Suite *s = suite_create("plain-socket");
 
+	SB_TEST(s, plain_calls_are_answered_as_general_ones);
 	SB_TEST(s, reload_after_a_client_reads_the_policy_as_the_daemon);
 	return sb_test_run(s);
 }

@@ -8,6 +8,7 @@
 #include <systemd/sd-journal.h>
 
 #include "daemon/log.h"
+#include "proto/strbuf.h"
 
 static bool verbose_flag;
 static bool journal;
@@ -43,33 +44,46 @@ bool log_to_journal(void)
 	return journal;
 }
 
-void log_full(int priority, const char *fmt, ...)
+void log_text(int priority, const char *text, size_t len)
 {
 	static const char *const prefix[] = {
-		[LOG_EMERG] = "emerg",  [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
-		[LOG_ERR] = "error",    [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
-		[LOG_INFO] = "info",    [LOG_DEBUG] = "debug",
+		[LOG_EMERG] = "sockbrokerd: emerg: ",  [LOG_ALERT] = "sockbrokerd: alert: ",
+		[LOG_CRIT] = "sockbrokerd: crit: ",    [LOG_ERR] = "sockbrokerd: error: ",
+		[LOG_WARNING] = "sockbrokerd: warning: ", [LOG_NOTICE] = "sockbrokerd: notice: ",
+		[LOG_INFO] = "sockbrokerd: info: ",    [LOG_DEBUG] = "sockbrokerd: debug: ",
 	};
-	char buf[1024];
-	size_t start = 0, n;
-	va_list ap;
+	char buf[LOG_LINE_MAX + 32];
+	struct sb_strbuf b;
 
 	if (!log_enabled(priority))
 		return;
-	/* One formatting pass and one write() per line: every decision is
-	 * logged, so this is on the request path. The descriptor is stderr's,
-	 * whichever stream stderr currently is. */
-	if (!journal)
-		start = (size_t)snprintf(buf, sizeof(buf), "sockbrokerd: %s: ", prefix[priority & 7]);
-	va_start(ap, fmt);
-	vsnprintf(buf + start, sizeof(buf) - start - 1, fmt, ap);
-	va_end(ap);
 	if (journal) {
-		sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%d", priority,
+		sd_journal_send("MESSAGE=%s", text, "PRIORITY=%d", priority,
 				"SYSLOG_IDENTIFIER=sockbrokerd", NULL);
 		return;
 	}
-	n = strlen(buf);
-	buf[n++] = '\n';
-	(void)!write(fileno(stderr), buf, n);
+	/* One write() per line: every decision is logged, so this is on the
+	 * request path. The descriptor is stderr's, whichever stream stderr
+	 * currently is. */
+	sb_strbuf_init(&b, buf, sizeof(buf) - 1);
+	sb_strbuf_str(&b, prefix[priority & 7]);
+	sb_strbuf_mem(&b, text, len);
+	buf[b.len++] = '\n';
+	(void)!write(fileno(stderr), buf, b.len);
+}
+
+void log_full(int priority, const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX];
+	va_list ap;
+	int n;
+
+	if (!log_enabled(priority))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	log_text(priority, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
 
 #include "proto/util.h"
 
 void log_setup(bool verbose);
 void log_full(int priority, const char *fmt, ...) _printf_(2, 3);
+/* A line already formatted (len bytes, NUL-terminated), cut at
+ * LOG_LINE_MAX. */
+void log_text(int priority, const char *text, size_t len);
+#define LOG_LINE_MAX 1024
 
 #define log_debug(...) log_full(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_full(LOG_INFO, __VA_ARGS__)

@@ -17,6 +17,7 @@
 #include "proto/addr.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
+#include "proto/strbuf.h"
 
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
 
@@ -138,12 +139,21 @@ static int parse_args(json_object *params, struct socket_args *a, struct sb_erro
 static void summarize(const struct socket_args *a, char *buf, size_t size)
 {
 	const char *proto = sb_protocol_name(a->family, a->protocol);
-	char num[16];
+	struct sb_strbuf b;
 
-	snprintf(num, sizeof(num), "%d", a->protocol);
-	snprintf(buf, size, "%s/%s/%s%s%s", sb_const_name(SB_C_AF, a->family) ?: "?",
-		 sb_const_name(SB_C_SOCK, a->type) ?: "?", proto ?: num,
-		 a->netns ? " netns=" : "", a->netns ?: "");
+	sb_strbuf_init(&b, buf, size);
+	sb_strbuf_str(&b, sb_const_name(SB_C_AF, a->family) ?: "?");
+	sb_strbuf_mem(&b, "/", 1);
+	sb_strbuf_str(&b, sb_const_name(SB_C_SOCK, a->type) ?: "?");
+	sb_strbuf_mem(&b, "/", 1);
+	if (proto)
+		sb_strbuf_str(&b, proto);
+	else
+		sb_strbuf_int(&b, a->protocol);
+	if (a->netns) {
+		sb_strbuf_str(&b, " netns=");
+		sb_strbuf_str(&b, a->netns);
+	}
 }
 
 /* socket() with the caller's fsuid and fsgid: the kernel takes the

@@ -258,13 +258,29 @@ int bench_pin(pid_t pid, int cpu)
 	cpu_set_t set;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
+	char path[64];
+	DIR *tasks;
+	int r = 0;
+
 	CPU_ZERO(&set);
 	if (cpu >= 0)
 		CPU_SET(cpu, &set);
 	else
 		for (long i = 0; i < n && i < CPU_SETSIZE; i++)
 			CPU_SET((int)i, &set);
-	return sched_setaffinity(pid, sizeof(set), &set) < 0 ? -errno : 0;
+	if (pid == 0)
+		return sched_setaffinity(0, sizeof(set), &set) < 0 ? -errno : 0;
+	/* Every thread, as taskset -a does: the daemon closes client
+	 * sockets in worker threads, which belong with it. */
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return -errno;
+	for (struct dirent *de; (de = readdir(tasks));)
+		if (de->d_name[0] != '.' && sched_setaffinity(atoi(de->d_name), sizeof(set), &set) < 0)
+			r = -errno;
+	closedir(tasks);
+	return r;
 }
 
 bool bench_wait_fds(pid_t pid, int n, unsigned timeout_ms)

@@ -50,20 +50,23 @@ static void expect(struct cursor *c, const char *lit)
 		c->ok = false;
 }
 
-/* A number as "%d" writes a non-negative int: no sign, no leading zero. */
+/* A number as "%d" writes a non-negative int: no sign, no leading zero.
+ * Overflow is checked before each step, so no width of long matters. */
 static int number(struct cursor *c)
 {
-	long v = 0;
+	int v = 0;
 	const char *start = c->p;
 
 	if (!c->ok)
 		return 0;
 	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		v = v * 10 + (*c->p - '0');
-		if (v > INT_MAX) {
+		int d = *c->p - '0';
+
+		if (v > (INT_MAX - d) / 10) {
 			c->ok = false;
 			return 0;
 		}
+		v = v * 10 + d;
 		c->p++;
 	}
 	if (c->p == start || (*start == '0' && c->p - start > 1))

@@ -121,6 +121,9 @@ START_TEST(test_call_declines_other_forms)
 		/* numbers beyond int, and broken text */
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2147483648,\"type\":3,\"protocol\":1}}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":99999999999999999999,\"type\":3,\"protocol\":1}}",
+		/* ... and beyond 32 bits, where a wrapping reader would see 2 and 1 */
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":4294967298,\"type\":3,\"protocol\":1}}",
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":4294967297}}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":,\"type\":3,\"protocol\":1}}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1}",
 		"",

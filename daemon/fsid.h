@@ -7,10 +7,14 @@
  * A switch is kept until the next one: each switch costs the kernel a new
  * set of credentials, and a daemon serving one client after another of
  * the same uid would otherwise pay two pairs per request. So between
- * requests the daemon may act with the last client's fsuid and fsgid,
- * which can only ever open less than its own; code that opens files for
- * the daemon itself (policy, network namespaces) calls sb_fsid_restore()
- * first. */
+ * requests the daemon may act with the last client's fsuid and fsgid.
+ * That opens different files than its own, not only fewer: the daemon
+ * has no CAP_DAC_OVERRIDE, so a client's private files become readable.
+ * Hence the rule: whatever the daemon opens, creates or looks up for
+ * itself (policy, network namespaces, accepted connections, user lookups
+ * of admin calls, exit) is preceded by sb_fsid_restore(), and no path a
+ * client names is opened at all. sd_notify() and sd_journal_send() may
+ * run with a client's ids: their sockets are writable by every user. */
 #pragma once
 
 #include <stdbool.h>

@@ -12,6 +12,7 @@
 
 #include "daemon/audit.h"
 #include "daemon/dispatch.h"
+#include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
 #include "proto/protocol.h"
@@ -22,6 +23,11 @@ static int authorize_admin(struct sb_request *req, const char *what)
 {
 	struct sb_policy_request preq;
 
+	/* Administration (user lookups, /proc scans, policy files) acts
+	 * as the daemon, not as the client served last (see fsid.h). */
+	if (!sb_fsid_restore())
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, EPERM, NULL,
+				    "cannot return to the daemon's own filesystem identity");
 	/* Root is never locked out of administration, whatever the policy
 	 * says: a "deny * *" line must not make the daemon unmanageable. */
 	if (req->conn->cred.uid == 0) {

@@ -417,6 +417,9 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *userd
 {
 	struct sb_server *s = userdata;
 
+	/* The daemon's end of a connection is the daemon's, not owned by
+	 * the client served last (see fsid.h). */
+	(void)sb_fsid_restore();
 	for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 

@@ -4,6 +4,7 @@
  * a plain call is answered byte for byte as the same call through the
  * general path, and the daemon's own file access never runs as the last
  * client. Clients are nobody. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -199,11 +200,77 @@ START_TEST(reload_after_a_client_reads_the_policy_as_the_daemon)
 }
 END_TEST
 
+/* The descriptor numbers of the daemon's sockets, from /proc/PID/fd. */
+static size_t daemon_sockets(char names[][16], size_t max)
+{
+	char path[64];
+	size_t n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)daemon_.pid);
+	dir = opendir(path);
+	ck_assert_ptr_nonnull(dir);
+	for (struct dirent *de; (de = readdir(dir)) && n < max;) {
+		char target[64];
+		ssize_t len;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(names[0]))
+			continue;
+		len = readlinkat(dirfd(dir), de->d_name, target, sizeof(target) - 1);
+		if (len > 0 && strncmp(target, "socket:", 7) == 0)
+			memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* A connection accepted after a client's call is the daemon's socket,
+ * not one owned by that client. */
+START_TEST(connections_are_accepted_as_the_daemon)
+{
+	char before[64][16], after[64][16], path[64];
+	size_t n_before, n_after, found = 0;
+	struct sb_reply reply;
+	struct stat st;
+	int conn;
+
+	SB_NEED_ROOT();
+	start();
+	ck_assert_int_eq(sb_test_run_as_nobody(child_one_socket, NULL), 0);
+	n_before = daemon_sockets(before, ELEMENTSOF(before));
+	conn = sb_test_connect(daemon_.socket);
+	ck_assert_int_ge(conn, 0);
+	/* One call: the connection has been accepted once it is answered. */
+	ck_assert_int_eq(sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply,
+				      NULL),
+			 0);
+	sb_reply_done(&reply);
+	n_after = daemon_sockets(after, ELEMENTSOF(after));
+	for (size_t i = 0; i < n_after; i++) {
+		bool old = false;
+
+		for (size_t j = 0; j < n_before; j++)
+			old = old || strcmp(after[i], before[j]) == 0;
+		if (old)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)daemon_.pid, after[i]);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq(st.st_uid, 0);
+		ck_assert_uint_eq(st.st_gid, 0);
+		found++;
+	}
+	ck_assert_uint_eq(found, 1);
+	close(conn);
+	stop();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plain-socket");
 
 	SB_TEST(s, plain_calls_are_answered_as_general_ones);
 	SB_TEST(s, reload_after_a_client_reads_the_policy_as_the_daemon);
+	SB_TEST(s, connections_are_accepted_as_the_daemon);
 	return sb_test_run(s);
 }

@@ -64,6 +64,9 @@ static const struct sb_const table[] = {
 static uint16_t by_name[ELEMENTSOF(table)];
 _Static_assert(ELEMENTSOF(table) <= UINT16_MAX, "the name index holds 16-bit positions");
 static size_t group_start[SB_C_MAX_GROUP + 1];
+/* The same positions sorted by group, value, then list order: the name
+ * of a value (the reply of every Socket call) is a binary search. */
+static uint16_t by_value[ELEMENTSOF(table)];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static int compare_entries(const void *a, const void *b)
@@ -76,13 +79,26 @@ static int compare_entries(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int compare_values(const void *a, const void *b)
+{
+	uint16_t i = *(const uint16_t *)a, j = *(const uint16_t *)b;
+	const struct sb_const *x = &table[i], *y = &table[j];
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
 static void build_index(void)
 {
 	size_t i, pos = 0;
 
 	for (i = 0; i < ELEMENTSOF(table); i++)
-		by_name[i] = (uint16_t)i;
+		by_name[i] = by_value[i] = (uint16_t)i;
 	qsort(by_name, ELEMENTSOF(table), sizeof(by_name[0]), compare_entries);
+	qsort(by_value, ELEMENTSOF(table), sizeof(by_value[0]), compare_values);
 	for (int g = 0; g <= SB_C_MAX_GROUP; g++) {
 		while (pos < ELEMENTSOF(table) && (int)table[by_name[pos]].group < g)
 			pos++;
@@ -125,20 +141,28 @@ int sb_const_value(enum sb_const_group group, const char *name, int64_t *ret)
 
 const char *sb_const_name(enum sb_const_group group, int64_t value)
 {
-	size_t best = ELEMENTSOF(table);
+	size_t lo, hi;
 
 	if (!group_valid(group))
 		return NULL;
 	pthread_once(&index_once, build_index);
 
-	/* Of the group's entries with this value, the first in list order. */
-	for (size_t pos = group_start[group]; pos < group_start[group + 1]; pos++) {
-		size_t i = by_name[pos];
+	/* Of the group's entries with this value, the first in list order:
+	 * the lowest position with (group, value) not below the key. A group
+	 * occupies the same span in both indexes. */
+	lo = group_start[group];
+	hi = group_start[group + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (table[i].value == value && i < best)
-			best = i;
+		if (table[by_value[mid]].value < value)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best < ELEMENTSOF(table) ? table[best].name : NULL;
+	if (lo < group_start[group + 1] && table[by_value[lo]].value == value)
+		return table[by_value[lo]].name;
+	return NULL;
 }
 
 static bool is_identifier(const char *text)

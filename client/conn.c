@@ -3,6 +3,7 @@
  * kept for the connection's life so a call costs one send, one or two
  * reads and the parse of the reply. */
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -169,6 +170,21 @@ static int conn_fail(struct sb_conn *c, struct sb_result *res, int r, const char
 	return sb_result_local_error(res, r, what);
 }
 
+/* Wait for the reply in poll(), not in recvmsg(). A task blocked in
+ * recvmsg() on a stream socket is woken as well when the broker reads the
+ * request (the kernel's write-space callback wakes every waiter), and the
+ * scheduler then often moves the woken client to another CPU: from there
+ * every later wake-up crosses CPUs and a call costs several times more.
+ * poll() asks for POLLIN only and is not woken by it. */
+static int wait_readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	if (poll(&p, 1, -1) < 0)
+		return -errno;
+	return 0;
+}
+
 /* Read until one whole message is buffered. */
 static int read_frame(struct sb_conn *c, int recv_flags, struct sb_frame *f)
 {
@@ -178,6 +194,11 @@ static int read_frame(struct sb_conn *c, int recv_flags, struct sb_frame *f)
 
 		if (r != 0)
 			return r < 0 ? r : 0;
+		r = wait_readable(c->fd);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return r;
 		n = sb_decoder_read(c->decoder, c->fd, recv_flags);
 		if (n == -EINTR)
 			continue;

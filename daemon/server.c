@@ -68,22 +68,34 @@ static void conn_free(struct sb_client *c)
 		sd_event_exit(s->event, 0);
 }
 
-/* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait.
- * A stalled connection waits, edge-triggered, for the kernel's report
- * that the peer consumed some of what we wrote. */
+/* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait
+ * (or, stalled, until the peer consumed some of what we wrote).
+ *
+ * Edge-triggered: a level-triggered descriptor stays on epoll's ready
+ * list while it is readable, and sd-event calls epoll_wait() once per
+ * source it dispatches, so with many busy clients every request paid for
+ * polling all the others again. An edge is lost only where a read stops
+ * before the socket is empty; then rearm makes epoll look again (an
+ * EPOLL_CTL_MOD polls the socket, and sd-event never skips one for an
+ * edge-triggered mask), as any change of the mask does. */
 static void conn_update_events(struct sb_client *c)
 {
-	uint32_t events = 0;
+	uint32_t events = EPOLLET | EPOLLRDHUP;
 
 	c->reading = !c->closing && !c->stalled &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
-	if (c->out && !sb_outq_empty(c->out))
+	if ((c->out && !sb_outq_empty(c->out)) || c->stalled)
 		events |= EPOLLOUT;
-	else if (c->stalled)
-		events |= EPOLLOUT | EPOLLET;
-	sd_event_source_set_io_events(c->io, events);
+	if (events == c->events && !c->rearm)
+		return;
+	if (sd_event_source_set_io_events(c->io, events) < 0) {
+		c->closing = true;
+		return;
+	}
+	c->events = events;
+	c->rearm = false;
 }
 
 /* Replies written but not read by the peer still hold memory, and each
@@ -210,7 +222,19 @@ static void conn_process(struct sb_client *c)
 		c->closing = true;
 }
 
-static void conn_read(struct sb_client *c)
+/* Nothing held: drop the decoder so idle clients stay cheap. Calls
+ * held back by the limits keep it until they are served. */
+static void conn_drop_idle_decoder(struct sb_client *c)
+{
+	if (sb_decoder_idle(c->decoder)) {
+		sb_decoder_free(c->decoder);
+		c->decoder = NULL;
+	}
+}
+
+/* Read and serve. peer_done: the peer shut down its side, so a short read
+ * does not mean the end: read on to the end of file. */
+static void conn_read(struct sb_client *c, bool peer_done)
 {
 	struct sb_error err = { 0 };
 
@@ -228,7 +252,9 @@ static void conn_read(struct sb_client *c)
 			sb_decoder_keep_fds(c->decoder, SB_CALL_FDS_MAX);
 		}
 		n = sb_decoder_read(c->decoder, c->fd, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n == -EAGAIN || n == -EINTR)
+		if (n == -EAGAIN)
+			goto empty;
+		if (n == -EINTR)
 			break;
 		if (n == 0) {
 			/* Answer what was asked, then close. */
@@ -253,17 +279,17 @@ static void conn_read(struct sb_client *c)
 		 * and then must not keep a connection forever. */
 		conn_process(c);
 		c->reading = !c->stalled && c->queued < c->server->limits.max_requests_in_flight;
-		/* Nothing more was there: the next wake-up says when there is,
+		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
-		if (sb_decoder_drained(c->decoder))
-			break;
+		if (sb_decoder_drained(c->decoder) && !peer_done)
+			goto empty;
 	}
-	/* Nothing held: drop the decoder so idle clients stay cheap. Calls
-	 * held back by the limits keep it until they are served. */
-	if (sb_decoder_idle(c->decoder)) {
-		sb_decoder_free(c->decoder);
-		c->decoder = NULL;
-	}
+	/* Stopped with data possibly left (the share of one event, or a
+	 * signal), for which no new edge may come. Stopped by the limits,
+	 * the mask loses EPOLLIN, and regaining it looks again too. */
+	c->rearm = true;
+empty:
+	conn_drop_idle_decoder(c);
 }
 
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
@@ -281,7 +307,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 		conn_process(c);
 	}
 	if (revents & EPOLLIN)
-		conn_read(c);
+		conn_read(c, revents & (EPOLLRDHUP | EPOLLHUP));
 	else if (revents & (EPOLLHUP | EPOLLERR))
 		c->closing = true;
 	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
@@ -383,7 +409,8 @@ static void conn_new(struct sb_server *s, int fd)
 	}
 	if (sb_uid_counts_inc(s->per_uid, c->cred.uid) < 0)
 		goto fail;
-	if (sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c) < 0) {
+	c->events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+	if (sd_event_add_io(s->event, &c->io, fd, c->events, on_conn_io, c) < 0) {
 		sb_uid_counts_dec(s->per_uid, c->cred.uid);
 		goto fail;
 	}
@@ -602,7 +629,7 @@ void sb_server_stop(struct sb_server *s)
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. */
 		if (!c->closing && !c->stalled)
-			conn_read(c);
+			conn_read(c, true);
 		if (c->closing && (!c->out || sb_outq_empty(c->out)))
 			conn_free(c);
 		else

@@ -56,6 +56,8 @@ struct sb_client {
 	bool stalled;       /* too many replies unread: wait for the peer */
 	uint64_t last_active; /* CLOCK_MONOTONIC usec */
 	bool reading;       /* EPOLLIN armed */
+	uint32_t events;    /* the mask armed, always edge-triggered */
+	bool rearm;         /* a read stopped before the socket was empty */
 	bool closing;       /* drop once out drains */
 };
 

@@ -394,7 +394,7 @@ ssize_t sb_decoder_read(struct sb_decoder *d, int sockfd, int flags)
 	if (mh.msg_flags & MSG_CTRUNC)
 		return decoder_fail(d, -EBADMSG, fds, n_fds);
 
-	d->drained = (size_t)n < iov.iov_len;
+	d->drained = (size_t)n < iov.iov_len && n_fds == 0;
 	r = decoder_take(d, d->buf + d->len, (size_t)n, fds, n_fds, true);
 	if (r < 0)
 		return r;

@@ -66,10 +66,12 @@ int sb_decoder_feed(struct sb_decoder *d, const void *buf, size_t len, const int
  * complete yet. */
 int sb_decoder_next(struct sb_decoder *d, struct sb_frame *f);
 
-/* Did the last sb_decoder_read() take less than it had room for? Then
- * the socket held no more at that moment, and a reader driven by a
- * level-triggered poll can wait for the next wake-up instead of trying
- * again (a read that brought descriptors may also end early). */
+/* Did the last sb_decoder_read() take less than it had room for, and no
+ * descriptors? Then the socket held no more data at that moment (the
+ * kernel ends a read early after descriptors, so such a read never
+ * counts), and a reader woken by the socket's next data can wait for it
+ * instead of trying again. A shutdown by the peer may still be pending:
+ * an edge-triggered reader learns of it from EPOLLRDHUP. */
 bool sb_decoder_drained(const struct sb_decoder *d);
 
 /* Nothing held: no bytes, no descriptors, no complete message waiting

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "proto/frame.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/call.h"
@@ -931,6 +933,40 @@ START_TEST(per_uid_connection_limit)
 }
 END_TEST
 
+/* The kernel ends a read after a message's descriptors: a call queued
+ * behind one that carried a descriptor must still be served, though no
+ * new data arrives for it (the daemon waits for edges). The daemon is
+ * stopped while both are queued, so one read meets both. */
+START_TEST(call_queued_behind_a_descriptor_is_served)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	static const char info[] = "{\"method\":\"org.sockbroker.Info\"}";
+	int fd = dup(STDIN_FILENO);
+	struct pollfd p = { .fd = conn, .events = POLLIN };
+	char buf[8192];
+	ssize_t got = 0, n;
+	int replies = 0;
+
+	ck_assert_int_ge(conn, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	ck_assert_int_eq(sb_send_message(conn, info, strlen(info), &fd, 1), 0);
+	ck_assert_int_eq(sb_send_message(conn, info, strlen(info), NULL, 0), 0);
+	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	close(fd);
+	/* The first is refused (Info takes no descriptor), the second served. */
+	while (replies < 2 && poll(&p, 1, 5000) == 1 &&
+	       (n = recv(conn, buf + got, sizeof(buf) - 1 - (size_t)got, 0)) > 0) {
+		for (ssize_t i = got; i < got + n; i++)
+			replies += buf[i] == 0;
+		got += n;
+	}
+	ck_assert_int_eq(replies, 2);
+	ck_assert_ptr_nonnull(strstr(buf, SB_ERR_BAD_DESCRIPTOR));
+	ck_assert_ptr_nonnull(strstr(buf + strlen(buf) + 1, "\"uid\""));
+}
+END_TEST
+
 START_TEST(pipelined_calls_are_answered_in_order)
 {
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
@@ -1105,6 +1141,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);
 	SB_TEST_FIXTURE(s, pipelined_calls_are_answered_in_order, start, stop);
+	SB_TEST_FIXTURE(s, call_queued_behind_a_descriptor_is_served, start, stop);
 	SB_TEST_FIXTURE(s, policy_decides_on_the_kernels_protocol, start, stop);
 	SB_TEST_FIXTURE(s, option_values_are_checked_as_the_kernel_reads_them, start, stop);
 	SB_TEST_FIXTURE(s, admin_check_authorises_before_looking_up_users, start, stop);

@@ -597,6 +597,39 @@ START_TEST(test_read_reports_drained_socket)
 }
 END_TEST
 
+/* The kernel ends a read after a message's descriptors even when more
+ * follows: such a short read must not count as the end, or an
+ * edge-triggered reader would wait for data that is already there. */
+START_TEST(test_read_with_descriptors_is_not_drained)
+{
+	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
+	struct sb_frame f;
+	int sv[2], fd = dup(STDIN_FILENO);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	socket_pair(sv, 0);
+	ck_assert_int_eq(sb_send_message(sv[0], "{\"a\":1}", 7, &fd, 1), 0);
+	ck_assert_int_eq(sb_send_message(sv[0], "{\"b\":2}", 7, NULL, 0), 0);
+	n = sb_decoder_read(d, sv[1], MSG_DONTWAIT);
+	ck_assert_int_eq(n, 8);
+	ck_assert(!sb_decoder_drained(d));
+	/* The rest is really there, and then the socket is empty. */
+	ck_assert_int_eq(sb_decoder_read(d, sv[1], MSG_DONTWAIT), 8);
+	ck_assert(sb_decoder_drained(d));
+	ck_assert_int_eq(sb_decoder_next(d, &f), 1);
+	ck_assert_uint_eq(f.n_fds, 1);
+	sb_frame_done(&f);
+	ck_assert_int_eq(sb_decoder_next(d, &f), 1);
+	ck_assert_uint_eq(f.n_fds, 0);
+	sb_frame_done(&f);
+	sb_decoder_free(d);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 START_TEST(test_keep_fds_closes_extras_but_counts_them)
 {
 	struct sb_decoder *d = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
@@ -1050,6 +1083,7 @@ int main(void)
 	SB_TEST(s, test_read_pidfd_is_closed);
 	SB_TEST(s, test_idle_counts_waiting_messages);
 	SB_TEST(s, test_read_reports_drained_socket);
+	SB_TEST(s, test_read_with_descriptors_is_not_drained);
 	SB_TEST(s, test_keep_fds_closes_extras_but_counts_them);
 	SB_TEST(s, test_send_nowait_whole_message_with_fd);
 	SB_TEST(s, test_send_nowait_full_socket_writes_nothing);

@@ -627,7 +627,8 @@ void sb_server_stop(struct sb_server *s)
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		/* Answer calls that already arrived: the client sent them to a
-		 * live daemon and must not see them vanish. */
+		 * live daemon and must not see them vanish. Read to the end:
+		 * no new edge comes for what is already there. */
 		if (!c->closing && !c->stalled)
 			conn_read(c, true);
 		if (c->closing && (!c->out || sb_outq_empty(c->out)))

@@ -13,6 +13,14 @@
 static bool verbose_flag;
 static bool journal;
 
+/* Records held back (see log_hold_start()). On stderr they are finished
+ * lines; for the journal each record is its fields, each NUL-terminated,
+ * then an empty field (no field is empty: each has a name and a '='). */
+static char held[16384];
+static size_t held_len;
+static sd_event_source *flush_timer; /* NULL: records go out at once */
+static uint64_t hold_usec;
+
 /* systemd sets JOURNAL_STREAM=dev:ino for a stderr connected to journald
  * (systemd.exec(5)); only then is sd_journal_send() the right sink. */
 static bool stderr_is_journal(void)
@@ -44,7 +52,112 @@ bool log_to_journal(void)
 	return journal;
 }
 
-void log_text(int priority, const char *text, size_t len)
+/* The descriptor is stderr's, whichever stream stderr currently is. */
+static void write_stderr(const char *buf, size_t len)
+{
+	(void)!write(fileno(stderr), buf, len);
+}
+
+static void send_held_records(void)
+{
+	struct iovec iov[LOG_FIELDS_MAX];
+	const char *p = held, *end = held + held_len;
+
+	while (p < end) {
+		size_t n = 0, len;
+
+		while (p < end && (len = strlen(p)) > 0) {
+			if (n < ELEMENTSOF(iov))
+				iov[n++] = (struct iovec){ .iov_base = (void *)p, .iov_len = len };
+			p += len + 1;
+		}
+		p++;
+		(void)sd_journal_sendv(iov, (int)n);
+	}
+}
+
+void log_flush(void)
+{
+	if (held_len == 0)
+		return;
+	if (journal)
+		send_held_records();
+	else
+		write_stderr(held, held_len);
+	held_len = 0;
+	if (flush_timer)
+		(void)sd_event_source_set_enabled(flush_timer, SD_EVENT_OFF);
+}
+
+static int on_flush_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	log_flush();
+	return 0;
+}
+
+int log_hold_start(sd_event *e, uint64_t usec)
+{
+	int r;
+
+	if (flush_timer || usec == 0)
+		return 0;
+	r = sd_event_add_time(e, &flush_timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_flush_timer,
+			      NULL);
+	if (r < 0)
+		return r;
+	/* Before the sources that log: a due flush is not held up by them. */
+	(void)sd_event_source_set_priority(flush_timer, SD_EVENT_PRIORITY_IMPORTANT);
+	(void)sd_event_source_set_enabled(flush_timer, SD_EVENT_OFF);
+	hold_usec = usec;
+	return 0;
+}
+
+void log_hold_stop(void)
+{
+	log_flush();
+	flush_timer = sd_event_source_disable_unref(flush_timer);
+}
+
+/* Room for n more bytes of held records? Warnings and worse are never
+ * held, and go out after what is (the order stays). */
+static bool hold_room(size_t n, int priority)
+{
+	uint64_t now;
+
+	if (!flush_timer || priority <= LOG_WARNING || n > sizeof(held)) {
+		log_flush();
+		return false;
+	}
+	if (n > sizeof(held) - held_len)
+		log_flush();
+	if (held_len == 0) {
+		if (sd_event_now(sd_event_source_get_event(flush_timer), CLOCK_MONOTONIC, &now) < 0 ||
+		    sd_event_source_set_time(flush_timer, now + hold_usec) < 0 ||
+		    sd_event_source_set_enabled(flush_timer, SD_EVENT_ONESHOT) < 0)
+			return false;
+	}
+	return true;
+}
+
+static void record_to_journal(int priority, const struct iovec *fields, size_t n_fields)
+{
+	size_t need = 1;
+
+	for (size_t i = 0; i < n_fields; i++)
+		need += fields[i].iov_len + 1;
+	if (!hold_room(need, priority)) {
+		(void)sd_journal_sendv(fields, (int)n_fields);
+		return;
+	}
+	for (size_t i = 0; i < n_fields; i++) {
+		memcpy(held + held_len, fields[i].iov_base, fields[i].iov_len);
+		held_len += fields[i].iov_len;
+		held[held_len++] = 0;
+	}
+	held[held_len++] = 0;
+}
+
+static void record_to_stderr(int priority, const char *line, size_t len)
 {
 	static const char *const prefix[] = {
 		[LOG_EMERG] = "sockbrokerd: emerg: ",  [LOG_ALERT] = "sockbrokerd: alert: ",
@@ -55,21 +168,48 @@ void log_text(int priority, const char *text, size_t len)
 	char buf[LOG_LINE_MAX + 32];
 	struct sb_strbuf b;
 
-	if (!log_enabled(priority))
-		return;
-	if (journal) {
-		sd_journal_send("MESSAGE=%s", text, "PRIORITY=%d", priority,
-				"SYSLOG_IDENTIFIER=sockbrokerd", NULL);
-		return;
-	}
-	/* One write() per line: every decision is logged, so this is on the
-	 * request path. The descriptor is stderr's, whichever stream stderr
-	 * currently is. */
 	sb_strbuf_init(&b, buf, sizeof(buf) - 1);
 	sb_strbuf_str(&b, prefix[priority & 7]);
-	sb_strbuf_mem(&b, text, len);
+	sb_strbuf_mem(&b, line, len);
 	buf[b.len++] = '\n';
-	(void)!write(fileno(stderr), buf, b.len);
+	if (!hold_room(b.len, priority)) {
+		write_stderr(buf, b.len);
+		return;
+	}
+	memcpy(held + held_len, buf, b.len);
+	held_len += b.len;
+}
+
+void log_record(int priority, const struct iovec *fields, size_t n_fields, const char *line,
+		size_t len)
+{
+	if (!log_enabled(priority))
+		return;
+	if (journal)
+		record_to_journal(priority, fields, n_fields);
+	else
+		record_to_stderr(priority, line, len);
+}
+
+void log_text(int priority, const char *text, size_t len)
+{
+	char message[LOG_LINE_MAX + 16], prio[16];
+	struct sb_strbuf m, p;
+	struct iovec fields[3];
+
+	if (!log_enabled(priority))
+		return;
+	sb_strbuf_init(&m, message, sizeof(message));
+	sb_strbuf_str(&m, "MESSAGE=");
+	sb_strbuf_mem(&m, text, len);
+	sb_strbuf_init(&p, prio, sizeof(prio));
+	sb_strbuf_str(&p, "PRIORITY=");
+	sb_strbuf_int(&p, priority);
+	fields[0] = (struct iovec){ .iov_base = message, .iov_len = m.len };
+	fields[1] = (struct iovec){ .iov_base = prio, .iov_len = p.len };
+	fields[2] = (struct iovec){ .iov_base = (void *)"SYSLOG_IDENTIFIER=sockbrokerd",
+				    .iov_len = strlen("SYSLOG_IDENTIFIER=sockbrokerd") };
+	log_record(priority, fields, ELEMENTSOF(fields), text, len);
 }
 
 void log_full(int priority, const char *fmt, ...)

@@ -1,11 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Daemon logging: the journal with structured fields when stderr is
- * connected to it, plain lines on stderr otherwise. */
+ * connected to it, plain lines on stderr otherwise.
+ *
+ * Records of notice, info and debug level are held for a moment once the
+ * event loop runs (log_hold_start()) and written together: every request
+ * is logged, and a write(2) to a file or a datagram to journald per
+ * request costs more than the write itself. It wakes other tasks (the
+ * file system's workers, journald) on the daemon's CPU, which makes the
+ * scheduler move the waiting client to another CPU, where each later call
+ * costs several times more (docs/PERFORMANCE.md). Warnings and worse are
+ * written at once, after what is held. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
 #include <syslog.h>
+#include <systemd/sd-event.h>
 
 #include "proto/util.h"
 
@@ -15,6 +27,19 @@ void log_full(int priority, const char *fmt, ...) _printf_(2, 3);
  * LOG_LINE_MAX. */
 void log_text(int priority, const char *text, size_t len);
 #define LOG_LINE_MAX 1024
+/* A record with journal fields ("NAME=value", at most LOG_FIELDS_MAX;
+ * MESSAGE, PRIORITY and SYSLOG_IDENTIFIER included) and its line for
+ * stderr (len bytes, without prefix or newline). */
+void log_record(int priority, const struct iovec *fields, size_t n_fields, const char *line,
+		size_t len);
+#define LOG_FIELDS_MAX 16
+
+/* Hold records for at most usec from now on (0: never). */
+int log_hold_start(sd_event *e, uint64_t usec);
+/* Write what is held now. */
+void log_flush(void);
+/* Write what is held and hold no more (before the loop ends). */
+void log_hold_stop(void);
 
 #define log_debug(...) log_full(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_full(LOG_INFO, __VA_ARGS__)

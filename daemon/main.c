@@ -295,6 +295,9 @@ static int run(const struct options *o)
 		 n > 0 ? "socket-activated descriptors" : o->listen, server.n_families);
 	sd_notifyf(0, "READY=1\nSTATUS=Serving, %zu policy rule(s)",
 		   sb_policy_rule_count(server.policy));
+	/* From here on, what is logged is held for at most 20 ms (log.h). */
+	if (log_hold_start(event, 20 * 1000) < 0)
+		log_warn("cannot batch log records; writing each at once");
 	r = sd_event_loop(event);
 	if (r < 0)
 		log_error("event loop: %s", strerror(-r));
@@ -305,6 +308,7 @@ out:
 		log_warn("cannot return to the daemon's own filesystem identity");
 	sb_server_done(&server);
 	sb_closer_done();
+	log_hold_stop();
 	sd_event_unref(event);
 	return r;
 }

@@ -1198,7 +1198,9 @@ START_TEST(client_names_cannot_forge_log_lines)
 	char bad[4096] = "";
 
 	with_odd_comm_grant(nothing);
-	/* Every line of the log is the daemon's own. */
+	/* Every line of the log is the daemon's own, once the grant's is
+	 * written. */
+	ck_assert(sb_test_log_wait(daemon_.log, "comm=x\\x0aallow", 2000));
 	ck_assert_msg(log_lines_all_daemon_s(daemon_.log, bad, sizeof(bad)), "forged log line: %s",
 		      bad);
 	assert_unharmed();

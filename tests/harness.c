@@ -116,6 +116,16 @@ static void spawn(struct sb_test_daemon *d)
 	ck_assert_int_ge(d->pid, 0);
 	if (d->pid == 0) {
 		sb_test_prepare_server_exec(d->log, O_APPEND);
+		if (d->journal) {
+			struct stat st;
+			char stream[64];
+
+			if (fstat(STDERR_FILENO, &st) < 0)
+				_exit(127);
+			snprintf(stream, sizeof(stream), "%llu:%llu", (unsigned long long)st.st_dev,
+				 (unsigned long long)st.st_ino);
+			setenv("JOURNAL_STREAM", stream, 1);
+		}
 		if (d->activated) {
 			char pid[16];
 
@@ -186,6 +196,7 @@ void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text
 	if (opts) {
 		d->max_fds = opts->max_fds;
 		d->activated = opts->socket_activation;
+		d->journal = opts->journal;
 	}
 	if (d->activated)
 		d->listen_fd = listen_for(d);
@@ -328,6 +339,32 @@ int sb_test_wait_fds(pid_t pid, int want, long max_ms)
 	while ((n = sb_test_count_fds(pid)) != want && sb_test_now_ms() < end)
 		sb_test_sleep_ms(10);
 	return n;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strstr(buf, needle) != NULL;
+}
+
+bool sb_test_log_wait(const char *path, const char *needle, long max_ms)
+{
+	long end = sb_test_now_ms() + max_ms;
+
+	while (!file_contains(path, needle)) {
+		if (sb_test_now_ms() >= end)
+			return false;
+		sb_test_sleep_ms(5);
+	}
+	return true;
 }
 
 long sb_test_rss_kib(pid_t pid)

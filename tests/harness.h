@@ -23,6 +23,7 @@ struct sb_test_daemon {
 	int listen_fd;
 	rlim_t max_fds;
 	const char *const *extra_args;
+	bool journal;
 };
 
 /* Optional ways to start the daemon; a zeroed struct is the default. */
@@ -32,6 +33,9 @@ struct sb_test_daemon_opts {
 	/* Bind d->socket here and pass it as LISTEN_FDS=1, as systemd's
 	 * socket activation does, instead of letting the daemon listen. */
 	bool socket_activation;
+	/* Tell the daemon its stderr is journald's (JOURNAL_STREAM names the
+	 * log file), so it logs to /run/systemd/journal/socket. */
+	bool journal;
 };
 
 /* Is this process root with the capabilities the daemon needs? */
@@ -92,6 +96,10 @@ int sb_test_settled_fds(pid_t pid, long interval_ms, int repeats, long max_ms);
  * returns the last count. The daemon closes a client's connection when
  * it reads its EOF: wait for the count instead of sampling a moment. */
 int sb_test_wait_fds(pid_t pid, int want, long max_ms);
+/* Wait until the file at path (a daemon's log) contains needle, for at
+ * most max_ms: the daemon holds log records for a moment (daemon/log.h).
+ * Whether it does. */
+bool sb_test_log_wait(const char *path, const char *needle, long max_ms);
 /* Daemon's resident set size in KiB (from /proc). */
 long sb_test_rss_kib(pid_t pid);
 

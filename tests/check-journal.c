@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The daemon's records in the journal: with JOURNAL_STREAM naming its
+ * stderr, it sends each decision to journald's socket with its fields,
+ * held for a moment and sent together (daemon/log.h). A socket of our own
+ * stands in for journald; where a real one runs, the test skips. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "proto/fast-socket.h"
+#include "tests/call.h"
+#include "tests/harness.h"
+
+#define JOURNAL_DIR "/run/systemd/journal"
+#define JOURNAL_SOCKET JOURNAL_DIR "/socket"
+
+static const char policy_text[] = "allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n";
+
+static struct sb_test_daemon daemon_;
+
+static bool made_dir;
+
+/* Removed at exit too: a failed assertion ends the test process. */
+static void journal_cleanup(void)
+{
+	unlink(JOURNAL_SOCKET);
+	if (made_dir)
+		rmdir(JOURNAL_DIR);
+	made_dir = false;
+}
+
+/* Is a journald listening there? A socket left by a test that crashed
+ * refuses datagrams and is taken over. */
+static bool journal_runs(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r, err;
+
+	ck_assert_int_ge(fd, 0);
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	err = errno;
+	close(fd);
+	if (r == 0)
+		return true;
+	if (err == ECONNREFUSED)
+		unlink(JOURNAL_SOCKET);
+	return err != ECONNREFUSED && err != ENOENT;
+}
+
+/* journald's end: a datagram socket at its path, removed at the end. */
+static int journal_open(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	int fd, size = 4 << 20;
+
+	made_dir = mkdir(JOURNAL_DIR, 0755) == 0;
+	atexit(journal_cleanup);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(chmod(JOURNAL_SOCKET, 0666), 0);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	return fd;
+}
+
+
+/* The value of field name in a record of the journal's native protocol
+ * ("NAME=value" lines), copied to value; whether it is there. */
+static bool record_field(const char *record, const char *name, char *value, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = record; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			snprintf(value, size, "%.*s", (int)(len - n - 1), p + n + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int child_calls(void *arg)
+{
+	static const struct sb_fast_socket calls[] = {
+		{ AF_INET, SOCK_DGRAM, 0, 0 },
+		{ AF_INET6, SOCK_DGRAM, 0, 0 },
+		{ AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+		char text[SB_FAST_SOCKET_MAX], *reply = NULL;
+		int conn = sb_test_connect(daemon_.socket), fd = -1;
+
+		if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), &calls[i]) < 0 ||
+		    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0)
+			return 10;
+		free(reply);
+		safe_close(fd);
+		close(conn);
+	}
+	return 0;
+}
+
+START_TEST(decisions_reach_the_journal_with_their_fields)
+{
+	static const struct sb_test_daemon_opts opts = { .journal = true };
+	/* Protocol 0 is decided on, then the kernel's choice for it. */
+	static const char *const expect[][3] = {
+		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_IP", "6" },
+		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
+		{ "deny", "AF_INET6/SOCK_DGRAM/IPPROTO_IP", "5" },
+		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_IP", "6" },
+		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
+	};
+	struct pollfd p;
+	size_t seen = 0;
+	pid_t child;
+	int jfd;
+
+	SB_NEED_ROOT();
+	if (journal_runs())
+		SB_SKIP("a journald listens on %s; the test needs its place", JOURNAL_SOCKET);
+	jfd = journal_open();
+	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, &opts);
+	/* Read while the client calls: a datagram socket holds only a few
+	 * (net.unix.max_dgram_qlen), and the daemon waits for room. */
+	child = sb_test_fork_as_nobody(child_calls, NULL);
+
+	p = (struct pollfd){ .fd = jfd, .events = POLLIN };
+	while (seen < ELEMENTSOF(expect) && poll(&p, 1, 3000) == 1) {
+		char record[8192], v[512];
+		ssize_t n = recv(jfd, record, sizeof(record) - 1, 0);
+
+		ck_assert_int_gt(n, 0);
+		record[n] = 0;
+		if (!record_field(record, "DECISION", v, sizeof(v)))
+			continue; /* start-up messages */
+		ck_assert_str_eq(v, expect[seen][0]);
+		ck_assert(record_field(record, "REQUEST", v, sizeof(v)));
+		ck_assert_str_eq(v, expect[seen][1]);
+		ck_assert(record_field(record, "PRIORITY", v, sizeof(v)));
+		ck_assert_str_eq(v, expect[seen][2]);
+		ck_assert(record_field(record, "CLIENT_UID", v, sizeof(v)));
+		ck_assert_str_eq(v, "65534");
+		ck_assert(record_field(record, "METHOD", v, sizeof(v)));
+		ck_assert_str_eq(v, "socket");
+		ck_assert(record_field(record, "RULE", v, sizeof(v)));
+		ck_assert(record_field(record, "CLIENT_COMM", v, sizeof(v)));
+		ck_assert(record_field(record, "MESSAGE", v, sizeof(v)));
+		ck_assert_msg(strncmp(v, expect[seen][0], strlen(expect[seen][0])) == 0, "%s", v);
+		ck_assert(record_field(record, "SYSLOG_IDENTIFIER", v, sizeof(v)));
+		ck_assert_str_eq(v, "sockbrokerd");
+		seen++;
+	}
+	ck_assert_uint_eq(seen, ELEMENTSOF(expect));
+	ck_assert_int_eq(sb_test_wait_exit(child), 0);
+	sb_test_daemon_stop(&daemon_);
+	close(jfd);
+	journal_cleanup();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("journal");
+
+	SB_TEST(s, decisions_reach_the_journal_with_their_fields);
+	return sb_test_run(s);
+}

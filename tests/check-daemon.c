@@ -742,26 +742,6 @@ static int child_hold_grant(void *arg)
 	return write(pipes[1], "c", 1) == 1 ? 0 : 11;
 }
 
-/* "FSUID FSGID" of the daemon, from /proc. */
-static const char *daemon_fs_ids(void)
-{
-	static char ids[64];
-	char path[64], line[256];
-	unsigned u[4] = {0}, g[4] = {0};
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)daemon_.pid);
-	f = fopen(path, "re");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
-		sscanf(line, "Gid: %u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
-	}
-	fclose(f);
-	snprintf(ids, sizeof(ids), "%u %u", u[3], g[3]);
-	return ids;
-}
-
 static int list_grants(void)
 {
 	struct sb_reply reply;
@@ -805,7 +785,7 @@ START_TEST(admin_list_shows_live_grants_only)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_int_eq(status, 0);
 	/* The scan acts as each process's owner and must end as itself. */
-	ck_assert_str_eq(daemon_fs_ids(), "0 0");
+	ck_assert_str_eq(sb_test_fs_ids(daemon_.pid), "0 0");
 }
 END_TEST
 

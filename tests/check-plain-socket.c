@@ -132,24 +132,6 @@ START_TEST(plain_calls_are_answered_as_general_ones)
 }
 END_TEST
 
-/* "FSUID FSGID" of the daemon, from /proc. */
-static void daemon_fs_ids(char *ids, size_t size)
-{
-	char path[64], line[256];
-	unsigned u[4] = { 0 }, g[4] = { 0 };
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)daemon_.pid);
-	f = fopen(path, "re");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
-		sscanf(line, "Gid: %u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
-	}
-	fclose(f);
-	snprintf(ids, size, "%u %u", u[3], g[3]);
-}
-
 static int child_one_socket(void *arg)
 {
 	char text[SB_FAST_SOCKET_MAX], *reply;
@@ -168,7 +150,6 @@ static int child_one_socket(void *arg)
  * root, which nobody cannot read. */
 START_TEST(reload_after_a_client_reads_the_policy_as_the_daemon)
 {
-	char ids[64];
 	const char *check = "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":"
 			    "{\"user\":\"nobody\",\"method\":\"socket\",\"keys\":"
 			    "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\"}}}";
@@ -180,8 +161,7 @@ START_TEST(reload_after_a_client_reads_the_policy_as_the_daemon)
 	SB_NEED_ROOT();
 	start();
 	ck_assert_int_eq(sb_test_run_as_nobody(child_one_socket, NULL), 0);
-	daemon_fs_ids(ids, sizeof(ids));
-	ck_assert_str_eq(ids, "65534 65534");
+	ck_assert_str_eq(sb_test_fs_ids(daemon_.pid), "65534 65534");
 
 	f = fopen(daemon_.policy, "we");
 	ck_assert_ptr_nonnull(f);

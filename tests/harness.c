@@ -367,6 +367,25 @@ bool sb_test_log_wait(const char *path, const char *needle, long max_ms)
 	return true;
 }
 
+const char *sb_test_fs_ids(pid_t pid)
+{
+	static char ids[64];
+	char path[64], line[256];
+	unsigned u[4] = { 0 }, g[4] = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
+		sscanf(line, "Gid: %u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
+	}
+	fclose(f);
+	snprintf(ids, sizeof(ids), "%u %u", u[3], g[3]);
+	return ids;
+}
+
 long sb_test_rss_kib(pid_t pid)
 {
 	char path[64], line[256];

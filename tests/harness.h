@@ -100,6 +100,8 @@ int sb_test_wait_fds(pid_t pid, int want, long max_ms);
  * most max_ms: the daemon holds log records for a moment (daemon/log.h).
  * Whether it does. */
 bool sb_test_log_wait(const char *path, const char *needle, long max_ms);
+/* "FSUID FSGID" of process pid (from /proc), in a static buffer. */
+const char *sb_test_fs_ids(pid_t pid);
 /* Daemon's resident set size in KiB (from /proc). */
 long sb_test_rss_kib(pid_t pid);
 

@@ -81,5 +81,12 @@ void sb_audit_decision(const struct sb_client *c, const char *method, const char
 	field(&b, fields, &n, "REQUEST=", summary);
 	field(&b, fields, &n, "DECISION=", d->allow ? "allow" : "deny");
 	field(&b, fields, &n, "RULE=", d->rule);
+	/* Cut fields could lose their '=' (journald refuses such a record):
+	 * then the message alone. The limits on rules, summaries and command
+	 * names keep the fields far below this. */
+	if (b.full) {
+		log_text(prio, line, line_len);
+		return;
+	}
 	log_record(prio, fields, n, line, line_len);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+/* The records' CODE_FILE= would name this file, not the caller. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "daemon/log.h"
@@ -52,10 +55,28 @@ bool log_to_journal(void)
 	return journal;
 }
 
-/* The descriptor is stderr's, whichever stream stderr currently is. */
-static void write_stderr(const char *buf, size_t len)
+/* Write what is held to stderr (the descriptor is stderr's, whichever
+ * stream that currently is), in as many writes as it takes. What a full
+ * non-blocking pipe does not take stays held, to be tried again; on any
+ * other error the records are lost, as a line was before. */
+static void write_held(void)
 {
-	(void)!write(fileno(stderr), buf, len);
+	size_t done = 0;
+
+	while (done < held_len) {
+		ssize_t n = write(fileno(stderr), held + done, held_len - done);
+
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else if (n < 0 && errno == EAGAIN)
+			break;
+		else
+			done = held_len;
+	}
+	memmove(held, held + done, held_len - done);
+	held_len -= done;
 }
 
 static void send_held_records(void)
@@ -72,20 +93,36 @@ static void send_held_records(void)
 			p += len + 1;
 		}
 		p++;
-		(void)sd_journal_sendv(iov, (int)n);
+		if (n > 0)
+			(void)sd_journal_sendv(iov, (int)n);
 	}
+	held_len = 0;
+}
+
+/* Have what is held written within hold_usec. The accuracy is 1 ms:
+ * sd-event's default (250 ms) would let the timer slip that far. */
+static bool arm_flush_timer(void)
+{
+	uint64_t now;
+
+	return flush_timer &&
+	       sd_event_now(sd_event_source_get_event(flush_timer), CLOCK_MONOTONIC, &now) >= 0 &&
+	       sd_event_source_set_time(flush_timer, now + hold_usec) >= 0 &&
+	       sd_event_source_set_enabled(flush_timer, SD_EVENT_ONESHOT) >= 0;
 }
 
 void log_flush(void)
 {
-	if (held_len == 0)
+	if (held_len > 0) {
+		if (journal)
+			send_held_records();
+		else
+			write_held();
+	}
+	if (!flush_timer)
 		return;
-	if (journal)
-		send_held_records();
-	else
-		write_stderr(held, held_len);
-	held_len = 0;
-	if (flush_timer)
+	/* A full pipe took only part: try the rest again later. */
+	if (held_len == 0 || !arm_flush_timer())
 		(void)sd_event_source_set_enabled(flush_timer, SD_EVENT_OFF);
 }
 
@@ -101,60 +138,64 @@ int log_hold_start(sd_event *e, uint64_t usec)
 
 	if (flush_timer || usec == 0)
 		return 0;
-	r = sd_event_add_time(e, &flush_timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_flush_timer,
+	r = sd_event_add_time(e, &flush_timer, CLOCK_MONOTONIC, UINT64_MAX, 1000, on_flush_timer,
 			      NULL);
 	if (r < 0)
 		return r;
 	/* Before the sources that log: a due flush is not held up by them. */
 	(void)sd_event_source_set_priority(flush_timer, SD_EVENT_PRIORITY_IMPORTANT);
 	(void)sd_event_source_set_enabled(flush_timer, SD_EVENT_OFF);
-	hold_usec = usec;
+	/* The timer may fire up to its accuracy late. */
+	hold_usec = usec > 1000 ? usec - 1000 : usec;
 	return 0;
 }
 
 void log_hold_stop(void)
 {
-	log_flush();
 	flush_timer = sd_event_source_disable_unref(flush_timer);
+	log_flush();
 }
 
-/* Room for n more bytes of held records? Warnings and worse are never
- * held, and go out after what is (the order stays). */
-static bool hold_room(size_t n, int priority)
+/* Room for n bytes at the end of what is held, writing out first when
+ * needed; NULL when there is none even then. */
+static char *hold_reserve(size_t n)
 {
-	uint64_t now;
-
-	if (!flush_timer || priority <= LOG_WARNING || n > sizeof(held)) {
-		log_flush();
-		return false;
-	}
 	if (n > sizeof(held) - held_len)
 		log_flush();
-	if (held_len == 0) {
-		if (sd_event_now(sd_event_source_get_event(flush_timer), CLOCK_MONOTONIC, &now) < 0 ||
-		    sd_event_source_set_time(flush_timer, now + hold_usec) < 0 ||
-		    sd_event_source_set_enabled(flush_timer, SD_EVENT_ONESHOT) < 0)
-			return false;
-	}
-	return true;
+	return n <= sizeof(held) - held_len ? held + held_len : NULL;
+}
+
+/* A record was added. Warnings and worse, and everything while records
+ * are not held, go out now, after what is held (the order stays). */
+static void record_added(int priority, bool first)
+{
+	if (!flush_timer || priority <= LOG_WARNING || (first && !arm_flush_timer()))
+		log_flush();
 }
 
 static void record_to_journal(int priority, const struct iovec *fields, size_t n_fields)
 {
 	size_t need = 1;
+	bool first;
+	char *p;
 
 	for (size_t i = 0; i < n_fields; i++)
 		need += fields[i].iov_len + 1;
-	if (!hold_room(need, priority)) {
+	p = hold_reserve(need);
+	if (!p) {
+		/* Larger than all of held (it has just been sent): alone. */
 		(void)sd_journal_sendv(fields, (int)n_fields);
 		return;
 	}
+	first = held_len == 0;
 	for (size_t i = 0; i < n_fields; i++) {
-		memcpy(held + held_len, fields[i].iov_base, fields[i].iov_len);
-		held_len += fields[i].iov_len;
-		held[held_len++] = 0;
+		memcpy(p, fields[i].iov_base, fields[i].iov_len);
+		p += fields[i].iov_len;
+		*p++ = 0;
 	}
-	held[held_len++] = 0;
+	*p = 0;
+	held_len += need;
+	record_added(priority, first);
 }
 
 static void record_to_stderr(int priority, const char *line, size_t len)
@@ -165,19 +206,23 @@ static void record_to_stderr(int priority, const char *line, size_t len)
 		[LOG_WARNING] = "sockbrokerd: warning: ", [LOG_NOTICE] = "sockbrokerd: notice: ",
 		[LOG_INFO] = "sockbrokerd: info: ",    [LOG_DEBUG] = "sockbrokerd: debug: ",
 	};
-	char buf[LOG_LINE_MAX + 32];
+	char buf[LOG_LINE_MAX + 32], *p;
 	struct sb_strbuf b;
+	bool first;
 
 	sb_strbuf_init(&b, buf, sizeof(buf) - 1);
 	sb_strbuf_str(&b, prefix[priority & 7]);
 	sb_strbuf_mem(&b, line, len);
 	buf[b.len++] = '\n';
-	if (!hold_room(b.len, priority)) {
-		write_stderr(buf, b.len);
+	/* No room even after writing out: stderr is a full pipe, where this
+	 * line could not go either. */
+	p = hold_reserve(b.len);
+	if (!p)
 		return;
-	}
-	memcpy(held + held_len, buf, b.len);
+	first = held_len == 0;
+	memcpy(p, buf, b.len);
 	held_len += b.len;
+	record_added(priority, first);
 }
 
 void log_record(int priority, const struct iovec *fields, size_t n_fields, const char *line,

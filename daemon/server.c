@@ -69,7 +69,8 @@ static void conn_free(struct sb_client *c)
 }
 
 /* Arm EPOLLIN while we accept requests and EPOLLOUT while replies wait
- * (or, stalled, until the peer consumed some of what we wrote).
+ * (or, stalled, until the peer consumed some of what we wrote). False
+ * when epoll refused the change.
  *
  * Edge-triggered: a level-triggered descriptor stays on epoll's ready
  * list while it is readable, and sd-event calls epoll_wait() once per
@@ -78,7 +79,7 @@ static void conn_free(struct sb_client *c)
  * before the socket is empty; then rearm makes epoll look again (an
  * EPOLL_CTL_MOD polls the socket, and sd-event never skips one for an
  * edge-triggered mask), as any change of the mask does. */
-static void conn_update_events(struct sb_client *c)
+static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
@@ -89,13 +90,14 @@ static void conn_update_events(struct sb_client *c)
 	if ((c->out && !sb_outq_empty(c->out)) || c->stalled)
 		events |= EPOLLOUT;
 	if (events == c->events && !c->rearm)
-		return;
-	if (sd_event_source_set_io_events(c->io, events) < 0) {
-		c->closing = true;
-		return;
-	}
+		return true;
+	/* Without the events it needs the connection would wait for the
+	 * idle sweep: the caller drops it now. */
+	if (sd_event_source_set_io_events(c->io, events) < 0)
+		return false;
 	c->events = events;
 	c->rearm = false;
+	return true;
 }
 
 /* Replies written but not read by the peer still hold memory, and each
@@ -305,6 +307,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 			c->stalled = false;
 		/* Room again: serve requests held back by the in-flight limit. */
 		conn_process(c);
+		conn_drop_idle_decoder(c);
 	}
 	if (revents & EPOLLIN)
 		conn_read(c, revents & (EPOLLRDHUP | EPOLLHUP));
@@ -314,7 +317,8 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 		conn_free(c);
 		return 0;
 	}
-	conn_update_events(c);
+	if (!conn_update_events(c))
+		conn_free(c);
 	return 0;
 }
 
@@ -631,10 +635,8 @@ void sb_server_stop(struct sb_server *s)
 		 * no new edge comes for what is already there. */
 		if (!c->closing && !c->stalled)
 			conn_read(c, true);
-		if (c->closing && (!c->out || sb_outq_empty(c->out)))
+		if ((c->closing && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
 			conn_free(c);
-		else
-			conn_update_events(c);
 	}
 	if (s->n_conns == 0) {
 		sd_event_exit(s->event, 0);

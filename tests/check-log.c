@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The daemon's records in the journal: with JOURNAL_STREAM naming its
- * stderr, it sends each decision to journald's socket with its fields,
- * held for a moment and sent together (daemon/log.h). A socket of our own
- * stands in for journald; where a real one runs, the test skips. */
+/* The daemon's log records (daemon/log.h): held for a moment and written
+ * together, within 20 ms even when nothing else happens; whole lines
+ * through a pipe that is full now and then; and, with JOURNAL_STREAM
+ * naming its stderr, sent to journald's socket with their fields (a
+ * socket of our own stands in for journald; where a real one runs, that
+ * test skips). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +162,8 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 		ck_assert_msg(strncmp(v, expect[seen][0], strlen(expect[seen][0])) == 0, "%s", v);
 		ck_assert(record_field(record, "SYSLOG_IDENTIFIER", v, sizeof(v)));
 		ck_assert_str_eq(v, "sockbrokerd");
+		/* The logger's own source line would say nothing. */
+		ck_assert(!record_field(record, "CODE_FILE", v, sizeof(v)));
 		seen++;
 	}
 	ck_assert_uint_eq(seen, ELEMENTSOF(expect));
@@ -169,10 +174,101 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 }
 END_TEST
 
+static int child_one_call(void *arg)
+{
+	struct sb_fast_socket call = { AF_INET, SOCK_DGRAM, 0, 0 };
+	char text[SB_FAST_SOCKET_MAX], *reply = NULL;
+	int conn = sb_test_connect(daemon_.socket), fd = -1;
+
+	if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), &call) < 0 ||
+	    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0 || fd < 0)
+		return 10;
+	free(reply);
+	close(fd);
+	close(conn);
+	return 0;
+}
+
+/* An idle daemon writes a held record when its 20 ms are up: sd-event's
+ * default timer accuracy would let that slip by 250 ms. */
+START_TEST(held_records_are_written_within_20_ms)
+{
+	SB_NEED_ROOT();
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+	for (int i = 0; i < 3; i++) {
+		long t0, waited;
+
+		ck_assert_int_eq(sb_test_run_as_nobody(child_one_call, NULL), 0);
+		t0 = sb_test_now_ms();
+		/* The call's last decision is on the kernel's protocol. */
+		ck_assert(sb_test_log_wait(daemon_.log, "IPPROTO_UDP", 2000));
+		waited = sb_test_now_ms() - t0;
+		ck_assert_msg(waited < 100, "the record came after %ld ms", waited);
+		/* The next call's record must be new: start on a fresh log. */
+		ck_assert_int_eq(truncate(daemon_.log, 0), 0);
+	}
+	sb_test_daemon_stop(&daemon_);
+}
+END_TEST
+
+static int child_many_calls(void *arg)
+{
+	for (int i = 0; i < *(int *)arg; i++)
+		if (child_one_call(NULL) != 0)
+			return 10;
+	return 0;
+}
+
+/* stderr a non-blocking pipe that fills up: what it does not take is
+ * written later, whole lines only, in order. */
+START_TEST(records_through_a_full_pipe_stay_whole)
+{
+	static char buf[1 << 20];
+	struct sb_test_daemon_opts opts = { 0 };
+	int pipefd[2], calls = 300, lines = 0;
+	size_t got = 0;
+	ssize_t n;
+
+	SB_NEED_ROOT();
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC | O_NONBLOCK), 0);
+	ck_assert_int_ge(fcntl(pipefd[0], F_SETPIPE_SZ, 4096), 4096);
+	opts.stderr_fd = pipefd[1];
+	sb_test_daemon_start_opts(&daemon_, policy_text, NULL, &opts);
+	close(pipefd[1]);
+	/* Nobody reads while the calls are made: the pipe fills. */
+	ck_assert_int_eq(sb_test_run_as_nobody(child_many_calls, &calls), 0);
+	for (long end = sb_test_now_ms() + 1000; sb_test_now_ms() < end;) {
+		n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
+		if (n > 0)
+			got += (size_t)n;
+		else
+			sb_test_sleep_ms(10);
+	}
+	buf[got] = 0;
+	for (char *line = buf; *line; lines++) {
+		char *nl = strchr(line, '\n');
+
+		ck_assert_msg(nl, "a cut line at the end: %s", line);
+		ck_assert_msg(strncmp(line, "sockbrokerd: ", 13) == 0, "not a whole line: %.*s",
+			      (int)(nl - line), line);
+		ck_assert_msg(!memmem(line + 13, (size_t)(nl - line) - 13, "sockbrokerd: ", 13),
+			      "two lines in one: %.*s", (int)(nl - line), line);
+		line = nl + 1;
+	}
+	/* Far more than the pipe holds: the held rest was written later
+	 * (the pipe, 4 KiB, and the held buffer, 16 KiB, take about 150). */
+	ck_assert_int_gt(lines, 100);
+	sb_test_daemon_stop(&daemon_);
+	close(pipefd[0]);
+}
+END_TEST
+
 int main(void)
 {
-	Suite *s = suite_create("journal");
+	Suite *s = suite_create("log");
 
+	SB_TEST(s, held_records_are_written_within_20_ms);
+	SB_TEST(s, records_through_a_full_pipe_stay_whole);
 	SB_TEST(s, decisions_reach_the_journal_with_their_fields);
 	return sb_test_run(s);
 }

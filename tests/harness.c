@@ -116,6 +116,8 @@ static void spawn(struct sb_test_daemon *d)
 	ck_assert_int_ge(d->pid, 0);
 	if (d->pid == 0) {
 		sb_test_prepare_server_exec(d->log, O_APPEND);
+		if (d->stderr_fd > 0 && dup2(d->stderr_fd, STDERR_FILENO) < 0)
+			_exit(127);
 		if (d->journal) {
 			struct stat st;
 			char stream[64];
@@ -197,6 +199,7 @@ void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text
 		d->max_fds = opts->max_fds;
 		d->activated = opts->socket_activation;
 		d->journal = opts->journal;
+		d->stderr_fd = opts->stderr_fd;
 	}
 	if (d->activated)
 		d->listen_fd = listen_for(d);

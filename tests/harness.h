@@ -24,6 +24,7 @@ struct sb_test_daemon {
 	rlim_t max_fds;
 	const char *const *extra_args;
 	bool journal;
+	int stderr_fd;
 };
 
 /* Optional ways to start the daemon; a zeroed struct is the default. */
@@ -36,6 +37,8 @@ struct sb_test_daemon_opts {
 	/* Tell the daemon its stderr is journald's (JOURNAL_STREAM names the
 	 * log file), so it logs to /run/systemd/journal/socket. */
 	bool journal;
+	/* Greater than 0: the daemon's stderr, instead of the log file. */
+	int stderr_fd;
 };
 
 /* Is this process root with the capabilities the daemon needs? */

@@ -91,6 +91,22 @@ static bool record_field(const char *record, const char *name, char *value, size
 	return false;
 }
 
+/* One plain Socket call on a fresh connection: 0 when it was answered,
+ * with a socket when must_grant. */
+static int plain_call(const struct sb_fast_socket *call, bool must_grant)
+{
+	char text[SB_FAST_SOCKET_MAX], *reply = NULL;
+	int conn = sb_test_connect(daemon_.socket), fd = -1, r = 0;
+
+	if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), call) < 0 ||
+	    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0 || (must_grant && fd < 0))
+		r = 10;
+	free(reply);
+	safe_close(fd);
+	safe_close(conn);
+	return r;
+}
+
 static int child_calls(void *arg)
 {
 	static const struct sb_fast_socket calls[] = {
@@ -99,17 +115,9 @@ static int child_calls(void *arg)
 		{ AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 },
 	};
 
-	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
-		char text[SB_FAST_SOCKET_MAX], *reply = NULL;
-		int conn = sb_test_connect(daemon_.socket), fd = -1;
-
-		if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), &calls[i]) < 0 ||
-		    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0)
+	for (size_t i = 0; i < ELEMENTSOF(calls); i++)
+		if (plain_call(&calls[i], false) != 0)
 			return 10;
-		free(reply);
-		safe_close(fd);
-		close(conn);
-	}
 	return 0;
 }
 
@@ -174,19 +182,11 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 }
 END_TEST
 
+static const struct sb_fast_socket udp = { AF_INET, SOCK_DGRAM, 0, 0 };
+
 static int child_one_call(void *arg)
 {
-	struct sb_fast_socket call = { AF_INET, SOCK_DGRAM, 0, 0 };
-	char text[SB_FAST_SOCKET_MAX], *reply = NULL;
-	int conn = sb_test_connect(daemon_.socket), fd = -1;
-
-	if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), &call) < 0 ||
-	    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0 || fd < 0)
-		return 10;
-	free(reply);
-	close(fd);
-	close(conn);
-	return 0;
+	return plain_call(&udp, true);
 }
 
 /* An idle daemon writes a held record when its 20 ms are up: sd-event's
@@ -214,7 +214,7 @@ END_TEST
 static int child_many_calls(void *arg)
 {
 	for (int i = 0; i < *(int *)arg; i++)
-		if (child_one_call(NULL) != 0)
+		if (plain_call(&udp, true) != 0)
 			return 10;
 	return 0;
 }

@@ -20,6 +20,13 @@
 #include "proto/strbuf.h"
 
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
+/* What a Socket call may ask for; parse_args() refuses beyond, and the
+ * fast path leaves anything beyond to it. */
+#define FAMILY_MAX (AF_MAX - 1)
+#define TYPE_MAX SOCK_PACKET
+/* AF_PACKET keeps only 16 bits of it: 0x10300 would be ETH_P_ALL to the
+ * kernel but not to the policy. */
+#define PACKET_PROTOCOL_MAX 0xffff
 
 static const char *const socket_keys[] = { "family", "type", "flags", "protocol", "options",
 					   "bind", "listen", "netns", NULL };
@@ -51,9 +58,8 @@ static int parse_protocol(json_object *params, int family, int *ret, struct sb_e
 					      sb_const_name(SB_C_AF, family) ?: "this family");
 		return 0;
 	}
-	/* AF_PACKET keeps only 16 bits of it: 0x10300 would be ETH_P_ALL
-	 * to the kernel but not to the policy. */
-	r = sb_param_int(params, "protocol", true, 0, family == AF_PACKET ? 0xffff : INT_MAX, &n,
+	r = sb_param_int(params, "protocol", true, 0,
+			 family == AF_PACKET ? PACKET_PROTOCOL_MAX : INT_MAX, &n,
 			 err);
 	if (r < 0)
 		return r;
@@ -70,7 +76,7 @@ static int parse_args(json_object *params, struct socket_args *a, struct sb_erro
 	r = sb_params_only(params, socket_keys, err);
 	if (r < 0)
 		return r;
-	r = sb_param_const(params, "family", SB_C_AF, true, 1, AF_MAX - 1, &family, err);
+	r = sb_param_const(params, "family", SB_C_AF, true, 1, FAMILY_MAX, &family, err);
 	if (r < 0)
 		return r;
 	r = sb_param_const(params, "type", SB_C_SOCK, true, 1, INT_MAX, &type, err);
@@ -79,7 +85,7 @@ static int parse_args(json_object *params, struct socket_args *a, struct sb_erro
 	a->family = (int)family;
 	a->type = (int)type & ~SOCK_FLAGS;
 	a->flags = (int)type & SOCK_FLAGS;
-	if (a->type <= 0 || a->type > SOCK_PACKET)
+	if (a->type <= 0 || a->type > TYPE_MAX)
 		return sb_error_param(err, "type", "type: no socket type %d", a->type);
 
 	r = sb_param_array(params, "flags", false, 2, &flags, err);
@@ -332,8 +338,8 @@ int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *f
 
 	/* Inside the ranges parse_args() enforces the two paths agree; the
 	 * general one words the errors outside them. */
-	if (fs->family < 1 || fs->family > AF_MAX - 1 || fs->type < 1 || fs->type > SOCK_PACKET ||
-	    (fs->family == AF_PACKET && fs->protocol > 0xffff))
+	if (fs->family < 1 || fs->family > FAMILY_MAX || fs->type < 1 || fs->type > TYPE_MAX ||
+	    (fs->family == AF_PACKET && fs->protocol > PACKET_PROTOCOL_MAX))
 		return SB_METHOD_DECLINED;
 	a.family = fs->family;
 	a.type = fs->type;

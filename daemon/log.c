@@ -23,6 +23,9 @@ static char held[16384];
 static size_t held_len;
 static sd_event_source *flush_timer; /* NULL: records go out at once */
 static uint64_t hold_usec;
+/* The flush timer's accuracy: sd-event's default (250 ms) would let it
+ * slip that far. */
+#define FLUSH_ACCURACY_USEC 1000
 
 /* systemd sets JOURNAL_STREAM=dev:ino for a stderr connected to journald
  * (systemd.exec(5)); only then is sd_journal_send() the right sink. */
@@ -99,8 +102,7 @@ static void send_held_records(void)
 	held_len = 0;
 }
 
-/* Have what is held written within hold_usec. The accuracy is 1 ms:
- * sd-event's default (250 ms) would let the timer slip that far. */
+/* Have what is held written within hold_usec. */
 static bool arm_flush_timer(void)
 {
 	uint64_t now;
@@ -138,15 +140,15 @@ int log_hold_start(sd_event *e, uint64_t usec)
 
 	if (flush_timer || usec == 0)
 		return 0;
-	r = sd_event_add_time(e, &flush_timer, CLOCK_MONOTONIC, UINT64_MAX, 1000, on_flush_timer,
-			      NULL);
+	r = sd_event_add_time(e, &flush_timer, CLOCK_MONOTONIC, UINT64_MAX, FLUSH_ACCURACY_USEC,
+			      on_flush_timer, NULL);
 	if (r < 0)
 		return r;
 	/* Before the sources that log: a due flush is not held up by them. */
 	(void)sd_event_source_set_priority(flush_timer, SD_EVENT_PRIORITY_IMPORTANT);
 	(void)sd_event_source_set_enabled(flush_timer, SD_EVENT_OFF);
 	/* The timer may fire up to its accuracy late. */
-	hold_usec = usec > 1000 ? usec - 1000 : usec;
+	hold_usec = usec > FLUSH_ACCURACY_USEC ? usec - FLUSH_ACCURACY_USEC : usec;
 	return 0;
 }
 

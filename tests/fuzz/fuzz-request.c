@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 
 #include "daemon/dispatch.h"
+#include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
@@ -170,6 +171,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_ASSERT(*fuzz_err_slot() && stderr);
 	log_setup(false);
 	sb_sockinfo_init();
+	sb_fsid_init();
 	FUZZ_ASSERT(mkdtemp(dir));
 	atexit(cleanup);
 	snprintf(policy_path, sizeof(policy_path), "%s/policy.conf", dir);
@@ -309,5 +311,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(sv[1]);
 	free(text);
 	fuzz_assert_fds_closed();
+	/* The daemon keeps a client's fs ids after a request (fsid.h); this
+	 * process writes libFuzzer's corpus and must do so as itself. */
+	FUZZ_ASSERT(sb_fsid_restore());
 	return 0;
 }

@@ -157,7 +157,7 @@ struct bench_arm {
 	bool failed;
 };
 
-/* Run every arm once per round, rotating which arm goes first. */
+/* Run every arm once per round, in a shuffled order. */
 void bench_compare(struct bench_arm *arms, size_t n_arms, unsigned rounds);
 void bench_arm_free(struct bench_arm *arm);
 double bench_arm_median(struct bench_arm *arm);

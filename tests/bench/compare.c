@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Interleaved comparisons: every arm runs once per round, in an order
- * that rotates from round to round, so drifts of the machine (other
- * load, frequency, caches) fall on every arm alike. */
+ * shuffled from round to round, so drifts of the machine (other load,
+ * frequency, caches) fall on every arm alike. Shuffled, not rotated: a
+ * rotation keeps each arm's predecessor, and an unpinned arm starts from
+ * the CPUs its predecessor left the processes on (PERFORMANCE.md §2). */
+#include <stdint.h>
 #include <string.h>
 
 #include "tests/bench/bench.h"
@@ -24,19 +27,42 @@ static void run_arm(struct bench_arm *a)
 	a->samples[a->n_samples++] = res.value;
 }
 
+/* The next arm order: a Fisher-Yates shuffle driven by xorshift64. */
+static void shuffle(size_t *order, size_t n, uint64_t *state)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j, t;
+
+		*state ^= *state << 13;
+		*state ^= *state >> 7;
+		*state ^= *state << 17;
+		j = (size_t)(*state % i);
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
 void bench_compare(struct bench_arm *arms, size_t n_arms, unsigned rounds)
 {
+	/* A fixed seed: the same orders in every run. */
+	uint64_t state = 0x9e3779b97f4a7c15u;
+	_cleanup_free_ size_t *order = calloc(n_arms, sizeof(*order));
+
 	for (size_t i = 0; i < n_arms; i++) {
+		order[i] = i;
 		arms[i].samples = calloc(rounds ? rounds : 1, sizeof(double));
 		arms[i].n_samples = 0;
-		if (!arms[i].samples) {
+		if (!arms[i].samples || !order) {
 			arms[i].failed = true;
 			arms[i].failure.error = ENOMEM;
 		}
 	}
-	for (unsigned r = 0; r < rounds; r++)
+	for (unsigned r = 0; order && r < rounds; r++) {
+		shuffle(order, n_arms, &state);
 		for (size_t k = 0; k < n_arms; k++)
-			run_arm(&arms[(r + k) % n_arms]);
+			run_arm(&arms[order[k]]);
+	}
 	/* Leave the servers free to run anywhere. */
 	for (size_t i = 0; i < n_arms; i++)
 		if (arms[i].server && arms[i].server->pid > 0)

@@ -78,8 +78,9 @@ int bench_daemon_start(struct bench_server *s, const char *name, const char *pol
 int bench_daemon_start_exe(struct bench_server *s, const char *program, const char *name,
 			   const char *policy_text, const char *const *extra,
 			   const char *const *wrapper);
-/* bench-floor-server on DIR/name.sock: blocking, or from an epoll loop. */
-int bench_floor_start(struct bench_server *s, const char *name, bool epoll);
+/* bench-floor-server on DIR/name.sock: blocking, or from an epoll loop;
+ * spending work_ns of CPU on each request (0: none). */
+int bench_floor_start(struct bench_server *s, const char *name, bool epoll, unsigned work_ns);
 /* SIGTERM, wait; true when it exited with status 0. */
 bool bench_server_stop(struct bench_server *s);
 /* Does sockbrokerd --help mention this option? */
@@ -130,6 +131,10 @@ struct bench_job {
 	const void *arg; /* job-specific input */
 };
 
+/* A latency job against server s (NULL: none) with o's calls and a tenth
+ * of them as warm-up, as who, pinned to cpu (< 0: any). */
+struct bench_job bench_job_of(bench_fn fn, const struct bench_server *s, const struct bench_opts *o,
+			      enum bench_who who, int cpu);
 /* Fork a worker that takes job->who, runs job->fn and reports. */
 pid_t bench_worker_start(const struct bench_job *job, int *result_fd);
 /* Collect its result; 0, or -errno when it died without one. */
@@ -183,6 +188,7 @@ void bench_throughput(const struct bench_opts *o); /* 3 */
 void bench_memory(const struct bench_opts *o);	   /* 4 */
 void bench_datapath(const struct bench_opts *o);   /* 5 */
 void bench_profile(const struct bench_opts *o);	   /* instruction counts */
+void bench_placement(const struct bench_opts *o);  /* why unpinned rows vary */
 /* The exec'd side of the authbind measurement (argv after the mode). */
 int bench_bind_worker_main(int argc, char **argv);
 

@@ -5,23 +5,48 @@
  * back with SCM_RIGHTS after a NUL-terminated JSON reply. No parsing, no
  * policy, no logging; blocking I/O, one connection at a time, or (with
  * --epoll) non-blocking I/O from an epoll loop, the shape of any server
- * of many clients. Run as root (raw sockets need CAP_NET_RAW).
- * Usage: bench-floor-server [--epoll] PATH */
+ * of many clients. With --work=NS it also spends NS nanoseconds of CPU
+ * on each request, the stand-in for a server that does anything at all.
+ * Run as root (raw sockets need CAP_NET_RAW).
+ * Usage: bench-floor-server [--epoll] [--work=NS] PATH */
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "proto/util.h"
 
 /* The same reply sockbrokerd sends for this request. */
 static const char reply[] =
 	"{\"parameters\":{\"fd\":0,\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":1}}";
+
+/* CPU time spent on each request (--work). */
+static long work_ns;
+
+static long elapsed_ns(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/* Busy, not asleep: the point is CPU time on the server's side. */
+static void work(void)
+{
+	struct timespec start, now;
+
+	if (work_ns <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while (elapsed_ns(&start, &now) < work_ns);
+}
 
 static int send_socket(int conn)
 {
@@ -37,8 +62,10 @@ static int send_socket(int conn)
 		.msg_controllen = sizeof(control.buf),
 	};
 	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
-	_cleanup_close_ int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	_cleanup_close_ int fd = -1;
 
+	work();
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	if (fd < 0)
 		return -errno;
 	cmsg->cmsg_level = SOL_SOCKET;
@@ -154,12 +181,20 @@ static void serve_epoll(int ep, int listener)
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	bool use_epoll = argc == 3 && strcmp(argv[1], "--epoll") == 0;
-	const char *path = argv[argc - 1];
-	int fd;
+	const char *path = argc > 1 ? argv[argc - 1] : "";
+	bool use_epoll = false;
+	int fd, i;
 
-	if ((argc != 2 && !use_epoll) || strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usage: bench-floor-server [--epoll] PATH\n");
+	for (i = 1; i < argc - 1; i++) {
+		if (strcmp(argv[i], "--epoll") == 0)
+			use_epoll = true;
+		else if (strncmp(argv[i], "--work=", 7) == 0)
+			work_ns = atol(argv[i] + 7);
+		else
+			break;
+	}
+	if (argc < 2 || i != argc - 1 || work_ns < 0 || strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "usage: bench-floor-server [--epoll] [--work=NS] PATH\n");
 		return 2;
 	}
 	strcpy(sa.sun_path, path);

@@ -11,21 +11,6 @@
 
 #define HELD_CONNECTIONS 1000
 
-static struct bench_job job_of(bench_fn fn, const struct bench_server *s,
-			       const struct bench_opts *o, enum bench_who who, int cpu)
-{
-	return (struct bench_job){
-		.fn = fn,
-		.socket = s ? s->socket : NULL,
-		.calls = o->calls,
-		.warmup = o->calls / 10 + 10,
-		.who = who,
-		.cpu = cpu,
-		.go_fd = -1,
-		.ready_fd = -1,
-	};
-}
-
 static void ratio_row(const char *section, const char *what, struct bench_arm *num,
 		      struct bench_arm *den, double limit, bool at_most, const char *target)
 {
@@ -70,13 +55,13 @@ static void socket_against(const struct bench_opts *o, struct bench_server *d)
 {
 	struct bench_server b = {0};
 	struct bench_arm arms[] = {
-		{"brokered, pinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		{"brokered, pinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
 		 d, BENCH_CPU},
 		{"--against, pinned",
-		 job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b, BENCH_CPU},
-		{"brokered, unpinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
+		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b, BENCH_CPU},
+		{"brokered, unpinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
 		 -1},
-		{"--against, unpinned", job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1),
+		{"--against, unpinned", bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1),
 		 &b, -1},
 	};
 
@@ -95,29 +80,38 @@ static void socket_against(const struct bench_opts *o, struct bench_server *d)
 	bench_server_stop(&b);
 }
 
+/* CPU time the working floor spends per request: about what sockbrokerd
+ * spends beyond the floor (PERFORMANCE.md §5.5). */
+#define FLOOR_WORK_NS 2000
+
 static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
-			    struct bench_server *fl, struct bench_server *ep)
+			    struct bench_server *fl, struct bench_server *ep,
+			    struct bench_server *wk)
 {
 	/* Split: client and server always on different CPUs, the case an
 	 * unpinned pair falls into whenever the scheduler separates them. */
 	int other = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? BENCH_CPU + 1 : BENCH_CPU;
 	struct bench_arm arms[] = {
-		{"floor, pinned", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU),
+		{"floor, pinned", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU),
 		 fl, BENCH_CPU},
-		{"brokered, pinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		{"brokered, pinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
 		 d, BENCH_CPU},
-		{"floor, unpinned", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, -1), fl,
+		{"floor, unpinned", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, -1), fl,
 		 -1},
-		{"brokered, unpinned", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
+		{"brokered, unpinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
 		 -1},
-		{"floor, split", job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl,
+		{"floor, split", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl,
 		 other},
-		{"brokered, split", job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
+		{"brokered, split", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
 		 d, other},
 		{"epoll floor, pinned",
-		 job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, BENCH_CPU), ep, BENCH_CPU},
-		{"epoll floor, unpinned", job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, -1),
+		 bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, BENCH_CPU), ep, BENCH_CPU},
+		{"epoll floor, unpinned", bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, -1),
 		 ep, -1},
+		{"floor + 2 µs of work, pinned",
+		 bench_job_of(bench_job_floor_socket, wk, o, BENCH_NOBODY, BENCH_CPU), wk, BENCH_CPU},
+		{"floor + 2 µs of work, unpinned",
+		 bench_job_of(bench_job_floor_socket, wk, o, BENCH_NOBODY, -1), wk, -1},
 	};
 
 	bench_progress("1. raw ICMP socket + close: brokered vs floor, %u rounds of %u calls",
@@ -137,6 +131,10 @@ static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
 	ratio_row("1", "sockbroker_socket() + close, split", &arms[5], &arms[4], 0, true, "");
 	ratio_row("1", "epoll floor, pinned", &arms[6], &arms[0], 0, true, "");
 	ratio_row("1", "epoll floor, unpinned", &arms[7], &arms[2], 0, true, "");
+	/* Information: where the scheduler puts a pair whose server spends a
+	 * little CPU on each request. */
+	ratio_row("1", "floor + 2 µs of work, pinned", &arms[8], &arms[0], 0, true, "");
+	ratio_row("1", "floor + 2 µs of work, unpinned", &arms[9], &arms[2], 0, true, "");
 	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
 		bench_arm_free(&arms[i]);
 }
@@ -145,15 +143,15 @@ static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
  * unpinned. */
 static void bind_vs_authbind(const struct bench_opts *o, struct bench_server *d)
 {
-	struct bench_job plain = job_of(bench_job_plain_bind, NULL, o, BENCH_NOBODY, -1);
+	struct bench_job plain = bench_job_of(bench_job_plain_bind, NULL, o, BENCH_NOBODY, -1);
 	struct bench_arm arms[] = {
 		{"sockbroker_bind(), pinned",
-		 job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
+		 bench_job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
 		{"sockbroker_bind(), unpinned",
-		 job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, -1), d, -1},
+		 bench_job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, -1), d, -1},
 		{"authbind, pinned",
-		 job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, BENCH_CPU), NULL, -1},
-		{"authbind, unpinned", job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, -1),
+		 bench_job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, BENCH_CPU), NULL, -1},
+		{"authbind, unpinned", bench_job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, -1),
 		 NULL, -1},
 	};
 	struct bench_result res;
@@ -224,19 +222,19 @@ static void scaling(const struct bench_opts *o, struct bench_server *base)
 		bench_note("the daemon kept %zu of %u connections", kept, HELD_CONNECTIONS);
 
 	arms[0] = (struct bench_arm){
-		"3 rules", job_of(bench_job_broker_socket, base, o, BENCH_NOBODY, BENCH_CPU), base,
+		"3 rules", bench_job_of(bench_job_broker_socket, base, o, BENCH_NOBODY, BENCH_CPU), base,
 		BENCH_CPU};
 	arms[1] = (struct bench_arm){
 		"+1,000 rules for others",
-		job_of(bench_job_broker_socket, &other, o, BENCH_NOBODY, BENCH_CPU), &other,
+		bench_job_of(bench_job_broker_socket, &other, o, BENCH_NOBODY, BENCH_CPU), &other,
 		BENCH_CPU};
 	arms[2] = (struct bench_arm){
 		"+1,000 idle connections",
-		job_of(bench_job_broker_socket, &held, o, BENCH_NOBODY, BENCH_CPU), &held,
+		bench_job_of(bench_job_broker_socket, &held, o, BENCH_NOBODY, BENCH_CPU), &held,
 		BENCH_CPU};
 	arms[3] = (struct bench_arm){
 		"+1,000 rules for the caller",
-		job_of(bench_job_broker_socket, &own, o, BENCH_NOBODY, BENCH_CPU), &own, BENCH_CPU};
+		bench_job_of(bench_job_broker_socket, &own, o, BENCH_NOBODY, BENCH_CPU), &own, BENCH_CPU};
 	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
 	value_row("s", &arms[0]);
 	ratio_row("s", "1,000 rules for other users/groups", &arms[1], &arms[0], 1.10, true,
@@ -256,16 +254,17 @@ out:
 
 void bench_latency(const struct bench_opts *o)
 {
-	struct bench_server d = {0}, fl = {0}, ep = {0};
+	struct bench_server d = {0}, fl = {0}, ep = {0}, wk = {0};
 
 	if (bench_daemon_start(&d, "latency", bench_policy, NULL) < 0 ||
-	    bench_floor_start(&fl, "floor", false) < 0 ||
-	    bench_floor_start(&ep, "floor-epoll", true) < 0) {
+	    bench_floor_start(&fl, "floor", false, 0) < 0 ||
+	    bench_floor_start(&ep, "floor-epoll", true, 0) < 0 ||
+	    bench_floor_start(&wk, "floor-work", false, FLOOR_WORK_NS) < 0) {
 		bench_row("1", "latency", "-", "", "", "failed");
 		goto out;
 	}
 	if (!o->only || strcmp(o->only, "socket") == 0)
-		socket_vs_floor(o, &d, &fl, &ep);
+		socket_vs_floor(o, &d, &fl, &ep, &wk);
 	if (o->against && (!o->only || strcmp(o->only, "socket") == 0))
 		socket_against(o, &d);
 	if (!o->only || strcmp(o->only, "bind") == 0)
@@ -276,4 +275,5 @@ out:
 	bench_server_stop(&d);
 	bench_server_stop(&fl);
 	bench_server_stop(&ep);
+	bench_server_stop(&wk);
 }

@@ -16,7 +16,7 @@ static void help(void)
 	       "  -r, --rounds=N          interleaved rounds per comparison (default 15)\n"
 	       "  -c, --calls=N           calls per latency batch (default 2000)\n"
 	       "  -s, --only=SECTION      socket, bind, scaling, throughput, memory,\n"
-	       "                          datapath or profile\n"
+	       "                          datapath, profile or placement\n"
 	       "  -n, --connections=N     idle connections for the memory figure (default 10000)\n"
 	       "  -P, --profile-out=FILE  keep the base callgrind profile in FILE\n"
 	       "  -a, --against=PROGRAM   also measure another sockbrokerd, interleaved (A/B)\n"
@@ -38,8 +38,9 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret)
 
 static bool section_known(const char *name)
 {
-	static const char *const sections[] = {"socket", "bind",     "scaling", "throughput",
-					       "memory", "datapath", "profile", NULL};
+	static const char *const sections[] = {"socket",   "bind",    "scaling",   "throughput",
+					       "memory",   "datapath", "profile", "placement",
+					       NULL};
 
 	for (size_t i = 0; sections[i]; i++)
 		if (strcmp(sections[i], name) == 0)
@@ -165,6 +166,8 @@ int main(int argc, char **argv)
 		bench_datapath(&o);
 	if (wants(&o, "profile"))
 		bench_profile(&o);
+	if (wants(&o, "placement"))
+		bench_placement(&o);
 
 	bench_table_print(stdout);
 	bench_dir_cleanup();

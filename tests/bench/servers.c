@@ -191,10 +191,10 @@ int bench_daemon_start(struct bench_server *s, const char *name, const char *pol
 	return bench_daemon_start_exe(s, NULL, name, policy_text, extra, NULL);
 }
 
-int bench_floor_start(struct bench_server *s, const char *name, bool epoll)
+int bench_floor_start(struct bench_server *s, const char *name, bool epoll, unsigned work_ns)
 {
-	char exe[600];
-	const char *argv[4];
+	char exe[600], work[32];
+	const char *argv[5];
 	size_t n = 0;
 
 	server_paths(s, name);
@@ -202,6 +202,10 @@ int bench_floor_start(struct bench_server *s, const char *name, bool epoll)
 	argv[n++] = exe;
 	if (epoll)
 		argv[n++] = "--epoll";
+	if (work_ns) {
+		snprintf(work, sizeof(work), "--work=%u", work_ns);
+		argv[n++] = work;
+	}
 	argv[n++] = s->socket;
 	argv[n] = NULL;
 	return spawn(s, argv, 5000);

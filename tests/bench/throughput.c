@@ -124,7 +124,7 @@ void bench_throughput(const struct bench_opts *o)
 		"3. throughput: 1 floor client, then 1/4/16/64 brokered clients, %u rounds of %.1f s",
 		o->tp_rounds, o->tp_seconds);
 	if (bench_daemon_start(&d, "throughput", bench_policy, NULL) < 0 ||
-	    bench_floor_start(&fl, "throughput-floor", false) < 0) {
+	    bench_floor_start(&fl, "throughput-floor", false, 0) < 0) {
 		bench_row("3", "throughput", "-", "", "", "failed");
 		goto out;
 	}

@@ -153,3 +153,18 @@ int bench_worker_run(const struct bench_job *job, struct bench_result *res)
 	}
 	return bench_worker_finish(pid, fd, res);
 }
+
+struct bench_job bench_job_of(bench_fn fn, const struct bench_server *s, const struct bench_opts *o,
+			      enum bench_who who, int cpu)
+{
+	return (struct bench_job){
+		.fn = fn,
+		.socket = s ? s->socket : NULL,
+		.calls = o->calls,
+		.warmup = o->calls / 10 + 10,
+		.who = who,
+		.cpu = cpu,
+		.go_fd = -1,
+		.ready_fd = -1,
+	};
+}

@@ -50,7 +50,8 @@ void bench_compare(struct bench_arm *arms, size_t n_arms, unsigned rounds)
 	_cleanup_free_ size_t *order = calloc(n_arms, sizeof(*order));
 
 	for (size_t i = 0; i < n_arms; i++) {
-		order[i] = i;
+		if (order)
+			order[i] = i;
 		arms[i].samples = calloc(rounds ? rounds : 1, sizeof(double));
 		arms[i].n_samples = 0;
 		if (!arms[i].samples || !order) {

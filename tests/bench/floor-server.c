@@ -27,7 +27,9 @@
 static const char reply[] =
 	"{\"parameters\":{\"fd\":0,\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":1}}";
 
-/* CPU time spent on each request (--work). */
+/* Time spent busy on each request (--work); the client waits meanwhile,
+ * so it is CPU time of the server's alone. At most a second. */
+#define WORK_NS_MAX 1000000000L
 static long work_ns;
 
 static long elapsed_ns(const struct timespec *a, const struct timespec *b)
@@ -178,6 +180,20 @@ static void serve_epoll(int ep, int listener)
 	}
 }
 
+/* --work=NS: a decimal number of nanoseconds up to WORK_NS_MAX. */
+static bool parse_work(const char *text)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 0 || v > WORK_NS_MAX)
+		return false;
+	work_ns = v;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -188,12 +204,10 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc - 1; i++) {
 		if (strcmp(argv[i], "--epoll") == 0)
 			use_epoll = true;
-		else if (strncmp(argv[i], "--work=", 7) == 0)
-			work_ns = atol(argv[i] + 7);
-		else
+		else if (strncmp(argv[i], "--work=", 7) != 0 || !parse_work(argv[i] + 7))
 			break;
 	}
-	if (argc < 2 || i != argc - 1 || work_ns < 0 || strlen(path) >= sizeof(sa.sun_path)) {
+	if (argc < 2 || i != argc - 1 || strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "usage: bench-floor-server [--epoll] [--work=NS] PATH\n");
 		return 2;
 	}

@@ -55,14 +55,16 @@ static void socket_against(const struct bench_opts *o, struct bench_server *d)
 {
 	struct bench_server b = {0};
 	struct bench_arm arms[] = {
-		{"brokered, pinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
-		 d, BENCH_CPU},
+		{"brokered, pinned",
+		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU), d,
+		 BENCH_CPU},
 		{"--against, pinned",
-		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b, BENCH_CPU},
-		{"brokered, unpinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
-		 -1},
-		{"--against, unpinned", bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1),
-		 &b, -1},
+		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b,
+		 BENCH_CPU},
+		{"brokered, unpinned",
+		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d, -1},
+		{"--against, unpinned",
+		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1), &b, -1},
 	};
 
 	bench_progress("A/B: this build's sockbrokerd against %s", o->against);
@@ -80,10 +82,6 @@ static void socket_against(const struct bench_opts *o, struct bench_server *d)
 	bench_server_stop(&b);
 }
 
-/* CPU time the working floor spends per request: about what sockbrokerd
- * spends beyond the floor (PERFORMANCE.md §5.5). */
-#define FLOOR_WORK_NS 2000
-
 static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
 			    struct bench_server *fl, struct bench_server *ep,
 			    struct bench_server *wk)
@@ -92,24 +90,28 @@ static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
 	 * unpinned pair falls into whenever the scheduler separates them. */
 	int other = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? BENCH_CPU + 1 : BENCH_CPU;
 	struct bench_arm arms[] = {
-		{"floor, pinned", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU),
-		 fl, BENCH_CPU},
-		{"brokered, pinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
-		 d, BENCH_CPU},
-		{"floor, unpinned", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, -1), fl,
-		 -1},
-		{"brokered, unpinned", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d,
-		 -1},
-		{"floor, split", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl,
-		 other},
-		{"brokered, split", bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU),
-		 d, other},
+		{"floor, pinned",
+		 bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl,
+		 BENCH_CPU},
+		{"brokered, pinned",
+		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU), d,
+		 BENCH_CPU},
+		{"floor, unpinned", bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, -1),
+		 fl, -1},
+		{"brokered, unpinned",
+		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d, -1},
+		{"floor, split",
+		 bench_job_of(bench_job_floor_socket, fl, o, BENCH_NOBODY, BENCH_CPU), fl, other},
+		{"brokered, split",
+		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU), d, other},
 		{"epoll floor, pinned",
-		 bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, BENCH_CPU), ep, BENCH_CPU},
-		{"epoll floor, unpinned", bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, -1),
-		 ep, -1},
+		 bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, BENCH_CPU), ep,
+		 BENCH_CPU},
+		{"epoll floor, unpinned",
+		 bench_job_of(bench_job_floor_socket, ep, o, BENCH_NOBODY, -1), ep, -1},
 		{"floor + 2 µs of work, pinned",
-		 bench_job_of(bench_job_floor_socket, wk, o, BENCH_NOBODY, BENCH_CPU), wk, BENCH_CPU},
+		 bench_job_of(bench_job_floor_socket, wk, o, BENCH_NOBODY, BENCH_CPU), wk,
+		 BENCH_CPU},
 		{"floor + 2 µs of work, unpinned",
 		 bench_job_of(bench_job_floor_socket, wk, o, BENCH_NOBODY, -1), wk, -1},
 	};
@@ -151,8 +153,8 @@ static void bind_vs_authbind(const struct bench_opts *o, struct bench_server *d)
 		 bench_job_of(bench_job_broker_bind, d, o, BENCH_NOBODY, -1), d, -1},
 		{"authbind, pinned",
 		 bench_job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, BENCH_CPU), NULL, -1},
-		{"authbind, unpinned", bench_job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, -1),
-		 NULL, -1},
+		{"authbind, unpinned",
+		 bench_job_of(bench_job_authbind_bind, NULL, o, BENCH_USER, -1), NULL, -1},
 	};
 	struct bench_result res;
 	char why[160];
@@ -222,8 +224,8 @@ static void scaling(const struct bench_opts *o, struct bench_server *base)
 		bench_note("the daemon kept %zu of %u connections", kept, HELD_CONNECTIONS);
 
 	arms[0] = (struct bench_arm){
-		"3 rules", bench_job_of(bench_job_broker_socket, base, o, BENCH_NOBODY, BENCH_CPU), base,
-		BENCH_CPU};
+		"3 rules", bench_job_of(bench_job_broker_socket, base, o, BENCH_NOBODY, BENCH_CPU),
+		base, BENCH_CPU};
 	arms[1] = (struct bench_arm){
 		"+1,000 rules for others",
 		bench_job_of(bench_job_broker_socket, &other, o, BENCH_NOBODY, BENCH_CPU), &other,
@@ -234,7 +236,8 @@ static void scaling(const struct bench_opts *o, struct bench_server *base)
 		BENCH_CPU};
 	arms[3] = (struct bench_arm){
 		"+1,000 rules for the caller",
-		bench_job_of(bench_job_broker_socket, &own, o, BENCH_NOBODY, BENCH_CPU), &own, BENCH_CPU};
+		bench_job_of(bench_job_broker_socket, &own, o, BENCH_NOBODY, BENCH_CPU), &own,
+		BENCH_CPU};
 	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
 	value_row("s", &arms[0]);
 	ratio_row("s", "1,000 rules for other users/groups", &arms[1], &arms[0], 1.10, true,
@@ -259,7 +262,7 @@ void bench_latency(const struct bench_opts *o)
 	if (bench_daemon_start(&d, "latency", bench_policy, NULL) < 0 ||
 	    bench_floor_start(&fl, "floor", false, 0) < 0 ||
 	    bench_floor_start(&ep, "floor-epoll", true, 0) < 0 ||
-	    bench_floor_start(&wk, "floor-work", false, FLOOR_WORK_NS) < 0) {
+	    bench_floor_start(&wk, "floor-work", false, BENCH_WORK_NS) < 0) {
 		bench_row("1", "latency", "-", "", "", "failed");
 		goto out;
 	}

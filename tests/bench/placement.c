@@ -22,18 +22,36 @@ struct subject {
 	bool failed;
 };
 
+/* One batch of job; false (and the reason told) when it failed. */
+static bool run_batch(struct subject *s, const struct bench_job *job, struct bench_result *res)
+{
+	if (bench_worker_run(job, res) == 0 && !res->error)
+		return true;
+	bench_progress("placement, %s: %s (%s)", s->label, res->what, strerror(res->error));
+	return false;
+}
+
 /* One trial: a pinned batch, then an unpinned one. */
 static void trial(struct subject *s, const struct bench_opts *o)
 {
-	struct bench_job pinned = bench_job_of(s->fn, s->server, o, BENCH_NOBODY, BENCH_CPU);
-	struct bench_job free_ = bench_job_of(s->fn, s->server, o, BENCH_NOBODY, -1);
+	struct bench_job pinned_job = bench_job_of(s->fn, s->server, o, BENCH_NOBODY, BENCH_CPU);
+	struct bench_job unpinned_job = bench_job_of(s->fn, s->server, o, BENCH_NOBODY, -1);
 	struct bench_result p, u;
+	int r;
 
-	bench_pin(s->server->pid, BENCH_CPU);
-	if (bench_worker_run(&pinned, &p) < 0 || p.error)
+	r = bench_pin(s->server->pid, BENCH_CPU);
+	if (r < 0) {
+		bench_progress("placement, %s: cannot pin the server: %s", s->label, strerror(-r));
 		goto fail;
-	bench_pin(s->server->pid, -1);
-	if (bench_worker_run(&free_, &u) < 0 || u.error)
+	}
+	if (!run_batch(s, &pinned_job, &p))
+		goto fail;
+	r = bench_pin(s->server->pid, -1);
+	if (r < 0) {
+		bench_progress("placement, %s: cannot free the server: %s", s->label, strerror(-r));
+		goto fail;
+	}
+	if (!run_batch(s, &unpinned_job, &u))
 		goto fail;
 	s->unpinned[s->trials++] = u.value;
 	if (u.value < 2 * p.value)
@@ -77,8 +95,8 @@ void bench_placement(const struct bench_opts *o)
 	}
 	if (bench_daemon_start(&d, "placement", bench_policy, NULL) < 0 ||
 	    bench_floor_start(&f0, "placement-floor", false, 0) < 0 ||
-	    bench_floor_start(&f1, "placement-floor-1us", false, 1000) < 0 ||
-	    bench_floor_start(&f2, "placement-floor-2us", false, 2000) < 0) {
+	    bench_floor_start(&f1, "placement-floor-1us", false, BENCH_WORK_NS / 2) < 0 ||
+	    bench_floor_start(&f2, "placement-floor-2us", false, BENCH_WORK_NS) < 0) {
 		bench_row("p", "placement", "-", "", "", "failed");
 		goto out;
 	}

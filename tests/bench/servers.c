@@ -281,7 +281,8 @@ int bench_pin(pid_t pid, int cpu)
 	if (!tasks)
 		return -errno;
 	for (struct dirent *de; (de = readdir(tasks));)
-		if (de->d_name[0] != '.' && sched_setaffinity(atoi(de->d_name), sizeof(set), &set) < 0)
+		if (de->d_name[0] != '.' &&
+		    sched_setaffinity(atoi(de->d_name), sizeof(set), &set) < 0)
 			r = -errno;
 	closedir(tasks);
 	return r;

@@ -761,6 +761,21 @@ START_TEST(test_error_set)
 	sb_error_set(&e, SB_ERR_SYSTEM, EIO, long_text, "%s", long_text);
 	ck_assert_uint_eq(strlen(e.message), sizeof(e.message) - 1);
 	ck_assert_uint_eq(strlen(e.parameter), sizeof(e.parameter) - 1);
+	/* ... and never inside a UTF-8 character: "é" (2 bytes) across the
+	 * parameter's last byte, "€" (3 bytes) across the message's. */
+	memset(long_text, 'x', sizeof(e.parameter) - 2);
+	strcpy(long_text + sizeof(e.parameter) - 2, "\xc3\xa9");
+	sb_error_set(&e, SB_ERR_SYSTEM, EIO, long_text, "x");
+	ck_assert_uint_eq(strlen(e.parameter), sizeof(e.parameter) - 2);
+	memset(long_text, 'x', sizeof(e.message) - 2);
+	strcpy(long_text + sizeof(e.message) - 2, "\xe2\x82\xac");
+	sb_error_set(&e, SB_ERR_SYSTEM, EIO, NULL, "%s", long_text);
+	ck_assert_uint_eq(strlen(e.message), sizeof(e.message) - 2);
+	/* Whole characters at the end stay. */
+	memset(long_text, 'x', sizeof(e.parameter) - 3);
+	strcpy(long_text + sizeof(e.parameter) - 3, "\xc3\xa9");
+	sb_error_set(&e, SB_ERR_SYSTEM, EIO, long_text, "x");
+	ck_assert_uint_eq(strlen(e.parameter), sizeof(e.parameter) - 1);
 	ck_assert_int_eq(sb_error_param(&e, "k", "k: bad"), -EINVAL);
 	ck_assert_str_eq(e.name, SB_ERR_INVALID_PARAMETER);
 }

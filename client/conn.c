@@ -172,10 +172,10 @@ static int conn_fail(struct sb_conn *c, struct sb_result *res, int r, const char
 
 /* Wait for the reply in poll(), not in recvmsg(). A task blocked in
  * recvmsg() on a stream socket is woken as well when the broker reads the
- * request (the kernel's write-space callback wakes every waiter), and the
- * scheduler then often moves the woken client to another CPU: from there
- * every later wake-up crosses CPUs and a call costs several times more.
- * poll() asks for POLLIN only and is not woken by it. */
+ * request (the kernel's write-space callback wakes every waiter); under
+ * load those useless wake-ups took a quarter of the broker's CPU
+ * (docs/PERFORMANCE.md §5.7). poll() asks for POLLIN only and is not
+ * woken by it. */
 static int wait_readable(int fd)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};

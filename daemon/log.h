@@ -4,12 +4,9 @@
  *
  * Records of notice, info and debug level are held for a moment once the
  * event loop runs (log_hold_start()) and written together: every request
- * is logged, and a write(2) to a file or a datagram to journald per
- * request costs more than the write itself. It wakes other tasks (the
- * file system's workers, journald) on the daemon's CPU, which makes the
- * scheduler move the waiting client to another CPU, where each later call
- * costs several times more (docs/PERFORMANCE.md). Warnings and worse are
- * written at once, after what is held. */
+ * is logged, and one write(2) or journald datagram per batch replaces one
+ * per request (docs/PERFORMANCE.md §5.9). Warnings and worse are written
+ * at once, after what is held. */
 #pragma once
 
 #include <stdbool.h>

@@ -99,7 +99,7 @@ int sb_closer_init(void)
 
 void sb_close_later(int fd)
 {
-	bool queued = false;
+	bool queued = false, wake = false;
 
 	if (fd < 0)
 		return;
@@ -109,10 +109,16 @@ void sb_close_later(int fd)
 		if (idle <= count && workers < WORKERS_MAX)
 			start_worker();
 		queued = enqueue(fd);
-		if (queued)
-			pthread_cond_signal(&work);
+		/* A worker that is not waiting looks at the queue before it
+		 * waits again, so only a waiting one needs the signal. */
+		wake = queued && idle > 0;
 	}
 	pthread_mutex_unlock(&lock);
+	/* Signalled after unlocking: a worker woken on this CPU would
+	 * otherwise run only to block on the lock still held here, two
+	 * more context switches for every descriptor. */
+	if (wake)
+		pthread_cond_signal(&work);
 	if (!queued)
 		close(fd);
 }

@@ -48,40 +48,38 @@ static void value_row(const char *section, struct bench_arm *a)
 		bench_note("%s: %s (%s)", a->label, a->failure.what, strerror(a->failure.error));
 }
 
-/* 1. sockbroker_socket() + close against the floor pair. */
 /* --against: the same calls to another sockbrokerd, interleaved with
- * this build's, to measure a change in one run. */
-static void socket_against(const struct bench_opts *o, struct bench_server *d)
+ * this build's, to measure a change in one run; for the Socket call
+ * (section 1) and the Bind call (section 2). */
+static void against(const struct bench_opts *o, struct bench_server *d, const char *section,
+		    bench_fn job)
 {
 	struct bench_server b = {0};
 	struct bench_arm arms[] = {
-		{"brokered, pinned",
-		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, BENCH_CPU), d,
+		{"brokered, pinned", bench_job_of(job, d, o, BENCH_NOBODY, BENCH_CPU), d,
 		 BENCH_CPU},
-		{"--against, pinned",
-		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, BENCH_CPU), &b,
+		{"--against, pinned", bench_job_of(job, &b, o, BENCH_NOBODY, BENCH_CPU), &b,
 		 BENCH_CPU},
-		{"brokered, unpinned",
-		 bench_job_of(bench_job_broker_socket, d, o, BENCH_NOBODY, -1), d, -1},
-		{"--against, unpinned",
-		 bench_job_of(bench_job_broker_socket, &b, o, BENCH_NOBODY, -1), &b, -1},
+		{"brokered, unpinned", bench_job_of(job, d, o, BENCH_NOBODY, -1), d, -1},
+		{"--against, unpinned", bench_job_of(job, &b, o, BENCH_NOBODY, -1), &b, -1},
 	};
 
-	bench_progress("A/B: this build's sockbrokerd against %s", o->against);
+	bench_progress("A/B (%s): this build's sockbrokerd against %s", section, o->against);
 	if (bench_daemon_start_exe(&b, o->against, "against", bench_policy, NULL, NULL) < 0) {
-		bench_row("1", "--against daemon", "-", "", "", "failed");
+		bench_row(section, "--against daemon", "-", "", "", "failed");
 		return;
 	}
 	bench_compare(arms, ELEMENTSOF(arms), o->rounds);
-	value_row("1", &arms[0]);
-	ratio_row("1", "--against, pinned", &arms[1], &arms[0], 0, true, "");
-	value_row("1", &arms[2]);
-	ratio_row("1", "--against, unpinned", &arms[3], &arms[2], 0, true, "");
+	value_row(section, &arms[0]);
+	ratio_row(section, "--against, pinned", &arms[1], &arms[0], 0, true, "");
+	value_row(section, &arms[2]);
+	ratio_row(section, "--against, unpinned", &arms[3], &arms[2], 0, true, "");
 	for (size_t i = 0; i < ELEMENTSOF(arms); i++)
 		bench_arm_free(&arms[i]);
 	bench_server_stop(&b);
 }
 
+/* 1. sockbroker_socket() + close against the floor pair. */
 static void socket_vs_floor(const struct bench_opts *o, struct bench_server *d,
 			    struct bench_server *fl, struct bench_server *ep,
 			    struct bench_server *wk)
@@ -269,9 +267,11 @@ void bench_latency(const struct bench_opts *o)
 	if (!o->only || strcmp(o->only, "socket") == 0)
 		socket_vs_floor(o, &d, &fl, &ep, &wk);
 	if (o->against && (!o->only || strcmp(o->only, "socket") == 0))
-		socket_against(o, &d);
+		against(o, &d, "1", bench_job_broker_socket);
 	if (!o->only || strcmp(o->only, "bind") == 0)
 		bind_vs_authbind(o, &d);
+	if (o->against && (!o->only || strcmp(o->only, "bind") == 0))
+		against(o, &d, "2", bench_job_broker_bind);
 	if (!o->only || strcmp(o->only, "scaling") == 0)
 		scaling(o, &d);
 out:

@@ -15,8 +15,8 @@ static void help(void)
 	       "  -q, --quick             fewer rounds and shorter runs (a smoke test)\n"
 	       "  -r, --rounds=N          interleaved rounds per comparison (default 15)\n"
 	       "  -c, --calls=N           calls per latency batch (default 2000)\n"
-	       "  -s, --only=SECTION      socket, bind, scaling, throughput, memory,\n"
-	       "                          datapath, profile or placement\n"
+	       "  -s, --only=SECTION      host, socket, bind, scaling, throughput,\n"
+	       "                          memory, datapath, profile or placement\n"
 	       "  -n, --connections=N     idle connections for the memory figure (default 10000)\n"
 	       "  -P, --profile-out=FILE  keep the base callgrind profile in FILE\n"
 	       "  -a, --against=PROGRAM   also measure another sockbrokerd, interleaved (A/B)\n"
@@ -38,9 +38,9 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret)
 
 static bool section_known(const char *name)
 {
-	static const char *const sections[] = {"socket",     "bind",	  "scaling",
-					       "throughput", "memory",	  "datapath",
-					       "profile",    "placement", NULL};
+	static const char *const sections[] = {"host",	     "socket", "bind",	   "scaling",
+					       "throughput", "memory", "datapath", "profile",
+					       "placement",  NULL};
 
 	for (size_t i = 0; sections[i]; i++)
 		if (strcmp(sections[i], name) == 0)
@@ -156,6 +156,8 @@ int main(int argc, char **argv)
 	bench_progress("%ld CPUs online, RLIMIT_NOFILE %ld, working in %s",
 		       sysconf(_SC_NPROCESSORS_ONLN), nofile, bench_dir());
 
+	if (wants(&o, "host"))
+		bench_host(&o);
 	if (wants(&o, "socket") || wants(&o, "bind") || wants(&o, "scaling"))
 		bench_latency(&o);
 	if (wants(&o, "throughput"))

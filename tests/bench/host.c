@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The host: what a wake-up costs on this machine, the yardstick for the
+ * unpinned and split rows. Two processes pass a byte back and forth
+ * over two pipes, both on one CPU and on two CPUs; across CPUs every
+ * round trip wakes an idle CPU twice. The ratio between the two tells
+ * how much an unpinned pair loses when the scheduler separates it, which
+ * differs from host to host far more than anything sockbroker does
+ * (PERFORMANCE.md §5.5). */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "tests/bench/bench.h"
+
+#define ROUND_TRIPS 2000
+#define BATCHES 9
+
+/* The echoing side: return every byte until the pipe closes. */
+static _noreturn_ void echo(int in, int out, int cpu)
+{
+	char b;
+
+	if (bench_pin(0, cpu) < 0)
+		_exit(1);
+	while (read(in, &b, 1) == 1)
+		if (write(out, &b, 1) != 1)
+			_exit(1);
+	_exit(0);
+}
+
+/* The median ns per round trip over BATCHES batches, with this process
+ * on CPU a and the echo on CPU b; negative errno on failure. */
+static double round_trip(int a, int b)
+{
+	int to[2], from[2];
+	double batch[BATCHES];
+	size_t n = 0;
+	pid_t pid;
+	char c = 0;
+	int status;
+
+	if (pipe2(to, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(from, O_CLOEXEC) < 0) {
+		close(to[0]);
+		close(to[1]);
+		return -errno;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		echo(to[0], from[1], b);
+	}
+	close(to[0]);
+	close(from[1]);
+	if (pid > 0 && bench_pin(0, a) == 0) {
+		/* The first batch warms up and is not counted. */
+		for (size_t i = 0; i <= BATCHES; i++) {
+			uint64_t t0 = bench_now_ns();
+			size_t k;
+
+			for (k = 0; k < ROUND_TRIPS; k++)
+				if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
+					break;
+			if (k < ROUND_TRIPS)
+				break;
+			if (i > 0)
+				batch[n++] = (double)(bench_now_ns() - t0) / ROUND_TRIPS;
+		}
+	}
+	close(to[1]);
+	close(from[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	bench_pin(0, -1);
+	if (pid < 0)
+		return -EAGAIN;
+	return n == BATCHES ? bench_median(batch, n) : -EIO;
+}
+
+void bench_host(const struct bench_opts *o)
+{
+	char ratio[48];
+	double one, two;
+
+	(void)o;
+	bench_progress("host: pipe round trips between two processes, on one CPU and on two");
+	one = round_trip(BENCH_CPU, BENCH_CPU);
+	two = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? round_trip(BENCH_CPU, BENCH_CPU + 1) : -ENODEV;
+	if (one <= 0) {
+		bench_row("h", "pipe round trip, one CPU", "-", "", "", "failed");
+		return;
+	}
+	bench_rowf("h", "pipe round trip, one CPU", "", "", "-", "%.2f µs", one / 1000);
+	if (two <= 0) {
+		bench_row("h", "pipe round trip, two CPUs", "-", "", "",
+			  two == -ENODEV ? "skipped" : "failed");
+		return;
+	}
+	snprintf(ratio, sizeof(ratio), "%.1f x one CPU", two / one);
+	bench_rowf("h", "pipe round trip, two CPUs", ratio, "", "-", "%.2f µs", two / 1000);
+}

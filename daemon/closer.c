@@ -105,7 +105,9 @@ void sb_close_later(int fd)
 		return;
 	pthread_mutex_lock(&lock);
 	if (started && !stopping) {
-		/* Everyone busy with a slow close: another worker. */
+		/* No worker free for this one (each is closing something,
+		 * quickly or not): another, up to the bound. Workers stay
+		 * until exit, so the pool only grows. */
 		if (idle <= count && workers < WORKERS_MAX)
 			start_worker();
 		queued = enqueue(fd);

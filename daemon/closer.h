@@ -6,8 +6,9 @@
  * may have dropped is closed by worker threads instead. */
 #pragma once
 
-/* Start the first worker; call with all signals blocked, after which
- * workers never see a signal. 0 or -errno. */
+/* Start the first worker; call with the signals the event loop takes
+ * (SIGTERM, SIGINT, SIGHUP) blocked: workers inherit the mask, so those
+ * always reach the loop. 0 or -errno. */
 int sb_closer_init(void);
 /* Queue fd for closing (-1 is ignored). Workers are added while all are
  * busy, up to a bound; the queue holds the rest, so the event loop never
@@ -19,5 +20,6 @@ static inline void sb_close_laterp(int *fd)
 	sb_close_later(*fd);
 }
 #define _cleanup_close_later_ __attribute__((cleanup(sb_close_laterp)))
-/* Close what is queued and stop the workers (at exit). */
+/* At exit: workers close what is queued, then end. This does not wait
+ * for them; the process's exit closes whatever they have not reached. */
 void sb_closer_done(void);

@@ -729,7 +729,9 @@ START_TEST(admin_check_dry_runs_the_policy)
 }
 END_TEST
 
-/* A nobody client holds a granted socket until told to close it. */
+/* A nobody client holds a granted socket until told to close it, then
+ * lives on until told to exit: the listing after the close must find the
+ * socket gone from a live process, not race with the process's exit. */
 static int child_hold_grant(void *arg)
 {
 	int *pipes = arg;
@@ -739,7 +741,9 @@ static int child_hold_grant(void *arg)
 	if (fd < 0 || write(pipes[1], "g", 1) != 1 || read(pipes[2], &c, 1) != 1)
 		return 10;
 	close(fd);
-	return write(pipes[1], "c", 1) == 1 ? 0 : 11;
+	if (write(pipes[1], "c", 1) != 1)
+		return 11;
+	return read(pipes[2], &c, 1) == 1 ? 0 : 12;
 }
 
 static int list_grants(void)
@@ -782,6 +786,7 @@ START_TEST(admin_list_shows_live_grants_only)
 	ck_assert_int_eq(write(to_child[1], "x", 1), 1);
 	ck_assert_int_eq(read(to_parent[0], &c, 1), 1);
 	ck_assert_int_eq(list_grants(), 0);
+	ck_assert_int_eq(write(to_child[1], "e", 1), 1);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_int_eq(status, 0);
 	/* The scan acts as each process's owner and must end as itself. */

@@ -8,6 +8,7 @@
  * (PERFORMANCE.md §5.5). */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "tests/bench/bench.h"
@@ -90,12 +91,15 @@ void bench_host(const struct bench_opts *o)
 	two = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? round_trip(BENCH_CPU, BENCH_CPU + 1) : -ENODEV;
 	if (one <= 0) {
 		bench_row("h", "pipe round trip, one CPU", "-", "", "", "failed");
+		bench_note("host, one CPU: %s", strerror((int)-one));
 		return;
 	}
 	bench_rowf("h", "pipe round trip, one CPU", "", "", "-", "%.2f µs", one / 1000);
 	if (two <= 0) {
 		bench_row("h", "pipe round trip, two CPUs", "-", "", "",
 			  two == -ENODEV ? "skipped" : "failed");
+		bench_note("host, two CPUs: %s",
+			   two == -ENODEV ? "one CPU online" : strerror((int)-two));
 		return;
 	}
 	snprintf(ratio, sizeof(ratio), "%.1f x one CPU", two / one);

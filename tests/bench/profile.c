@@ -22,8 +22,8 @@
 #define PROFILE_HELD 1000
 /* Pairs of runs per configuration. One pair varies by up to 6% with
  * 1,000 connections held (the heap's state differs from run to run),
- * more than the 5% the scaling rows allow; the median of three does not
- * move a verdict by chance. */
+ * more than the 5% the scaling rows allow; the median of three makes a
+ * chance crossing much rarer. */
 #define PROFILE_REPEATS 3
 
 /* The "summary:" (or "totals:") line of a callgrind output file. */

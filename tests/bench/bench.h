@@ -186,6 +186,8 @@ int bench_job_broker_socket_rate(struct bench_job *job, struct bench_result *res
 #define BENCH_BIND_PORT 80
 
 /* ---------------------------------------------------------- sections */
+/* Does this run measure section (no --only, or --only names it)? */
+bool bench_wants(const struct bench_opts *o, const char *section);
 void bench_host(const struct bench_opts *o);	   /* what a wake-up costs here */
 void bench_latency(const struct bench_opts *o);	   /* 1, 2 and scaling */
 void bench_throughput(const struct bench_opts *o); /* 3 */

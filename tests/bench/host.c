@@ -38,7 +38,6 @@ static double round_trip(int a, int b)
 	size_t n = 0;
 	pid_t pid;
 	char c = 0;
-	int status;
 
 	if (pipe2(to, O_CLOEXEC) < 0)
 		return -errno;
@@ -73,7 +72,7 @@ static double round_trip(int a, int b)
 	close(to[1]);
 	close(from[0]);
 	if (pid > 0)
-		waitpid(pid, &status, 0);
+		waitpid(pid, NULL, 0);
 	bench_pin(0, -1);
 	if (pid < 0)
 		return -EAGAIN;

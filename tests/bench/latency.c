@@ -264,15 +264,17 @@ void bench_latency(const struct bench_opts *o)
 		bench_row("1", "latency", "-", "", "", "failed");
 		goto out;
 	}
-	if (!o->only || strcmp(o->only, "socket") == 0)
+	if (bench_wants(o, "socket")) {
 		socket_vs_floor(o, &d, &fl, &ep, &wk);
-	if (o->against && (!o->only || strcmp(o->only, "socket") == 0))
-		against(o, &d, "1", bench_job_broker_socket);
-	if (!o->only || strcmp(o->only, "bind") == 0)
+		if (o->against)
+			against(o, &d, "1", bench_job_broker_socket);
+	}
+	if (bench_wants(o, "bind")) {
 		bind_vs_authbind(o, &d);
-	if (o->against && (!o->only || strcmp(o->only, "bind") == 0))
-		against(o, &d, "2", bench_job_broker_bind);
-	if (!o->only || strcmp(o->only, "scaling") == 0)
+		if (o->against)
+			against(o, &d, "2", bench_job_broker_bind);
+	}
+	if (bench_wants(o, "scaling"))
 		scaling(o, &d);
 out:
 	bench_server_stop(&d);

@@ -116,7 +116,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	return 1;
 }
 
-static bool wants(const struct bench_opts *o, const char *section)
+bool bench_wants(const struct bench_opts *o, const char *section)
 {
 	return !o->only || strcmp(o->only, section) == 0;
 }
@@ -156,19 +156,19 @@ int main(int argc, char **argv)
 	bench_progress("%ld CPUs online, RLIMIT_NOFILE %ld, working in %s",
 		       sysconf(_SC_NPROCESSORS_ONLN), nofile, bench_dir());
 
-	if (wants(&o, "host"))
+	if (bench_wants(&o, "host"))
 		bench_host(&o);
-	if (wants(&o, "socket") || wants(&o, "bind") || wants(&o, "scaling"))
+	if (bench_wants(&o, "socket") || bench_wants(&o, "bind") || bench_wants(&o, "scaling"))
 		bench_latency(&o);
-	if (wants(&o, "throughput"))
+	if (bench_wants(&o, "throughput"))
 		bench_throughput(&o);
-	if (wants(&o, "memory"))
+	if (bench_wants(&o, "memory"))
 		bench_memory(&o);
-	if (wants(&o, "datapath"))
+	if (bench_wants(&o, "datapath"))
 		bench_datapath(&o);
-	if (wants(&o, "profile"))
+	if (bench_wants(&o, "profile"))
 		bench_profile(&o);
-	if (wants(&o, "placement"))
+	if (bench_wants(&o, "placement"))
 		bench_placement(&o);
 
 	bench_table_print(stdout);

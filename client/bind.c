@@ -5,6 +5,8 @@
 
 #include "client/internal.h"
 #include "proto/addr.h"
+#include "proto/fast-bind.h"
+#include "proto/message.h"
 #include "proto/sockinfo.h"
 #include "proto/protocol.h"
 
@@ -47,49 +49,84 @@ static bool bind_not_applied(const struct sb_call_msg *m)
  * caught here. */
 static int socket_protocol(int fd, int family, int *ret)
 {
-	int domain, type, r;
+	int domain, type;
+	socklen_t len = sizeof(domain);
 
-	r = sb_socket_identity(fd, &domain, &type, ret);
-	if (r < 0)
-		return r;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return -errno;
 	if (domain != family)
 		return -EAFNOSUPPORT;
+	*ret = 0;
 	/* Only CAN and Bluetooth addresses depend on the protocol. */
 	if (family != AF_CAN && family != AF_BLUETOOTH)
-		*ret = 0;
-	return 0;
+		return 0;
+	return sb_socket_identity(fd, &domain, &type, ret);
+}
+
+/* The call in its general form, built with json-c. */
+static int general_call(int fd, const struct sockaddr *addr, socklen_t addrlen, int protocol,
+			json_object **ret)
+{
+	json_object *params, *address = NULL;
+	int r;
+
+	r = sb_addr_json(addr, addrlen, protocol, &address);
+	if (r < 0)
+		return r;
+	params = json_object_new_object();
+	if (!params || json_object_object_add(params, "fd", json_object_new_int(0)) < 0 ||
+	    json_object_object_add(params, "address", address) < 0) {
+		json_object_put(params);
+		json_object_put(address);
+		return -ENOMEM;
+	}
+	*ret = sb_call_new(SB_METHOD_BIND, params, false, false);
+	return *ret ? 0 : -ENOMEM;
 }
 
 _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sockaddr *addr,
 				socklen_t addrlen)
 {
 	struct bind_state st = {.fd = fd, .len = sizeof(st.before)};
+	struct sb_call_msg m = {
+		.fds = &fd,
+		.n_fds = 1,
+		.may_repeat = bind_not_applied,
+		.userdata = &st,
+	};
 	struct sb_result res;
-	json_object *params, *address = NULL;
-	int protocol, r;
+	json_object *call = NULL;
+	char text[SB_FAST_BIND_MAX];
+	int protocol, n, r;
 
 	if (fd < 0)
 		return sb_fail(-EBADF, NULL);
 	if (!addr)
 		return sb_fail(addrlen > 0 ? -EFAULT : -EINVAL, NULL);
-	if (addrlen < sizeof(sa_family_t))
+	if (addrlen < sizeof(sa_family_t) || addrlen > sizeof(struct sockaddr_storage))
 		return sb_fail(-EINVAL, NULL);
 	r = socket_protocol(fd, addr->sa_family, &protocol);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	r = sb_addr_json(addr, addrlen, protocol, &address);
-	if (r < 0)
-		return sb_fail(r, NULL);
-	params = json_object_new_object();
-	if (!params || json_object_object_add(params, "fd", json_object_new_int(0)) < 0 ||
-	    json_object_object_add(params, "address", address) < 0) {
-		json_object_put(params);
-		json_object_put(address);
-		return sb_fail(-ENOMEM, NULL);
+	/* IPv4 and IPv6 in the plain form, the rest through json-c. */
+	n = sb_fast_bind_call_format(text, sizeof(text), addr, addrlen);
+	if (n >= 0) {
+		m.text = text;
+		m.len = (size_t)n;
+	} else {
+		r = general_call(fd, addr, addrlen, protocol, &call);
+		if (r < 0)
+			return sb_fail(r, NULL);
+		m.text = sb_message_string(call, &m.len);
+		if (!m.text) {
+			json_object_put(call);
+			return sb_fail(-ENOMEM, NULL);
+		}
 	}
 	st.known = getsockname(fd, (struct sockaddr *)&st.before, &st.len) == 0;
 
-	r = sb_call_method(sb, SB_METHOD_BIND, params, &fd, 0, bind_not_applied, &st, &res);
+	r = sb_call(sb, &m, &res);
+	json_object_put(call);
 	if (r < 0)
 		sb_fail(r, &res);
 	sb_result_done(&res);

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include "client/conn.h"
+#include "proto/fast-bind.h"
 #include "proto/fast-socket.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
@@ -254,6 +255,11 @@ int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds,
 	if (sb_fast_socket_reply_parse(f.data, f.len)) {
 		sb_frame_done(&f);
 		res->socket_reply = true;
+		return 0;
+	}
+	if (sb_fast_bind_reply_parse(f.data, f.len)) {
+		sb_frame_done(&f);
+		res->bind_reply = true;
 		return 0;
 	}
 	r = sb_reply_parse(f.data, f.len, &res->reply, &res->error);

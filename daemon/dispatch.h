@@ -7,6 +7,7 @@
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
 #include "proto/error.h"
+#include "proto/fast-bind.h"
 #include "proto/fast-socket.h"
 #include "proto/frame.h"
 #include "proto/json-util.h"
@@ -21,8 +22,9 @@ struct sb_request {
 	struct sb_frame *frame; /* the call's descriptors; take what you keep */
 	/* Results, set by the handler. */
 	json_object *reply;     /* reply parameters (NULL: {}) */
-	/* Or the whole reply, already written (see proto/fast-socket.h). */
-	char reply_text[SB_FAST_SOCKET_MAX];
+	/* Or the whole reply, already written (proto/fast-socket.h,
+	 * proto/fast-bind.h). */
+	char reply_text[SB_FAST_SOCKET_MAX > SB_FAST_BIND_MAX ? SB_FAST_SOCKET_MAX : SB_FAST_BIND_MAX];
 	size_t reply_text_len;
 	int reply_fd;           /* descriptor handed over with the reply, or -1 */
 	struct sb_error error;  /* when the handler fails */

@@ -5,6 +5,7 @@
 #include "daemon/bind.h"
 #include "daemon/dispatch.h"
 #include "proto/addr.h"
+#include "proto/fast-bind.h"
 
 static const char *const bind_keys[] = { "fd", "address", NULL };
 
@@ -32,6 +33,17 @@ int sb_method_bind(struct sb_request *req)
 	r = sb_bind_checked(req, fd, &si, &ss, len, NULL);
 	if (r < 0)
 		return r;
+	/* The address the socket got, in the plain form when it has one. */
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
+						  (struct sockaddr *)&ss, len);
+
+		if (n >= 0) {
+			req->reply_text_len = (size_t)n;
+			return 0;
+		}
+	}
 	req->reply = json_object_new_object();
 	if (!req->reply)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");

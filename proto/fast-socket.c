@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "proto/consts.h"
+#include "proto/cursor.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/strbuf.h"
@@ -33,57 +33,16 @@ static int form_to_flags(int form)
 	return ((form & 1) ? SOCK_NONBLOCK : 0) | ((form & 2) ? SOCK_CLOEXEC : 0);
 }
 
-/* A reader over one message: each step consumes exactly one expected
- * piece or fails, and a failed reader stays failed. */
-struct cursor {
-	const char *p, *end;
-	bool ok;
-};
-
-static void expect(struct cursor *c, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (c->ok && (size_t)(c->end - c->p) >= n && memcmp(c->p, lit, n) == 0)
-		c->p += n;
-	else
-		c->ok = false;
-}
-
-/* A number as "%d" writes a non-negative int: no sign, no leading zero.
- * Overflow is checked before each step, so no width of long matters. */
-static int number(struct cursor *c)
-{
-	int v = 0;
-	const char *start = c->p;
-
-	if (!c->ok)
-		return 0;
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		int d = *c->p - '0';
-
-		if (v > (INT_MAX - d) / 10) {
-			c->ok = false;
-			return 0;
-		}
-		v = v * 10 + d;
-		c->p++;
-	}
-	if (c->p == start || (*start == '0' && c->p - start > 1))
-		c->ok = false;
-	return (int)v;
-}
-
 /* A constant as the reply writes it: a name in quotes (upper case,
  * digits, underscores: nothing JSON escapes) or a number. */
-static void constant(struct cursor *c)
+static void constant(struct sb_cursor *c)
 {
 	const char *p;
 
 	if (!c->ok || c->p == c->end)
 		goto fail;
 	if (*c->p != '"') {
-		(void)number(c);
+		(void)sb_cursor_number(c);
 		return;
 	}
 	for (p = c->p + 1; p < c->end && ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'); p++)
@@ -117,13 +76,13 @@ int sb_fast_socket_call_format(char *buf, size_t size, const struct sb_fast_sock
 
 bool sb_fast_socket_call_parse(const char *data, size_t len, struct sb_fast_socket *s)
 {
-	struct cursor c = { data, data + len, true };
+	struct sb_cursor c = { data, data + len, true };
 	int form = 0;
 
-	expect(&c, CALL_HEAD);
-	s->family = number(&c);
-	expect(&c, ",\"type\":");
-	s->type = number(&c);
+	sb_cursor_expect(&c, CALL_HEAD);
+	s->family = sb_cursor_number(&c);
+	sb_cursor_expect(&c, ",\"type\":");
+	s->type = sb_cursor_number(&c);
 	if (!c.ok)
 		return false;
 	/* The longest form first: each shorter one is a prefix of none of
@@ -137,9 +96,9 @@ bool sb_fast_socket_call_parse(const char *data, size_t len, struct sb_fast_sock
 		}
 	}
 	s->flags = form_to_flags(form);
-	expect(&c, ",\"protocol\":");
-	s->protocol = number(&c);
-	expect(&c, "}}");
+	sb_cursor_expect(&c, ",\"protocol\":");
+	s->protocol = sb_cursor_number(&c);
+	sb_cursor_expect(&c, "}}");
 	return c.ok && c.p == c.end && !(s->type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
 }
 
@@ -175,14 +134,14 @@ int sb_fast_socket_reply_format(char *buf, size_t size, int family, int type, in
 
 bool sb_fast_socket_reply_parse(const char *data, size_t len)
 {
-	struct cursor c = { data, data + len, true };
+	struct sb_cursor c = { data, data + len, true };
 
-	expect(&c, REPLY_HEAD);
+	sb_cursor_expect(&c, REPLY_HEAD);
 	constant(&c);
-	expect(&c, ",\"type\":");
+	sb_cursor_expect(&c, ",\"type\":");
 	constant(&c);
-	expect(&c, ",\"protocol\":");
-	(void)number(&c);
-	expect(&c, "}}");
+	sb_cursor_expect(&c, ",\"protocol\":");
+	(void)sb_cursor_number(&c);
+	sb_cursor_expect(&c, "}}");
 	return c.ok && c.p == c.end;
 }

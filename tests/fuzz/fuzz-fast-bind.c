@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The plain Bind reply (proto/fast-bind.c) against the general parser it
+ * stands in for in libsockbroker.
+ *
+ * Input: one message. Oracle: a reply the fast reader accepts is a
+ * successful, final reply to the general parser, whose only parameter
+ * is an AF_INET or AF_INET6 address, and the message is byte for byte
+ * what the writer writes for that address. */
+#include <netinet/in.h>
+
+#include "proto/addr.h"
+#include "proto/fast-bind.h"
+#include "proto/message.h"
+#include "tests/fuzz/fuzz.h"
+
+static void check_reply(const char *text, size_t len)
+{
+	struct sb_reply reply;
+	struct sb_error err = {0};
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	json_object *address;
+	char again[SB_FAST_BIND_MAX];
+	int family, n;
+
+	if (!sb_fast_bind_reply_parse(text, len))
+		return;
+	FUZZ_ASSERT(sb_reply_parse(text, len, &reply, &err) == 0);
+	FUZZ_ASSERT(!reply.error && !reply.continues);
+	FUZZ_ASSERT(json_object_object_length(reply.parameters) == 1);
+	FUZZ_ASSERT(json_object_object_get_ex(reply.parameters, "address", &address));
+	/* Two members are an IPv4 address, four an IPv6 one; the writer
+	 * makes these very bytes of it. */
+	family = json_object_object_length(address) == 2 ? AF_INET : AF_INET6;
+	FUZZ_ASSERT(sb_addr_from_json(address, family, 0, &ss, &sslen, &err) == 0);
+	n = sb_fast_bind_reply_format(again, sizeof(again), (struct sockaddr *)&ss, sslen);
+	FUZZ_ASSERT(n >= 0 && (size_t)n == len && memcmp(again, text, len) == 0);
+	sb_reply_done(&reply);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in = {data, size};
+	size_t len;
+	char *text = fuzz_rest_string(&in, &len);
+
+	check_reply(text, len);
+	free(text);
+	return 0;
+}

@@ -3,9 +3,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "daemon/closer.h"
-#include <unistd.h>
 
 /* Each worker can be held by one slow close; more workers start while
  * all are busy, so a client must keep this many closes hanging at once
@@ -21,6 +21,10 @@ static int *queue;
 static size_t head, count, capacity;
 static unsigned workers, idle;
 static bool stopping, started;
+/* The hold (sb_closer_hold_start()); only the event loop touches it. */
+static sd_event_source *hold_timer;
+static uint64_t hold_usec;
+#define HOLD_BATCH 16
 
 static void *worker(void *arg)
 {
@@ -97,6 +101,43 @@ int sb_closer_init(void)
 	return r;
 }
 
+/* With lock held: get what is queued closed. A waiting worker is woken
+ * (returns true: signal after unlocking); with none waiting, every
+ * worker is inside a close, maybe a slow one, and another starts, up to
+ * the bound. Workers stay until exit, so the pool only grows. */
+static bool kick(void)
+{
+	if (count == 0)
+		return false;
+	if (idle > 0)
+		return true;
+	if (workers < WORKERS_MAX)
+		start_worker();
+	return false;
+}
+
+static bool arm_hold_timer(void)
+{
+	uint64_t now;
+
+	return sd_event_now(sd_event_source_get_event(hold_timer), CLOCK_MONOTONIC, &now) >= 0 &&
+	       sd_event_source_set_time(hold_timer, now + hold_usec) >= 0 &&
+	       sd_event_source_set_enabled(hold_timer, SD_EVENT_ONESHOT) >= 0;
+}
+
+/* With lock held: may the queue wait for the hold timer (armed now if
+ * it was not) rather than go to a worker at once? */
+static bool hold(void)
+{
+	int armed = 0;
+
+	if (!hold_timer || count >= HOLD_BATCH)
+		return false;
+	if (sd_event_source_get_enabled(hold_timer, &armed) >= 0 && armed)
+		return true;
+	return arm_hold_timer();
+}
+
 void sb_close_later(int fd)
 {
 	bool queued = false, wake = false;
@@ -105,24 +146,62 @@ void sb_close_later(int fd)
 		return;
 	pthread_mutex_lock(&lock);
 	if (started && !stopping) {
-		/* No worker free for this one (each is closing something,
-		 * quickly or not): another, up to the bound. Workers stay
-		 * until exit, so the pool only grows. */
-		if (idle <= count && workers < WORKERS_MAX)
-			start_worker();
 		queued = enqueue(fd);
-		/* A worker that is not waiting looks at the queue before it
-		 * waits again, so only a waiting one needs the signal. */
-		wake = queued && idle > 0;
+		if (queued && !hold())
+			wake = kick();
 	}
 	pthread_mutex_unlock(&lock);
 	/* Signalled after unlocking: a worker woken on this CPU would
 	 * otherwise run only to block on the lock still held here, two
-	 * more context switches for every descriptor. */
+	 * more context switches for every wake-up. */
 	if (wake)
 		pthread_cond_signal(&work);
 	if (!queued)
 		close(fd);
+}
+
+/* The hold is over: hand what is queued to the workers. While some is
+ * still queued, look again one hold later: if every worker is stuck in
+ * a slow close by then, kick() starts another. */
+static int on_hold_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	bool wake;
+
+	pthread_mutex_lock(&lock);
+	wake = kick();
+	if (count > 0 && !arm_hold_timer())
+		(void)sd_event_source_set_enabled(hold_timer, SD_EVENT_OFF);
+	pthread_mutex_unlock(&lock);
+	if (wake)
+		pthread_cond_signal(&work);
+	return 0;
+}
+
+int sb_closer_hold_start(sd_event *e, uint64_t usec)
+{
+	int r;
+
+	if (hold_timer || usec == 0)
+		return 0;
+	r = sd_event_add_time(e, &hold_timer, CLOCK_MONOTONIC, UINT64_MAX, usec / 4,
+			      on_hold_timer, NULL);
+	if (r < 0)
+		return r;
+	(void)sd_event_source_set_enabled(hold_timer, SD_EVENT_OFF);
+	hold_usec = usec;
+	return 0;
+}
+
+void sb_closer_hold_stop(void)
+{
+	bool wake;
+
+	hold_timer = sd_event_source_disable_unref(hold_timer);
+	pthread_mutex_lock(&lock);
+	wake = kick();
+	pthread_mutex_unlock(&lock);
+	if (wake)
+		pthread_cond_signal(&work);
 }
 
 void sb_closer_done(void)

@@ -6,14 +6,27 @@
  * may have dropped is closed by worker threads instead. */
 #pragma once
 
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
 /* Start the first worker; call with the signals the event loop takes
  * (SIGTERM, SIGINT, SIGHUP) blocked: workers inherit the mask, so those
  * always reach the loop. 0 or -errno. */
 int sb_closer_init(void);
-/* Queue fd for closing (-1 is ignored). Workers are added while all are
+/* Queue fd for closing (-1 is ignored). A worker is added when all are
  * busy, up to a bound; the queue holds the rest, so the event loop never
  * waits for a release (only for memory: without it, it closes itself). */
 void sb_close_later(int fd);
+/* From now on hold what is queued for up to usec, or until 16 wait, and
+ * then wake one worker for all of them: waking a worker for every
+ * descriptor cost a context switch and two futex calls per request
+ * (docs/PERFORMANCE.md §5.10). While anything stays queued the loop
+ * looks again every usec, and starts a worker when every worker is in a
+ * close. Without the hold each descriptor wakes a worker at once. Call
+ * from the thread that runs e. 0 or -errno. */
+int sb_closer_hold_start(sd_event *e, uint64_t usec);
+/* Hand over what is held and hold no more (before the loop ends). */
+void sb_closer_hold_stop(void);
 
 static inline void sb_close_laterp(int *fd)
 {

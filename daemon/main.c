@@ -298,6 +298,10 @@ static int run(const struct options *o)
 	/* From here on, what is logged is held for at most 20 ms (log.h). */
 	if (log_hold_start(event, 20 * 1000) < 0)
 		log_warn("cannot batch log records; writing each at once");
+	/* Descriptors to close go to the closing threads in batches,
+	 * within about 1 ms (closer.h). */
+	if (sb_closer_hold_start(event, 1000) < 0)
+		log_warn("cannot batch closes; waking a closing thread for each");
 	r = sd_event_loop(event);
 	if (r < 0)
 		log_error("event loop: %s", strerror(-r));
@@ -307,6 +311,7 @@ out:
 	if (!sb_fsid_restore())
 		log_warn("cannot return to the daemon's own filesystem identity");
 	sb_server_done(&server);
+	sb_closer_hold_stop();
 	sb_closer_done();
 	log_hold_stop();
 	sd_event_unref(event);

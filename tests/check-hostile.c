@@ -1003,6 +1003,123 @@ START_TEST(slow_closes_do_not_block_others)
 }
 END_TEST
 
+/* A TCP socket whose last close hangs: connected over loopback to a
+ * peer that reads nothing, its send buffer full, SO_LINGER 30 s. The
+ * close waits for the peer to take the data, until *peer (the reading
+ * end) is closed with the data unread, which resets the connection. */
+static int hanging_socket(int *peer)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct linger lg = { .l_onoff = 1, .l_linger = 30 };
+	socklen_t len = sizeof(sa);
+	int small = 4096, l, fd;
+	char buf[4096] = { 0 };
+
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || fd < 0 || setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) < 0 ||
+	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&sa, &len) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	*peer = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	close(l);
+	if (*peer < 0 || setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		return -1;
+	while (send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	return errno == EAGAIN ? fd : -1;
+}
+
+/* Leaves the daemon holding the last reference of a hanging socket (as
+ * child_send_packet_sockets does), reports, and keeps the peer until
+ * released. */
+static int child_hang_a_close(void *arg)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control = { 0 };
+	struct iovec iov = { (void *)INFO, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	int peer = -1, fd = hanging_socket(&peer), conn = sb_test_connect(daemon_.socket);
+	struct sb_reply reply;
+	char c;
+
+	REQUIRE(fd >= 0 && conn >= 0);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	REQUIRE(sendmsg(conn, &mh, MSG_NOSIGNAL) == 1);
+	close(fd);
+	REQUIRE(sb_test_call(conn, INFO + 1, NULL, 0, &reply, NULL) == 0);
+	REQUIRE(reply.error && strcmp(reply.error, SB_ERR_BAD_DESCRIPTOR) == 0);
+	sb_reply_done(&reply);
+	close(conn);
+	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	close(peer);
+	return 0;
+}
+
+/* Three calls that each leave the daemon a descriptor to close. */
+static int child_three_descriptors(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		REQUIRE(fd >= 0);
+		REQUIRE(call_errno(INFO, &fd, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	}
+	return 0;
+}
+
+static int daemon_threads(void)
+{
+	char path[64], line[128];
+	int n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)daemon_.pid);
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The closing workers: one close hanging for 30 s holds one worker, not
+ * the descriptors queued after it. The daemon holds queued descriptors
+ * for a millisecond before it wakes a worker for them; finding every
+ * worker inside a close then, it starts another. */
+START_TEST(a_hanging_close_holds_one_worker_only)
+{
+	int release, report;
+	pid_t hanger;
+	char c;
+
+	hanger = spawn_as(SB_TEST_NOBODY, child_hang_a_close, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	/* The hanger's connection was queued after the hanging socket; the
+	 * daemon's event loop, a worker inside the hanging close and the
+	 * worker started for what followed it. */
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
+	ck_assert_int_ge(daemon_threads(), 3);
+	/* And what comes later is closed while that close still hangs. */
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(hanger), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ idle */
 
 static void start_short_idle(void)
@@ -1285,6 +1402,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
 	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);
 	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
+	SB_TEST_FIXTURE(s, a_hanging_close_holds_one_worker_only, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

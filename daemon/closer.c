@@ -20,6 +20,10 @@ static pthread_cond_t work = PTHREAD_COND_INITIALIZER;
 static int *queue;
 static size_t head, count, capacity;
 static unsigned workers, idle;
+/* Waiting workers already signalled: they will take work, so they are
+ * not free for the next descriptor (a signalled worker counts as idle
+ * until it runs). */
+static unsigned waking;
 static bool stopping, started;
 /* The hold (sb_closer_hold_start()); only the event loop touches it. */
 static sd_event_source *hold_timer;
@@ -36,6 +40,8 @@ static void *worker(void *arg)
 			idle++;
 			pthread_cond_wait(&work, &lock);
 			idle--;
+			if (waking > 0)
+				waking--;
 		}
 		if (count == 0)
 			break;
@@ -101,41 +107,37 @@ int sb_closer_init(void)
 	return r;
 }
 
-/* With lock held: get what is queued closed. A waiting worker is woken
- * (returns true: signal after unlocking); with none waiting, every
- * worker is inside a close, maybe a slow one, and another starts, up to
- * the bound. Workers stay until exit, so the pool only grows. */
+/* With lock held: get what is queued closed. A waiting worker not yet
+ * signalled is signalled (returns true: signal after unlocking); with
+ * none, every worker is inside a close or about to take one, maybe a
+ * slow one, and another starts, up to the bound. Workers stay until
+ * exit, so the pool only grows. */
 static bool kick(void)
 {
 	if (count == 0)
 		return false;
-	if (idle > 0)
+	if (idle > waking) {
+		waking++;
 		return true;
+	}
 	if (workers < WORKERS_MAX)
 		start_worker();
 	return false;
 }
 
-static bool arm_hold_timer(void)
+/* With lock held: is the hold timer armed (armed now if it was not)? */
+static bool hold_armed(void)
 {
 	uint64_t now;
-
-	return sd_event_now(sd_event_source_get_event(hold_timer), CLOCK_MONOTONIC, &now) >= 0 &&
-	       sd_event_source_set_time(hold_timer, now + hold_usec) >= 0 &&
-	       sd_event_source_set_enabled(hold_timer, SD_EVENT_ONESHOT) >= 0;
-}
-
-/* With lock held: may the queue wait for the hold timer (armed now if
- * it was not) rather than go to a worker at once? */
-static bool hold(void)
-{
 	int armed = 0;
 
-	if (!hold_timer || count >= HOLD_BATCH)
+	if (!hold_timer)
 		return false;
 	if (sd_event_source_get_enabled(hold_timer, &armed) >= 0 && armed)
 		return true;
-	return arm_hold_timer();
+	return sd_event_now(sd_event_source_get_event(hold_timer), CLOCK_MONOTONIC, &now) >= 0 &&
+	       sd_event_source_set_time(hold_timer, now + hold_usec) >= 0 &&
+	       sd_event_source_set_enabled(hold_timer, SD_EVENT_ONESHOT) >= 0;
 }
 
 void sb_close_later(int fd)
@@ -147,7 +149,9 @@ void sb_close_later(int fd)
 	pthread_mutex_lock(&lock);
 	if (started && !stopping) {
 		queued = enqueue(fd);
-		if (queued && !hold())
+		/* Without the timer (no hold, or it cannot be armed) nothing
+		 * would look at the queue again: hand it over now. */
+		if (queued && (!hold_armed() || count >= HOLD_BATCH))
 			wake = kick();
 	}
 	pthread_mutex_unlock(&lock);
@@ -161,16 +165,17 @@ void sb_close_later(int fd)
 }
 
 /* The hold is over: hand what is queued to the workers. While some is
- * still queued, look again one hold later: if every worker is stuck in
- * a slow close by then, kick() starts another. */
+ * still queued, look again one hold later: if every worker is inside a
+ * close by then, kick() starts another. Once all WORKERS_MAX are, there
+ * is nothing to start: the first to finish its close takes the queue. */
 static int on_hold_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	bool wake;
 
 	pthread_mutex_lock(&lock);
 	wake = kick();
-	if (count > 0 && !arm_hold_timer())
-		(void)sd_event_source_set_enabled(hold_timer, SD_EVENT_OFF);
+	if (count > 0 && workers < WORKERS_MAX)
+		(void)hold_armed();
 	pthread_mutex_unlock(&lock);
 	if (wake)
 		pthread_cond_signal(&work);
@@ -183,8 +188,9 @@ int sb_closer_hold_start(sd_event *e, uint64_t usec)
 
 	if (hold_timer || usec == 0)
 		return 0;
-	r = sd_event_add_time(e, &hold_timer, CLOCK_MONOTONIC, UINT64_MAX, usec / 4,
-			      on_hold_timer, NULL);
+	/* An accuracy of 0 would be sd-event's default, 250 ms. */
+	r = sd_event_add_time(e, &hold_timer, CLOCK_MONOTONIC, UINT64_MAX,
+			      usec / 4 > 0 ? usec / 4 : 1, on_hold_timer, NULL);
 	if (r < 0)
 		return r;
 	(void)sd_event_source_set_enabled(hold_timer, SD_EVENT_OFF);

@@ -7,6 +7,7 @@
 #include "daemon/bind.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
+#include "proto/strbuf.h"
 
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 {
@@ -35,6 +36,7 @@ int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	struct sb_policy_request preq;
 	char summary[192], text[128];
+	struct sb_strbuf b;
 
 	sb_policy_request_init(&preq, SB_PM_BIND);
 	preq.family = si->family;
@@ -46,8 +48,12 @@ int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si
 	preq.netns = netns;
 	if (sb_addr_to_text(sa, len, si->protocol, text, sizeof(text), NULL) < 0)
 		snprintf(text, sizeof(text), "?");
-	snprintf(summary, sizeof(summary), "%s/%s %s", sb_const_name(SB_C_AF, si->family) ?: "?",
-		 sb_const_name(SB_C_SOCK, si->type) ?: "?", text);
+	sb_strbuf_init(&b, summary, sizeof(summary));
+	sb_strbuf_str(&b, sb_const_name(SB_C_AF, si->family) ?: "?");
+	sb_strbuf_mem(&b, "/", 1);
+	sb_strbuf_str(&b, sb_const_name(SB_C_SOCK, si->type) ?: "?");
+	sb_strbuf_mem(&b, " ", 1);
+	sb_strbuf_str(&b, text);
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
 	if (bind(fd, sa, len) < 0)

@@ -11,6 +11,7 @@
 
 #include "proto/addr-internal.h"
 #include "proto/number.h"
+#include "proto/strbuf.h"
 
 enum kind {
 	K_STR,	  /* the text as it is */
@@ -422,6 +423,24 @@ static int inet6_format(struct writer *w, json_object *obj, struct sb_error *err
 	return format_fields(w, &inet6_tail, obj, err);
 }
 
+/* An AF_INET address without the detour through JSON below, which cost
+ * 7,000 instructions in every Bind's log record: the same text, the
+ * host as inet_ntop() writes it and the port. */
+static int inet_to_text(const struct sockaddr_in *sin, char *buf, size_t size,
+			struct sb_error *err)
+{
+	struct sb_strbuf b;
+
+	sb_strbuf_init(&b, buf, size);
+	sb_strbuf_ipv4(&b, &sin->sin_addr);
+	sb_strbuf_mem(&b, ":", 1);
+	sb_strbuf_uint(&b, ntohs(sin->sin_port));
+	if (b.full)
+		return sb_error_set(err, SB_ERR_SYSTEM, ENOSPC, NULL,
+				    "address text does not fit in %zu bytes", size);
+	return 0;
+}
+
 int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char *buf, size_t size,
 		    struct sb_error *err)
 {
@@ -434,6 +453,8 @@ int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char
 
 	if (!err)
 		err = &local;
+	if (sa && len >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET && size > 0)
+		return inet_to_text((const struct sockaddr_in *)sa, buf, size, err);
 	obj = sb_addr_to_json(sa, len, protocol, err);
 	if (!obj)
 		return -err->errnum;

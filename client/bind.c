@@ -64,7 +64,7 @@ static int socket_protocol(int fd, int family, int *ret)
 }
 
 /* The call in its general form, built with json-c. */
-static int general_call(int fd, const struct sockaddr *addr, socklen_t addrlen, int protocol,
+static int general_call(const struct sockaddr *addr, socklen_t addrlen, int protocol,
 			json_object **ret)
 {
 	json_object *params, *address = NULL;
@@ -114,7 +114,7 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 		m.text = text;
 		m.len = (size_t)n;
 	} else {
-		r = general_call(fd, addr, addrlen, protocol, &call);
+		r = general_call(addr, addrlen, protocol, &call);
 		if (r < 0)
 			return sb_fail(r, NULL);
 		m.text = sb_message_string(call, &m.len);

@@ -259,7 +259,6 @@ int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds,
 	}
 	if (sb_fast_bind_reply_parse(f.data, f.len)) {
 		sb_frame_done(&f);
-		res->bind_reply = true;
 		return 0;
 	}
 	r = sb_reply_parse(f.data, f.len, &res->reply, &res->error);

@@ -35,9 +35,9 @@ struct sb_result {
 	 * recognized without parsing: it carries descriptor 0, and
 	 * reply.parameters is NULL. */
 	bool socket_reply;
-	/* The reply was the plain Bind reply (proto/fast-bind.h): a
-	 * success; reply.parameters is NULL. */
-	bool bind_reply;
+	/* NULL parameters also after the plain Bind reply
+	 * (proto/fast-bind.h), a success recognized without parsing whose
+	 * address no caller reads. */
 	struct sb_reply reply;
 	int fd;
 	struct sb_error error;

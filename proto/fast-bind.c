@@ -14,38 +14,34 @@
 /* The address object, members in the order addr.c writes them. */
 static bool put_address(struct sb_strbuf *b, const struct sockaddr *sa, socklen_t len)
 {
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
 	char host[INET6_ADDRSTRLEN];
+	bool inet6 = sa->sa_family == AF_INET6;
 
-	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-
+	if (sa->sa_family == AF_INET && len >= sizeof(*sin)) {
 		sb_strbuf_str(b, "{\"host\":\"");
 		sb_strbuf_ipv4(b, &sin->sin_addr);
-		sb_strbuf_str(b, "\",\"port\":");
-		sb_strbuf_uint(b, ntohs(sin->sin_port));
-		sb_strbuf_str(b, "}");
-		return true;
-	}
-	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-
-		if (sin6->sin6_scope_id != 0 ||
-		    !inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host)))
-			return false;
+	} else if (inet6 && len >= sizeof(*sin6) && sin6->sin6_scope_id == 0 &&
+		   inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host))) {
 		sb_strbuf_str(b, "{\"host\":\"");
 		sb_strbuf_str(b, host);
-		sb_strbuf_str(b, "\",\"port\":");
-		sb_strbuf_uint(b, ntohs(sin6->sin6_port));
+	} else {
+		return false;
+	}
+	sb_strbuf_str(b, "\",\"port\":");
+	sb_strbuf_uint(b, ntohs(inet6 ? sin6->sin6_port : sin->sin_port));
+	if (inet6) {
 		sb_strbuf_str(b, ",\"flowinfo\":");
 		sb_strbuf_uint(b, ntohl(sin6->sin6_flowinfo));
-		sb_strbuf_str(b, ",\"scope_id\":0}");
-		return true;
+		sb_strbuf_str(b, ",\"scope_id\":0");
 	}
-	return false;
+	sb_strbuf_str(b, "}");
+	return true;
 }
 
-static int format(char *buf, size_t size, const char *head, const char *tail,
-		  const struct sockaddr *sa, socklen_t len)
+static int format(char *buf, size_t size, const char *head, const struct sockaddr *sa,
+		  socklen_t len)
 {
 	struct sb_strbuf b;
 
@@ -55,18 +51,18 @@ static int format(char *buf, size_t size, const char *head, const char *tail,
 	sb_strbuf_str(&b, head);
 	if (!put_address(&b, sa, len))
 		return -1;
-	sb_strbuf_str(&b, tail);
+	sb_strbuf_str(&b, "}}");
 	return b.full ? -1 : (int)b.len;
 }
 
 int sb_fast_bind_call_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
 {
-	return format(buf, size, CALL_HEAD, "}}", sa, len);
+	return format(buf, size, CALL_HEAD, sa, len);
 }
 
 int sb_fast_bind_reply_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
 {
-	return format(buf, size, REPLY_HEAD, "}}", sa, len);
+	return format(buf, size, REPLY_HEAD, sa, len);
 }
 
 /* The host's characters as inet_ntop() writes them: digits, lower-case

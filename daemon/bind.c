@@ -62,12 +62,18 @@ int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si
 	return 0;
 }
 
+bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len)
+{
+	*len = sizeof(*ss);
+	return getsockname(fd, (struct sockaddr *)ss, len) == 0 && *len > sizeof(sa_family_t);
+}
+
 json_object *sb_local_address(int fd, int protocol)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	socklen_t len;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 || len <= sizeof(sa_family_t))
+	if (!sb_local_sockaddr(fd, &ss, &len))
 		return NULL;
 	return sb_addr_to_json((struct sockaddr *)&ss, len, protocol, NULL);
 }

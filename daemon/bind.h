@@ -3,6 +3,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "daemon/dispatch.h"
@@ -15,5 +16,7 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);
 int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
 		    const struct sockaddr_storage *ss, socklen_t len, const char *netns);
 
-/* The socket's local address as JSON, NULL when it has none. */
+/* The socket's local address, false when it has none. */
+bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len);
+/* The same as JSON, NULL when it has none. */
 json_object *sb_local_address(int fd, int protocol);

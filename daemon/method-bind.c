@@ -11,7 +11,7 @@ static const char *const bind_keys[] = { "fd", "address", NULL };
 
 int sb_method_bind(struct sb_request *req)
 {
-	json_object *params = req->call->parameters, *address;
+	json_object *params = req->call->parameters, *address, *bound = NULL;
 	struct sockaddr_storage ss;
 	struct sb_sockinfo si;
 	socklen_t len;
@@ -34,8 +34,7 @@ int sb_method_bind(struct sb_request *req)
 	if (r < 0)
 		return r;
 	/* The address the socket got, in the plain form when it has one. */
-	len = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+	if (sb_local_sockaddr(fd, &ss, &len)) {
 		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
 						  (struct sockaddr *)&ss, len);
 
@@ -43,10 +42,13 @@ int sb_method_bind(struct sb_request *req)
 			req->reply_text_len = (size_t)n;
 			return 0;
 		}
+		bound = sb_addr_to_json((struct sockaddr *)&ss, len, si.protocol, NULL);
 	}
 	req->reply = json_object_new_object();
-	if (!req->reply)
+	if (!req->reply) {
+		json_object_put(bound);
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	json_object_object_add(req->reply, "address", sb_local_address(fd, si.protocol));
+	}
+	json_object_object_add(req->reply, "address", bound);
 	return 0;
 }

@@ -940,6 +940,31 @@ END_TEST
 
 /* ------------------------------------------------------------ slow closes */
 
+/* Send len bytes of data with n descriptors attached (n at most
+ * SB_FDS_MAX; none when 0). 0, or -1 when not all bytes went. */
+static int send_fds(int conn, const char *data, size_t len, const int *fds, size_t n, int flags)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(SB_FDS_MAX * sizeof(int))];
+	} control = { 0 };
+	struct iovec iov = { (void *)data, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n > 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	}
+	return sendmsg(conn, &mh, flags | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
 /* Packet sockets cost a synchronize_net() (about 12 ms) when their last
  * reference goes. nobody may create them in a user and network namespace
  * of its own. It sends 253 with the first byte of a call that takes none,
@@ -952,14 +977,6 @@ static int child_send_packet_sockets(void *arg)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
 		return 77;
 	for (int r = 0; r < rounds; r++) {
-		union {
-			struct cmsghdr align;
-			char buf[CMSG_SPACE(SB_FDS_MAX * sizeof(int))];
-		} control = {0};
-		struct iovec iov = {(void *)INFO, 1};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-				    .msg_controllen = sizeof(control.buf)};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 		int fds[SB_FDS_MAX], conn = sb_test_connect(daemon_.socket);
 		struct sb_reply reply;
 
@@ -968,11 +985,7 @@ static int child_send_packet_sockets(void *arg)
 			fds[n] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 			REQUIRE(fds[n] >= 0);
 		}
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(fds));
-		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
-		REQUIRE(sendmsg(conn, &mh, MSG_NOSIGNAL) == 1);
+		REQUIRE(send_fds(conn, INFO, 1, fds, SB_FDS_MAX, 0) == 0);
 		for (size_t n = 0; n < SB_FDS_MAX; n++)
 			close(fds[n]);
 		REQUIRE(sb_test_call(conn, INFO + 1, NULL, 0, &reply, NULL) == 0);
@@ -1031,30 +1044,6 @@ static int hanging_socket(int *peer)
 	return errno == EAGAIN ? fd : -1;
 }
 
-/* Send len bytes of data with fd attached (none when fd < 0). */
-static int send_with_fd(int conn, const char *data, size_t len, int fd)
-{
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control = { 0 };
-	struct iovec iov = { (void *)data, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(conn, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
-}
-
 /* Two Info calls, pipelined, each with a descriptor Info does not take:
  * the daemon closes both when it refuses the calls, one right after the
  * other. The first is a hanging socket whose last reference is the
@@ -1071,10 +1060,10 @@ static int child_hang_a_close(void *arg)
 	char c;
 
 	REQUIRE(fd >= 0 && conn >= 0 && udp >= 0);
-	REQUIRE(send_with_fd(conn, info, 1, fd) == 0);
+	REQUIRE(send_fds(conn, info, 1, &fd, 1, 0) == 0);
 	close(fd);
-	REQUIRE(send_with_fd(conn, info + 1, sizeof(info) - 1, -1) == 0);
-	REQUIRE(send_with_fd(conn, info, sizeof(info), udp) == 0);
+	REQUIRE(send_fds(conn, info + 1, sizeof(info) - 1, NULL, 0, 0) == 0);
+	REQUIRE(send_fds(conn, info, sizeof(info), &udp, 1, 0) == 0);
 	while (nuls < 2 && got < sizeof(replies)) {
 		ssize_t n = recv(conn, replies + got, sizeof(replies) - got, 0);
 
@@ -1211,24 +1200,10 @@ static int child_pin_fds(void *arg)
 	for (int k = 0; k < (int)SB_FDS_MAX; k++) {
 		for (int i = 0; i < n_conns; i++) {
 			char byte = k == 0 ? '{' : ' ';
-			struct iovec iov = {&byte, 1};
-			union {
-				struct cmsghdr align;
-				char buf[CMSG_SPACE(sizeof(int))];
-			} control = {0};
-			struct msghdr mh = {.msg_iov = &iov,
-					    .msg_iovlen = 1,
-					    .msg_control = control.buf,
-					    .msg_controllen = sizeof(control.buf)};
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 			if (conns[i] < 0)
 				continue;
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(cm), &p[1], sizeof(int));
-			if (sendmsg(conns[i], &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+			if (send_fds(conns[i], &byte, 1, &p[1], 1, MSG_DONTWAIT) < 0)
 				conns[i] = safe_close(conns[i]);
 			else
 				pinned++;

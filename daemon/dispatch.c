@@ -113,6 +113,8 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
 	const struct sb_method *m = NULL;
 	struct sb_fast_socket fast;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	bool handed = false;
 	json_object *msg = NULL;
 	int r;
@@ -121,6 +123,14 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	if (f->n_fds == 0 && sb_fast_socket_call_parse(f->data, f->len, &fast)) {
 		call.method = SB_METHOD_SOCKET;
 		r = sb_method_socket_fast(&req, &fast);
+		if (r != SB_METHOD_DECLINED)
+			goto reply;
+		call.method = NULL;
+	}
+	/* So is the plain Bind call of an IPv4 or IPv6 address. */
+	if (f->n_fds == 1 && sb_fast_bind_call_parse(f->data, f->len, &ss, &sslen)) {
+		call.method = SB_METHOD_BIND;
+		r = sb_method_bind_fast(&req, &ss, sslen);
 		if (r != SB_METHOD_DECLINED)
 			goto reply;
 		call.method = NULL;

@@ -9,9 +9,40 @@
 
 static const char *const bind_keys[] = { "fd", "address", NULL };
 
+/* Bind fd to the address, as the policy allows, and reply with the
+ * address the socket got. */
+static int bind_and_reply(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+			  struct sockaddr_storage *ss, socklen_t len)
+{
+	json_object *bound = NULL;
+	int r;
+
+	r = sb_bind_checked(req, fd, si, ss, len, NULL);
+	if (r < 0)
+		return r;
+	/* The address the socket got, in the plain form when it has one. */
+	if (sb_local_sockaddr(fd, ss, &len)) {
+		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
+						  (struct sockaddr *)ss, len);
+
+		if (n >= 0) {
+			req->reply_text_len = (size_t)n;
+			return 0;
+		}
+		bound = sb_addr_to_json((struct sockaddr *)ss, len, si->protocol, NULL);
+	}
+	req->reply = json_object_new_object();
+	if (!req->reply) {
+		json_object_put(bound);
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	}
+	json_object_object_add(req->reply, "address", bound);
+	return 0;
+}
+
 int sb_method_bind(struct sb_request *req)
 {
-	json_object *params = req->call->parameters, *address, *bound = NULL;
+	json_object *params = req->call->parameters, *address;
 	struct sockaddr_storage ss;
 	struct sb_sockinfo si;
 	socklen_t len;
@@ -30,25 +61,21 @@ int sb_method_bind(struct sb_request *req)
 	r = sb_addr_from_json(address, si.family, si.protocol, &ss, &len, &req->error);
 	if (r < 0)
 		return r;
-	r = sb_bind_checked(req, fd, &si, &ss, len, NULL);
+	return bind_and_reply(req, fd, &si, &ss, len);
+}
+
+int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len)
+{
+	struct sb_sockinfo si;
+	int fd = req->frame->fds[0], r;
+
+	r = sb_sockinfo_get(fd, &si, &req->error);
 	if (r < 0)
 		return r;
-	/* The address the socket got, in the plain form when it has one. */
-	if (sb_local_sockaddr(fd, &ss, &len)) {
-		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
-						  (struct sockaddr *)&ss, len);
-
-		if (n >= 0) {
-			req->reply_text_len = (size_t)n;
-			return 0;
-		}
-		bound = sb_addr_to_json((struct sockaddr *)&ss, len, si.protocol, NULL);
-	}
-	req->reply = json_object_new_object();
-	if (!req->reply) {
-		json_object_put(bound);
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
-	json_object_object_add(req->reply, "address", bound);
-	return 0;
+	/* The plain form is the address as written for a socket of its own
+	 * family; the general path reads it for the family the socket has,
+	 * and words what that makes of it. */
+	if (si.family != ss->ss_family)
+		return SB_METHOD_DECLINED;
+	return bind_and_reply(req, fd, &si, ss, len);
 }

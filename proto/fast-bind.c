@@ -83,27 +83,29 @@ static void host_text(struct sb_cursor *c, char host[static INET6_ADDRSTRLEN])
 	c->p = p;
 }
 
-/* Read the address back, write it again and compare: what is accepted
- * is exactly what the writer writes, a host in inet_ntop()'s spelling
- * included. */
-bool sb_fast_bind_reply_parse(const char *data, size_t len)
+/* Read head and the address after it, write the message again with
+ * write and compare: what is accepted is exactly what the writer writes,
+ * a host in inet_ntop()'s spelling included. */
+static bool parse(const char *data, size_t len, const char *head,
+		  int (*write)(char *, size_t, const struct sockaddr *, socklen_t),
+		  struct sockaddr_storage *ss, socklen_t *sslen)
 {
 	struct sb_cursor c = {data, data + len, true};
-	struct sockaddr_storage ss = {0};
 	char host[INET6_ADDRSTRLEN], again[SB_FAST_BIND_MAX];
-	socklen_t sslen;
 	int port, n;
 
 	if (len >= sizeof(again))
 		return false;
-	sb_cursor_expect(&c, REPLY_HEAD "{\"host\":\"");
+	memset(ss, 0, sizeof(*ss));
+	sb_cursor_expect(&c, head);
+	sb_cursor_expect(&c, "{\"host\":\"");
 	host_text(&c, host);
 	sb_cursor_expect(&c, "\",\"port\":");
 	port = sb_cursor_number(&c);
 	if (!c.ok || port > UINT16_MAX)
 		return false;
 	if (strchr(host, ':')) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 
 		sb_cursor_expect(&c, ",\"flowinfo\":");
 		sin6->sin6_flowinfo = htonl((uint32_t)sb_cursor_number(&c));
@@ -111,16 +113,30 @@ bool sb_fast_bind_reply_parse(const char *data, size_t len)
 			return false;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
-		sslen = sizeof(*sin6);
+		*sslen = sizeof(*sin6);
 	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
 			return false;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)port);
-		sslen = sizeof(*sin);
+		*sslen = sizeof(*sin);
 	}
-	n = sb_fast_bind_reply_format(again, sizeof(again), (struct sockaddr *)&ss, sslen);
+	n = write(again, sizeof(again), (struct sockaddr *)ss, *sslen);
 	return n >= 0 && (size_t)n == len && memcmp(again, data, len) == 0;
+}
+
+bool sb_fast_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
+			     socklen_t *sslen)
+{
+	return parse(data, len, CALL_HEAD, sb_fast_bind_call_format, ss, sslen);
+}
+
+bool sb_fast_bind_reply_parse(const char *data, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+
+	return parse(data, len, REPLY_HEAD, sb_fast_bind_reply_format, &ss, &sslen);
 }

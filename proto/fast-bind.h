@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Bind call for an IPv4 or IPv6 address and its successful reply,
- * written and recognized without json-c. Building the call and parsing
- * the reply with json-c cost sockbroker_bind() more instructions than the
- * broker spent on the whole request (docs/PERFORMANCE.md §5.10).
+ * written and recognized without json-c. Building, parsing and freeing
+ * json-c trees for one address cost both ends more instructions than
+ * the bind itself (docs/PERFORMANCE.md §5.10).
  *
- * Only the client reads a plain form here: the broker reads every Bind
- * call with the general parser (message.c), so the privileged process
- * has no second reader of client input for it. The call is an ordinary
- * Varlink message to that parser; the reply is one the broker writes
- * and libsockbroker recognizes, declining anything else to the general
- * parser. */
+ * Each reader finds the address in the message, writes the message
+ * again from it and accepts only when that gives the very same bytes,
+ * so it accepts exactly what the writer writes. The writer's forms are
+ * the general writer's own spelling (addr.c, message.c), and anything
+ * else is declined to the general parser, so no message means anything
+ * different here. */
 #pragma once
 
 #include <stdbool.h>
@@ -24,6 +24,11 @@
  * AF_INET address, or an AF_INET6 one without a scope (a scope is written
  * by interface name there). The length, or -1 for any other address. */
 int sb_fast_bind_call_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len);
+/* True, with the address in *ss and *sslen, when data (len bytes, no
+ * NUL) is exactly a call sb_fast_bind_call_format() writes. (A flowinfo
+ * above INT_MAX is left to the general parser.) */
+bool sb_fast_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
+			     socklen_t *sslen);
 
 /* Write {"parameters":{"address":A}}, A as above. The length, or -1. */
 int sb_fast_bind_reply_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The plain Bind call and reply (proto/fast-bind.c): each is byte for
  * byte what the general writers (message.c, addr.c) make of the same
- * address, the general parser reads back the address it was made from,
- * and the reply reader declines every other form. */
+ * address, the general parser and the plain readers read back the
+ * address it was made from, and the readers decline every other form. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -99,6 +99,8 @@ START_TEST(test_call_is_the_general_call)
 	for (size_t i = 0; address(i, &ss, &len); i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&ss;
 		char text[SB_FAST_BIND_MAX], call_text[512], reply_text[512];
+		struct sockaddr_storage back;
+		socklen_t back_len = 0;
 		struct sb_call call;
 		struct sb_error err = { .name = NULL };
 		int64_t fd;
@@ -107,6 +109,9 @@ START_TEST(test_call_is_the_general_call)
 		ck_assert_int_gt(n, 0);
 		general_texts(sa, len, call_text, reply_text, sizeof(call_text));
 		ck_assert_str_eq(text, call_text);
+		ck_assert_msg(sb_fast_bind_call_parse(text, (size_t)n, &back, &back_len), "%s", text);
+		ck_assert_uint_eq(back_len, len);
+		ck_assert_mem_eq(&back, sa, len);
 		ck_assert_int_eq(sb_call_parse(text, (size_t)n, &call, &err), 0);
 		ck_assert_str_eq(call.method, SB_METHOD_BIND);
 		ck_assert(!call.oneway && !call.more);
@@ -218,6 +223,58 @@ START_TEST(test_reply_declines_others)
 }
 END_TEST
 
+#define CALL "{\"method\":\"org.sockbroker.Bind\",\"parameters\":"
+
+START_TEST(test_call_declines_others)
+{
+	static const char *const texts[] = {
+		CALL "{\"fd\":1,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
+		CALL "{\"address\":{\"host\":\"127.0.0.1\",\"port\":80},\"fd\":0}}",
+		CALL "{\"fd\":0,\"address\":{\"port\":80,\"host\":\"127.0.0.1\"}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80},\"x\":1}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}},\"oneway\":true}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}},\"more\":true}",
+		CALL " {\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80,\"x\":1}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":080}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":65536}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":\"80\"}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\\u0000\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"FE80::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"fe80::0\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":1}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":\"lo\"}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":2147483648,\"scope_id\":0}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3.4\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.000.0.1\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}x",
+		"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
+		"{\"parameters\":{\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
+	};
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
+		ck_assert_msg(!sb_fast_bind_call_parse(texts[i], strlen(texts[i]), &ss, &len),
+			      "accepted %s", texts[i]);
+	/* Each prefix of a good call is declined too, and so is the good
+	 * call read as a reply. */
+	{
+		static const char good[] = CALL "{\"fd\":0,\"address\":{\"host\":\"::1\","
+					   "\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}";
+
+		ck_assert(sb_fast_bind_call_parse(good, strlen(good), &ss, &len));
+		ck_assert(!sb_fast_bind_reply_parse(good, strlen(good)));
+		for (size_t n = 0; n < strlen(good); n++)
+			ck_assert_msg(!sb_fast_bind_call_parse(good, n, &ss, &len), "accepted %.*s",
+				      (int)n, good);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fast-bind");
@@ -226,5 +283,6 @@ int main(void)
 	SB_TEST(s, test_reply_is_the_general_reply);
 	SB_TEST(s, test_format_declines_other_addresses);
 	SB_TEST(s, test_reply_declines_others);
+	SB_TEST(s, test_call_declines_others);
 	return sb_test_run(s);
 }

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The daemon's fast path for the plain Bind call (proto/fast-bind.h): a
+ * plain call is answered byte for byte as the same call through the
+ * general path, and leaves the socket with the same address: granted,
+ * denied, failed, and on sockets the plain address does not fit. Clients
+ * are nobody. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "proto/fast-bind.h"
+#include "proto/protocol.h"
+#include "tests/call.h"
+#include "tests/harness.h"
+
+static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=80\n";
+
+static struct sb_test_daemon daemon_;
+
+static void start(void)
+{
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+}
+
+static void stop(void)
+{
+	sb_test_daemon_stop(&daemon_);
+}
+
+struct bind_case {
+	int family, type; /* of the socket sent; 0: a pipe instead */
+	bool bound_before;
+	const char *host;
+	unsigned port;
+	bool granted; /* expected of both paths */
+};
+
+/* The socket (or pipe end) a case sends, with SO_REUSEADDR so that both
+ * paths can bind the same address in turn. */
+static int case_fd(const struct bind_case *bc)
+{
+	int fds[2], one = 1, fd;
+
+	if (bc->family == 0) {
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			return -1;
+		close(fds[1]);
+		return fds[0];
+	}
+	fd = socket(bc->family, bc->type | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && bc->family != AF_UNIX)
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd >= 0 && bc->bound_before) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+			return safe_close(fd), -1;
+	}
+	return fd;
+}
+
+/* fd's address as "host port", "-" for none. */
+static void local_text(int fd, char *text, size_t size)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "-";
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+	unsigned port = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		ss.ss_family = AF_UNSPEC;
+	if (ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		port = ntohs(sin->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		port = ntohs(sin6->sin6_port);
+	}
+	snprintf(text, size, "%s %u", host, port);
+}
+
+/* The reply to text sent with a fresh fd for bc, and the address that fd
+ * has after it. NULL when the exchange failed. */
+static char *reply_to(const struct bind_case *bc, const char *text, char *local, size_t size)
+{
+	char *reply = NULL;
+	int conn = sb_test_connect(daemon_.socket), fd = case_fd(bc);
+
+	if (conn < 0 || fd < 0 || sb_test_call_raw(conn, text, &fd, 1, &reply, NULL) < 0)
+		reply = NULL;
+	/* A socket bound before has an ephemeral port of its own. */
+	if (bc->bound_before)
+		snprintf(local, size, "bound before");
+	else
+		local_text(fd, local, size);
+	safe_close(fd);
+	safe_close(conn);
+	return reply;
+}
+
+/* The plain call for bc's address, and the same call with one space
+ * after the method name, which only the general path reads. */
+static int compare_paths(const struct bind_case *bc)
+{
+	char plain[SB_FAST_BIND_MAX], spaced[SB_FAST_BIND_MAX + 1];
+	char local_a[INET6_ADDRSTRLEN + 8], local_b[INET6_ADDRSTRLEN + 8];
+	struct sockaddr_storage ss = { 0 };
+	size_t head = strlen("{\"method\":\"" SB_METHOD_BIND "\",");
+	socklen_t sslen;
+	char *a, *b;
+	int n, r = 0;
+
+	if (strchr(bc->host, ':')) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)bc->port);
+		inet_pton(AF_INET6, bc->host, &sin6->sin6_addr);
+		sslen = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)bc->port);
+		inet_pton(AF_INET, bc->host, &sin->sin_addr);
+		sslen = sizeof(*sin);
+	}
+	n = sb_fast_bind_call_format(plain, sizeof(plain), (struct sockaddr *)&ss, sslen);
+	if (n < 0 || !sb_fast_bind_call_parse(plain, (size_t)n, &ss, &sslen))
+		return 10;
+	memcpy(spaced, plain, head);
+	spaced[head] = ' ';
+	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
+	a = reply_to(bc, plain, local_a, sizeof(local_a));
+	b = reply_to(bc, spaced, local_b, sizeof(local_b));
+	if (!a || !b) {
+		r = 11;
+	} else if (strcmp(a, b) != 0 || strcmp(local_a, local_b) != 0) {
+		fprintf(stderr, "%s\n  plain:   %s (bound to %s)\n  general: %s (bound to %s)\n",
+			plain, a, local_a, b, local_b);
+		r = 12;
+	} else if ((strncmp(a, "{\"parameters\":", 14) == 0) != bc->granted) {
+		fprintf(stderr, "%s\n  both:    %s\n", plain, a);
+		r = 13;
+	}
+	free(a);
+	free(b);
+	return r;
+}
+
+static int child_compare(void *arg)
+{
+	const bool ipv6 = *(const bool *)arg;
+	static const struct bind_case cases[] = {
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, true },
+		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, true },
+		/* Not in the policy. */
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, false },
+		{ AF_INET6, SOCK_STREAM, false, "::", 1023, false },
+		/* Allowed, and the kernel refuses. */
+		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, false },
+		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, false },
+		/* The plain address does not fit the socket: the fast path
+		 * declines before acting. */
+		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, false },
+		{ AF_INET, SOCK_DGRAM, false, "::1", 80, false },
+		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, false },
+		{ 0, 0, false, "127.0.0.1", 80, false },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		int r;
+
+		if (!ipv6 && (cases[i].family == AF_INET6 || strchr(cases[i].host, ':')))
+			continue;
+		r = compare_paths(&cases[i]);
+		if (r != 0) {
+			fprintf(stderr, "case %zu: failure %d\n", i, r);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+START_TEST(plain_binds_are_answered_as_general_ones)
+{
+	_cleanup_close_ int probe = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 lo = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	bool ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo, sizeof(lo)) == 0;
+
+	SB_NEED_ROOT();
+	if (!ipv6)
+		fprintf(stderr, "no IPv6 loopback here: IPv6 cases left out\n");
+	start();
+	ck_assert_int_eq(sb_test_run_as_nobody(child_compare, &ipv6), 0);
+	stop();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plain-bind");
+
+	SB_TEST(s, plain_binds_are_answered_as_general_ones);
+	return sb_test_run(s);
+}

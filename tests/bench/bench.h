@@ -63,6 +63,9 @@ struct bench_server {
 int bench_dir_init(void);
 void bench_dir_cleanup(void);
 const char *bench_dir(void);
+/* Its one subdirectory, for the callgrind dumps written while the daemon
+ * has a client's filesystem ids (profile.c). */
+#define BENCH_PROFILE_SUBDIR "callgrind"
 /* Programs of the build tree: sockbrokerd, bench-floor-server, ourself. */
 const char *bench_builddir(void);
 const char *bench_self(void);
@@ -177,6 +180,9 @@ void bench_format_ns(struct bench_arm *arm, char *buf, size_t size);
  * bind calls, and plain bind() (as such, and under authbind). */
 int bench_job_floor_socket(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_socket(struct bench_job *job, struct bench_result *res);
+/* The same, between GetInfo calls on a second connection: two before,
+ * one after (the profile's markers, profile.c). */
+int bench_job_broker_socket_marked(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_bind(struct bench_job *job, struct bench_result *res);
 int bench_job_plain_bind(struct bench_job *job, struct bench_result *res);
 /* Rate jobs, calls per second for job->seconds. */

@@ -191,14 +191,11 @@ static void pause_us(unsigned us)
 		nanosleep(&ts, NULL);
 }
 
-int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
+/* The timed calls of a warmed-up worker. */
+static int broker_socket_calls(struct bench_job *job, struct bench_result *res)
 {
-	uint64_t t0;
-	int r = broker_warm_up(job, res);
+	uint64_t t0 = bench_now_ns();
 
-	if (r < 0)
-		return r;
-	t0 = bench_now_ns();
 	for (unsigned i = 0; i < job->calls; i++) {
 		int fd = sockbroker_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 
@@ -210,6 +207,44 @@ int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
 	}
 	finish(res, t0, job->calls);
 	return 0;
+}
+
+int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
+{
+	int r = broker_warm_up(job, res);
+
+	return r < 0 ? r : broker_socket_calls(job, res);
+}
+
+/* A GetInfo call on conn, the profile's marker (profile.c), and the same
+ * pause as after a measured call. */
+static int mark(struct bench_job *job, int conn, struct bench_result *res)
+{
+	char *reply = NULL;
+	int r = sb_test_call_raw(conn, "{\"method\":\"" SB_METHOD_GET_INFO "\"}", NULL, 0,
+				 &reply, NULL);
+
+	free(reply);
+	if (r < 0)
+		return bench_fail(res, -r, "GetInfo marker: %s", strerror(-r));
+	pause_us(job->pause_us);
+	return 0;
+}
+
+int bench_job_broker_socket_marked(struct bench_job *job, struct bench_result *res)
+{
+	_cleanup_close_ int conn = -1;
+	int r = broker_warm_up(job, res);
+
+	if (r < 0)
+		return r;
+	conn = sb_test_connect(job->socket);
+	if (conn < 0)
+		return bench_fail(res, -conn, "marker connection: %s", strerror(-conn));
+	if (mark(job, conn, res) < 0 || mark(job, conn, res) < 0 ||
+	    broker_socket_calls(job, res) < 0)
+		return -EIO;
+	return mark(job, conn, res);
 }
 
 int bench_job_broker_socket_rate(struct bench_job *job, struct bench_result *res)

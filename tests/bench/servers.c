@@ -56,22 +56,32 @@ int bench_dir_init(void)
 	return 0;
 }
 
-void bench_dir_cleanup(void)
+/* Remove path and the files in it. */
+static void remove_flat(const char *path)
 {
-	DIR *d;
+	DIR *d = opendir(path);
 
-	if (!dir[0])
-		return;
-	/* Flat: sockets, policies, logs and profiles, nothing else. */
-	d = opendir(dir);
 	if (d) {
 		for (struct dirent *de; (de = readdir(d));)
 			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 				unlinkat(dirfd(d), de->d_name, 0);
 		closedir(d);
 	}
-	if (rmdir(dir) < 0)
-		fprintf(stderr, "bench: could not remove %s: %m\n", dir);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		fprintf(stderr, "bench: could not remove %s: %m\n", path);
+}
+
+void bench_dir_cleanup(void)
+{
+	char sub[sizeof(dir) + 16];
+
+	if (!dir[0])
+		return;
+	/* Sockets, policies, logs and profiles, and one directory of
+	 * profiles (profile.c). */
+	snprintf(sub, sizeof(sub), "%s/" BENCH_PROFILE_SUBDIR, dir);
+	remove_flat(sub);
+	remove_flat(dir);
 }
 
 long bench_raise_nofile(void)

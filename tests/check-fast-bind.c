@@ -250,6 +250,8 @@ START_TEST(test_call_declines_others)
 		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3.4\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.000.0.1\",\"port\":80}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3\",\"port\":80}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"0000:0000:0000:0000:0000:0000:0000:0000:1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL "{\"fd\":0,\"address\":{\"host\":\"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}x",
 		"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
 		"{\"parameters\":{\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
@@ -260,17 +262,25 @@ START_TEST(test_call_declines_others)
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
 		ck_assert_msg(!sb_fast_bind_call_parse(texts[i], strlen(texts[i]), &ss, &len),
 			      "accepted %s", texts[i]);
-	/* Each prefix of a good call is declined too, and so is the good
-	 * call read as a reply. */
+	/* Each prefix of a good call is declined too, so are the call with
+	 * its terminating NUL counted in and the call read as a reply. */
 	{
-		static const char good[] = CALL "{\"fd\":0,\"address\":{\"host\":\"::1\","
-					   "\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}";
+		static const char *const good[] = {
+			CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,"
+			     "\"flowinfo\":0,\"scope_id\":0}}}",
+			CALL "{\"fd\":0,\"address\":{\"host\":\"10.1.2.3\",\"port\":1023}}}",
+		};
 
-		ck_assert(sb_fast_bind_call_parse(good, strlen(good), &ss, &len));
-		ck_assert(!sb_fast_bind_reply_parse(good, strlen(good)));
-		for (size_t n = 0; n < strlen(good); n++)
-			ck_assert_msg(!sb_fast_bind_call_parse(good, n, &ss, &len), "accepted %.*s",
-				      (int)n, good);
+		for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+			size_t n = strlen(good[i]);
+
+			ck_assert(sb_fast_bind_call_parse(good[i], n, &ss, &len));
+			ck_assert(!sb_fast_bind_call_parse(good[i], n + 1, &ss, &len));
+			ck_assert(!sb_fast_bind_reply_parse(good[i], n));
+			for (size_t k = 0; k < n; k++)
+				ck_assert_msg(!sb_fast_bind_call_parse(good[i], k, &ss, &len),
+					      "accepted %.*s", (int)k, good[i]);
+		}
 	}
 }
 END_TEST

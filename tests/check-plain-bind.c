@@ -37,7 +37,8 @@ struct bind_case {
 	bool bound_before;
 	const char *host;
 	unsigned port;
-	bool granted; /* expected of both paths */
+	unsigned flowinfo; /* IPv6 */
+	bool granted;      /* expected of both paths */
 };
 
 /* The socket (or pipe end) a case sends, with SO_REUSEADDR so that both
@@ -57,8 +58,11 @@ static int case_fd(const struct bind_case *bc)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd >= 0 && bc->bound_before) {
 		struct sockaddr_in sin = { .sin_family = AF_INET };
+		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+		bool inet6 = bc->family == AF_INET6;
 
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		if (bind(fd, inet6 ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin,
+			 inet6 ? sizeof(sin6) : sizeof(sin)) < 0)
 			return safe_close(fd), -1;
 	}
 	return fd;
@@ -122,6 +126,7 @@ static int compare_paths(const struct bind_case *bc)
 
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)bc->port);
+		sin6->sin6_flowinfo = htonl(bc->flowinfo);
 		inet_pton(AF_INET6, bc->host, &sin6->sin6_addr);
 		sslen = sizeof(*sin6);
 	} else {
@@ -159,21 +164,25 @@ static int child_compare(void *arg)
 {
 	const bool ipv6 = *(const bool *)arg;
 	static const struct bind_case cases[] = {
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, true },
-		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, true },
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, 0, true },
+		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, 0, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, 0, true },
+		{ AF_INET6, SOCK_STREAM, false, "::", 80, 0x12345, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", 80, 0, true },
 		/* Not in the policy. */
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, false },
-		{ AF_INET6, SOCK_STREAM, false, "::", 1023, false },
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false },
+		{ AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false },
 		/* Allowed, and the kernel refuses. */
-		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, false },
-		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, false },
+		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, 0, false },
+		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, 0, false },
+		{ AF_INET6, SOCK_DGRAM, true, "::1", 80, 0, false },
+		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", 80, 0, false },
 		/* The plain address does not fit the socket: the fast path
 		 * declines before acting. */
-		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, false },
-		{ AF_INET, SOCK_DGRAM, false, "::1", 80, false },
-		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, false },
-		{ 0, 0, false, "127.0.0.1", 80, false },
+		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, 0, false },
+		{ AF_INET, SOCK_DGRAM, false, "::1", 80, 0, false },
+		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, 0, false },
+		{ 0, 0, false, "127.0.0.1", 80, 0, false },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

@@ -23,7 +23,9 @@ void sb_close_later(int fd);
  * (docs/PERFORMANCE.md §5.10). While anything stays queued the loop
  * looks again every usec, and starts a worker when every worker is in a
  * close (up to the bound). Without the hold each descriptor wakes a
- * worker at once. Call from the thread that runs e. 0 or -errno. */
+ * worker at once. The hold keeps waiting workers asleep; a worker still
+ * running takes what is queued at once. Call from the thread that runs
+ * e. 0 or -errno. */
 int sb_closer_hold_start(sd_event *e, uint64_t usec);
 /* Hand over what is held and hold no more (before the loop ends). */
 void sb_closer_hold_stop(void);

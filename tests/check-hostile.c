@@ -1016,34 +1016,6 @@ START_TEST(slow_closes_do_not_block_others)
 }
 END_TEST
 
-/* A TCP socket whose last close hangs: connected over loopback to a
- * peer that reads nothing, its send buffer full, SO_LINGER 30 s. The
- * close waits for the peer to take the data, until *peer (the reading
- * end) is closed with the data unread, which resets the connection. */
-static int hanging_socket(int *peer)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct linger lg = { .l_onoff = 1, .l_linger = 30 };
-	socklen_t len = sizeof(sa);
-	int small = 4096, l, fd;
-	char buf[4096] = { 0 };
-
-	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l < 0 || fd < 0 || setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) < 0 ||
-	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0 ||
-	    getsockname(l, (struct sockaddr *)&sa, &len) < 0 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -1;
-	*peer = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	close(l);
-	if (*peer < 0 || setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
-		return -1;
-	while (send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
-		;
-	return errno == EAGAIN ? fd : -1;
-}
-
 /* Two Info calls, pipelined, each with a descriptor Info does not take:
  * the daemon closes both when it refuses the calls, one right after the
  * other. The first is a hanging socket whose last reference is the
@@ -1053,7 +1025,7 @@ static int hanging_socket(int *peer)
 static int child_hang_a_close(void *arg)
 {
 	static const char info[] = INFO;
-	int peer = -1, fd = hanging_socket(&peer), conn = sb_test_connect(daemon_.socket);
+	int peer = -1, fd = sb_test_hanging_socket(&peer), conn = sb_test_connect(daemon_.socket);
 	_cleanup_close_ int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	char replies[512];
 	size_t got = 0, nuls = 0;

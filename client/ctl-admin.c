@@ -46,7 +46,7 @@ static const struct {
 	const char *label;
 } status_counters[] = {
 	{"connections", "Connections:"}, {"grants", "Grants:"},	     {"denials", "Denials:"},
-	{"errors", "Errors:"},		 {"rules", "Policy rules:"},
+	{"errors", "Errors:"},		 {"plain_calls", "Plain calls:"}, {"rules", "Policy rules:"},
 };
 
 /* "Policy files:" and one file per line under it. */

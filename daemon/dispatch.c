@@ -124,7 +124,7 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 		call.method = SB_METHOD_SOCKET;
 		r = sb_method_socket_fast(&req, &fast);
 		if (r != SB_METHOD_DECLINED)
-			goto reply;
+			goto plain;
 		call.method = NULL;
 	}
 	/* So is the plain Bind call of an IPv4 or IPv6 address. */
@@ -132,7 +132,7 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 		call.method = SB_METHOD_BIND;
 		r = sb_method_bind_fast(&req, &ss, sslen);
 		if (r != SB_METHOD_DECLINED)
-			goto reply;
+			goto plain;
 		call.method = NULL;
 	}
 	r = sb_call_parse(f->data, f->len, &call, &req.error);
@@ -155,6 +155,9 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 		goto reply;
 	}
 	r = m->fn(&req);
+	goto reply;
+plain:
+	c->server->n_plain_calls++;
 reply:
 	if (r < 0) {
 		if (!is_denial(&req.error))

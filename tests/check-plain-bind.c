@@ -2,8 +2,9 @@
 /* The daemon's fast path for the plain Bind call (proto/fast-bind.h): a
  * plain call is answered byte for byte as the same call through the
  * general path, and leaves the socket with the same address: granted,
- * denied, failed, and on sockets the plain address does not fit. Clients
- * are nobody. */
+ * denied, failed, and on sockets the plain address does not fit. The
+ * daemon's count of plain calls (admin.Status) says which path answered.
+ * Clients are nobody. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -18,7 +19,8 @@
 #include "tests/call.h"
 #include "tests/harness.h"
 
-static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=80\n";
+static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
+				   "allow user:nobody admin\n";
 
 static struct sb_test_daemon daemon_;
 
@@ -39,6 +41,7 @@ struct bind_case {
 	unsigned port;
 	unsigned flowinfo; /* IPv6 */
 	bool granted;      /* expected of both paths */
+	bool plain;        /* answered without the general parser */
 };
 
 /* The socket (or pipe end) a case sends, with SO_REUSEADDR so that both
@@ -109,6 +112,22 @@ static char *reply_to(const struct bind_case *bc, const char *text, char *local,
 	return reply;
 }
 
+/* The daemon's count of plain calls, or -1. */
+static int64_t plain_calls(void)
+{
+	struct sb_reply reply;
+	json_object *v;
+	int64_t n = -1;
+
+	if (sb_test_call_once(daemon_.socket, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL,
+			      0, &reply, NULL) < 0)
+		return -1;
+	if (!reply.error && json_object_object_get_ex(reply.parameters, "plain_calls", &v))
+		n = json_object_get_int64(v);
+	sb_reply_done(&reply);
+	return n;
+}
+
 /* The plain call for bc's address, and the same call with one space
  * after the method name, which only the general path reads. */
 static int compare_paths(const struct bind_case *bc)
@@ -118,6 +137,7 @@ static int compare_paths(const struct bind_case *bc)
 	struct sockaddr_storage ss = { 0 };
 	size_t head = strlen("{\"method\":\"" SB_METHOD_BIND "\",");
 	socklen_t sslen;
+	int64_t before, after_a, after_b;
 	char *a, *b;
 	int n, r = 0;
 
@@ -143,10 +163,17 @@ static int compare_paths(const struct bind_case *bc)
 	memcpy(spaced, plain, head);
 	spaced[head] = ' ';
 	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
+	before = plain_calls();
 	a = reply_to(bc, plain, local_a, sizeof(local_a));
+	after_a = plain_calls();
 	b = reply_to(bc, spaced, local_b, sizeof(local_b));
-	if (!a || !b) {
+	after_b = plain_calls();
+	if (!a || !b || before < 0 || after_a < 0 || after_b < 0) {
 		r = 11;
+	} else if (after_a - before != bc->plain || after_b != after_a) {
+		fprintf(stderr, "%s\n  plain calls: %lld, +%lld, +%lld\n", plain, (long long)before,
+			(long long)(after_a - before), (long long)(after_b - after_a));
+		r = 14;
 	} else if (strcmp(a, b) != 0 || strcmp(local_a, local_b) != 0) {
 		fprintf(stderr, "%s\n  plain:   %s (bound to %s)\n  general: %s (bound to %s)\n",
 			plain, a, local_a, b, local_b);
@@ -164,25 +191,26 @@ static int child_compare(void *arg)
 {
 	const bool ipv6 = *(const bool *)arg;
 	static const struct bind_case cases[] = {
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, 0, true },
-		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, 0, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, 0, true },
-		{ AF_INET6, SOCK_STREAM, false, "::", 80, 0x12345, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", 80, 0, true },
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, 0, true, true },
+		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, 0, true, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, 0, true, true },
+		{ AF_INET6, SOCK_STREAM, false, "::", 80, 0x12345, true, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", 80, 0, true, true },
 		/* Not in the policy. */
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false },
-		{ AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false },
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false, true },
+		{ AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false, true },
 		/* Allowed, and the kernel refuses. */
-		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, 0, false },
-		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, 0, false },
-		{ AF_INET6, SOCK_DGRAM, true, "::1", 80, 0, false },
-		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", 80, 0, false },
+		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, 0, false, true },
+		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, 0, false, true },
+		{ AF_INET6, SOCK_DGRAM, true, "::1", 80, 0, false, true },
+		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", 80, 0, false, true },
 		/* The plain address does not fit the socket: the fast path
 		 * declines before acting. */
-		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, 0, false },
-		{ AF_INET, SOCK_DGRAM, false, "::1", 80, 0, false },
-		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, 0, false },
-		{ 0, 0, false, "127.0.0.1", 80, 0, false },
+		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, 0, false, false },
+		{ AF_INET, SOCK_DGRAM, false, "::1", 80, 0, false, false },
+		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, 0, false, false },
+		/* Not a socket: refused on either path. */
+		{ 0, 0, false, "127.0.0.1", 80, 0, false, true },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

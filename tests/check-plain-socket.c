@@ -2,8 +2,9 @@
 /* The daemon's fast path for the plain Socket call (proto/fast-socket.h)
  * and the filesystem identity it keeps between requests (daemon/fsid.h):
  * a plain call is answered byte for byte as the same call through the
- * general path, and the daemon's own file access never runs as the last
- * client. Clients are nobody. */
+ * general path (the daemon's count of plain calls, admin.Status, says
+ * which path answered), and the daemon's own file access never runs as
+ * the last client. Clients are nobody. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,7 +23,8 @@ static const char policy_text[] =
 	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_RAW protocol=IPPROTO_ICMP,IPPROTO_ICMPV6\n"
 	"allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"
 	"allow user:nobody socket family=AF_NETLINK\n"
-	"allow user:nobody socket family=AF_PACKET\n";
+	"allow user:nobody socket family=AF_PACKET\n"
+	"allow user:nobody admin\n";
 
 static struct sb_test_daemon daemon_;
 
@@ -59,11 +61,29 @@ static char *reply_to(const char *text, int *got_fd)
 	return reply;
 }
 
+/* The daemon's count of plain calls, or -1. */
+static int64_t plain_calls(void)
+{
+	struct sb_reply reply;
+	json_object *v;
+	int64_t n = -1;
+
+	if (sb_test_call_once(daemon_.socket, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL,
+			      0, &reply, NULL) < 0)
+		return -1;
+	if (!reply.error && json_object_object_get_ex(reply.parameters, "plain_calls", &v))
+		n = json_object_get_int64(v);
+	sb_reply_done(&reply);
+	return n;
+}
+
 /* The plain call and the same call with one space after the method
- * name, which only the general path reads. */
-static int compare_paths(const struct sb_fast_socket *s)
+ * name, which only the general path reads; plain: whether the daemon
+ * answers the first without the general parser. */
+static int compare_paths(const struct sb_fast_socket *s, bool plain_path)
 {
 	char plain[SB_FAST_SOCKET_MAX], spaced[SB_FAST_SOCKET_MAX + 1];
+	int64_t before, after_a, after_b;
 	char *a, *b;
 	int fd_a = 0, fd_b = 0;
 	int n = sb_fast_socket_call_format(plain, sizeof(plain), s), r = 0;
@@ -74,11 +94,18 @@ static int compare_paths(const struct sb_fast_socket *s)
 	memcpy(spaced, plain, head);
 	spaced[head] = ' ';
 	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
+	before = plain_calls();
 	a = reply_to(plain, &fd_a);
+	after_a = plain_calls();
 	b = reply_to(spaced, &fd_b);
-	if (!a || !b)
+	after_b = plain_calls();
+	if (!a || !b || before < 0 || after_a < 0 || after_b < 0)
 		r = 11;
-	else if (strcmp(a, b) != 0 || fd_a != fd_b) {
+	else if (after_a - before != plain_path || after_b != after_a) {
+		fprintf(stderr, "%s\n  plain calls: %lld, +%lld, +%lld\n", plain, (long long)before,
+			(long long)(after_a - before), (long long)(after_b - after_a));
+		r = 13;
+	} else if (strcmp(a, b) != 0 || fd_a != fd_b) {
 		fprintf(stderr, "%s\n  plain:   %s (fd %#x)\n  general: %s (fd %#x)\n", plain, a,
 			fd_a, b, fd_b);
 		r = 12;
@@ -90,30 +117,34 @@ static int compare_paths(const struct sb_fast_socket *s)
 
 static int child_compare(void *arg)
 {
-	/* Granted, denied, refused and out of range, with each flag form. */
-	static const struct sb_fast_socket cases[] = {
-		{ AF_INET, SOCK_RAW, 0, IPPROTO_ICMP },
-		{ AF_INET6, SOCK_RAW, SOCK_CLOEXEC, IPPROTO_ICMPV6 },
-		{ AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, 0 },
-		{ AF_INET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 0 },
-		{ AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, 0 },
-		{ AF_INET, SOCK_RAW, 0, IPPROTO_UDP },
-		{ AF_INET6, SOCK_STREAM, 0, 0 },
-		{ AF_UNIX, SOCK_STREAM, 0, 0 },
-		{ 0, SOCK_DGRAM, 0, 0 },
-		{ AF_MAX, SOCK_DGRAM, 0, 0 },
-		{ 1000, SOCK_DGRAM, 0, 0 },
-		{ AF_INET, 0, 0, 0 },
-		{ AF_INET, SOCK_PACKET + 1, 0, 0 },
-		{ AF_INET, SOCK_DGRAM, 0, 0x7fffffff },
-		{ AF_PACKET, SOCK_DGRAM, 0, 0x10300 },
-		{ AF_PACKET, SOCK_DGRAM, 0, 0xffff },
-		{ -2, SOCK_DGRAM, 0, 0 },
-		{ AF_INET, SOCK_DGRAM, 0, -17 },
+	/* Granted, denied, refused and out of range, with each flag form;
+	 * out of range and negative values take the general path. */
+	static const struct {
+		struct sb_fast_socket s;
+		bool plain;
+	} cases[] = {
+		{ { AF_INET, SOCK_RAW, 0, IPPROTO_ICMP }, true },
+		{ { AF_INET6, SOCK_RAW, SOCK_CLOEXEC, IPPROTO_ICMPV6 }, true },
+		{ { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, 0 }, true },
+		{ { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 0 }, true },
+		{ { AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, 0 }, true },
+		{ { AF_INET, SOCK_RAW, 0, IPPROTO_UDP }, true },
+		{ { AF_INET6, SOCK_STREAM, 0, 0 }, true },
+		{ { AF_UNIX, SOCK_STREAM, 0, 0 }, true },
+		{ { 0, SOCK_DGRAM, 0, 0 }, false },
+		{ { AF_MAX, SOCK_DGRAM, 0, 0 }, false },
+		{ { 1000, SOCK_DGRAM, 0, 0 }, false },
+		{ { AF_INET, 0, 0, 0 }, false },
+		{ { AF_INET, SOCK_PACKET + 1, 0, 0 }, false },
+		{ { AF_INET, SOCK_DGRAM, 0, 0x7fffffff }, true },
+		{ { AF_PACKET, SOCK_DGRAM, 0, 0x10300 }, false },
+		{ { AF_PACKET, SOCK_DGRAM, 0, 0xffff }, true },
+		{ { -2, SOCK_DGRAM, 0, 0 }, false },
+		{ { AF_INET, SOCK_DGRAM, 0, -17 }, false },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		int r = compare_paths(&cases[i]);
+		int r = compare_paths(&cases[i].s, cases[i].plain);
 
 		if (r != 0) {
 			fprintf(stderr, "case %zu: failure %d\n", i, r);

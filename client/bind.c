@@ -43,17 +43,24 @@ static bool bind_not_applied(const struct sb_call_msg *m)
 	return len == st->len && memcmp(&now, &st->before, len) == 0;
 }
 
+/* The socket's family, or -EBADF/-ENOTSOCK as bind(2) says first. */
+static int socket_domain(int fd, int *ret)
+{
+	socklen_t len = sizeof(*ret);
+
+	if (fd < 0)
+		return -EBADF;
+	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, ret, &len) < 0 ? -errno : 0;
+}
+
 /* Check that addr suits the socket, as bind(2) would, and find the
  * socket's protocol for the families whose address shape needs it: the
  * broker reads an address by the socket's family, so a mismatch must be
  * caught here. */
-static int socket_protocol(int fd, int family, int *ret)
+static int socket_protocol(int fd, int domain, int family, int *ret)
 {
-	int domain, type;
-	socklen_t len = sizeof(domain);
+	int type;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
-		return -errno;
 	if (domain != family)
 		return -EAFNOSUPPORT;
 	*ret = 0;
@@ -97,15 +104,17 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 	struct sb_result res;
 	json_object *call = NULL;
 	char text[SB_FAST_BIND_MAX];
-	int protocol, n, r;
+	int domain, protocol, n, r;
 
-	if (fd < 0)
-		return sb_fail(-EBADF, NULL);
+	/* The descriptor before the address, in bind(2)'s order. */
+	r = socket_domain(fd, &domain);
+	if (r < 0)
+		return sb_fail(r, NULL);
 	if (!addr)
 		return sb_fail(addrlen > 0 ? -EFAULT : -EINVAL, NULL);
 	if (addrlen < sizeof(sa_family_t) || addrlen > sizeof(struct sockaddr_storage))
 		return sb_fail(-EINVAL, NULL);
-	r = socket_protocol(fd, addr->sa_family, &protocol);
+	r = socket_protocol(fd, domain, addr->sa_family, &protocol);
 	if (r < 0)
 		return sb_fail(r, NULL);
 	/* IPv4 and IPv6 in the plain form, the rest through json-c. */

@@ -250,6 +250,14 @@ START_TEST(test_local_argument_checks)
 		ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 		LOCAL_FAILS(sockbroker_bind(p[0], (struct sockaddr *)&sin, sizeof(sin)), ENOTSOCK);
 		LOCAL_FAILS(sockbroker_bind(900, (struct sockaddr *)&sin, sizeof(sin)), EBADF);
+		/* The descriptor is judged before the address, as bind(2)
+		 * does. */
+		LOCAL_FAILS(bind(p[0], (struct sockaddr *)&sin, 4096), ENOTSOCK);
+		LOCAL_FAILS(sockbroker_bind(p[0], (struct sockaddr *)&sin, 4096), ENOTSOCK);
+		LOCAL_FAILS(bind(p[0], NULL, 0), ENOTSOCK);
+		LOCAL_FAILS(sockbroker_bind(p[0], NULL, 0), ENOTSOCK);
+		LOCAL_FAILS(bind(900, NULL, sizeof(sin)), EBADF);
+		LOCAL_FAILS(sockbroker_bind(900, NULL, sizeof(sin)), EBADF);
 		close(p[0]);
 		close(p[1]);
 	}

@@ -109,3 +109,19 @@ int sb_test_call_errno(const char *path, const char *json, const int *fds, size_
 	sb_reply_done(&reply);
 	return r;
 }
+
+int64_t sb_test_status_counter(const char *path, const char *name)
+{
+	struct sb_reply reply;
+	json_object *v;
+	int64_t n = -1;
+
+	if (sb_test_call_once(path, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL, 0, &reply,
+			      NULL) < 0)
+		return -1;
+	if (!reply.error && json_object_object_get_ex(reply.parameters, name, &v) &&
+	    json_object_is_type(v, json_type_int))
+		n = json_object_get_int64(v);
+	sb_reply_done(&reply);
+	return n;
+}

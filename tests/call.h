@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto/message.h"
 
@@ -27,3 +28,7 @@ int sb_test_call_once(const char *path, const char *json, const int *fds, size_t
  * < 0 when the exchange itself failed. */
 int sb_test_call_errno(const char *path, const char *json, const int *fds, size_t n_fds,
 		       const char *error_name);
+/* A counter of admin.Status (e.g. "plain_calls") from the daemon at
+ * path, asked on a fresh connection; -1 when the call or the counter
+ * fails. */
+int64_t sb_test_status_counter(const char *path, const char *name);

@@ -24,16 +24,6 @@ static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET
 
 static struct sb_test_daemon daemon_;
 
-static void start(void)
-{
-	sb_test_daemon_start(&daemon_, policy_text, NULL);
-}
-
-static void stop(void)
-{
-	sb_test_daemon_stop(&daemon_);
-}
-
 struct bind_case {
 	int family, type; /* of the socket sent; 0: a pipe instead */
 	bool bound_before;
@@ -115,17 +105,7 @@ static char *reply_to(const struct bind_case *bc, const char *text, char *local,
 /* The daemon's count of plain calls, or -1. */
 static int64_t plain_calls(void)
 {
-	struct sb_reply reply;
-	json_object *v;
-	int64_t n = -1;
-
-	if (sb_test_call_once(daemon_.socket, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL,
-			      0, &reply, NULL) < 0)
-		return -1;
-	if (!reply.error && json_object_object_get_ex(reply.parameters, "plain_calls", &v))
-		n = json_object_get_int64(v);
-	sb_reply_done(&reply);
-	return n;
+	return sb_test_status_counter(daemon_.socket, "plain_calls");
 }
 
 /* The plain call for bc's address, and the same call with one space
@@ -236,9 +216,9 @@ START_TEST(plain_binds_are_answered_as_general_ones)
 	SB_NEED_ROOT();
 	if (!ipv6)
 		fprintf(stderr, "no IPv6 loopback here: IPv6 cases left out\n");
-	start();
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
 	ck_assert_int_eq(sb_test_run_as_nobody(child_compare, &ipv6), 0);
-	stop();
+	sb_test_daemon_stop(&daemon_);
 }
 END_TEST
 

@@ -64,17 +64,7 @@ static char *reply_to(const char *text, int *got_fd)
 /* The daemon's count of plain calls, or -1. */
 static int64_t plain_calls(void)
 {
-	struct sb_reply reply;
-	json_object *v;
-	int64_t n = -1;
-
-	if (sb_test_call_once(daemon_.socket, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL,
-			      0, &reply, NULL) < 0)
-		return -1;
-	if (!reply.error && json_object_object_get_ex(reply.parameters, "plain_calls", &v))
-		n = json_object_get_int64(v);
-	sb_reply_done(&reply);
-	return n;
+	return sb_test_status_counter(daemon_.socket, "plain_calls");
 }
 
 /* The plain call and the same call with one space after the method

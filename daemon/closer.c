@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/closer.h"
@@ -16,7 +18,8 @@
 #define QUEUE_STEP 256
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t work = PTHREAD_COND_INITIALIZER;
+/* On CLOCK_MONOTONIC, set up by sb_closer_init(). */
+static pthread_cond_t work;
 static int *queue;
 static size_t head, count, capacity;
 static unsigned workers, idle;
@@ -25,10 +28,54 @@ static unsigned workers, idle;
  * until it runs). */
 static unsigned waking;
 static bool stopping, started;
+/* The pool shrinks when it has had a worker to spare for this long (0:
+ * never): since the last time a descriptor found no worker waiting. A
+ * worker's own idle time would not do: the condition variable wakes
+ * waiting workers in turn, so a trickle of work would keep every one of
+ * them alive. */
+static uint64_t idle_limit_usec, saturated_usec;
 /* The hold (sb_closer_hold_start()); only the event loop touches it. */
 static sd_event_source *hold_timer;
 static uint64_t hold_usec;
 #define HOLD_BATCH 16
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* With lock held and nothing queued: may this worker end? Not the last
+ * one, and only once the pool has had one to spare for the limit. */
+static bool surplus(void)
+{
+	return idle_limit_usec > 0 && workers > 1 &&
+	       now_usec() - saturated_usec >= idle_limit_usec;
+}
+
+/* With lock held: wait for work; with other workers, for at most the
+ * idle limit, so that a surplus worker gets to end. */
+static void wait_for_work(void)
+{
+	idle++;
+	if (idle_limit_usec == 0 || workers <= 1) {
+		pthread_cond_wait(&work, &lock);
+	} else {
+		uint64_t until = now_usec() + idle_limit_usec;
+		struct timespec deadline = {
+			.tv_sec = (time_t)(until / 1000000),
+			.tv_nsec = (long)(until % 1000000) * 1000,
+		};
+
+		(void)pthread_cond_timedwait(&work, &lock, &deadline);
+	}
+	idle--;
+	/* Whatever woke it, this worker looks at the queue now. */
+	if (waking > 0)
+		waking--;
+}
 
 static void *worker(void *arg)
 {
@@ -36,12 +83,12 @@ static void *worker(void *arg)
 	for (;;) {
 		int fd;
 
+		/* Checked under the lock with nothing queued, so no
+		 * descriptor is left without a worker that will look at it. */
 		while (count == 0 && !stopping) {
-			idle++;
-			pthread_cond_wait(&work, &lock);
-			idle--;
-			if (waking > 0)
-				waking--;
+			if (surplus())
+				goto out;
+			wait_for_work();
 		}
 		if (count == 0)
 			break;
@@ -52,12 +99,14 @@ static void *worker(void *arg)
 		close(fd);
 		pthread_mutex_lock(&lock);
 	}
+out:
 	workers--;
 	pthread_mutex_unlock(&lock);
 	return NULL;
 }
 
-/* With lock held. Workers are detached: they end on their own at exit. */
+/* With lock held. Workers are detached: they end on their own at exit,
+ * or as surplus(). */
 static int start_worker(void)
 {
 	pthread_attr_t attr;
@@ -96,10 +145,24 @@ static bool enqueue(int fd)
 	return true;
 }
 
-int sb_closer_init(void)
+int sb_closer_init(uint64_t idle_usec)
 {
+	pthread_condattr_t attr;
 	int r;
 
+	/* Timed waits measure on the clock that does not jump. */
+	r = pthread_condattr_init(&attr);
+	if (r != 0)
+		return -r;
+	r = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (r == 0)
+		r = pthread_cond_init(&work, &attr);
+	pthread_condattr_destroy(&attr);
+	if (r != 0)
+		return -r;
+	/* An hour at most: no deadline can overflow. */
+	idle_limit_usec = idle_usec < 3600ULL * 1000000 ? idle_usec : 3600ULL * 1000000;
+	saturated_usec = now_usec();
 	pthread_mutex_lock(&lock);
 	r = start_worker();
 	started = r == 0;
@@ -110,8 +173,7 @@ int sb_closer_init(void)
 /* With lock held: get what is queued closed. A waiting worker not yet
  * signalled is signalled (returns true: signal after unlocking); with
  * none, every worker is inside a close or about to take one, maybe a
- * slow one, and another starts, up to the bound. Workers stay until
- * exit, so the pool only grows. */
+ * slow one, and another starts, up to the bound. */
 static bool kick(void)
 {
 	if (count == 0)
@@ -120,6 +182,7 @@ static bool kick(void)
 		waking++;
 		return true;
 	}
+	saturated_usec = now_usec();
 	if (workers < WORKERS_MAX)
 		start_worker();
 	return false;
@@ -214,6 +277,7 @@ void sb_closer_done(void)
 {
 	pthread_mutex_lock(&lock);
 	stopping = true;
-	pthread_cond_broadcast(&work);
+	if (started)
+		pthread_cond_broadcast(&work);
 	pthread_mutex_unlock(&lock);
 }

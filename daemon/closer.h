@@ -11,8 +11,11 @@
 
 /* Start the first worker; call with the signals the event loop takes
  * (SIGTERM, SIGINT, SIGHUP) blocked: workers inherit the mask, so those
- * always reach the loop. 0 or -errno. */
-int sb_closer_init(void);
+ * always reach the loop. Once the pool has had a worker to spare for
+ * idle_usec (at most an hour; 0: never), workers beyond the first end as
+ * they find nothing to do, so a burst of slow closes leaves no threads
+ * behind. Call once. 0 or -errno. */
+int sb_closer_init(uint64_t idle_usec);
 /* Queue fd for closing (-1 is ignored). A worker is added when all are
  * busy, up to a bound; the queue holds the rest, so the event loop never
  * waits for a release (only for memory: without it, it closes itself). */

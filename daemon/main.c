@@ -276,7 +276,8 @@ static int run(const struct options *o)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Workers inherit the blocked signals. */
-	r = sb_closer_init();
+	/* Workers started for a burst of slow closes end after 10 s idle. */
+	r = sb_closer_init(10 * 1000 * 1000);
 	if (r < 0) {
 		log_error("cannot start the closing thread: %s", strerror(-r));
 		goto out;

@@ -2,10 +2,11 @@
 /* The closing threads (daemon/closer.c) on their own: without the hold
  * each descriptor is closed at once, also behind a close that hangs;
  * with it, descriptors wait until 16 are queued, the hold's timer fires
- * or the hold stops. What is queued is the read end of a pipe: its write
- * end reports POLLERR once the read end is closed, so nothing here
- * depends on descriptor numbers. Check runs each test in a process of
- * its own, which the closer's process-wide state needs. */
+ * or the hold stops; workers started for hanging closes end once spare.
+ * What is queued is the read end of a pipe: its write end reports
+ * POLLERR once the read end is closed, so nothing here depends on
+ * descriptor numbers. Check runs each test in a process of its own,
+ * which the closer's process-wide state needs. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -48,7 +49,7 @@ START_TEST(without_the_hold_each_is_closed_at_once)
 	struct pipe_pair p[3];
 
 	make_pipes(p, ELEMENTSOF(p));
-	ck_assert_int_eq(sb_closer_init(), 0);
+	ck_assert_int_eq(sb_closer_init(0), 0);
 	for (size_t i = 0; i < ELEMENTSOF(p); i++) {
 		sb_close_later(p[i].r);
 		ck_assert_msg(closed_within(p[i].w, 5000), "descriptor %zu still open", i);
@@ -65,7 +66,7 @@ START_TEST(without_the_hold_a_hanging_close_holds_one_worker)
 
 	ck_assert_int_ge(fd, 0);
 	make_pipes(p, ELEMENTSOF(p));
-	ck_assert_int_eq(sb_closer_init(), 0);
+	ck_assert_int_eq(sb_closer_init(0), 0);
 	sb_close_later(fd);
 	for (size_t i = 0; i < ELEMENTSOF(p); i++) {
 		sb_close_later(p[i].r);
@@ -73,6 +74,90 @@ START_TEST(without_the_hold_a_hanging_close_holds_one_worker)
 			      i);
 	}
 	close(peer);
+}
+END_TEST
+
+/* This process's threads, from /proc/self/status. */
+static int threads(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	int n = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000 }, NULL);
+}
+
+/* Queue a pipe's read end and see it closed. */
+static void close_one(void)
+{
+	struct pipe_pair p;
+
+	make_pipes(&p, 1);
+	sb_close_later(p.r);
+	ck_assert(closed_within(p.w, 5000));
+	close(p.w);
+}
+
+#define IDLE_LIMIT_MS 300
+
+/* Three closes hang, each holding a worker, and a fourth closes a pipe
+ * meanwhile. Once the hangs end, a close every 20 ms (which the workers
+ * would share out among themselves) does not keep the spare workers: a
+ * limit after the last time a descriptor found none waiting, the pool
+ * is back to one worker, which stays and still closes. */
+START_TEST(spare_workers_end_and_one_stays)
+{
+	int peer[3], fd[3];
+	uint64_t needed, released;
+
+	for (size_t i = 0; i < ELEMENTSOF(fd); i++) {
+		fd[i] = sb_test_hanging_socket(&peer[i]);
+		ck_assert_int_ge(fd[i], 0);
+	}
+	ck_assert_int_eq(sb_closer_init(IDLE_LIMIT_MS * 1000), 0);
+	/* Long enough that only the need for the workers below keeps them. */
+	sleep_ms(IDLE_LIMIT_MS + 50);
+	for (size_t i = 0; i < ELEMENTSOF(fd); i++)
+		sb_close_later(fd[i]);
+	/* The last time a descriptor finds no worker waiting. */
+	needed = now_ms();
+	close_one();
+	/* Three workers hang (they cannot end), one closed the pipe. */
+	ck_assert_int_ge(threads(), 1 + 3);
+	for (size_t i = 0; i < ELEMENTSOF(peer); i++)
+		close(peer[i]);
+	released = now_ms();
+	while (threads() > 1 + 1) {
+		ck_assert_msg(now_ms() - released < 10 * IDLE_LIMIT_MS, "%d threads stay",
+			      threads());
+		close_one();
+		sleep_ms(20);
+	}
+	/* Not before the limit. */
+	ck_assert_msg(now_ms() - needed >= IDLE_LIMIT_MS,
+		      "the spare workers ended %llu ms after they were needed",
+		      (unsigned long long)(now_ms() - needed));
+	sleep_ms(3 * IDLE_LIMIT_MS);
+	ck_assert_int_eq(threads(), 1 + 1);
+	close_one();
 }
 END_TEST
 
@@ -105,7 +190,7 @@ static bool others_asleep(void)
  * about not waking one. */
 static void start_closer(void)
 {
-	ck_assert_int_eq(sb_closer_init(), 0);
+	ck_assert_int_eq(sb_closer_init(0), 0);
 	for (int i = 0; !others_asleep(); i++) {
 		ck_assert_msg(i < 5000, "the first worker never waits");
 		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
@@ -192,5 +277,6 @@ int main(void)
 	SB_TEST(s, a_full_batch_is_handed_over_at_once);
 	SB_TEST(s, stopping_the_hold_hands_over_what_it_holds);
 	SB_TEST(s, the_hold_timer_hands_over_the_rest);
+	SB_TEST(s, spare_workers_end_and_one_stays);
 	return sb_test_run(s);
 }

@@ -43,8 +43,7 @@ static bool bind_not_applied(const struct sb_call_msg *m)
 	return len == st->len && memcmp(&now, &st->before, len) == 0;
 }
 
-/* The socket's family, or -EBADF/-ENOTSOCK as bind(2) says first. */
-static int socket_domain(int fd, int *ret)
+int sb_socket_domain(int fd, int *ret)
 {
 	socklen_t len = sizeof(*ret);
 
@@ -107,7 +106,7 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 	int domain, protocol, n, r;
 
 	/* The descriptor before the address, in bind(2)'s order. */
-	r = socket_domain(fd, &domain);
+	r = sb_socket_domain(fd, &domain);
 	if (r < 0)
 		return sb_fail(r, NULL);
 	if (!addr)

@@ -57,6 +57,9 @@ int sb_fail(int r, const struct sb_result *res);
  * size no option has, -EFAULT for a NULL optval). */
 int sb_sockopt_to_json(json_object *obj, int level, int optname, const void *optval,
 		       socklen_t optlen);
+/* The family of socket fd, or -EBADF/-ENOTSOCK: what the kernel checks
+ * of a descriptor before the other arguments. */
+int sb_socket_domain(int fd, int *ret);
 /* The address of a sockaddr as the protocol carries it; protocol of the
  * socket for the families that need it. */
 int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret);

@@ -62,10 +62,12 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 {
 	struct sb_result res;
 	char text[160];
-	int n, r;
+	int domain, n, r;
 
-	if (fd < 0)
-		return sb_fail(-EBADF, NULL);
+	/* The descriptor before the value, in setsockopt(2)'s order. */
+	r = sb_socket_domain(fd, &domain);
+	if (r < 0)
+		return sb_fail(r, NULL);
 	r = check_optval(level, optname, optval, optlen);
 	if (r < 0)
 		return sb_fail(r, NULL);

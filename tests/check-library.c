@@ -258,6 +258,11 @@ START_TEST(test_local_argument_checks)
 		LOCAL_FAILS(sockbroker_bind(p[0], NULL, 0), ENOTSOCK);
 		LOCAL_FAILS(bind(900, NULL, sizeof(sin)), EBADF);
 		LOCAL_FAILS(sockbroker_bind(900, NULL, sizeof(sin)), EBADF);
+		LOCAL_FAILS(setsockopt(p[0], SOL_SOCKET, SO_MARK, NULL, sizeof(int)), ENOTSOCK);
+		LOCAL_FAILS(sockbroker_setsockopt(p[0], SOL_SOCKET, SO_MARK, NULL, sizeof(int)),
+			    ENOTSOCK);
+		LOCAL_FAILS(setsockopt(900, SOL_SOCKET, SO_MARK, &v, 2), EBADF);
+		LOCAL_FAILS(sockbroker_setsockopt(900, SOL_SOCKET, SO_MARK, &v, 2), EBADF);
 		close(p[0]);
 		close(p[1]);
 	}

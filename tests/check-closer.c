@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon/closer.h"
+#include "tests/harness.h"
 #include "tests/sockets.h"
 #include "tests/testlib.h"
 
@@ -77,19 +78,10 @@ START_TEST(without_the_hold_a_hanging_close_holds_one_worker)
 }
 END_TEST
 
-/* This process's threads, from /proc/self/status. */
-static int threads(void)
+/* This process's threads. */
+static long threads(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
-	int n = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return n;
+	return sb_test_threads(getpid());
 }
 
 static uint64_t now_ms(void)
@@ -146,7 +138,7 @@ START_TEST(spare_workers_end_and_one_stays)
 		close(peer[i]);
 	released = now_ms();
 	while (threads() > 1 + 1) {
-		ck_assert_msg(now_ms() - released < 10 * IDLE_LIMIT_MS, "%d threads stay",
+		ck_assert_msg(now_ms() - released < 10 * IDLE_LIMIT_MS, "%ld threads stay",
 			      threads());
 		close_one();
 		sleep_ms(20);

@@ -1066,22 +1066,6 @@ static int child_three_descriptors(void *arg)
 	return 0;
 }
 
-static int daemon_threads(void)
-{
-	char path[64], line[128];
-	int n = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)daemon_.pid);
-	f = fopen(path, "re");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
 /* The closing workers: one close hanging for 30 s holds one worker, not
  * the descriptors queued after it. The daemon holds queued descriptors
  * for a millisecond before it wakes a worker for them; finding every
@@ -1100,7 +1084,7 @@ START_TEST(a_hanging_close_holds_one_worker_only)
 	 * starts only when no worker is free, and a UDP close is over in
 	 * microseconds, so the close before it really hangs. */
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
-	ck_assert_int_ge(daemon_threads(), 3);
+	ck_assert_int_ge(sb_test_threads(daemon_.pid), 3);
 	/* And what comes later is closed while that close still hangs. */
 	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);

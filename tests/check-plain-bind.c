@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "proto/addr.h"
 #include "proto/fast-bind.h"
 #include "proto/protocol.h"
 #include "tests/call.h"
@@ -61,26 +62,15 @@ static int case_fd(const struct bind_case *bc)
 	return fd;
 }
 
-/* fd's address as "host port", "-" for none. */
+/* fd's address in the text form of proto/addr.h, "-" for none. */
 static void local_text(int fd, char *text, size_t size)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "-";
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
-	unsigned port = 0;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		ss.ss_family = AF_UNSPEC;
-	if (ss.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		port = ntohs(sin->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		port = ntohs(sin6->sin6_port);
-	}
-	snprintf(text, size, "%s %u", host, port);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    sb_addr_to_text((struct sockaddr *)&ss, len, 0, text, size, NULL) < 0)
+		snprintf(text, size, "-");
 }
 
 /* The reply to text sent with a fresh fd for bc, and the address that fd
@@ -113,7 +103,7 @@ static int64_t plain_calls(void)
 static int compare_paths(const struct bind_case *bc)
 {
 	char plain[SB_FAST_BIND_MAX], spaced[SB_FAST_BIND_MAX + 1];
-	char local_a[INET6_ADDRSTRLEN + 8], local_b[INET6_ADDRSTRLEN + 8];
+	char local_a[128], local_b[128];
 	struct sockaddr_storage ss = { 0 };
 	size_t head = strlen("{\"method\":\"" SB_METHOD_BIND "\",");
 	socklen_t sslen;

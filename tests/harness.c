@@ -389,10 +389,12 @@ const char *sb_test_fs_ids(pid_t pid)
 	return ids;
 }
 
-long sb_test_rss_kib(pid_t pid)
+/* The number after "name:" in /proc/PID/status, or -1. */
+static long status_number(pid_t pid, const char *name)
 {
 	char path[64], line[256];
-	long kib = -1;
+	size_t n = strlen(name);
+	long v = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
@@ -400,10 +402,21 @@ long sb_test_rss_kib(pid_t pid)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+		if (strncmp(line, name, n) == 0 && line[n] == ':' &&
+		    sscanf(line + n + 1, "%ld", &v) == 1)
 			break;
 	fclose(f);
-	return kib;
+	return v;
+}
+
+long sb_test_rss_kib(pid_t pid)
+{
+	return status_number(pid, "VmRSS");
+}
+
+long sb_test_threads(pid_t pid)
+{
+	return status_number(pid, "Threads");
 }
 
 void sb_test_become_nobody(void)

@@ -107,6 +107,8 @@ bool sb_test_log_wait(const char *path, const char *needle, long max_ms);
 const char *sb_test_fs_ids(pid_t pid);
 /* Daemon's resident set size in KiB (from /proc). */
 long sb_test_rss_kib(pid_t pid);
+/* The number of threads of process pid (from /proc), or -1. */
+long sb_test_threads(pid_t pid);
 
 /* In the calling process: drop every group, become uid/gid 65534 with no
  * capabilities and no_new_privs, as setpriv --reuid=65534 --regid=65534

@@ -275,8 +275,8 @@ static int run(const struct options *o)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* Workers inherit the blocked signals. */
-	/* Workers started for a burst of slow closes end after 10 s idle. */
+	/* Workers inherit the blocked signals. Those started for a burst of
+	 * slow closes end once the pool has not needed them for 10 s. */
 	r = sb_closer_init(10 * 1000 * 1000);
 	if (r < 0) {
 		log_error("cannot start the closing thread: %s", strerror(-r));

@@ -48,11 +48,16 @@ static const char policy_text[] =
 
 static struct sb_test_daemon daemon_;
 
-/* The daemon's descriptor count once it has caught up with connections
- * that clients already closed (it learns of those asynchronously). */
-static int settled_fds(void)
+/* The daemon's descriptor count at rest, and a check that it comes back
+ * to it: it closes what clients closed asynchronously. */
+static int quiet_fds(void)
 {
-	return sb_test_settled_fds(daemon_.pid, 20, 1, 2000);
+	return sb_test_daemon_quiet_fds(&daemon_);
+}
+
+static void assert_fds_back_to(int before)
+{
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, before, 5000), before);
 }
 
 static void require_root(void)
@@ -596,7 +601,7 @@ static void expect_error(const char *json, const char *error_name, int errnum)
 
 START_TEST(malformed_requests_get_precise_errors)
 {
-	int before = settled_fds();
+	int before = quiet_fds();
 
 	expect_error("{\"method\":\"org.sockbroker.Nope\"}", SB_ERR_METHOD_NOT_FOUND, ENOSYS);
 	expect_error("{\"method\":\"com.example.Nope\"}", SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
@@ -619,7 +624,7 @@ START_TEST(malformed_requests_get_precise_errors)
 	expect_error("[1,2,3]", SB_ERR_PROTOCOL, EBADMSG);
 	expect_error("not json", SB_ERR_PROTOCOL, EBADMSG);
 	expect_error("{\"method\":\"org.sockbroker.Info\",\"extra\":true}", SB_ERR_INVALID_PARAMETER, EINVAL);
-	ck_assert_int_eq(settled_fds(), before);
+	assert_fds_back_to(before);
 }
 END_TEST
 
@@ -643,7 +648,7 @@ START_TEST(non_socket_and_o_path_descriptors_are_refused)
 {
 	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
 			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}";
-	int before = settled_fds();
+	int before = quiet_fds();
 	int p[2], opath;
 
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
@@ -654,7 +659,7 @@ START_TEST(non_socket_and_o_path_descriptors_are_refused)
 	close(p[0]);
 	close(p[1]);
 	close(opath);
-	ck_assert_int_eq(settled_fds(), before);
+	assert_fds_back_to(before);
 }
 END_TEST
 
@@ -663,7 +668,7 @@ START_TEST(wrong_descriptor_counts_are_refused_and_closed)
 	const char *info = "{\"method\":\"org.sockbroker.Info\"}";
 	const char *bind = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
 			   "\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}";
-	int before = settled_fds();
+	int before = quiet_fds();
 	int fds[3];
 
 	for (int i = 0; i < 3; i++)
@@ -673,7 +678,7 @@ START_TEST(wrong_descriptor_counts_are_refused_and_closed)
 	ck_assert_int_eq(call_errno(bind, NULL, 0, SB_ERR_BAD_DESCRIPTOR), EBADF);
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
-	ck_assert_int_eq(settled_fds(), before);
+	assert_fds_back_to(before);
 }
 END_TEST
 
@@ -969,11 +974,11 @@ static int child_conn_limit(void *arg)
 
 START_TEST(per_uid_connection_limit)
 {
-	int before = settled_fds();
+	int before = quiet_fds();
 
 	ck_assert_int_eq(sb_test_run_as_nobody(child_conn_limit, NULL), 0);
 	/* Everything the client had is closed again in the daemon. */
-	ck_assert_int_eq(settled_fds(), before);
+	assert_fds_back_to(before);
 }
 END_TEST
 

@@ -141,12 +141,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Descriptors once the last hang-ups are processed. */
-static int settled_fds(void)
-{
-	return sb_test_settled_fds(daemon_.pid, 50, 1, 10000);
-}
-
 START_TEST(soak_64_clients_5000_mixed_calls)
 {
 	int fds_before, fds_after;
@@ -155,14 +149,15 @@ START_TEST(soak_64_clients_5000_mixed_calls)
 
 	/* Let allocator caches and tables reach their working size first. */
 	run_clients(WARMUP_CALLS);
-	fds_before = settled_fds();
+	fds_before = sb_test_daemon_quiet_fds(&daemon_);
 	rss_before = sb_test_rss_kib(daemon_.pid);
 
 	t0 = now_s();
 	run_clients(CALLS);
 	secs = now_s() - t0;
 
-	fds_after = settled_fds();
+	/* The daemon closes what clients closed a moment later. */
+	fds_after = sb_test_wait_fds(daemon_.pid, fds_before, 10000);
 	rss_after = sb_test_rss_kib(daemon_.pid);
 	printf("# soak: %d clients x %d calls (granted, denied, malformed) in %.1f s, %.0f calls/s; "
 	       "daemon fds %d -> %d; RSS %ld -> %ld KiB (%+ld KiB%s)\n",

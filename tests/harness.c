@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <linux/net.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -342,6 +343,35 @@ int sb_test_wait_fds(pid_t pid, int want, long max_ms)
 	while ((n = sb_test_count_fds(pid)) != want && sb_test_now_ms() < end)
 		sb_test_sleep_ms(10);
 	return n;
+}
+
+int sb_test_daemon_connections(const struct sb_test_daemon *d)
+{
+	char line[512], path[sizeof(d->socket)];
+	unsigned state;
+	FILE *f = fopen("/proc/net/unix", "re");
+	int n = 0;
+
+	_Static_assert(sizeof(path) == 128, "the width in the format below");
+	if (!f)
+		return -errno;
+	/* Num RefCount Protocol Flags Type St Inode Path */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*x %*x %*x %*x %x %*u %127s", &state, path) == 2 &&
+		    state == SS_CONNECTED && strcmp(path, d->socket) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+int sb_test_daemon_quiet_fds(const struct sb_test_daemon *d)
+{
+	long end = sb_test_now_ms() + 10000;
+
+	while (sb_test_daemon_connections(d) != 0 && sb_test_now_ms() < end)
+		sb_test_sleep_ms(10);
+	ck_assert_int_eq(sb_test_daemon_connections(d), 0);
+	return sb_test_settled_fds(d->pid, 30, 2, 3000);
 }
 
 static bool file_contains(const char *path, const char *needle)

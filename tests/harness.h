@@ -99,6 +99,16 @@ int sb_test_settled_fds(pid_t pid, long interval_ms, int repeats, long max_ms);
  * returns the last count. The daemon closes a client's connection when
  * it reads its EOF: wait for the count instead of sampling a moment. */
 int sb_test_wait_fds(pid_t pid, int want, long max_ms);
+/* Connections of d's daemon that are open on its side: accepted, or
+ * waiting to be, and not yet closed (from /proc/net/unix, where they
+ * carry the path of the listening socket), or -errno. Usable in a
+ * child (no ck_assert: Check reports even a passing one on its pipe). */
+int sb_test_daemon_connections(const struct sb_test_daemon *d);
+/* d's daemon's descriptor count at rest, for a test to compare with
+ * later: once it has closed every connection (the start-up probe's
+ * too; it closes them on a closing thread, a moment after the client)
+ * and the count has settled. */
+int sb_test_daemon_quiet_fds(const struct sb_test_daemon *d);
 /* Wait until the file at path (a daemon's log) contains needle, for at
  * most max_ms: the daemon holds log records for a moment (daemon/log.h).
  * Whether it does. */

@@ -21,7 +21,9 @@
 #include "tests/testlib.h"
 
 #define ECHO_PORT 7
-#define SNIFF_PORT 9
+/* No other test program sends here: the sniffer reports the first
+ * datagram it sees. */
+#define SNIFF_PORT 9999
 
 static const char policy[] =
 	"allow user:nobody socket family=AF_PACKET type=SOCK_RAW\n"

@@ -20,7 +20,12 @@
 #include "tests/call.h"
 #include "tests/harness.h"
 
-static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
+/* A privileged port no other test program binds: make check runs them in
+ * parallel, and the wildcard cases would meet their binds. */
+#define PORT 83
+#define PORT_TEXT "83"
+
+static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=" PORT_TEXT "\n"
 				   "allow user:nobody admin\n";
 
 static struct sb_test_daemon daemon_;
@@ -161,26 +166,26 @@ static int child_compare(void *arg)
 {
 	const bool ipv6 = *(const bool *)arg;
 	static const struct bind_case cases[] = {
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 80, 0, true, true },
-		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", 80, 0, true, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::1", 80, 0, true, true },
-		{ AF_INET6, SOCK_STREAM, false, "::", 80, 0x12345, true, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", 80, 0, true, true },
+		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", PORT, 0, true, true },
+		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", PORT, 0, true, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::1", PORT, 0, true, true },
+		{ AF_INET6, SOCK_STREAM, false, "::", PORT, 0x12345, true, true },
+		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", PORT, 0, true, true },
 		/* Not in the policy. */
 		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false, true },
 		{ AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false, true },
 		/* Allowed, and the kernel refuses. */
-		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", 80, 0, false, true },
-		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", 80, 0, false, true },
-		{ AF_INET6, SOCK_DGRAM, true, "::1", 80, 0, false, true },
-		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", 80, 0, false, true },
+		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", PORT, 0, false, true },
+		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", PORT, 0, false, true },
+		{ AF_INET6, SOCK_DGRAM, true, "::1", PORT, 0, false, true },
+		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", PORT, 0, false, true },
 		/* The plain address does not fit the socket: the fast path
 		 * declines before acting. */
-		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", 80, 0, false, false },
-		{ AF_INET, SOCK_DGRAM, false, "::1", 80, 0, false, false },
-		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", 80, 0, false, false },
+		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", PORT, 0, false, false },
+		{ AF_INET, SOCK_DGRAM, false, "::1", PORT, 0, false, false },
+		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", PORT, 0, false, false },
 		/* Not a socket: refused on either path. */
-		{ 0, 0, false, "127.0.0.1", 80, 0, false, true },
+		{ 0, 0, false, "127.0.0.1", PORT, 0, false, true },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

@@ -201,8 +201,14 @@ START_TEST(reload_after_a_client_reads_the_policy_as_the_daemon)
 }
 END_TEST
 
-/* The descriptor numbers of the daemon's sockets, from /proc/PID/fd. */
-static size_t daemon_sockets(char names[][16], size_t max)
+/* A socket of the daemon's: its descriptor and the socket it is. */
+struct daemon_socket {
+	int fd;
+	char target[48];
+};
+
+/* The daemon's sockets, from /proc/PID/fd. */
+static size_t daemon_sockets(struct daemon_socket *sockets, size_t max)
 {
 	char path[64];
 	size_t n = 0;
@@ -212,14 +218,19 @@ static size_t daemon_sockets(char names[][16], size_t max)
 	dir = opendir(path);
 	ck_assert_ptr_nonnull(dir);
 	for (struct dirent *de; (de = readdir(dir)) && n < max;) {
-		char target[64];
+		struct daemon_socket *s = &sockets[n];
 		ssize_t len;
 
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(names[0]))
+		if (de->d_name[0] == '.')
 			continue;
-		len = readlinkat(dirfd(dir), de->d_name, target, sizeof(target) - 1);
-		if (len > 0 && strncmp(target, "socket:", 7) == 0)
-			memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
+		len = readlinkat(dirfd(dir), de->d_name, s->target, sizeof(s->target) - 1);
+		if (len <= 0)
+			continue;
+		s->target[len] = '\0';
+		if (strncmp(s->target, "socket:", 7) == 0) {
+			s->fd = atoi(de->d_name);
+			n++;
+		}
 	}
 	closedir(dir);
 	return n;
@@ -229,9 +240,10 @@ static size_t daemon_sockets(char names[][16], size_t max)
  * not one owned by that client. */
 START_TEST(connections_are_accepted_as_the_daemon)
 {
-	char before[64][16], after[64][16], path[64];
+	struct daemon_socket before[64], after[64];
 	size_t n_before, n_after, found = 0;
 	struct sb_reply reply;
+	char path[64];
 	struct stat st;
 	int conn;
 
@@ -246,15 +258,18 @@ START_TEST(connections_are_accepted_as_the_daemon)
 				      NULL),
 			 0);
 	sb_reply_done(&reply);
+	/* New sockets by what they are, not by number: the child's
+	 * connection may be closed meanwhile (on a closing thread) and its
+	 * number given to this one. */
 	n_after = daemon_sockets(after, ELEMENTSOF(after));
 	for (size_t i = 0; i < n_after; i++) {
 		bool old = false;
 
 		for (size_t j = 0; j < n_before; j++)
-			old = old || strcmp(after[i], before[j]) == 0;
+			old = old || strcmp(after[i].target, before[j].target) == 0;
 		if (old)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)daemon_.pid, after[i]);
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)daemon_.pid, after[i].fd);
 		ck_assert_int_eq(stat(path, &st), 0);
 		ck_assert_uint_eq(st.st_uid, 0);
 		ck_assert_uint_eq(st.st_gid, 0);

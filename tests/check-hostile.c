@@ -633,7 +633,12 @@ static int child_latency(void *arg)
 			worst = sb_test_now_ms() - t0;
 		sb_test_sleep_ms(50);
 	}
-	REQUIRE(worst < 500);
+	printf("# worst latency of another uid: %ld ms\n", worst);
+	fflush(stdout);
+	/* A daemon that waited for the attacker would stall for seconds; a
+	 * loaded machine (a sanitized build, tests in parallel) can take a
+	 * few hundred ms for a call of its own. */
+	REQUIRE(worst < 1500);
 	return 0;
 }
 

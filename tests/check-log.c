@@ -190,12 +190,16 @@ static int child_one_call(void *arg)
 }
 
 /* An idle daemon writes a held record when its 20 ms are up: sd-event's
- * default timer accuracy would let that slip by 250 ms. */
+ * default timer accuracy would let that slip by up to 250 ms. A loaded
+ * machine can delay any one record too, so two of eight may be late:
+ * with the default accuracy about two in three would be. */
 START_TEST(held_records_are_written_within_20_ms)
 {
+	int late = 0;
+
 	SB_NEED_ROOT();
 	sb_test_daemon_start(&daemon_, policy_text, NULL);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 8; i++) {
 		long t0, waited;
 
 		ck_assert_int_eq(sb_test_run_as_nobody(child_one_call, NULL), 0);
@@ -203,10 +207,14 @@ START_TEST(held_records_are_written_within_20_ms)
 		/* The call's last decision is on the kernel's protocol. */
 		ck_assert(sb_test_log_wait(daemon_.log, "IPPROTO_UDP", 2000));
 		waited = sb_test_now_ms() - t0;
-		ck_assert_msg(waited < 100, "the record came after %ld ms", waited);
+		if (waited >= 100) {
+			printf("# a record came after %ld ms\n", waited);
+			late++;
+		}
 		/* The next call's record must be new: start on a fresh log. */
 		ck_assert_int_eq(truncate(daemon_.log, 0), 0);
 	}
+	ck_assert_int_le(late, 2);
 	sb_test_daemon_stop(&daemon_);
 }
 END_TEST
@@ -237,12 +245,18 @@ START_TEST(records_through_a_full_pipe_stay_whole)
 	close(pipefd[1]);
 	/* Nobody reads while the calls are made: the pipe fills. */
 	ck_assert_int_eq(sb_test_run_as_nobody(child_many_calls, &calls), 0);
-	for (long end = sb_test_now_ms() + 1000; sb_test_now_ms() < end;) {
+	/* Read until the daemon has written all it held: a whole last line
+	 * and nothing more for 300 ms (it writes the rest every 20 ms). */
+	for (long end = sb_test_now_ms() + 10000, last = sb_test_now_ms();
+	     sb_test_now_ms() < end && (got == 0 || buf[got - 1] != '\n' ||
+					sb_test_now_ms() - last < 300);) {
 		n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
-		if (n > 0)
+		if (n > 0) {
 			got += (size_t)n;
-		else
+			last = sb_test_now_ms();
+		} else {
 			sb_test_sleep_ms(10);
+		}
 	}
 	buf[got] = 0;
 	for (char *line = buf; *line; lines++) {

@@ -230,8 +230,11 @@ chmod 644 "$tmp/run/policy.conf"
 "$top_builddir/sockbrokerd" --listen "$tmp/run/sock" --policy "$tmp/run/policy.conf" \
 	>"$tmp/daemon.log" 2>&1 &
 daemon_pid=$!
+# Until it answers: the socket file exists a moment before the daemon
+# listens on it and lets others connect.
 i=0
-while [ ! -S "$tmp/run/sock" ] && [ $i -lt 500 ] && kill -0 "$daemon_pid" 2>/dev/null; do
+while ! "$top_builddir/sockbrokerctl" --socket="$tmp/run/sock" status >/dev/null 2>&1 &&
+	[ $i -lt 1000 ] && kill -0 "$daemon_pid" 2>/dev/null; do
 	sleep 0.01
 	i=$((i + 1))
 done

@@ -119,7 +119,8 @@ check "tmpfiles.d creates the run and policy directories, 0755 root" eval 'statu
 
 # ------------------------------------------------------------ socket activation and sd_notify
 cat >"$dir/notify.py" <<'EOF'
-# Receive sd_notify datagrams and append each assignment as a line.
+# Receive sd_notify datagrams and append each assignment as a line, a
+# datagram in one write: READY=1 is never seen without its STATUS=.
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -132,9 +133,7 @@ with open(sys.argv[2], "a", buffering=1) as f:
             msg = s.recv(4096)
         except socket.timeout:
             break
-        for line in msg.decode().split("\n"):
-            if line:
-                f.write(line + "\n")
+        f.write("".join(line + "\n" for line in msg.decode().split("\n") if line))
 EOF
 notify_log=$dir/notify.log
 python3 "$dir/notify.py" "$dir/notify" "$notify_log" &

@@ -355,10 +355,12 @@ int sb_test_daemon_connections(const struct sb_test_daemon *d)
 	_Static_assert(sizeof(path) == 128, "the width in the format below");
 	if (!f)
 		return -errno;
-	/* Num RefCount Protocol Flags Type St Inode Path */
+	/* Num RefCount Protocol Flags Type St Inode Path; St is
+	 * SS_CONNECTING for a connection not yet accepted. */
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%*s %*x %*x %*x %*x %x %*u %127s", &state, path) == 2 &&
-		    state == SS_CONNECTED && strcmp(path, d->socket) == 0)
+		    (state == SS_CONNECTED || state == SS_CONNECTING) &&
+		    strcmp(path, d->socket) == 0)
 			n++;
 	fclose(f);
 	return n;

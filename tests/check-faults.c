@@ -178,7 +178,7 @@ static int settled_slots(void)
 
 /* The daemon closes a connection's descriptor on a closing thread, a
  * little after the client's close: wait until the table has come down
- * to slots in use. */
+ * to `slots` in use. */
 static void wait_for_slots(int slots)
 {
 	for (int i = 0; i < 300 && used_slots(NULL) > slots; i++)

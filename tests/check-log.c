@@ -248,8 +248,8 @@ START_TEST(records_through_a_full_pipe_stay_whole)
 	/* Read until the daemon has written all it held: a whole last line
 	 * and nothing more for 300 ms (it writes the rest every 20 ms). */
 	for (long end = sb_test_now_ms() + 10000, last = sb_test_now_ms();
-	     sb_test_now_ms() < end && (got == 0 || buf[got - 1] != '\n' ||
-					sb_test_now_ms() - last < 300);) {
+	     sb_test_now_ms() < end &&
+	     (got == 0 || buf[got - 1] != '\n' || sb_test_now_ms() - last < 300);) {
 		n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
 		if (n > 0) {
 			got += (size_t)n;

@@ -25,8 +25,9 @@
 #define PORT 83
 #define PORT_TEXT "83"
 
-static const char policy_text[] = "allow user:nobody bind family=AF_INET,AF_INET6 port=" PORT_TEXT "\n"
-				   "allow user:nobody admin\n";
+static const char policy_text[] =
+	"allow user:nobody bind family=AF_INET,AF_INET6 port=" PORT_TEXT "\n"
+	"allow user:nobody admin\n";
 
 static struct sb_test_daemon daemon_;
 

@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon/closer.h"
@@ -84,19 +83,6 @@ static long threads(void)
 	return sb_test_threads(getpid());
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000 }, NULL);
-}
-
 /* Queue a pipe's read end and see it closed. */
 static void close_one(void)
 {
@@ -118,7 +104,7 @@ static void close_one(void)
 START_TEST(spare_workers_end_and_one_stays)
 {
 	int peer[3], fd[3];
-	uint64_t needed, released;
+	long needed, released;
 
 	for (size_t i = 0; i < ELEMENTSOF(fd); i++) {
 		fd[i] = sb_test_hanging_socket(&peer[i]);
@@ -126,28 +112,28 @@ START_TEST(spare_workers_end_and_one_stays)
 	}
 	ck_assert_int_eq(sb_closer_init(IDLE_LIMIT_MS * 1000), 0);
 	/* Long enough that only the need for the workers below keeps them. */
-	sleep_ms(IDLE_LIMIT_MS + 50);
+	sb_test_sleep_ms(IDLE_LIMIT_MS + 50);
 	for (size_t i = 0; i < ELEMENTSOF(fd); i++)
 		sb_close_later(fd[i]);
 	/* The last time a descriptor finds no worker waiting. */
-	needed = now_ms();
+	needed = sb_test_now_ms();
 	close_one();
 	/* Three workers hang (they cannot end), one closed the pipe. */
 	ck_assert_int_ge(threads(), 1 + 3);
 	for (size_t i = 0; i < ELEMENTSOF(peer); i++)
 		close(peer[i]);
-	released = now_ms();
+	released = sb_test_now_ms();
 	while (threads() > 1 + 1) {
-		ck_assert_msg(now_ms() - released < 10 * IDLE_LIMIT_MS, "%ld threads stay",
+		ck_assert_msg(sb_test_now_ms() - released < 10 * IDLE_LIMIT_MS, "%ld threads stay",
 			      threads());
 		close_one();
-		sleep_ms(20);
+		sb_test_sleep_ms(20);
 	}
 	/* Not before the limit. */
-	ck_assert_msg(now_ms() - needed >= IDLE_LIMIT_MS,
-		      "the spare workers ended %llu ms after they were needed",
-		      (unsigned long long)(now_ms() - needed));
-	sleep_ms(3 * IDLE_LIMIT_MS);
+	ck_assert_msg(sb_test_now_ms() - needed >= IDLE_LIMIT_MS,
+		      "the spare workers ended %ld ms after they were needed",
+		      sb_test_now_ms() - needed);
+	sb_test_sleep_ms(3 * IDLE_LIMIT_MS);
 	ck_assert_int_eq(threads(), 1 + 1);
 	close_one();
 }
@@ -185,7 +171,7 @@ static void start_closer(void)
 	ck_assert_int_eq(sb_closer_init(0), 0);
 	for (int i = 0; !others_asleep(); i++) {
 		ck_assert_msg(i < 5000, "the first worker never waits");
-		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
+		sb_test_sleep_ms(1);
 	}
 }
 

@@ -868,10 +868,7 @@ static int child_connection_limit(void *arg)
 		 * can have 64 again; the closes race with the new connects.
 		 * It counts a connection down before it closes its end, and
 		 * then the connection leaves /proc/net/unix. */
-		for (int tries = 0; tries < 1000 && sb_test_daemon_connections(&daemon_) != 0;
-		     tries++)
-			sb_test_sleep_ms(10);
-		REQUIRE(sb_test_daemon_connections(&daemon_) == 0);
+		REQUIRE(sb_test_daemon_wait_connections_gone(&daemon_, 10000) == 0);
 	}
 	return 0;
 }

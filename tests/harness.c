@@ -366,13 +366,19 @@ int sb_test_daemon_connections(const struct sb_test_daemon *d)
 	return n;
 }
 
+int sb_test_daemon_wait_connections_gone(const struct sb_test_daemon *d, long max_ms)
+{
+	long end = sb_test_now_ms() + max_ms;
+	int n;
+
+	while ((n = sb_test_daemon_connections(d)) != 0 && sb_test_now_ms() < end)
+		sb_test_sleep_ms(10);
+	return n;
+}
+
 int sb_test_daemon_quiet_fds(const struct sb_test_daemon *d)
 {
-	long end = sb_test_now_ms() + 10000;
-
-	while (sb_test_daemon_connections(d) != 0 && sb_test_now_ms() < end)
-		sb_test_sleep_ms(10);
-	ck_assert_int_eq(sb_test_daemon_connections(d), 0);
+	ck_assert_int_eq(sb_test_daemon_wait_connections_gone(d, 10000), 0);
 	return sb_test_settled_fds(d->pid, 30, 2, 3000);
 }
 

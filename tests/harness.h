@@ -104,6 +104,9 @@ int sb_test_wait_fds(pid_t pid, int want, long max_ms);
  * carry the path of the listening socket), or -errno. Usable in a
  * child (no ck_assert: Check reports even a passing one on its pipe). */
 int sb_test_daemon_connections(const struct sb_test_daemon *d);
+/* Poll that for at most max_ms until it is 0; returns the last count
+ * (usable in a child too). */
+int sb_test_daemon_wait_connections_gone(const struct sb_test_daemon *d, long max_ms);
 /* d's daemon's descriptor count at rest, for a test to compare with
  * later: once it has closed every connection (the start-up probe's
  * too; it closes them on a closing thread, a moment after the client)

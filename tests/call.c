@@ -110,6 +110,21 @@ int sb_test_call_errno(const char *path, const char *json, const int *fds, size_
 	return r;
 }
 
+int sb_test_call_spaced(char *out, size_t size, const char *plain)
+{
+	static const char start[] = "{\"method\":\"";
+	const char *end = strstr(plain, "\",");
+	size_t head, n = strlen(plain);
+
+	if (strncmp(plain, start, strlen(start)) != 0 || !end || n + 2 > size)
+		return -1;
+	head = (size_t)(end - plain) + 2;
+	memcpy(out, plain, head);
+	out[head] = ' ';
+	memcpy(out + head + 1, plain + head, n - head + 1);
+	return 0;
+}
+
 int64_t sb_test_status_counter(const char *path, const char *name)
 {
 	struct sb_reply reply;

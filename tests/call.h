@@ -28,6 +28,11 @@ int sb_test_call_once(const char *path, const char *json, const int *fds, size_t
  * < 0 when the exchange itself failed. */
 int sb_test_call_errno(const char *path, const char *json, const int *fds, size_t n_fds,
 		       const char *error_name);
+/* The call plain (a string starting {"method":"...",) into out, with one
+ * space after that method member: the same call to the general parser,
+ * and one no plain reader accepts. 0, or -1 when plain does not start so
+ * or out is too small. */
+int sb_test_call_spaced(char *out, size_t size, const char *plain);
 /* A counter of admin.Status (e.g. "plain_calls") from the daemon at
  * path, asked on a fresh connection; -1 when the call or the counter
  * fails. */

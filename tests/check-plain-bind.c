@@ -111,7 +111,6 @@ static int compare_paths(const struct bind_case *bc)
 	char plain[SB_FAST_BIND_MAX], spaced[SB_FAST_BIND_MAX + 1];
 	char local_a[128], local_b[128];
 	struct sockaddr_storage ss = { 0 };
-	size_t head = strlen("{\"method\":\"" SB_METHOD_BIND "\",");
 	socklen_t sslen;
 	int64_t before, after_a, after_b;
 	char *a, *b;
@@ -134,11 +133,9 @@ static int compare_paths(const struct bind_case *bc)
 		sslen = sizeof(*sin);
 	}
 	n = sb_fast_bind_call_format(plain, sizeof(plain), (struct sockaddr *)&ss, sslen);
-	if (n < 0 || !sb_fast_bind_call_parse(plain, (size_t)n, &ss, &sslen))
+	if (n < 0 || !sb_fast_bind_call_parse(plain, (size_t)n, &ss, &sslen) ||
+	    sb_test_call_spaced(spaced, sizeof(spaced), plain) < 0)
 		return 10;
-	memcpy(spaced, plain, head);
-	spaced[head] = ' ';
-	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
 	before = plain_calls();
 	a = reply_to(bc, plain, local_a, sizeof(local_a));
 	after_a = plain_calls();

@@ -76,14 +76,11 @@ static int compare_paths(const struct sb_fast_socket *s, bool plain_path)
 	int64_t before, after_a, after_b;
 	char *a, *b;
 	int fd_a = 0, fd_b = 0;
-	int n = sb_fast_socket_call_format(plain, sizeof(plain), s), r = 0;
-	size_t head = strlen("{\"method\":\"" SB_METHOD_SOCKET "\",");
+	int r = 0;
 
-	if (n < 0)
+	if (sb_fast_socket_call_format(plain, sizeof(plain), s) < 0 ||
+	    sb_test_call_spaced(spaced, sizeof(spaced), plain) < 0)
 		return 10;
-	memcpy(spaced, plain, head);
-	spaced[head] = ' ';
-	memcpy(spaced + head + 1, plain + head, (size_t)n - head + 1);
 	before = plain_calls();
 	a = reply_to(plain, &fd_a);
 	after_a = plain_calls();

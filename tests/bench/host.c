@@ -5,7 +5,8 @@
  * round trip wakes an idle CPU twice. The ratio between the two tells
  * how much an unpinned pair loses when the scheduler separates it, which
  * differs from host to host far more than anything sockbroker does
- * (PERFORMANCE.md §5.5). */
+ * (PERFORMANCE.md §5.5). What an idle CPU does while it waits decides
+ * most of that cost, so the section names it too. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,37 @@ static double round_trip(int a, int b)
 	return n == BATCHES ? bench_median(batch, n) : -EIO;
 }
 
+/* The first line of a sysfs file, without its newline; false if absent. */
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok = f && fgets(buf, (int)size, f);
+
+	if (f)
+		fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/* How idle CPUs wait. In a guest with the haltpoll driver and polling
+ * off, an idle vCPU halts at once and a wake-up waits for the
+ * hypervisor to run it again: that is the cross-CPU row (§5.5). */
+static void note_idle_path(void)
+{
+	char driver[64], poll_ns[32];
+
+	if (!read_line("/sys/devices/system/cpu/cpuidle/current_driver", driver, sizeof(driver)))
+		snprintf(driver, sizeof(driver), "none");
+	if (!read_line("/sys/module/haltpoll/parameters/guest_halt_poll_ns", poll_ns,
+		       sizeof(poll_ns))) {
+		bench_note("host: idle CPUs wait in cpuidle driver %s", driver);
+		return;
+	}
+	bench_note("host: idle CPUs wait in cpuidle driver %s, guest halt polling %s ns%s", driver,
+		   poll_ns, strcmp(poll_ns, "0") == 0 ? " (off: an idle vCPU halts at once)" : "");
+}
+
 void bench_host(const struct bench_opts *o)
 {
 	char ratio[48];
@@ -86,6 +118,7 @@ void bench_host(const struct bench_opts *o)
 
 	(void)o;
 	bench_progress("host: pipe round trips between two processes, on one CPU and on two");
+	note_idle_path();
 	one = round_trip(BENCH_CPU, BENCH_CPU);
 	two = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? round_trip(BENCH_CPU, BENCH_CPU + 1) : -ENODEV;
 	if (one <= 0) {

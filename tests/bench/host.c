@@ -93,22 +93,31 @@ static bool read_line(const char *path, char *buf, size_t size)
 	return ok;
 }
 
-/* How idle CPUs wait. In a guest with the haltpoll driver and polling
- * off, an idle vCPU halts at once and a wake-up waits for the
- * hypervisor to run it again: that is the cross-CPU row (§5.5). */
+/* How idle CPUs wait. Under the haltpoll governor of a KVM guest with
+ * its polling window at 0, an idle vCPU halts at once and a wake-up waits
+ * for the hypervisor to run it again: that is the cross-CPU row
+ * (PERFORMANCE.md §3.5). The window means nothing under other governors. */
 static void note_idle_path(void)
 {
-	char driver[64], poll_ns[32];
+	const char *sysfs = "/sys/devices/system/cpu/cpuidle";
+	char path[96], driver[64], governor[64], poll_ns[32];
 
-	if (!read_line("/sys/devices/system/cpu/cpuidle/current_driver", driver, sizeof(driver)))
+	snprintf(path, sizeof(path), "%s/current_driver", sysfs);
+	if (!read_line(path, driver, sizeof(driver)))
 		snprintf(driver, sizeof(driver), "none");
-	if (!read_line("/sys/module/haltpoll/parameters/guest_halt_poll_ns", poll_ns,
+	snprintf(path, sizeof(path), "%s/current_governor_ro", sysfs);
+	if (!read_line(path, governor, sizeof(governor)))
+		snprintf(governor, sizeof(governor), "none");
+	if (strcmp(governor, "haltpoll") != 0 ||
+	    !read_line("/sys/module/haltpoll/parameters/guest_halt_poll_ns", poll_ns,
 		       sizeof(poll_ns))) {
-		bench_note("host: idle CPUs wait in cpuidle driver %s", driver);
+		bench_note("host: idle CPUs: cpuidle driver %s, governor %s", driver, governor);
 		return;
 	}
-	bench_note("host: idle CPUs wait in cpuidle driver %s, guest halt polling %s ns%s", driver,
-		   poll_ns, strcmp(poll_ns, "0") == 0 ? " (off: an idle vCPU halts at once)" : "");
+	bench_note(
+		"host: idle CPUs: cpuidle driver %s, governor haltpoll, guest halt polling %s ns%s",
+		driver, poll_ns,
+		strcmp(poll_ns, "0") == 0 ? " (off: an idle vCPU halts at once)" : "");
 }
 
 void bench_host(const struct bench_opts *o)

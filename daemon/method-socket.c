@@ -17,6 +17,7 @@
 #include "proto/addr.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
+#include "proto/sockinfo.h"
 #include "proto/strbuf.h"
 
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
@@ -39,6 +40,13 @@ struct socket_args {
 	int backlog; /* -1: no listen() */
 	const char *netns;
 };
+
+/* The kernel turns PF_INET with SOCK_PACKET into an AF_PACKET socket
+ * (__sock_create()): a rule about AF_INET must not hand one out. */
+static bool type_fits_family(int family, int type)
+{
+	return type != SOCK_PACKET || family == AF_PACKET;
+}
 
 static int parse_protocol(json_object *params, int family, int *ret, struct sb_error *err)
 {
@@ -87,6 +95,9 @@ static int parse_args(json_object *params, struct socket_args *a, struct sb_erro
 	a->flags = (int)type & SOCK_FLAGS;
 	if (a->type <= 0 || a->type > TYPE_MAX)
 		return sb_error_param(err, "type", "type: no socket type %d", a->type);
+	if (!type_fits_family(a->family, a->type))
+		return sb_error_param(err, "type",
+				      "type: SOCK_PACKET is AF_PACKET's; the kernel would make an AF_PACKET socket");
 
 	r = sb_param_array(params, "flags", false, 2, &flags, err);
 	if (r < 0)
@@ -183,18 +194,29 @@ static int create_as(const struct ucred *cred, const struct socket_args *a,
 	return fd;
 }
 
-/* Protocol 0 asks the kernel for the family's default: decide on what it
- * chose, so a rule about that protocol applies. (CAN sockets report 0
- * whatever they are; they are asked for by a nonzero protocol anyway.) */
-static int authorize_kernel_protocol(struct sb_request *req, int fd, struct socket_args *a,
-				     char *summary, size_t size)
+/* Decide on the socket the kernel made, not only on the one asked for.
+ * A family or type other than asked is refused outright (none is known
+ * once type_fits_family() holds; this keeps it so if a kernel rewrites
+ * another). Protocol 0 asks for the family's default: decide again on
+ * what the kernel chose, so a rule about that protocol applies. (CAN
+ * sockets may report 0 whatever they are; they are asked for by a
+ * nonzero protocol anyway.) */
+static int check_created(struct sb_request *req, int fd, struct socket_args *a, char *summary,
+			 size_t size)
 {
 	struct sb_policy_request preq;
-	socklen_t len = sizeof(int);
-	int protocol = 0;
+	int family, type, protocol, r;
 
-	if (a->protocol != 0 || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
-	    protocol == 0)
+	r = sb_socket_identity(fd, &family, &type, &protocol);
+	if (r < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, -r, NULL,
+				    "cannot read back the new socket: %s", strerror(-r));
+	if (family != a->family || type != a->type)
+		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EPROTOTYPE, "type",
+				    "the kernel made a %s/%s socket for %s: refused",
+				    sb_const_name(SB_C_AF, family) ?: "?",
+				    sb_const_name(SB_C_SOCK, type) ?: "?", summary);
+	if (a->protocol != 0 || protocol == 0)
 		return 0;
 	a->protocol = protocol;
 	summarize(a, summary, size);
@@ -204,6 +226,34 @@ static int authorize_kernel_protocol(struct sb_request *req, int fd, struct sock
 	preq.protocol = a->protocol;
 	preq.netns = a->netns;
 	return sb_authorize(req, &preq, summary);
+}
+
+/* The privileged options asked for with the socket, each decided as a
+ * SetSockOpt on it would be: on the protocol the kernel chose. */
+static int authorize_options(struct sb_request *req, const struct socket_args *a,
+			     const char *summary)
+{
+	for (size_t i = 0; i < a->n_options; i++) {
+		const struct sb_sockopt *o = &a->options[i];
+		struct sb_policy_request preq;
+		char osum[256];
+		int r;
+
+		if (!o->def->privileged)
+			continue;
+		sb_policy_request_init(&preq, SB_PM_SETSOCKOPT);
+		preq.family = a->family;
+		preq.type = a->type;
+		preq.protocol = a->protocol;
+		preq.netns = a->netns;
+		sb_sockopt_policy(o, &preq);
+		sb_sockopt_summary(o, osum, sizeof(osum));
+		snprintf(osum + strlen(osum), sizeof(osum) - strlen(osum), " on %s", summary);
+		r = sb_authorize(req, &preq, osum);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* The reply. Without an address it is the fixed form the library reads
@@ -257,23 +307,6 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	preq.netns = a->netns;
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
-	for (size_t i = 0; i < a->n_options; i++) {
-		struct sb_sockopt *o = &a->options[i];
-		char osum[256];
-
-		if (!o->def->privileged)
-			continue;
-		sb_policy_request_init(&preq, SB_PM_SETSOCKOPT);
-		preq.family = a->family;
-		preq.type = a->type;
-		preq.protocol = a->protocol;
-		preq.netns = a->netns;
-		sb_sockopt_policy(o, &preq);
-		sb_sockopt_summary(o, osum, sizeof(osum));
-		snprintf(osum + strlen(osum), sizeof(osum) - strlen(osum), " on %s", summary);
-		if (sb_authorize(req, &preq, osum) < 0)
-			return -EACCES;
-	}
 
 	/* Interface names in the bind address are resolved where the socket
 	 * lives, so parse it inside the namespace. */
@@ -283,12 +316,9 @@ static int serve(struct sb_request *req, struct socket_args *a)
 			return r;
 	}
 	fd = create_as(cred, a, &req->error);
-	if (fd >= 0 && authorize_kernel_protocol(req, fd, a, summary, sizeof(summary)) < 0) {
-		if (a->netns)
-			sb_netns_leave();
-		return -EACCES;
-	}
-	if (fd >= 0 && a->bind)
+	if (fd >= 0)
+		r = check_created(req, fd, a, summary, sizeof(summary));
+	if (fd >= 0 && r >= 0 && a->bind)
 		r = sb_addr_from_json(a->bind, a->family, a->protocol, &ss, &ss_len, &req->error);
 	if (a->netns)
 		sb_netns_leave();
@@ -296,6 +326,8 @@ static int serve(struct sb_request *req, struct socket_args *a)
 		return fd;
 	if (r < 0)
 		return r;
+	if (authorize_options(req, a, summary) < 0)
+		return -EACCES;
 
 	for (size_t i = 0; i < a->n_options; i++) {
 		r = sb_sockopt_apply(fd, &a->options[i], &req->error);
@@ -339,6 +371,7 @@ int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *f
 	/* Inside the ranges parse_args() enforces the two paths agree; the
 	 * general one words the errors outside them. */
 	if (fs->family < 1 || fs->family > FAMILY_MAX || fs->type < 1 || fs->type > TYPE_MAX ||
+	    !type_fits_family(fs->family, fs->type) ||
 	    (fs->family == AF_PACKET && fs->protocol > PACKET_PROTOCOL_MAX))
 		return SB_METHOD_DECLINED;
 	a.family = fs->family;

@@ -1112,6 +1112,87 @@ START_TEST(policy_decides_on_the_kernels_protocol)
 }
 END_TEST
 
+static int child_sock_packet(void *arg)
+{
+	socklen_t len = sizeof(int);
+	int fd, r, domain = 0;
+
+	/* The kernel would turn these into AF_PACKET sockets: refused as
+	 * parameters, whatever the policy says about AF_INET. */
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_PACKET\",\"protocol\":\"IPPROTO_ICMP\"}") !=
+	    -EINVAL)
+		return 10;
+	if (broker_socket("{\"family\":2,\"type\":10,\"protocol\":768}") != -EINVAL)
+		return 11;
+	if (call_errno("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\","
+		       "\"type\":\"SOCK_PACKET\"}}", NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
+		return 12;
+	/* The rule for AF_INET still grants what it names. */
+	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	if (fd < 0)
+		return 13;
+	r = getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_INET ? 0 : 14;
+	close(fd);
+	return r;
+}
+
+/* A rule about AF_INET that names no type must not hand out AF_PACKET
+ * sockets through PF_INET's old SOCK_PACKET. */
+START_TEST(sock_packet_is_af_packets_alone)
+{
+	char policy[2048];
+
+	snprintf(policy, sizeof(policy),
+		 "%sallow user:nobody socket family=AF_INET protocol=IPPROTO_ICMP\n"
+		 "deny user:nobody socket family=AF_PACKET\n",
+		 policy_text);
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(sb_test_run_as_nobody(child_sock_packet, NULL), 0);
+}
+END_TEST
+
+static int child_socket_options(void *arg)
+{
+	const char *mark = "\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}]";
+	char params[256];
+	int fd, value = 0;
+	socklen_t len = sizeof(value);
+
+	/* Protocol 0 is TCP for SOCK_STREAM: the rule against options on
+	 * TCP sockets applies, as it does when TCP is named. */
+	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",%s}", mark);
+	if (broker_socket(params) != -EACCES)
+		return 10;
+	snprintf(params, sizeof(params),
+		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\",%s}", mark);
+	if (broker_socket(params) != -EACCES)
+		return 11;
+	/* UDP is not named: the option is granted and set. */
+	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",%s}", mark);
+	fd = broker_socket(params);
+	if (fd < 0)
+		return 12;
+	if (getsockopt(fd, SOL_SOCKET, SO_MARK, &value, &len) < 0 || value != 256) {
+		close(fd);
+		return 13;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Options asked for with a socket are decided on the protocol the
+ * kernel chose, as a SetSockOpt on that socket would be. */
+START_TEST(socket_options_are_decided_on_the_kernels_protocol)
+{
+	char policy[2048];
+
+	snprintf(policy, sizeof(policy), "%sdeny user:nobody setsockopt family=AF_INET protocol=IPPROTO_TCP\n",
+		 policy_text);
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(sb_test_run_as_nobody(child_socket_options, NULL), 0);
+}
+END_TEST
+
 static int child_option_values(void *arg)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1193,6 +1274,8 @@ int main(void)
 	SB_TEST_FIXTURE(s, pipelined_calls_are_answered_in_order, start, stop);
 	SB_TEST_FIXTURE(s, call_queued_behind_a_descriptor_is_served, start, stop);
 	SB_TEST_FIXTURE(s, policy_decides_on_the_kernels_protocol, start, stop);
+	SB_TEST_FIXTURE(s, sock_packet_is_af_packets_alone, start, stop);
+	SB_TEST_FIXTURE(s, socket_options_are_decided_on_the_kernels_protocol, start, stop);
 	SB_TEST_FIXTURE(s, option_values_are_checked_as_the_kernel_reads_them, start, stop);
 	SB_TEST_FIXTURE(s, admin_check_authorises_before_looking_up_users, start, stop);
 	SB_TEST(s, broken_policy_at_start_is_fatal_with_file_and_line);

@@ -123,6 +123,9 @@ static int child_compare(void *arg)
 		{ { 1000, SOCK_DGRAM, 0, 0 }, false },
 		{ { AF_INET, 0, 0, 0 }, false },
 		{ { AF_INET, SOCK_PACKET + 1, 0, 0 }, false },
+		/* PF_INET with SOCK_PACKET would be an AF_PACKET socket. */
+		{ { AF_INET, SOCK_PACKET, 0, IPPROTO_ICMP }, false },
+		{ { AF_PACKET, SOCK_PACKET, 0, 0x300 }, true },
 		{ { AF_INET, SOCK_DGRAM, 0, 0x7fffffff }, true },
 		{ { AF_PACKET, SOCK_DGRAM, 0, 0x10300 }, false },
 		{ { AF_PACKET, SOCK_DGRAM, 0, 0xffff }, true },

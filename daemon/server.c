@@ -448,11 +448,14 @@ static int on_accept(sd_event_source *src, int fd, uint32_t revents, void *userd
 {
 	struct sb_server *s = userdata;
 
-	/* The daemon's end of a connection is the daemon's, not owned by
-	 * the client served last (see fsid.h). */
-	(void)sb_fsid_restore();
 	for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
-		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int cfd;
+
+		/* The daemon's end of a connection is the daemon's, not owned
+		 * by the client served or accepted last (see fsid.h; conn_new()
+		 * takes each client's identity to read its name). */
+		(void)sb_fsid_restore();
+		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd >= 0) {
 			conn_new(s, cfd);

@@ -281,6 +281,55 @@ START_TEST(connections_are_accepted_as_the_daemon)
 }
 END_TEST
 
+static int child_connect_and_leave(void *arg)
+{
+	int conn = sb_test_connect(daemon_.socket);
+
+	if (conn < 0)
+		return 10;
+	close(conn);
+	return 0;
+}
+
+/* Connections accepted in one go: reading a client's name takes its
+ * identity, and the next connection must still be the daemon's. */
+START_TEST(connections_accepted_together_are_the_daemons)
+{
+	struct daemon_socket sockets[64];
+	struct sb_reply reply;
+	char path[64];
+	struct stat st;
+	size_t n;
+	int conn;
+
+	SB_NEED_ROOT();
+	start();
+	/* Both wait in the listener's backlog while the daemon is stopped:
+	 * nobody's first, then root's. */
+	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	ck_assert_int_eq(sb_test_run_as_nobody(child_connect_and_leave, NULL), 0);
+	conn = sb_test_connect(daemon_.socket);
+	ck_assert_int_ge(conn, 0);
+	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	ck_assert_int_eq(sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply,
+				      NULL),
+			 0);
+	sb_reply_done(&reply);
+	n = daemon_sockets(sockets, ELEMENTSOF(sockets));
+	ck_assert_uint_ge(n, 2); /* the listener and root's connection */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)daemon_.pid, sockets[i].fd);
+		if (stat(path, &st) < 0)
+			continue; /* nobody's, closed meanwhile */
+		ck_assert_msg(st.st_uid == 0 && st.st_gid == 0, "fd %d (%s) is owned by %u:%u",
+			      sockets[i].fd, sockets[i].target, (unsigned)st.st_uid,
+			      (unsigned)st.st_gid);
+	}
+	close(conn);
+	stop();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plain-socket");
@@ -288,5 +337,6 @@ int main(void)
 	SB_TEST(s, plain_calls_are_answered_as_general_ones);
 	SB_TEST(s, reload_after_a_client_reads_the_policy_as_the_daemon);
 	SB_TEST(s, connections_are_accepted_as_the_daemon);
+	SB_TEST(s, connections_accepted_together_are_the_daemons);
 	return sb_test_run(s);
 }

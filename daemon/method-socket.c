@@ -17,7 +17,6 @@
 #include "proto/addr.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
-#include "proto/sockinfo.h"
 #include "proto/strbuf.h"
 
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
@@ -195,28 +194,29 @@ static int create_as(const struct ucred *cred, const struct socket_args *a,
 }
 
 /* Decide on the socket the kernel made, not only on the one asked for.
- * A family or type other than asked is refused outright (none is known
- * once type_fits_family() holds; this keeps it so if a kernel rewrites
- * another). Protocol 0 asks for the family's default: decide again on
- * what the kernel chose, so a rule about that protocol applies. (CAN
- * sockets may report 0 whatever they are; they are asked for by a
- * nonzero protocol anyway.) */
+ * A family other than asked is refused outright: none is known once
+ * type_fits_family() holds, and this keeps it so should a kernel rewrite
+ * another request (the type is kept as asked by every family). Protocol
+ * 0 asks for the family's default: decide again on what the kernel
+ * chose, so a rule about that protocol applies. (CAN sockets may report
+ * 0 whatever they are; they are asked for by a nonzero protocol anyway.) */
 static int check_created(struct sb_request *req, int fd, struct socket_args *a, char *summary,
 			 size_t size)
 {
 	struct sb_policy_request preq;
-	int family, type, protocol, r;
+	socklen_t len = sizeof(int);
+	int family = 0, protocol = 0;
 
-	r = sb_socket_identity(fd, &family, &type, &protocol);
-	if (r < 0)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, -r, NULL,
-				    "cannot read back the new socket: %s", strerror(-r));
-	if (family != a->family || type != a->type)
-		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EPROTOTYPE, "type",
-				    "the kernel made a %s/%s socket for %s: refused",
-				    sb_const_name(SB_C_AF, family) ?: "?",
-				    sb_const_name(SB_C_SOCK, type) ?: "?", summary);
-	if (a->protocol != 0 || protocol == 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len) < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, NULL,
+				    "cannot read back the new socket: %m");
+	if (family != a->family)
+		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EAFNOSUPPORT, "family",
+				    "the kernel made an %s socket for %s: refused",
+				    sb_const_name(SB_C_AF, family) ?: "unknown", summary);
+	len = sizeof(int);
+	if (a->protocol != 0 || getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+	    protocol == 0)
 		return 0;
 	a->protocol = protocol;
 	summarize(a, summary, size);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +17,13 @@
 /* Descriptors waiting beyond that are still bounded by the daemon's
  * descriptor table; this only sizes the queue's growth steps. */
 #define QUEUE_STEP 256
+/* A close still waiting after this long is interrupted, and again every
+ * this long: the waits a client can make last (a TCP socket lingering
+ * against a zero window, for as long as its SO_LINGER says) end on a
+ * signal, and the kernel finishes the socket without the closer. Without
+ * it, 64 such sockets would hold every worker and the queue would grow
+ * until the descriptor table is full. */
+#define INTERRUPT_AFTER_SEC 1
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 /* On CLOCK_MONOTONIC, set up by sb_closer_init(). */
@@ -38,6 +46,42 @@ static uint64_t idle_limit_usec, saturated_usec;
 static sd_event_source *hold_timer;
 static uint64_t hold_usec;
 #define HOLD_BATCH 16
+
+/* The signal that interrupts a waiting close; a no-op handler without
+ * SA_RESTART. Blocked in the thread that calls sb_closer_init(), so
+ * only a worker takes it. */
+static int interrupt_signal;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+}
+
+/* A worker's timer, sending interrupt_signal to the worker itself while
+ * it is in a close for longer than INTERRUPT_AFTER_SEC. */
+static bool interrupt_timer_create(timer_t *timer)
+{
+	struct sigevent sev;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, interrupt_signal);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = interrupt_signal;
+	/* glibc before 2.35 has no sigev_notify_thread_id for this. */
+	sev._sigev_un._tid = gettid();
+	return timer_create(CLOCK_MONOTONIC, &sev, timer) == 0;
+}
+
+/* Start counting (again) for the close about to begin, or stop (sec 0). */
+static void interrupt_timer_set(timer_t timer, time_t sec)
+{
+	struct itimerspec its = { .it_interval.tv_sec = sec, .it_value.tv_sec = sec };
+
+	(void)timer_settime(timer, 0, &its, NULL);
+}
 
 static uint64_t now_usec(void)
 {
@@ -79,6 +123,9 @@ static void wait_for_work(void)
 
 static void *worker(void *arg)
 {
+	timer_t timer;
+	bool timed = interrupt_timer_create(&timer), armed = false;
+
 	pthread_mutex_lock(&lock);
 	for (;;) {
 		int fd;
@@ -86,6 +133,10 @@ static void *worker(void *arg)
 		/* Checked under the lock with nothing queued, so no
 		 * descriptor is left without a worker that will look at it. */
 		while (count == 0 && !stopping) {
+			if (armed) {
+				interrupt_timer_set(timer, 0);
+				armed = false;
+			}
 			if (surplus())
 				goto out;
 			wait_for_work();
@@ -96,12 +147,20 @@ static void *worker(void *arg)
 		head = (head + 1) % capacity;
 		count--;
 		pthread_mutex_unlock(&lock);
+		/* Each close gets its own INTERRUPT_AFTER_SEC; the timer
+		 * stops once the queue is empty, not after every close. */
+		if (timed) {
+			interrupt_timer_set(timer, INTERRUPT_AFTER_SEC);
+			armed = true;
+		}
 		close(fd);
 		pthread_mutex_lock(&lock);
 	}
 out:
 	workers--;
 	pthread_mutex_unlock(&lock);
+	if (timed)
+		timer_delete(timer);
 	return NULL;
 }
 
@@ -147,8 +206,18 @@ static bool enqueue(int fd)
 
 int sb_closer_init(uint64_t idle_usec)
 {
+	struct sigaction sa = { .sa_handler = on_interrupt };
 	pthread_condattr_t attr;
+	sigset_t set;
 	int r;
+
+	interrupt_signal = SIGRTMIN;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(interrupt_signal, &sa, NULL) < 0)
+		return -errno;
+	sigemptyset(&set);
+	sigaddset(&set, interrupt_signal);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	/* Timed waits measure on the clock that does not jump. */
 	r = pthread_condattr_init(&attr);

@@ -11,7 +11,9 @@
 
 /* Start the first worker; call with the signals the event loop takes
  * (SIGTERM, SIGINT, SIGHUP) blocked: workers inherit the mask, so those
- * always reach the loop. Once the pool has had a worker to spare for
+ * always reach the loop. A close that waits longer than a second is
+ * interrupted with SIGRTMIN, which this installs a handler for and
+ * blocks in the calling thread. Once the pool has had a worker to spare for
  * idle_usec (at most an hour; 0: never), workers beyond the first end as
  * they find nothing to do, so a burst of slow closes leaves no threads
  * behind. Call once. 0 or -errno. */

@@ -1090,6 +1090,63 @@ START_TEST(a_hanging_close_holds_one_worker_only)
 }
 END_TEST
 
+/* More lingering sockets than there are closing workers, each the
+ * daemon's to close last (sent with a call that takes none), their
+ * peers kept reading nothing. Reports, then keeps the peers until
+ * released. */
+#define LINGERING 80
+static int child_many_lingering(void *arg)
+{
+	int peers[LINGERING], conn = sb_test_connect(daemon_.socket);
+	char c;
+
+	REQUIRE(conn >= 0);
+	for (int i = 0; i < LINGERING; i++) {
+		int fd = sb_test_hanging_socket(&peers[i]);
+
+		REQUIRE(fd >= 0);
+		REQUIRE(send_fds(conn, INFO, sizeof(INFO), &fd, 1, 0) == 0);
+		close(fd);
+	}
+	for (int got = 0; got < LINGERING;) {
+		char buf[4096];
+		ssize_t n = recv(conn, buf, sizeof(buf), 0);
+
+		REQUIRE(n > 0);
+		for (ssize_t i = 0; i < n; i++)
+			got += buf[i] == 0;
+	}
+	close(conn);
+	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	for (int i = 0; i < LINGERING; i++)
+		close(peers[i]);
+	return 0;
+}
+
+/* Each would make its close wait 30 s (SO_LINGER against a zero
+ * window): every worker would be held and the rest would wait in the
+ * queue, a descriptor each, for as long as the client likes. A close
+ * that waits is interrupted after a second, so all are closed within a
+ * few seconds while the peers still read nothing. */
+START_TEST(lingering_closes_do_not_hold_the_workers)
+{
+	int release, report;
+	pid_t holder;
+	char c;
+
+	holder = spawn_as(SB_TEST_NOBODY, child_many_lingering, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 10000), baseline_fds);
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(holder), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ idle */
 
 static void start_short_idle(void)
@@ -1359,6 +1416,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);
 	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
 	SB_TEST_FIXTURE(s, a_hanging_close_holds_one_worker_only, start, stop);
+	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

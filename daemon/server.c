@@ -383,6 +383,9 @@ static void read_comm(struct sb_client *c)
 	escape_name(raw, (size_t)n, c->comm, sizeof(c->comm));
 }
 
+/* A connection refused here is closed by a closing worker too: the
+ * client may already have sent descriptors on it, and the last reference
+ * to one of them goes with the connection's queue (closer.h). */
 static void conn_new(struct sb_server *s, int fd)
 {
 	socklen_t len = sizeof(struct ucred);
@@ -390,7 +393,7 @@ static void conn_new(struct sb_server *s, int fd)
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		close(fd);
+		sb_close_later(fd);
 		return;
 	}
 	c->server = s;
@@ -432,7 +435,7 @@ static void conn_new(struct sb_server *s, int fd)
 fail:
 	free(c->groups);
 	free(c);
-	close(fd);
+	sb_close_later(fd);
 }
 
 static int on_accept_resume(sd_event_source *src, uint64_t usec, void *userdata)

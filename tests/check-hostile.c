@@ -1147,6 +1147,65 @@ START_TEST(lingering_closes_do_not_hold_the_workers)
 }
 END_TEST
 
+/* nobody's whole allowance of connections, then one more with a
+ * lingering socket sent on it before the daemon gets to it: refusing
+ * that connection drops the last reference. Reports, then keeps all
+ * until released. */
+static int child_refused_with_a_lingering_socket(void *arg)
+{
+	int conns[64], peer = -1, extra, fd;
+	char c;
+
+	for (int i = 0; i < 64; i++) {
+		conns[i] = sb_test_connect(daemon_.socket);
+		REQUIRE(conns[i] >= 0);
+	}
+	extra = sb_test_connect(daemon_.socket);
+	fd = sb_test_hanging_socket(&peer);
+	REQUIRE(extra >= 0 && fd >= 0);
+	REQUIRE(send_fds(extra, INFO, sizeof(INFO), &fd, 1, 0) == 0);
+	close(fd);
+	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	for (int i = 0; i < 64; i++)
+		close(conns[i]);
+	close(extra);
+	close(peer);
+	return 0;
+}
+
+/* The connection refused for nobody's limit is closed by a closing
+ * worker, not by the event loop, which would wait out the linger
+ * inside it: root is answered at once meanwhile. The daemon is stopped
+ * while the connections queue, so the descriptor is on the refused one
+ * before it is accepted. */
+START_TEST(a_refused_connection_does_not_block_the_loop)
+{
+	struct timeval tv = {.tv_sec = 5};
+	int release, report, conn;
+	struct sb_reply reply;
+	pid_t holder;
+	char c;
+
+	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	holder = spawn_as(SB_TEST_NOBODY, child_refused_with_a_lingering_socket, NULL, &release,
+			  &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	conn = sb_test_connect(daemon_.socket);
+	ck_assert_int_ge(conn, 0);
+	ck_assert_int_eq(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	ck_assert_int_eq(sb_test_call(conn, INFO, NULL, 0, &reply, NULL), 0);
+	ck_assert_ptr_null(reply.error);
+	sb_reply_done(&reply);
+	close(conn);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(holder), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ idle */
 
 static void start_short_idle(void)
@@ -1417,6 +1476,7 @@ int main(void)
 	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
 	SB_TEST_FIXTURE(s, a_hanging_close_holds_one_worker_only, start, stop);
 	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
+	SB_TEST_FIXTURE(s, a_refused_connection_does_not_block_the_loop, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

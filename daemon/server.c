@@ -21,6 +21,12 @@
 #define GRANTS_REMEMBERED 4096
 /* Reads per wake-up, so one busy client cannot starve the others. */
 #define READS_PER_EVENT 8
+/* Calls served per connection per wake-up. The in-flight limit does not
+ * bound them: a oneway call gets no reply, and replies mostly go out at
+ * once. Without a bound, a connection was served all the calls of its
+ * reads (70 and more) before the next got a turn, and 63 of them kept
+ * another uid waiting for half a second. */
+#define CALLS_PER_EVENT 16
 /* Connections accepted per wake-up of a listener. */
 #define ACCEPTS_PER_EVENT 64
 /* Pause accepting this long when out of descriptors (EMFILE). */
@@ -83,11 +89,14 @@ static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
-	c->reading = !c->closing && !c->stalled &&
+	c->reading = !c->closing && !c->stalled && !c->eof &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
-	if ((c->out && !sb_outq_empty(c->out)) || c->stalled)
+	/* A connection that yielded its turn comes back with EPOLLOUT,
+	 * which a connection has at once, after the others already ready
+	 * (sd-event serves what became ready first). */
+	if ((c->out && !sb_outq_empty(c->out)) || c->stalled || c->yielded)
 		events |= EPOLLOUT;
 	if (events == c->events && !c->rearm)
 		return true;
@@ -203,7 +212,8 @@ void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err)
 	c->closing = true;
 }
 
-/* Dispatch complete requests while the in-flight limit allows. */
+/* Dispatch complete requests while the in-flight limit and the
+ * connection's turn allow. */
 static void conn_process(struct sb_client *c)
 {
 	struct sb_frame f;
@@ -214,8 +224,15 @@ static void conn_process(struct sb_client *c)
 			c->stalled = true;
 			return;
 		}
+		if (c->calls >= CALLS_PER_EVENT) {
+			/* Maybe nothing is left; then the next turn finds so. */
+			c->yielded = true;
+			c->rearm = true;
+			return;
+		}
 		if (sb_decoder_next(c->decoder, &f) <= 0)
 			break;
+		c->calls++;
 		sb_dispatch_frame(c, &f);
 		sb_frame_done(&f);
 	}
@@ -240,7 +257,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 {
 	struct sb_error err = { 0 };
 
-	for (int i = 0; i < READS_PER_EVENT && c->reading && !c->closing; i++) {
+	for (int i = 0; i < READS_PER_EVENT && c->reading && !c->yielded && !c->closing; i++) {
 		ssize_t n;
 
 		if (!c->decoder) {
@@ -259,9 +276,10 @@ static void conn_read(struct sb_client *c, bool peer_done)
 		if (n == -EINTR)
 			break;
 		if (n == 0) {
-			/* Answer what was asked, then close. */
+			/* Answer what was asked, in turns, then close. */
+			c->eof = true;
 			conn_process(c);
-			c->closing = true;
+			c->closing = !c->yielded && !c->stalled;
 			return;
 		}
 		if (n == -EMSGSIZE || n == -EBADMSG) {
@@ -280,7 +298,8 @@ static void conn_read(struct sb_client *c, bool peer_done)
 		/* Bytes alone do not count as activity (replies do): a byte now
 		 * and then must not keep a connection forever. */
 		conn_process(c);
-		c->reading = !c->stalled && c->queued < c->server->limits.max_requests_in_flight;
+		c->reading = !c->stalled && !c->yielded &&
+			     c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
 		if (sb_decoder_drained(c->decoder) && !peer_done)
@@ -298,6 +317,9 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 {
 	struct sb_client *c = userdata;
 
+	/* A new turn. */
+	c->calls = 0;
+	c->yielded = false;
 	if (revents & EPOLLOUT) {
 		if (!conn_flush(c)) {
 			conn_free(c);
@@ -305,8 +327,11 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 		}
 		if (c->stalled && !conn_peer_lagging(c, true))
 			c->stalled = false;
-		/* Room again: serve requests held back by the in-flight limit. */
+		/* Room again, or the connection's turn: serve requests held
+		 * back by the in-flight limit or by the last turn's end. */
 		conn_process(c);
+		if (c->eof && !c->yielded && !c->stalled)
+			c->closing = true;
 		conn_drop_idle_decoder(c);
 	}
 	if (revents & EPOLLIN)

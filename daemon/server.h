@@ -59,6 +59,9 @@ struct sb_client {
 	uint32_t events;    /* the mask armed, always edge-triggered */
 	bool rearm;         /* a read stopped before the socket was empty */
 	bool closing;       /* drop once out drains */
+	bool yielded;       /* calls left for the next turn (CALLS_PER_EVENT) */
+	bool eof;           /* the peer sent all it will; close once served */
+	uint8_t calls;      /* calls served in this wake-up */
 };
 
 struct sb_server {

@@ -1206,6 +1206,98 @@ START_TEST(a_refused_connection_does_not_block_the_loop)
 }
 END_TEST
 
+/* One connection's calls per turn. nobody's connection, accepted and
+ * answered once, then (the daemon stopped) a run of oneway calls, which
+ * no in-flight limit holds back; reports after each step and waits to be
+ * told to go on, then to finish. */
+#define ONEWAY_CALLS 300
+#define ONEWAY_UDP                                                                      \
+	"{\"method\":\"org.sockbroker.Socket\",\"oneway\":true,\"parameters\":{\"family\":" \
+	"\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":\"IPPROTO_UDP\"}}"
+static int child_oneway_flood(void *arg)
+{
+	static const char call[] = ONEWAY_UDP;
+	static char calls[ONEWAY_CALLS * sizeof(call)];
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	char c;
+
+	REQUIRE(conn >= 0);
+	/* Answered: the connection is accepted and watched. */
+	REQUIRE(send_fds(conn, INFO, sizeof(INFO), NULL, 0, 0) == 0);
+	REQUIRE(recv(conn, &c, 1, 0) == 1);
+	REQUIRE(write(REPORT_FD, "a", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 1);
+	/* One write: a message each would be a buffer each in the kernel,
+	 * and 300 of those would not fit while the daemon reads nothing. */
+	for (int i = 0; i < ONEWAY_CALLS; i++)
+		memcpy(calls + (size_t)i * sizeof(call), call, sizeof(call));
+	REQUIRE(send_fds(conn, calls, sizeof(calls), NULL, 0, 0) == 0);
+	REQUIRE(write(REPORT_FD, "w", 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	return 0;
+}
+
+/* Another uid's call, queued behind the flood while the daemon is
+ * stopped; reports, then waits for the reply. */
+static int child_one_udp_socket(void *arg)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	struct timeval tv = {.tv_sec = 10};
+	char reply[1024];
+	size_t got = 0;
+
+	REQUIRE(conn >= 0);
+	REQUIRE(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
+	REQUIRE(send_fds(conn, UDP_SOCKET, sizeof(UDP_SOCKET), NULL, 0, 0) == 0);
+	REQUIRE(write(REPORT_FD, "b", 1) == 1);
+	/* The socket that comes with the reply is dropped by recv(). */
+	while (!memchr(reply, 0, got)) {
+		ssize_t n = recv(conn, reply + got, sizeof(reply) - got, 0);
+
+		REQUIRE(n > 0 && got + (size_t)n < sizeof(reply));
+		got += (size_t)n;
+	}
+	REQUIRE(strstr(reply, "\"fd\"") && !strstr(reply, "\"error\""));
+	return 0;
+}
+
+/* Oneway calls get no reply, so the in-flight limit does not stop a
+ * connection's run of them: the daemon serves a connection at most 16
+ * calls per turn, then the others get theirs. The log, in the daemon's
+ * order, shows how many of nobody's grants (one decision each: the
+ * protocol is named) came before 65533's: two turns at most, since
+ * 65533's connection is accepted during nobody's first. Served a read
+ * buffer at a time, it was 70 and more. */
+START_TEST(oneway_floods_take_turns)
+{
+	int release, report, before = 0;
+	pid_t flood, other;
+	char c, line[512];
+	FILE *log;
+
+	flood = spawn_as(SB_TEST_NOBODY, child_oneway_flood, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	ck_assert_int_eq(write(release, "g", 1), 1);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	other = spawn_as(OTHER_UID, child_one_udp_socket, NULL, NULL, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	ck_assert_int_eq(sb_test_wait_exit(other), 0);
+	ck_assert(sb_test_log_wait(daemon_.log, "allow uid=65533 ", 5000));
+	log = fopen(daemon_.log, "re");
+	ck_assert_ptr_nonnull(log);
+	while (fgets(line, sizeof(line), log) && !strstr(line, "allow uid=65533 "))
+		before += strstr(line, "allow uid=65534 ") != NULL;
+	fclose(log);
+	ck_assert_msg(before <= 2 * 16, "%d of nobody's calls were served before the other's", before);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(flood), 0);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ idle */
 
 static void start_short_idle(void)
@@ -1477,6 +1569,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, a_hanging_close_holds_one_worker_only, start, stop);
 	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
 	SB_TEST_FIXTURE(s, a_refused_connection_does_not_block_the_loop, start, stop);
+	SB_TEST_FIXTURE(s, oneway_floods_take_turns, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

@@ -45,7 +45,8 @@ int sb_number_parse(const char *text, unsigned flags, uint64_t max, bool *negati
 
 		if (digit < 0)
 			return -EINVAL;
-		if (v > (limit - (unsigned)digit) / base)
+		/* A digit above a small limit would wrap the subtraction. */
+		if ((unsigned)digit > limit || v > (limit - (unsigned)digit) / base)
 			return -ERANGE;
 		v = v * base + (unsigned)digit;
 	}

@@ -15,6 +15,7 @@
 #include <linux/if_packet.h>
 
 #include "proto/message.h"
+#include "proto/number.h"
 #include "proto/spec.h"
 #include "tests/testlib.h"
 
@@ -168,6 +169,24 @@ START_TEST(test_numbers_and_names)
 	/* Families and types without a name stay numbers. */
 	canonical("4242:SOCK_DGRAM");
 	canonical("AF_INET:15");
+}
+END_TEST
+
+/* The number reader under all of them, with a limit below a digit. */
+START_TEST(test_number_limits)
+{
+	uint64_t v = 0;
+	bool neg = true;
+
+	ck_assert_int_eq(sb_number_parse("5", 0, 5, &neg, &v), 0);
+	ck_assert(!neg && v == 5);
+	ck_assert_int_eq(sb_number_parse("7", 0, 5, &neg, &v), -ERANGE);
+	ck_assert_int_eq(sb_number_parse("0xf", 0, 9, &neg, &v), -ERANGE);
+	ck_assert_int_eq(sb_number_parse("0x9", 0, 9, &neg, &v), 0);
+	ck_assert_int_eq(sb_number_parse("60", 0, 59, &neg, &v), -ERANGE);
+	ck_assert_int_eq(sb_number_parse("18446744073709551615", 0, UINT64_MAX, &neg, &v), 0);
+	ck_assert(v == UINT64_MAX);
+	ck_assert_int_eq(sb_number_parse("18446744073709551616", 0, UINT64_MAX, &neg, &v), -ERANGE);
 }
 END_TEST
 
@@ -389,6 +408,7 @@ int main(void)
 	SB_TEST(s, test_malformed_heads);
 	SB_TEST(s, test_malformed_protocols);
 	SB_TEST(s, test_malformed_addresses);
+	SB_TEST(s, test_number_limits);
 	SB_TEST(s, test_format_buffer);
 	SB_TEST(s, test_params);
 	SB_TEST(s, test_params_unformattable_address);

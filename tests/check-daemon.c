@@ -998,7 +998,7 @@ START_TEST(call_queued_behind_a_descriptor_is_served)
 
 	ck_assert_int_ge(conn, 0);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	ck_assert(sb_test_stop(daemon_.pid, 5000));
 	ck_assert_int_eq(sb_send_message(conn, info, strlen(info), &fd, 1), 0);
 	ck_assert_int_eq(sb_send_message(conn, info, strlen(info), NULL, 0), 0);
 	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);

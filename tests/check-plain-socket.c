@@ -306,7 +306,7 @@ START_TEST(connections_accepted_together_are_the_daemons)
 	start();
 	/* Both wait in the listener's backlog while the daemon is stopped:
 	 * nobody's first, then root's. */
-	ck_assert_int_eq(kill(daemon_.pid, SIGSTOP), 0);
+	ck_assert(sb_test_stop(daemon_.pid, 5000));
 	ck_assert_int_eq(sb_test_run_as_nobody(child_connect_and_leave, NULL), 0);
 	conn = sb_test_connect(daemon_.socket);
 	ck_assert_int_ge(conn, 0);

@@ -457,6 +457,44 @@ long sb_test_threads(pid_t pid)
 	return status_number(pid, "Threads");
 }
 
+/* The state letter of process pid (/proc/PID/stat, after the name), or 0. */
+static char process_state(pid_t pid)
+{
+	char path[64], buf[512], *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The name may hold anything, ")" included: the last one ends it. */
+	end = strrchr(buf, ')');
+	return end && end[1] == ' ' ? end[2] : 0;
+}
+
+bool sb_test_stop(pid_t pid, long max_ms)
+{
+	long deadline = sb_test_now_ms() + max_ms;
+
+	if (kill(pid, SIGSTOP) < 0)
+		return false;
+	for (;;) {
+		char state = process_state(pid);
+
+		if (state == 'T' || state == 't')
+			return true;
+		if (sb_test_now_ms() >= deadline)
+			return false;
+		sb_test_sleep_ms(1);
+	}
+}
+
 void sb_test_become_nobody(void)
 {
 	/* Order matters: groups and gid while still privileged, then uid,

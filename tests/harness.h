@@ -122,6 +122,11 @@ const char *sb_test_fs_ids(pid_t pid);
 long sb_test_rss_kib(pid_t pid);
 /* The number of threads of process pid (from /proc), or -1. */
 long sb_test_threads(pid_t pid);
+/* SIGSTOP process pid and wait until the kernel has stopped it: kill()
+ * returns before the signal takes effect, and a daemon still running
+ * would read what the test queues for it meanwhile. False if it is not
+ * stopped within max_ms. */
+bool sb_test_stop(pid_t pid, long max_ms);
 
 /* In the calling process: drop every group, become uid/gid 65534 with no
  * capabilities and no_new_privs, as setpriv --reuid=65534 --regid=65534

@@ -327,16 +327,19 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 		}
 		if (c->stalled && !conn_peer_lagging(c, true))
 			c->stalled = false;
-		/* Room again, or the connection's turn: serve requests held
-		 * back by the in-flight limit or by the last turn's end. */
-		conn_process(c);
-		if (c->eof && !c->yielded && !c->stalled)
-			c->closing = true;
-		conn_drop_idle_decoder(c);
 	}
-	if (revents & EPOLLIN)
-		conn_read(c, revents & (EPOLLRDHUP | EPOLLHUP));
-	else if (revents & (EPOLLHUP | EPOLLERR))
+	/* Calls already read come first, whatever woke the connection:
+	 * those the last turn left or the in-flight limit held back. Nothing
+	 * more is read while any are left, so a connection holds at most one
+	 * read's worth of calls. */
+	conn_process(c);
+	if (c->eof && !c->yielded && !c->stalled)
+		c->closing = true;
+	conn_drop_idle_decoder(c);
+	if (revents & EPOLLIN) {
+		if (!c->yielded)
+			conn_read(c, revents & (EPOLLRDHUP | EPOLLHUP));
+	} else if (revents & (EPOLLHUP | EPOLLERR))
 		c->closing = true;
 	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
 		conn_free(c);
@@ -664,8 +667,15 @@ void sb_server_stop(struct sb_server *s)
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. Read to the end:
 		 * no new edge comes for what is already there. */
-		if (!c->closing && !c->stalled)
-			conn_read(c, true);
+		if (!c->closing && !c->stalled) {
+			/* A fresh turn; what it leaves is served in turns
+			 * during the grace below. */
+			c->calls = 0;
+			c->yielded = false;
+			conn_process(c);
+			if (!c->yielded)
+				conn_read(c, true);
+		}
 		if ((c->closing && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
 			conn_free(c);
 	}

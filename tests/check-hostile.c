@@ -1303,6 +1303,83 @@ START_TEST(oneway_floods_take_turns)
 }
 END_TEST
 
+/* A connection whose turn ends with calls left must not read more until
+ * they are served. nobody: leaves 13 long replies unread (so the
+ * daemon's end is not writable, yet not stalled), grows the daemon's
+ * read buffer to 64 KiB with one long call, then streams small oneway
+ * calls for arg seconds. Reports the bytes it got to send. */
+static int child_stream_behind_unread_replies(void *arg)
+{
+	static const char describe[] = "{\"method\":\"org.varlink.service.GetInterfaceDescription\","
+				       "\"parameters\":{\"interface\":\"org.sockbroker\"}}";
+	static const char oneway[] = "{\"method\":\"org.sockbroker.Info\",\"oneway\":true}";
+	static const char head[] = "{\"oneway\":true,", tail[] = "\"method\":\"org.sockbroker.Info\"}";
+	static char big[48 * 1024], chunk[16 * 1024];
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	long until = sb_test_now_ms() + *(int *)arg * 1000L;
+	unsigned long long sent = 0;
+	size_t n = 0;
+
+	REQUIRE(conn >= 0);
+	for (int i = 0; i < 13; i++)
+		REQUIRE(send_fds(conn, describe, sizeof(describe), NULL, 0, 0) == 0);
+	/* One oneway call, long with white space. */
+	memset(big, ' ', sizeof(big));
+	memcpy(big, head, sizeof(head) - 1);
+	memcpy(big + sizeof(big) - sizeof(tail), tail, sizeof(tail));
+	REQUIRE(send_fds(conn, big, sizeof(big), NULL, 0, 0) == 0);
+	while (n + sizeof(oneway) <= sizeof(chunk)) {
+		memcpy(chunk + n, oneway, sizeof(oneway));
+		n += sizeof(oneway);
+	}
+	REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
+	while (sb_test_now_ms() < until) {
+		struct pollfd p = {.fd = conn, .events = POLLOUT};
+		ssize_t k;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		k = send(conn, chunk, n, MSG_NOSIGNAL);
+		REQUIRE(k > 0 || errno == EAGAIN);
+		/* Whole calls only: what is left of a partial one first. */
+		if (k > 0 && (size_t)k < n) {
+			REQUIRE(fcntl(conn, F_SETFL, 0) == 0);
+			REQUIRE(send(conn, chunk + k, n - (size_t)k, MSG_NOSIGNAL) == (ssize_t)(n - (size_t)k));
+			REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
+		}
+		if (k > 0)
+			sent += n;
+	}
+	REQUIRE(dprintf(REPORT_FD, "%llu\n", sent) > 0);
+	return 0;
+}
+
+/* What the daemon reads and has not yet served stays one read's worth:
+ * a connection that ended its turn with calls left serves those before
+ * it reads again, whatever woke it. Reading on, it kept every read's
+ * calls, and its memory grew as fast as the client could write. */
+START_TEST(a_connection_holds_one_read_of_calls)
+{
+	int seconds = 3, report;
+	char line[32] = "";
+	long before, after;
+	pid_t streamer;
+
+	before = sb_test_rss_kib(daemon_.pid);
+	streamer = spawn_as(SB_TEST_NOBODY, child_stream_behind_unread_replies, &seconds, NULL,
+			    &report);
+	ck_assert_int_eq(sb_test_wait_exit(streamer), 0);
+	after = sb_test_rss_kib(daemon_.pid);
+	ck_assert_int_gt(read(report, line, sizeof(line) - 1), 0);
+	close(report);
+	fprintf(stderr, "# streamed %s bytes; daemon RSS %ld -> %ld KiB\n", strtok(line, "\n"),
+		before, after);
+	ck_assert_int_gt(before, 0);
+	ck_assert_int_lt(after - before, 8 * 1024);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ idle */
 
 static void start_short_idle(void)
@@ -1575,6 +1652,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
 	SB_TEST_FIXTURE(s, a_refused_connection_does_not_block_the_loop, start, stop);
 	SB_TEST_FIXTURE(s, oneway_floods_take_turns, start, stop);
+	SB_TEST_FIXTURE(s, a_connection_holds_one_read_of_calls, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);
 	SB_TEST_FIXTURE(s, many_grants_do_not_break_admin_list, start, stop);

@@ -109,6 +109,15 @@ static int broker_socket(const char *params)
 	return fd >= 0 ? fd : -EBADF;
 }
 
+/* Reload with the test policy and the rules in extra after it. */
+static void reload_with(const char *extra)
+{
+	char policy[2048];
+
+	snprintf(policy, sizeof(policy), "%s%s", policy_text, extra);
+	sb_test_daemon_reload(&daemon_, policy);
+}
+
 /* ------------------------------------------------------------ raw ICMP */
 
 static int child_icmp4(void *arg)
@@ -1103,11 +1112,7 @@ static int child_kernel_protocol(void *arg)
 
 START_TEST(policy_decides_on_the_kernels_protocol)
 {
-	char policy[2048];
-
-	snprintf(policy, sizeof(policy), "%sdeny user:nobody socket family=AF_INET type=SOCK_DGRAM protocol=IPPROTO_UDP\n",
-		 policy_text);
-	sb_test_daemon_reload(&daemon_, policy);
+	reload_with("deny user:nobody socket family=AF_INET type=SOCK_DGRAM protocol=IPPROTO_UDP\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_kernel_protocol, NULL), 0);
 }
 END_TEST
@@ -1140,13 +1145,8 @@ static int child_sock_packet(void *arg)
  * sockets through PF_INET's old SOCK_PACKET. */
 START_TEST(sock_packet_is_af_packets_alone)
 {
-	char policy[2048];
-
-	snprintf(policy, sizeof(policy),
-		 "%sallow user:nobody socket family=AF_INET protocol=IPPROTO_ICMP\n"
-		 "deny user:nobody socket family=AF_PACKET\n",
-		 policy_text);
-	sb_test_daemon_reload(&daemon_, policy);
+	reload_with("allow user:nobody socket family=AF_INET protocol=IPPROTO_ICMP\n"
+		    "deny user:nobody socket family=AF_PACKET\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_sock_packet, NULL), 0);
 }
 END_TEST
@@ -1184,11 +1184,7 @@ static int child_socket_options(void *arg)
  * kernel chose, as a SetSockOpt on that socket would be. */
 START_TEST(socket_options_are_decided_on_the_kernels_protocol)
 {
-	char policy[2048];
-
-	snprintf(policy, sizeof(policy), "%sdeny user:nobody setsockopt family=AF_INET protocol=IPPROTO_TCP\n",
-		 policy_text);
-	sb_test_daemon_reload(&daemon_, policy);
+	reload_with("deny user:nobody setsockopt family=AF_INET protocol=IPPROTO_TCP\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_socket_options, NULL), 0);
 }
 END_TEST

@@ -22,20 +22,6 @@
 #define WARMUP_CALLS 300
 #define RSS_GROWTH_MAX_KIB 1024
 
-/* Under AddressSanitizer (scripts/test --sanitize builds the daemon with
- * the tests) freed memory waits in a quarantine of up to 256 MiB: RSS says
- * nothing about leaks there, and LeakSanitizer checks the daemon's exit. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_CHECKED false
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_CHECKED false
-#endif
-#endif
-#ifndef RSS_CHECKED
-#define RSS_CHECKED true
-#endif
-
 static const char policy_text[] =
 	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_DGRAM,SOCK_STREAM\n"
 	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n";
@@ -163,11 +149,11 @@ START_TEST(soak_64_clients_5000_mixed_calls)
 	       "daemon fds %d -> %d; RSS %ld -> %ld KiB (%+ld KiB%s)\n",
 	       CLIENTS, CALLS, secs, CLIENTS * CALLS / secs, fds_before, fds_after, rss_before,
 	       rss_after, rss_after - rss_before,
-	       RSS_CHECKED ? "" : ", not checked under AddressSanitizer");
+	       SB_TEST_RSS_CHECKED ? "" : ", not checked under AddressSanitizer");
 	fflush(stdout);
 	ck_assert_int_eq(fds_after, fds_before);
 	ck_assert_int_gt(rss_before, 0);
-	if (RSS_CHECKED)
+	if (SB_TEST_RSS_CHECKED)
 		ck_assert_int_lt(rss_after - rss_before, RSS_GROWTH_MAX_KIB);
 }
 END_TEST

@@ -57,16 +57,23 @@ static void on_interrupt(int sig)
 	(void)sig;
 }
 
+/* Block or unblock interrupt_signal in the calling thread. */
+static void interrupt_signal_mask(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, interrupt_signal);
+	pthread_sigmask(how, &set, NULL);
+}
+
 /* A worker's timer, sending interrupt_signal to the worker itself while
  * it is in a close for longer than INTERRUPT_AFTER_SEC. */
 static bool interrupt_timer_create(timer_t *timer)
 {
 	struct sigevent sev;
-	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, interrupt_signal);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	interrupt_signal_mask(SIG_UNBLOCK);
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = interrupt_signal;
@@ -208,16 +215,13 @@ int sb_closer_init(uint64_t idle_usec)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	pthread_condattr_t attr;
-	sigset_t set;
 	int r;
 
 	interrupt_signal = SIGRTMIN;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(interrupt_signal, &sa, NULL) < 0)
 		return -errno;
-	sigemptyset(&set);
-	sigaddset(&set, interrupt_signal);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	interrupt_signal_mask(SIG_BLOCK);
 
 	/* Timed waits measure on the clock that does not jump. */
 	r = pthread_condattr_init(&attr);

@@ -172,6 +172,17 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 	}
 }
 
+/* A policy question about the socket a asks for. */
+static void policy_request_of(struct sb_policy_request *preq, enum sb_policy_method method,
+			      const struct socket_args *a)
+{
+	sb_policy_request_init(preq, method);
+	preq->family = a->family;
+	preq->type = a->type;
+	preq->protocol = a->protocol;
+	preq->netns = a->netns;
+}
+
 /* socket() with the caller's fsuid and fsgid: the kernel takes the
  * socket's owner (sk_uid: iptables owner, uid routing) from the fsuid and
  * the open file's credentials (netfilter's skgid) from the fsgid. Changing
@@ -220,11 +231,7 @@ static int check_created(struct sb_request *req, int fd, struct socket_args *a, 
 		return 0;
 	a->protocol = protocol;
 	summarize(a, summary, size);
-	sb_policy_request_init(&preq, SB_PM_SOCKET);
-	preq.family = a->family;
-	preq.type = a->type;
-	preq.protocol = a->protocol;
-	preq.netns = a->netns;
+	policy_request_of(&preq, SB_PM_SOCKET, a);
 	return sb_authorize(req, &preq, summary);
 }
 
@@ -241,11 +248,7 @@ static int authorize_options(struct sb_request *req, const struct socket_args *a
 
 		if (!o->def->privileged)
 			continue;
-		sb_policy_request_init(&preq, SB_PM_SETSOCKOPT);
-		preq.family = a->family;
-		preq.type = a->type;
-		preq.protocol = a->protocol;
-		preq.netns = a->netns;
+		policy_request_of(&preq, SB_PM_SETSOCKOPT, a);
 		sb_sockopt_policy(o, &preq);
 		sb_sockopt_summary(o, osum, sizeof(osum));
 		snprintf(osum + strlen(osum), sizeof(osum) - strlen(osum), " on %s", summary);
@@ -300,11 +303,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 				    "AF_UNIX sockets need no privilege: create them yourself");
 
 	summarize(a, summary, sizeof(summary));
-	sb_policy_request_init(&preq, SB_PM_SOCKET);
-	preq.family = a->family;
-	preq.type = a->type;
-	preq.protocol = a->protocol;
-	preq.netns = a->netns;
+	policy_request_of(&preq, SB_PM_SOCKET, a);
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
 

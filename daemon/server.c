@@ -241,6 +241,13 @@ static void conn_process(struct sb_client *c)
 		c->closing = true;
 }
 
+/* A peer that sent all it will is closed once its calls are served. */
+static void conn_close_if_served(struct sb_client *c)
+{
+	if (c->eof && !c->yielded && !c->stalled)
+		c->closing = true;
+}
+
 /* Nothing held: drop the decoder so idle clients stay cheap. Calls
  * held back by the limits keep it until they are served. */
 static void conn_drop_idle_decoder(struct sb_client *c)
@@ -279,7 +286,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 			/* Answer what was asked, in turns, then close. */
 			c->eof = true;
 			conn_process(c);
-			c->closing = !c->yielded && !c->stalled;
+			conn_close_if_served(c);
 			return;
 		}
 		if (n == -EMSGSIZE || n == -EBADMSG) {
@@ -313,13 +320,24 @@ empty:
 	conn_drop_idle_decoder(c);
 }
 
+/* A new turn. Calls already read come first: those the last turn left
+ * or the in-flight limit held back. Nothing more is read while any are
+ * left, so a connection holds at most one read's worth of calls. */
+static void conn_turn(struct sb_client *c, bool read, bool peer_done)
+{
+	c->calls = 0;
+	c->yielded = false;
+	conn_process(c);
+	conn_close_if_served(c);
+	conn_drop_idle_decoder(c);
+	if (read && !c->yielded)
+		conn_read(c, peer_done);
+}
+
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
 	struct sb_client *c = userdata;
 
-	/* A new turn. */
-	c->calls = 0;
-	c->yielded = false;
 	if (revents & EPOLLOUT) {
 		if (!conn_flush(c)) {
 			conn_free(c);
@@ -328,18 +346,9 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 		if (c->stalled && !conn_peer_lagging(c, true))
 			c->stalled = false;
 	}
-	/* Calls already read come first, whatever woke the connection:
-	 * those the last turn left or the in-flight limit held back. Nothing
-	 * more is read while any are left, so a connection holds at most one
-	 * read's worth of calls. */
-	conn_process(c);
-	if (c->eof && !c->yielded && !c->stalled)
-		c->closing = true;
-	conn_drop_idle_decoder(c);
-	if (revents & EPOLLIN) {
-		if (!c->yielded)
-			conn_read(c, revents & (EPOLLRDHUP | EPOLLHUP));
-	} else if (revents & (EPOLLHUP | EPOLLERR))
+	/* Whatever woke the connection. */
+	conn_turn(c, revents & EPOLLIN, revents & (EPOLLRDHUP | EPOLLHUP));
+	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
 		c->closing = true;
 	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
 		conn_free(c);
@@ -667,15 +676,10 @@ void sb_server_stop(struct sb_server *s)
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. Read to the end:
 		 * no new edge comes for what is already there. */
-		if (!c->closing && !c->stalled) {
-			/* A fresh turn; what it leaves is served in turns
-			 * during the grace below. */
-			c->calls = 0;
-			c->yielded = false;
-			conn_process(c);
-			if (!c->yielded)
-				conn_read(c, true);
-		}
+		/* What this turn leaves is served in turns during the grace
+		 * below. */
+		if (!c->closing && !c->stalled)
+			conn_turn(c, true, true);
 		if ((c->closing && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
 			conn_free(c);
 	}

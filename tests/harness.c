@@ -408,21 +408,38 @@ bool sb_test_log_wait(const char *path, const char *needle, long max_ms)
 	return true;
 }
 
-const char *sb_test_fs_ids(pid_t pid)
+/* What follows "name:" in /proc/PID/status, leading blanks skipped,
+ * into out; false if the file or the line is missing. */
+static bool status_field(pid_t pid, const char *name, char *out, size_t size)
 {
-	static char ids[64];
 	char path[64], line[256];
-	unsigned u[4] = { 0 }, g[4] = { 0 };
+	size_t n = strlen(name);
+	bool found = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "re");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
-		sscanf(line, "Gid: %u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
-	}
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, n) == 0 && line[n] == ':') {
+			snprintf(out, size, "%s", line + n + 1 + strspn(line + n + 1, " \t"));
+			found = true;
+		}
 	fclose(f);
+	return found;
+}
+
+const char *sb_test_fs_ids(pid_t pid)
+{
+	static char ids[64];
+	char uids[128] = "", gids[128] = "";
+	unsigned u[4] = { 0 }, g[4] = { 0 };
+
+	ck_assert(status_field(pid, "Uid", uids, sizeof(uids)));
+	ck_assert(status_field(pid, "Gid", gids, sizeof(gids)));
+	sscanf(uids, "%u %u %u %u", &u[0], &u[1], &u[2], &u[3]);
+	sscanf(gids, "%u %u %u %u", &g[0], &g[1], &g[2], &g[3]);
 	snprintf(ids, sizeof(ids), "%u %u", u[3], g[3]);
 	return ids;
 }
@@ -430,20 +447,11 @@ const char *sb_test_fs_ids(pid_t pid)
 /* The number after "name:" in /proc/PID/status, or -1. */
 static long status_number(pid_t pid, const char *name)
 {
-	char path[64], line[256];
-	size_t n = strlen(name);
+	char field[128];
 	long v = -1;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, name, n) == 0 && line[n] == ':' &&
-		    sscanf(line + n + 1, "%ld", &v) == 1)
-			break;
-	fclose(f);
+	if (status_field(pid, name, field, sizeof(field)))
+		sscanf(field, "%ld", &v);
 	return v;
 }
 
@@ -457,25 +465,12 @@ long sb_test_threads(pid_t pid)
 	return status_number(pid, "Threads");
 }
 
-/* The state letter of process pid (/proc/PID/stat, after the name), or 0. */
+/* The state letter of process pid ("State:" in /proc/PID/status), or 0. */
 static char process_state(pid_t pid)
 {
-	char path[64], buf[512], *end;
-	ssize_t n;
-	int fd;
+	char field[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The name may hold anything, ")" included: the last one ends it. */
-	end = strrchr(buf, ')');
-	return end && end[1] == ' ' ? end[2] : 0;
+	return status_field(pid, "State", field, sizeof(field)) ? field[0] : 0;
 }
 
 bool sb_test_stop(pid_t pid, long max_ms)

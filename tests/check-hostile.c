@@ -960,6 +960,37 @@ static int send_fds(int conn, const char *data, size_t len, const int *fds, size
 	return sendmsg(conn, &mh, flags | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
+/* Hand the daemon the last reference to fds: they go with the first byte
+ * of an Info call (which takes none), and this side drops its copies
+ * before the caller sends the rest, so the daemon cannot have closed
+ * them yet. -1 if the send fails. */
+static int send_last_references(int conn, int *fds, size_t n)
+{
+	if (send_fds(conn, INFO, 1, fds, n, 0) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	return 0;
+}
+
+/* Read replies until want of them (NUL-terminated) are in buf; false if
+ * the connection ends or buf fills first. */
+static bool recv_replies(int conn, size_t want, char *buf, size_t size)
+{
+	size_t got = 0, nuls = 0;
+
+	while (nuls < want) {
+		ssize_t n = recv(conn, buf + got, size - got, 0);
+
+		if (n <= 0 || (size_t)n >= size - got)
+			return false;
+		for (ssize_t i = 0; i < n; i++)
+			nuls += buf[got + (size_t)i] == 0;
+		got += (size_t)n;
+	}
+	return true;
+}
+
 /* Packet sockets cost a synchronize_net() (about 12 ms) when their last
  * reference goes. nobody may create them in a user and network namespace
  * of its own. It sends 253 with the first byte of a call that takes none,
@@ -980,9 +1011,7 @@ static int child_send_packet_sockets(void *arg)
 			fds[n] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 			REQUIRE(fds[n] >= 0);
 		}
-		REQUIRE(send_fds(conn, INFO, 1, fds, SB_FDS_MAX, 0) == 0);
-		for (size_t n = 0; n < SB_FDS_MAX; n++)
-			close(fds[n]);
+		REQUIRE(send_last_references(conn, fds, SB_FDS_MAX) == 0);
 		REQUIRE(sb_test_call(conn, INFO + 1, NULL, 0, &reply, NULL) == 0);
 		REQUIRE(reply.error && strcmp(reply.error, SB_ERR_BAD_DESCRIPTOR) == 0);
 		sb_reply_done(&reply);
@@ -1023,23 +1052,13 @@ static int child_hang_a_close(void *arg)
 	int peer = -1, fd = sb_test_hanging_socket(&peer), conn = sb_test_connect(daemon_.socket);
 	_cleanup_close_ int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	char replies[512];
-	size_t got = 0, nuls = 0;
 	char c;
 
 	REQUIRE(fd >= 0 && conn >= 0 && udp >= 0);
-	REQUIRE(send_fds(conn, info, 1, &fd, 1, 0) == 0);
-	close(fd);
+	REQUIRE(send_last_references(conn, &fd, 1) == 0);
 	REQUIRE(send_fds(conn, info + 1, sizeof(info) - 1, NULL, 0, 0) == 0);
 	REQUIRE(send_fds(conn, info, sizeof(info), &udp, 1, 0) == 0);
-	while (nuls < 2 && got < sizeof(replies)) {
-		ssize_t n = recv(conn, replies + got, sizeof(replies) - got, 0);
-
-		REQUIRE(n > 0);
-		for (ssize_t i = 0; i < n; i++)
-			nuls += replies[got + (size_t)i] == 0;
-		got += (size_t)n;
-	}
-	REQUIRE(nuls == 2);
+	REQUIRE(recv_replies(conn, 2, replies, sizeof(replies)));
 	REQUIRE(strstr(replies, SB_ERR_BAD_DESCRIPTOR) &&
 		strstr(replies + strlen(replies) + 1, SB_ERR_BAD_DESCRIPTOR));
 	close(conn);
@@ -1059,6 +1078,19 @@ static int child_three_descriptors(void *arg)
 		REQUIRE(call_errno(INFO, &fd, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
 	}
 	return 0;
+}
+
+/* Descriptors given up later are closed at once (within 2 s), while
+ * child, spawned with release and report, still holds what made closes
+ * wait; then it is released and the daemon is checked unharmed. */
+static void later_closes_then_release(pid_t child, int release, int report)
+{
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
+	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(child), 0);
+	assert_unharmed();
 }
 
 /* The closing workers: one close hanging for 30 s holds one worker, not
@@ -1081,12 +1113,7 @@ START_TEST(a_hanging_close_holds_one_worker_only)
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
 	ck_assert_int_ge(sb_test_threads(daemon_.pid), 3);
 	/* And what comes later is closed while that close still hangs. */
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
-	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
-	close(release);
-	close(report);
-	ck_assert_int_eq(sb_test_wait_exit(hanger), 0);
-	assert_unharmed();
+	later_closes_then_release(hanger, release, report);
 }
 END_TEST
 
@@ -1098,28 +1125,18 @@ END_TEST
 static int child_many_lingering(void *arg)
 {
 	int peers[LINGERING], conn = sb_test_connect(daemon_.socket);
+	static char replies[LINGERING * 256];
 	char c;
 
 	REQUIRE(conn >= 0);
 	for (int i = 0; i < LINGERING; i++) {
 		int fd = sb_test_hanging_socket(&peers[i]);
 
-		/* The descriptor goes with the call's first byte, and this
-		 * side drops its copy before the rest: the daemon's close is
-		 * then surely the last (as in child_hang_a_close). */
 		REQUIRE(fd >= 0);
-		REQUIRE(send_fds(conn, INFO, 1, &fd, 1, 0) == 0);
-		close(fd);
+		REQUIRE(send_last_references(conn, &fd, 1) == 0);
 		REQUIRE(send_fds(conn, INFO + 1, sizeof(INFO) - 1, NULL, 0, 0) == 0);
 	}
-	for (int got = 0; got < LINGERING;) {
-		char buf[4096];
-		ssize_t n = recv(conn, buf, sizeof(buf), 0);
-
-		REQUIRE(n > 0);
-		for (ssize_t i = 0; i < n; i++)
-			got += buf[i] == 0;
-	}
+	REQUIRE(recv_replies(conn, LINGERING, replies, sizeof(replies)));
 	close(conn);
 	REQUIRE(write(REPORT_FD, "r", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
@@ -1142,12 +1159,7 @@ START_TEST(lingering_closes_do_not_hold_the_workers)
 	holder = spawn_as(SB_TEST_NOBODY, child_many_lingering, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 10000), baseline_fds);
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
-	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
-	close(release);
-	close(report);
-	ck_assert_int_eq(sb_test_wait_exit(holder), 0);
-	assert_unharmed();
+	later_closes_then_release(holder, release, report);
 }
 END_TEST
 
@@ -1248,19 +1260,13 @@ static int child_one_udp_socket(void *arg)
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
 	struct timeval tv = {.tv_sec = 10};
 	char reply[1024];
-	size_t got = 0;
 
 	REQUIRE(conn >= 0);
 	REQUIRE(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
 	REQUIRE(send_fds(conn, UDP_SOCKET, sizeof(UDP_SOCKET), NULL, 0, 0) == 0);
 	REQUIRE(write(REPORT_FD, "b", 1) == 1);
 	/* The socket that comes with the reply is dropped by recv(). */
-	while (!memchr(reply, 0, got)) {
-		ssize_t n = recv(conn, reply + got, sizeof(reply) - got, 0);
-
-		REQUIRE(n > 0 && got + (size_t)n < sizeof(reply));
-		got += (size_t)n;
-	}
+	REQUIRE(recv_replies(conn, 1, reply, sizeof(reply)));
 	REQUIRE(strstr(reply, "\"fd\"") && !strstr(reply, "\"error\""));
 	return 0;
 }

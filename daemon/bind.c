@@ -30,12 +30,13 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 	return -1;
 }
 
-int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
-		    const struct sockaddr_storage *ss, socklen_t len, const char *netns)
+int sb_bind_authorize(struct sb_request *req, const struct sb_sockinfo *si,
+		      const struct sockaddr_storage *ss, socklen_t len, const char *netns,
+		      char *text, size_t text_size)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	struct sb_policy_request preq;
-	char summary[192], text[128];
+	char summary[192];
 	struct sb_strbuf b;
 
 	sb_policy_request_init(&preq, SB_PM_BIND);
@@ -46,20 +47,33 @@ int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si
 	preq.address_len = len;
 	preq.port = sb_sockaddr_port(sa, len);
 	preq.netns = netns;
-	if (sb_addr_to_text(sa, len, si->protocol, text, sizeof(text), NULL) < 0)
-		snprintf(text, sizeof(text), "?");
+	if (sb_addr_to_text(sa, len, si->protocol, text, text_size, NULL) < 0)
+		snprintf(text, text_size, "?");
 	sb_strbuf_init(&b, summary, sizeof(summary));
 	sb_strbuf_str(&b, sb_const_name(SB_C_AF, si->family) ?: "?");
 	sb_strbuf_mem(&b, "/", 1);
 	sb_strbuf_str(&b, sb_const_name(SB_C_SOCK, si->type) ?: "?");
 	sb_strbuf_mem(&b, " ", 1);
 	sb_strbuf_str(&b, text);
-	if (sb_authorize(req, &preq, summary) < 0)
-		return -EACCES;
-	if (bind(fd, sa, len) < 0)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "address", "bind %s: %m",
-				    text);
+	return sb_authorize(req, &preq, summary);
+}
+
+int sb_bind_as_asked(int fd, const struct sockaddr_storage *ss, socklen_t len, const char *text,
+		     struct sb_error *err)
+{
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0)
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "bind %s: %m", text);
 	return 0;
+}
+
+int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len, const char *netns)
+{
+	char text[SB_BIND_TEXT_MAX];
+
+	if (sb_bind_authorize(req, si, ss, len, netns, text, sizeof(text)) < 0)
+		return -EACCES;
+	return sb_bind_as_asked(fd, ss, len, text, &req->error);
 }
 
 bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len)

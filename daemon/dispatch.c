@@ -6,6 +6,7 @@
 #include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/offload.h"
 #include "proto/protocol.h"
 
 /* Sorted by name for bsearch. */
@@ -107,6 +108,76 @@ static json_object *error_reply(const struct sb_error *e)
 	return msg;
 }
 
+/* Answer a call: r is the handler's result, with req's reply or error. */
+static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, const char *method,
+			   bool oneway)
+{
+	json_object *msg = NULL;
+	bool handed = false;
+
+	if (r < 0) {
+		if (!is_denial(&req->error))
+			c->server->n_errors++;
+		if (log_enabled(LOG_DEBUG))
+			log_debug("uid=%u pid=%d %s: %s: %s", (unsigned)c->cred.uid,
+				  (int)c->cred.pid, method ?: "(unparsed)", req->error.name ?: "?",
+				  req->error.message);
+		json_object_put(req->reply);
+		req->reply = NULL;
+		sb_close_later(req->reply_fd);
+		req->reply_fd = -1;
+		msg = error_reply(&req->error);
+	} else if (req->reply_text_len == 0) {
+		msg = sb_reply_new(TAKE_PTR(req->reply), false);
+	}
+	if (!oneway) {
+		if (r >= 0 && req->reply_text_len > 0)
+			sb_client_send_text(c, req->reply_text, req->reply_text_len, req->reply_fd);
+		else
+			sb_client_send(c, msg, req->reply_fd);
+		handed = !c->closing;
+	}
+	/* Not Varlink at all: the peer is confused, do not read on. */
+	if (r < 0 && req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0)
+		c->closing = true;
+	json_object_put(msg);
+	/* Once the socket is in flight to the client (or queued, with a copy)
+	 * ours is not the last reference and closing it is cheap; otherwise
+	 * the client may be gone and ours the last. */
+	if (handed)
+		safe_close(req->reply_fd);
+	else
+		sb_close_later(req->reply_fd);
+}
+
+void sb_dispatch_defer(struct sb_request *req, struct sb_offload *op)
+{
+	struct sb_client *c = req->conn;
+
+	op->conn = c;
+	op->owner = sb_client_owner(c);
+	op->method = req->method_name;
+	op->oneway = req->call->oneway;
+	op->fd = sb_frame_take_fd(req->frame, 0);
+	c->offload = op;
+	sb_offload_submit(op);
+}
+
+void sb_dispatch_finish(struct sb_offload *op)
+{
+	struct sb_client *c = op->conn;
+	struct sb_request req = { .conn = c, .reply_fd = -1 };
+	int r = op->result;
+
+	c->offload = NULL;
+	if (r < 0)
+		req.error = op->error;
+	else if (op->finish)
+		r = op->finish(op, &req);
+	dispatch_reply(c, &req, r, op->method, op->oneway);
+	sb_client_resume(c);
+}
+
 void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 {
 	struct sb_call call = { 0 };
@@ -115,13 +186,12 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	struct sb_fast_socket fast;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	bool handed = false;
-	json_object *msg = NULL;
 	int r;
 
 	/* The plain Socket call, as libsockbroker writes it, skips json-c. */
 	if (f->n_fds == 0 && sb_fast_socket_call_parse(f->data, f->len, &fast)) {
 		call.method = SB_METHOD_SOCKET;
+		req.method_name = SB_METHOD_SOCKET;
 		r = sb_method_socket_fast(&req, &fast);
 		if (r != SB_METHOD_DECLINED)
 			goto plain;
@@ -130,6 +200,7 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 	/* So is the plain Bind call of an IPv4 or IPv6 address. */
 	if (f->n_fds == 1 && sb_fast_bind_call_parse(f->data, f->len, &ss, &sslen)) {
 		call.method = SB_METHOD_BIND;
+		req.method_name = SB_METHOD_BIND;
 		r = sb_method_bind_fast(&req, &ss, sslen);
 		if (r != SB_METHOD_DECLINED)
 			goto plain;
@@ -154,43 +225,14 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 				 m->n_fds, f->n_fds);
 		goto reply;
 	}
+	req.method_name = m->name;
 	r = m->fn(&req);
 	goto reply;
 plain:
 	c->server->n_plain_calls++;
 reply:
-	if (r < 0) {
-		if (!is_denial(&req.error))
-			c->server->n_errors++;
-		if (log_enabled(LOG_DEBUG))
-			log_debug("uid=%u pid=%d %s: %s: %s", (unsigned)c->cred.uid,
-				  (int)c->cred.pid, call.method ?: "(unparsed)",
-				  req.error.name ?: "?", req.error.message);
-		json_object_put(req.reply);
-		req.reply = NULL;
-		sb_close_later(req.reply_fd);
-		req.reply_fd = -1;
-		msg = error_reply(&req.error);
-	} else if (req.reply_text_len == 0) {
-		msg = sb_reply_new(TAKE_PTR(req.reply), false);
-	}
-	if (!call.oneway) {
-		if (r >= 0 && req.reply_text_len > 0)
-			sb_client_send_text(c, req.reply_text, req.reply_text_len, req.reply_fd);
-		else
-			sb_client_send(c, msg, req.reply_fd);
-		handed = !c->closing;
-	}
-	/* Not Varlink at all: the peer is confused, do not read on. */
-	if (r < 0 && req.error.name && strcmp(req.error.name, SB_ERR_PROTOCOL) == 0)
-		c->closing = true;
-	json_object_put(msg);
-	/* Once the socket is in flight to the client (or queued, with a copy)
-	 * ours is not the last reference and closing it is cheap; otherwise
-	 * the client may be gone and ours the last. */
-	if (handed)
-		safe_close(req.reply_fd);
-	else
-		sb_close_later(req.reply_fd);
+	/* Deferred: sb_dispatch_finish() answers. */
+	if (r != SB_METHOD_DEFERRED)
+		dispatch_reply(c, &req, r, call.method, call.oneway);
 	sb_call_done(&call);
 }

@@ -20,6 +20,7 @@ struct sb_request {
 	struct sb_client *conn;
 	struct sb_call *call;
 	struct sb_frame *frame; /* the call's descriptors; take what you keep */
+	const char *method_name; /* static: the table's name of the method */
 	/* Results, set by the handler. */
 	json_object *reply;     /* reply parameters (NULL: {}) */
 	/* Or the whole reply, already written (proto/fast-socket.h,
@@ -31,8 +32,11 @@ struct sb_request {
 };
 
 /* 0, or -errno with req->error filled. A fast handler may instead
- * return SB_METHOD_DECLINED, before acting, for the general path. */
+ * return SB_METHOD_DECLINED, before acting, for the general path. A
+ * handler that passed the rest of its work to sb_dispatch_defer() returns
+ * SB_METHOD_DEFERRED. */
 #define SB_METHOD_DECLINED 1
+#define SB_METHOD_DEFERRED 2
 typedef int (*sb_method_fn)(struct sb_request *req);
 
 struct sb_method {
@@ -43,6 +47,15 @@ struct sb_method {
 
 /* Handle one complete frame from c: parse, dispatch, queue the reply. */
 void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f);
+
+struct sb_offload;
+/* Finish req on a worker (daemon/offload.h): op takes the call's
+ * descriptor 0, and the connection serves nothing else until
+ * sb_dispatch_finish() has answered. */
+void sb_dispatch_defer(struct sb_request *req, struct sb_offload *op);
+/* On the loop, once op's work is done and its connection still there:
+ * answer the call and let the connection go on. */
+void sb_dispatch_finish(struct sb_offload *op);
 
 /* Ask the policy, log the decision, and fill req->error when denied.
  * summary describes the request for the log. 0 or -EACCES. */

@@ -2,34 +2,54 @@
 /* org.sockbroker.Bind: bind the caller's own socket, for the binds only a
  * privileged task may do (ports below ip_unprivileged_port_start, VSOCK
  * ports up to 1023, netlink multicast groups). */
+#include <stdlib.h>
+
 #include "daemon/bind.h"
 #include "daemon/dispatch.h"
+#include "daemon/offload.h"
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
 
 static const char *const bind_keys[] = { "fd", "address", NULL };
 
-/* Bind fd to the address, as the policy allows, and reply with the
- * address the socket got. */
-static int bind_and_reply(struct sb_request *req, int fd, const struct sb_sockinfo *si,
-			  struct sockaddr_storage *ss, socklen_t len)
+/* The bind on a worker (offload.h), and the address the socket got. */
+struct bind_op {
+	struct sb_offload base;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int protocol;
+	bool named; /* the socket has a local address to report */
+	char text[SB_BIND_TEXT_MAX];
+};
+
+static int bind_work(struct sb_offload *base)
 {
-	json_object *bound = NULL;
+	struct bind_op *op = (struct bind_op *)base;
 	int r;
 
-	r = sb_bind_checked(req, fd, si, ss, len, NULL);
+	r = sb_bind_as_asked(base->fd, &op->ss, op->len, op->text, &base->error);
 	if (r < 0)
 		return r;
-	/* The address the socket got, in the plain form when it has one. */
-	if (sb_local_sockaddr(fd, ss, &len)) {
+	op->named = sb_local_sockaddr(base->fd, &op->ss, &op->len);
+	return 0;
+}
+
+/* Reply with the address the socket got, in the plain form when it has
+ * one. */
+static int bind_finish(struct sb_offload *base, struct sb_request *req)
+{
+	struct bind_op *op = (struct bind_op *)base;
+	json_object *bound = NULL;
+
+	if (op->named) {
 		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
-						  (struct sockaddr *)ss, len);
+						  (struct sockaddr *)&op->ss, op->len);
 
 		if (n >= 0) {
 			req->reply_text_len = (size_t)n;
 			return 0;
 		}
-		bound = sb_addr_to_json((struct sockaddr *)ss, len, si->protocol, NULL);
+		bound = sb_addr_to_json((struct sockaddr *)&op->ss, op->len, op->protocol, NULL);
 	}
 	req->reply = json_object_new_object();
 	if (!req->reply) {
@@ -38,6 +58,28 @@ static int bind_and_reply(struct sb_request *req, int fd, const struct sb_sockin
 	}
 	json_object_object_add(req->reply, "address", bound);
 	return 0;
+}
+
+/* Ask the policy, then bind the client's socket on a worker: the client
+ * may hold its lock. */
+static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
+			 struct sockaddr_storage *ss, socklen_t len)
+{
+	struct bind_op *op = calloc(1, sizeof(*op));
+
+	if (!op)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	if (sb_bind_authorize(req, si, ss, len, NULL, op->text, sizeof(op->text)) < 0) {
+		free(op);
+		return -EACCES;
+	}
+	op->ss = *ss;
+	op->len = len;
+	op->protocol = si->protocol;
+	op->base.work = bind_work;
+	op->base.finish = bind_finish;
+	sb_dispatch_defer(req, &op->base);
+	return SB_METHOD_DEFERRED;
 }
 
 int sb_method_bind(struct sb_request *req)
@@ -61,7 +103,7 @@ int sb_method_bind(struct sb_request *req)
 	r = sb_addr_from_json(address, si.family, si.protocol, &ss, &len, &req->error);
 	if (r < 0)
 		return r;
-	return bind_and_reply(req, fd, &si, &ss, len);
+	return bind_deferred(req, &si, &ss, len);
 }
 
 int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len)
@@ -77,5 +119,5 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	 * and words what that makes of it. */
 	if (si.family != ss->ss_family)
 		return SB_METHOD_DECLINED;
-	return bind_and_reply(req, fd, &si, ss, len);
+	return bind_deferred(req, &si, ss, len);
 }

@@ -2,12 +2,30 @@
 /* org.sockbroker.SetSockOpt: set an option that needs privilege on the
  * caller's own socket. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/dispatch.h"
+#include "daemon/offload.h"
 #include "daemon/sockopt.h"
+#include "proto/protocol.h"
 
 static const char *const setsockopt_keys[] = { "fd", "level", "name", "value", "text", NULL };
+
+/* The setsockopt() on a worker (offload.h): the client may hold the
+ * socket's lock. */
+struct setsockopt_op {
+	struct sb_offload base;
+	struct sb_sockopt opt;
+	char text[SB_OPTVAL_MAX + 1]; /* opt.text points here */
+};
+
+static int setsockopt_work(struct sb_offload *base)
+{
+	struct setsockopt_op *op = (struct setsockopt_op *)base;
+
+	return sb_sockopt_apply(base->fd, &op->opt, &base->error);
+}
 
 int sb_method_setsockopt(struct sb_request *req)
 {
@@ -15,6 +33,7 @@ int sb_method_setsockopt(struct sb_request *req)
 	struct sb_policy_request preq;
 	struct sb_sockopt opt;
 	struct sb_sockinfo si;
+	struct setsockopt_op *op;
 	char summary[160];
 	int fd, r;
 
@@ -35,5 +54,15 @@ int sb_method_setsockopt(struct sb_request *req)
 		 sb_const_name(SB_C_AF, si.family) ?: "?", sb_const_name(SB_C_SOCK, si.type) ?: "?");
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
-	return sb_sockopt_apply(fd, &opt, &req->error);
+	op = calloc(1, sizeof(*op));
+	if (!op)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	op->opt = opt;
+	if (opt.text) {
+		snprintf(op->text, sizeof(op->text), "%s", opt.text);
+		op->opt.text = op->text;
+	}
+	op->base.work = setsockopt_work;
+	sb_dispatch_defer(req, &op->base);
+	return SB_METHOD_DEFERRED;
 }

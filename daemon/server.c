@@ -13,6 +13,7 @@
 #include "daemon/grants.h"
 #include "daemon/fsid.h"
 #include "daemon/log.h"
+#include "daemon/offload.h"
 #include "daemon/server.h"
 #include "daemon/uid-counts.h"
 #include "proto/consts.h"
@@ -51,6 +52,11 @@ void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who)
 	who->n_groups = c->n_groups;
 }
 
+uid_t sb_client_owner(const struct sb_client *c)
+{
+	return c->cred.uid;
+}
+
 static void conn_free(struct sb_client *c)
 {
 	struct sb_server *s = c->server;
@@ -64,6 +70,8 @@ static void conn_free(struct sb_client *c)
 	s->n_conns--;
 	sb_uid_counts_dec(s->per_uid, c->cred.uid);
 	sd_event_source_disable_unref(c->io);
+	if (c->offload)
+		sb_offload_forget(c->offload);
 	sb_decoder_free(c->decoder);
 	sb_outq_free(c->out);
 	/* Its receive queue may still hold descriptors in flight. */
@@ -89,7 +97,7 @@ static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
-	c->reading = !c->closing && !c->stalled && !c->eof &&
+	c->reading = !c->closing && !c->stalled && !c->eof && !c->offload &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
@@ -218,7 +226,7 @@ static void conn_process(struct sb_client *c)
 {
 	struct sb_frame f;
 
-	while (c->decoder && !c->closing &&
+	while (c->decoder && !c->closing && !c->offload &&
 	       c->queued < c->server->limits.max_requests_in_flight) {
 		if (conn_peer_lagging(c, false)) {
 			c->stalled = true;
@@ -244,7 +252,7 @@ static void conn_process(struct sb_client *c)
 /* A peer that sent all it will is closed once its calls are served. */
 static void conn_close_if_served(struct sb_client *c)
 {
-	if (c->eof && !c->yielded && !c->stalled)
+	if (c->eof && !c->yielded && !c->stalled && !c->offload)
 		c->closing = true;
 }
 
@@ -305,7 +313,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 		/* Bytes alone do not count as activity (replies do): a byte now
 		 * and then must not keep a connection forever. */
 		conn_process(c);
-		c->reading = !c->stalled && !c->yielded &&
+		c->reading = !c->stalled && !c->yielded && !c->offload &&
 			     c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
@@ -334,6 +342,20 @@ static void conn_turn(struct sb_client *c, bool read, bool peer_done)
 		conn_read(c, peer_done);
 }
 
+/* After a turn: close the connection when it is done with, or arm the
+ * events it waits for. */
+static void conn_settle(struct sb_client *c, uint32_t revents)
+{
+	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
+		c->closing = true;
+	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
+		conn_free(c);
+		return;
+	}
+	if (!conn_update_events(c))
+		conn_free(c);
+}
+
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
 	struct sb_client *c = userdata;
@@ -348,15 +370,17 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 	}
 	/* Whatever woke the connection. */
 	conn_turn(c, revents & EPOLLIN, revents & (EPOLLRDHUP | EPOLLHUP));
-	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
-		c->closing = true;
-	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
-		conn_free(c);
-		return 0;
-	}
-	if (!conn_update_events(c))
-		conn_free(c);
+	conn_settle(c, revents);
 	return 0;
+}
+
+void sb_client_resume(struct sb_client *c)
+{
+	/* Input that came while the call held reading off raised no edge
+	 * the loop saw: arming again makes epoll look. */
+	c->rearm = true;
+	conn_turn(c, false, false);
+	conn_settle(c, 0);
 }
 
 static int read_peer_groups(struct sb_client *c)
@@ -580,6 +604,9 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 		return r;
 	}
 	probe_families(s);
+	r = sb_offload_init(event);
+	if (r < 0)
+		return r;
 	s->started_usec = now_usec();
 	idle = (uint64_t)s->limits.idle_timeout_sec * 1000000u;
 	return sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, idle / 4, 0, on_sweep, s);
@@ -589,6 +616,7 @@ void sb_server_done(struct sb_server *s)
 {
 	while (s->conns)
 		conn_free(s->conns);
+	sb_offload_done();
 	for (unsigned i = 0; i < s->n_listen; i++)
 		sd_event_source_disable_unref(s->listen_src[i]);
 	sd_event_source_disable_unref(s->sweep);

@@ -17,6 +17,7 @@
 #define SB_COMM_MAX (15 * 4 + 1)
 
 struct sb_grants;
+struct sb_offload;
 struct sb_uid_counts;
 
 struct sb_limits {
@@ -61,6 +62,9 @@ struct sb_client {
 	bool closing;       /* drop once out drains */
 	bool yielded;       /* calls left for the next turn (CALLS_PER_EVENT) */
 	bool eof;           /* the peer sent all it will; close once served */
+	/* A call working on the client's socket off the loop (offload.h):
+	 * nothing else is served until it is answered. */
+	struct sb_offload *offload;
 	uint8_t calls;      /* calls served in this wake-up */
 };
 
@@ -99,6 +103,11 @@ void sb_server_stop(struct sb_server *s);
 
 /* The policy subject for a connection's peer. */
 void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who);
+/* The uid whose shares of the daemon (connections, workers, descriptors
+ * in flight) the peer's use counts against. */
+uid_t sb_client_owner(const struct sb_client *c);
+/* A call that held c back was answered: serve what waits, read on. */
+void sb_client_resume(struct sb_client *c);
 
 /* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
  * reply on c and try to write it at once. On failure c is closed. */

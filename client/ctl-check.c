@@ -244,6 +244,8 @@ static const struct {
 	{"max_connections_per_uid", "connections per uid"},
 	{"max_requests_in_flight", "calls in flight per connection"},
 	{"idle_timeout_sec", "idle timeout (s)"},
+	{"max_sockets_unread_per_uid", "sockets handed over, unread, per uid"},
+	{"max_sockets_unread", "sockets handed over, unread, in all"},
 };
 
 static void info_done(struct info *in)

@@ -18,6 +18,10 @@ static json_object *limits_json(const struct sb_server *s)
 	json_object_object_add(o, "max_requests_in_flight",
 			       json_object_new_int64(s->limits.max_requests_in_flight));
 	json_object_object_add(o, "idle_timeout_sec", json_object_new_int64(s->limits.idle_timeout_sec));
+	json_object_object_add(o, "max_sockets_unread_per_uid",
+			       json_object_new_int64(s->limits.max_fds_unread_per_uid));
+	json_object_object_add(o, "max_sockets_unread",
+			       json_object_new_int64(s->limits.max_fds_unread));
 	return o;
 }
 

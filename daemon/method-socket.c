@@ -12,6 +12,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
+#include "daemon/inflight.h"
 #include "daemon/netns.h"
 #include "daemon/sockopt.h"
 #include "proto/addr.h"
@@ -306,6 +307,9 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	policy_request_of(&preq, SB_PM_SOCKET, a);
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
+	r = sb_inflight_reserve(req->conn, &req->error);
+	if (r < 0)
+		return r;
 
 	/* Interface names in the bind address are resolved where the socket
 	 * lives, so parse it inside the namespace. */

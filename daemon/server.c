@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -12,6 +14,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/grants.h"
 #include "daemon/fsid.h"
+#include "daemon/inflight.h"
 #include "daemon/log.h"
 #include "daemon/offload.h"
 #include "daemon/server.h"
@@ -69,6 +72,7 @@ static void conn_free(struct sb_client *c)
 		c->next->prev = c->prev;
 	s->n_conns--;
 	sb_uid_counts_dec(s->per_uid, c->cred.uid);
+	sb_inflight_forget(c);
 	sd_event_source_disable_unref(c->io);
 	if (c->offload)
 		sb_offload_forget(c->offload);
@@ -134,6 +138,7 @@ static bool conn_peer_lagging(struct sb_client *c, bool force)
 	if (ioctl(c->fd, SIOCOUTQ, &charged) < 0)
 		return false;
 	c->unread = (unsigned)charged / REPLY_CHARGE_MIN;
+	sb_inflight_settle(c, charged);
 	return c->unread >= limit;
 }
 
@@ -170,6 +175,29 @@ void sb_client_send(struct sb_client *c, json_object *msg, int fd)
 	sb_client_send_text(c, text, len, fd);
 }
 
+/* The kernel refused a reply carrying a socket: the audit log said
+ * "allow", so say what became of it, and answer without the socket when
+ * the connection can still take an answer. */
+static void handover_failed(struct sb_client *c, int errnum)
+{
+	struct sb_error err = { 0 };
+	json_object *msg;
+
+	c->server->n_errors++;
+	log_warn("uid=%u pid=%d: the socket granted could not be handed over: %s",
+		 (unsigned)c->cred.uid, (int)c->cred.pid, strerror(errnum));
+	if (errnum != ETOOMANYREFS) {
+		c->closing = true;
+		return;
+	}
+	sb_error_set(&err, SB_ERR_LIMIT_EXCEEDED, errnum, NULL,
+		     "the kernel refused to pass the socket: the daemon has too many sockets "
+		     "handed over and not yet received");
+	msg = sb_error_reply_new(&err);
+	sb_client_send(c, msg, -1);
+	json_object_put(msg);
+}
+
 void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int fd)
 {
 	ssize_t n;
@@ -181,10 +209,15 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 		if (n == (ssize_t)len + 1) {
 			c->last_active = now_usec();
 			c->unread++;
+			if (fd >= 0)
+				sb_inflight_sent(c);
 			return;
 		}
 		if (n < 0 && n != -EAGAIN && n != -EINTR) {
-			c->closing = true;
+			if (fd >= 0)
+				handover_failed(c, (int)-n);
+			else
+				c->closing = true;
 			return;
 		}
 		if (n > 0) {
@@ -207,6 +240,8 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 	}
 	c->queued++;
 	c->unread++;
+	if (fd >= 0)
+		sb_inflight_sent(c);
 	if (!conn_flush(c))
 		c->closing = true;
 }
@@ -342,6 +377,41 @@ static void conn_turn(struct sb_client *c, bool read, bool peer_done)
 		conn_read(c, peer_done);
 }
 
+/* Done with c: closed, or parked while its peer has sockets of ours
+ * unread (inflight.h). Replies still queued here are dropped: their
+ * sockets are not in the kernel's count. */
+static void conn_end(struct sb_client *c)
+{
+	int charged;
+
+	sb_outq_free(c->out);
+	c->out = NULL;
+	if (c->fds_unread == 0 || ioctl(c->fd, SIOCOUTQ, &charged) < 0) {
+		conn_free(c);
+		return;
+	}
+	sb_inflight_settle(c, charged);
+	if (c->fds_unread == 0 || c->server->stopping) {
+		conn_free(c);
+		return;
+	}
+	if (!c->parked)
+		log_debug("uid=%u pid=%d: %u socket(s) not yet received, keeping the connection",
+			  (unsigned)c->cred.uid, (int)c->cred.pid, c->fds_unread);
+	c->parked = true;
+	c->closing = false;
+	sb_decoder_free(c->decoder);
+	c->decoder = NULL;
+	/* The peer reading (EPOLLOUT) or going (EPOLLHUP) wakes it. */
+	if (c->events != (EPOLLOUT | EPOLLRDHUP | EPOLLET)) {
+		if (sd_event_source_set_io_events(c->io, EPOLLOUT | EPOLLRDHUP | EPOLLET) < 0) {
+			conn_free(c);
+			return;
+		}
+		c->events = EPOLLOUT | EPOLLRDHUP | EPOLLET;
+	}
+}
+
 /* After a turn: close the connection when it is done with, or arm the
  * events it waits for. */
 static void conn_settle(struct sb_client *c, uint32_t revents)
@@ -349,20 +419,24 @@ static void conn_settle(struct sb_client *c, uint32_t revents)
 	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
 		c->closing = true;
 	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
-		conn_free(c);
+		conn_end(c);
 		return;
 	}
 	if (!conn_update_events(c))
-		conn_free(c);
+		conn_end(c);
 }
 
 static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
 	struct sb_client *c = userdata;
 
+	if (c->parked) {
+		conn_end(c);
+		return 0;
+	}
 	if (revents & EPOLLOUT) {
 		if (!conn_flush(c)) {
-			conn_free(c);
+			conn_end(c);
 			return 0;
 		}
 		if (c->stalled && !conn_peer_lagging(c, true))
@@ -444,6 +518,34 @@ static void read_comm(struct sb_client *c)
 	escape_name(raw, (size_t)n, c->comm, sizeof(c->comm));
 }
 
+/* Serve at once the connections of uid (with all, every connection)
+ * whose peer hung up or shut down its side, so that they are closed when
+ * they are done: the loop may not have come to their events yet, and
+ * their count must not keep out a client that never holds more than its
+ * share. Only at a limit, so the polls cost nothing otherwise. */
+static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
+{
+	struct sb_client *batch[64], *c = s->conns;
+
+	while (c) {
+		struct pollfd pfd[ELEMENTSOF(batch)];
+		size_t n = 0;
+
+		for (; c && n < ELEMENTSOF(batch); c = c->next) {
+			if (!all && c->cred.uid != uid)
+				continue;
+			batch[n] = c;
+			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN | POLLRDHUP };
+		}
+		if (n == 0 || poll(pfd, n, 0) <= 0)
+			continue;
+		/* poll() and epoll report with the same bits. */
+		for (size_t i = 0; i < n; i++)
+			if (pfd[i].revents & (POLLHUP | POLLRDHUP | POLLERR))
+				on_conn_io(batch[i]->io, pfd[i].fd, (uint32_t)pfd[i].revents, batch[i]);
+	}
+}
+
 /* A connection refused here is closed by a closing worker too: the
  * client may already have sent descriptors on it, and the last reference
  * to one of them goes with the connection's queue (closer.h). */
@@ -464,11 +566,16 @@ static void conn_new(struct sb_server *s, int fd)
 		log_warn("cannot read the credentials of a new connection: %m");
 		goto fail;
 	}
+	if (s->n_conns >= s->limits.max_connections)
+		reap_hung_up(s, 0, true);
 	if (s->n_conns >= s->limits.max_connections) {
 		log_warn("uid=%u pid=%d: connection limit (%u) reached, refusing",
 			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections);
 		goto fail;
 	}
+	if (c->cred.uid != 0 &&
+	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid)
+		reap_hung_up(s, c->cred.uid, false);
 	if (c->cred.uid != 0 &&
 	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid) {
 		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, refusing",
@@ -547,10 +654,12 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (now - c->last_active > limit) {
+		if (c->parked) {
+			conn_end(c);
+		} else if (now - c->last_active > limit) {
 			log_debug("uid=%u pid=%d idle for %u s, closing", (unsigned)c->cred.uid,
 				  (int)c->cred.pid, s->limits.idle_timeout_sec);
-			conn_free(c);
+			conn_end(c);
 		}
 	}
 	sd_event_source_set_time(src, usec + limit / 4);
@@ -595,9 +704,19 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 	s->policy_path = policy_path;
 	s->limits = *limits;
 	s->per_uid = sb_uid_counts_new();
+	s->fds_per_owner = sb_uid_counts_new();
 	s->grants = sb_grants_new(GRANTS_REMEMBERED);
-	if (!s->per_uid || !s->grants)
+	if (!s->per_uid || !s->fds_per_owner || !s->grants)
 		return -ENOMEM;
+	if (s->limits.max_fds_unread == 0) {
+		struct rlimit rl;
+
+		/* The kernel refuses hand-overs past RLIMIT_NOFILE in flight. */
+		s->limits.max_fds_unread =
+			getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2u * UINT16_MAX ?
+				(unsigned)rl.rlim_cur / 2 :
+				UINT16_MAX;
+	}
 	r = sb_server_reload(s, err, sizeof(err));
 	if (r < 0) {
 		log_error("%s", err);
@@ -622,6 +741,7 @@ void sb_server_done(struct sb_server *s)
 	sd_event_source_disable_unref(s->sweep);
 	sb_policy_free(s->policy);
 	sb_uid_counts_free(s->per_uid);
+	sb_uid_counts_free(s->fds_per_owner);
 	sb_grants_free(s->grants);
 	sd_event_unref(s->event);
 }
@@ -701,6 +821,8 @@ void sb_server_stop(struct sb_server *s)
 		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
+		if (c->parked)
+			continue;
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. Read to the end:
 		 * no new edge comes for what is already there. */

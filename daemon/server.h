@@ -25,6 +25,10 @@ struct sb_limits {
 	unsigned max_connections_per_uid; /* uid 0 is not limited */
 	unsigned max_requests_in_flight;  /* replies queued before reading stops */
 	unsigned idle_timeout_sec;
+	/* Sockets handed over and not yet received (inflight.h), per owner
+	 * and in all; 0 for the latter: half of RLIMIT_NOFILE at start. */
+	unsigned max_fds_unread_per_uid;
+	unsigned max_fds_unread;
 };
 
 #define SB_LIMITS_DEFAULT                                                                          \
@@ -33,6 +37,7 @@ struct sb_limits {
 		.max_connections_per_uid = 64,                                                     \
 		.max_requests_in_flight = 16,                                                      \
 		.idle_timeout_sec = 60,                                                            \
+		.max_fds_unread_per_uid = 128,                                                     \
 	})
 
 struct sb_client {
@@ -54,6 +59,11 @@ struct sb_client {
 	/* Replies written since the peer was last seen to have read them
 	 * all: an upper bound of the replies it has not read. */
 	unsigned unread;
+	/* Of those, the ones that carried a socket (inflight.h). */
+	unsigned fds_unread;
+	/* Closed, but kept while its peer has sockets of ours unread: only
+	 * waiting for it to read them or hang up. */
+	bool parked;
 	bool stalled;       /* too many replies unread: wait for the peer */
 	uint64_t last_active; /* CLOCK_MONOTONIC usec */
 	bool reading;       /* EPOLLIN armed */
@@ -79,6 +89,10 @@ struct sb_server {
 	struct sb_client *conns;
 	unsigned n_conns;
 	struct sb_uid_counts *per_uid;
+	/* Sockets handed over and not yet received (inflight.h). */
+	struct sb_uid_counts *fds_per_owner;
+	unsigned fds_unread;
+	uint64_t fds_settled_usec;
 	struct sb_grants *grants;
 	/* Families this kernel can create, probed once at start. */
 	int families[64];

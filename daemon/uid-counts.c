@@ -73,10 +73,12 @@ static int grow(struct sb_uid_counts *t)
 	return 0;
 }
 
-int sb_uid_counts_inc(struct sb_uid_counts *t, uid_t uid)
+int sb_uid_counts_add(struct sb_uid_counts *t, uid_t uid, unsigned n)
 {
 	struct slot *s;
 
+	if (n == 0)
+		return 0;
 	if ((t->used + 1) * 2 > t->size && grow(t) < 0)
 		return -ENOMEM;
 	s = find(t, uid);
@@ -84,17 +86,26 @@ int sb_uid_counts_inc(struct sb_uid_counts *t, uid_t uid)
 		s->uid = uid;
 		t->used++;
 	}
-	s->count++;
+	s->count += n;
 	return 0;
 }
 
-void sb_uid_counts_dec(struct sb_uid_counts *t, uid_t uid)
+int sb_uid_counts_inc(struct sb_uid_counts *t, uid_t uid)
+{
+	return sb_uid_counts_add(t, uid, 1);
+}
+
+void sb_uid_counts_sub(struct sb_uid_counts *t, uid_t uid, unsigned n)
 {
 	struct slot *s = find(t, uid);
 	size_t i, j;
 
-	if (s->count == 0 || --s->count > 0)
+	if (s->count == 0 || n == 0)
 		return;
+	if (s->count > n) {
+		s->count -= n;
+		return;
+	}
 	t->used--;
 	/* Backward-shift deletion keeps probe chains intact without tombstones. */
 	i = (size_t)(s - t->slots);
@@ -107,4 +118,9 @@ void sb_uid_counts_dec(struct sb_uid_counts *t, uid_t uid)
 		}
 	}
 	t->slots[i].count = 0;
+}
+
+void sb_uid_counts_dec(struct sb_uid_counts *t, uid_t uid)
+{
+	sb_uid_counts_sub(t, uid, 1);
 }

@@ -149,7 +149,8 @@ assert d["caller"]["uid"] == 65534 and d["caller"]["gid"] == 65534 and d["caller
 assert d["caller"]["groups"] == [] or d["caller"]["groups"] == [65534]
 assert "AF_INET" in d["families"]
 assert set(d["limits"]) == {"max_message", "max_fds", "max_connections", "max_connections_per_uid",
-                            "max_requests_in_flight", "idle_timeout_sec"}
+                            "max_requests_in_flight", "idle_timeout_sec",
+                            "max_sockets_unread_per_uid", "max_sockets_unread"}
 runs = {(r["method"], tuple(sorted(r["keys"].items()))): (r["decision"], r["rule"]) for r in d["dry_runs"]}
 assert runs[("bind", (("family", "AF_INET"), ("port", "80")))] == ("allow", "'"$policy"':3"), runs
 assert runs[("admin", ())] == ("deny", "default"), runs

@@ -8,7 +8,6 @@
  * sleeps until the page is served, and no signal ends that sleep: the
  * daemon must keep serving everyone else meanwhile (docs/SECURITY.md). */
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/userfaultfd.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -112,16 +111,6 @@ static void release_lock(struct held *h)
 	munmap(h->page, h->size);
 }
 
-static void become(uid_t uid)
-{
-	if (uid == SB_TEST_NOBODY) {
-		sb_test_become_nobody();
-		return;
-	}
-	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
-		_exit(126);
-}
-
 /* A call on a fresh connection that gives up after wait_ms: its errno as
  * sb_test_call_errno() gives it, or -ETIMEDOUT. */
 static int call_within(const char *json, int fd, long wait_ms)
@@ -161,18 +150,6 @@ static int child_stuck_call(void *arg)
 	if (r != sc->want)
 		fprintf(stderr, "call on the locked socket: %d, want %d\n", r, sc->want);
 	return r == sc->want ? 0 : 1;
-}
-
-static pid_t spawn_as(uid_t uid, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		become(uid);
-		_exit(fn(arg));
-	}
-	return pid;
 }
 
 /* Other clients, meanwhile: nobody's Info and another uid's SetSockOpt on
@@ -217,11 +194,11 @@ static void stuck_calls_leave_others_served(int n)
 		SB_SKIP("no userfaultfd (%s): cannot hold a socket's lock", strerror(errno));
 	mark.fd = bind80.fd = h.sock;
 	for (int i = 0; i < n; i++)
-		stuck[i] = spawn_as(SB_TEST_NOBODY, child_stuck_call, i == 0 ? &bind80 : &mark);
+		stuck[i] = sb_test_fork_as(SB_TEST_NOBODY, child_stuck_call, i == 0 ? &bind80 : &mark);
 	/* Let every call reach the daemon. */
 	sb_test_sleep_ms(300);
-	ck_assert_int_eq(sb_test_wait_exit(spawn_as(SB_TEST_NOBODY, child_info, NULL)), 0);
-	ck_assert_int_eq(sb_test_wait_exit(spawn_as(OTHER_UID, child_others_served, NULL)), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_info, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_others_served, NULL), 0);
 	release_lock(&h);
 	for (int i = 0; i < n; i++)
 		ck_assert_int_eq(sb_test_wait_exit(stuck[i]), 0);

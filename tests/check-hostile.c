@@ -70,29 +70,6 @@ static void stop(void)
 	sb_test_daemon_stop(&daemon_);
 }
 
-static void become(uid_t uid)
-{
-	if (uid == SB_TEST_NOBODY) {
-		sb_test_become_nobody();
-		return;
-	}
-	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
-		_exit(126);
-}
-
-/* Run fn in a child as uid; its exit status. */
-static int run_as(uid_t uid, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		become(uid);
-		_exit(fn(arg));
-	}
-	return sb_test_wait_exit(pid);
-}
-
 /* sb_test_call_errno on this suite's daemon. */
 static int call_errno(const char *json, const int *fds, size_t n_fds, const char *error)
 {
@@ -130,7 +107,7 @@ static void assert_unharmed(void)
 	/* First every connection of the attack is gone (nobody may have
 	 * been at its connection limit), then nobody is served. */
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_served, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_served, NULL), 0);
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 5000), baseline_fds);
 }
 
@@ -294,7 +271,7 @@ START_TEST(garbage_gets_error_replies)
 	uint32_t seed = 42;
 	size_t got;
 
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_garbage, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_garbage, NULL), 0);
 	/* A 64 KiB burst of random bytes, NULs included, sent without
 	 * reading: an error reply, then the daemon hangs up. */
 	for (size_t i = 0; i < (1 << 16); i++)
@@ -340,7 +317,7 @@ static int child_no_nul(void *arg)
 
 START_TEST(message_without_nul_is_cut_at_the_limit)
 {
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_no_nul, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_no_nul, NULL), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -480,7 +457,7 @@ static int child_many_fds(void *arg)
 
 START_TEST(wrong_descriptor_counts_are_closed)
 {
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_many_fds, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_many_fds, NULL), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -568,7 +545,7 @@ START_TEST(unusable_descriptors_are_refused)
 	b.foreign = foreign_netns_socket();
 	ck_assert(b.opath >= 0 && b.opath_sock >= 0 && b.event >= 0 && b.memfd >= 0 &&
 		  b.unix_sock >= 0 && b.own >= 0);
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_bad_fds, &b), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_bad_fds, &b), 0);
 	close(p[0]);
 	close(p[1]);
 	close(b.opath);
@@ -643,46 +620,6 @@ static int child_latency(void *arg)
 	return 0;
 }
 
-/* Children report to the test on this descriptor ("ready", counts). */
-#define REPORT_FD 4
-
-/* Start fn as uid in the background. Its stdin is a pipe whose write end
- * goes to *release (closing it tells the child to finish); what it writes
- * to REPORT_FD can be read from *report. Either may be NULL. */
-static pid_t spawn_as(uid_t uid, int (*fn)(void *), void *arg, int *release, int *report)
-{
-	int in[2], out[2];
-	pid_t pid;
-
-	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		/* dup2 clears close-on-exec; fcntl covers an fd already there. */
-		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], REPORT_FD) < 0 ||
-		    fcntl(REPORT_FD, F_SETFD, 0) < 0)
-			_exit(125);
-		/* Nothing else: a release pipe held by a child (its own or a
-		 * sibling's) would never report EOF. */
-		close_range(3, REPORT_FD - 1, 0);
-		close_range(REPORT_FD + 1, ~0u, 0);
-		become(uid);
-		_exit(fn(arg));
-	}
-	close(in[0]);
-	close(out[1]);
-	if (release)
-		*release = in[1];
-	else
-		close(in[1]);
-	if (report)
-		*report = out[0];
-	else
-		close(out[0]);
-	return pid;
-}
-
 START_TEST(slow_writers_do_not_stall_others)
 {
 	int seconds = 4, partial = 63, release;
@@ -690,9 +627,9 @@ START_TEST(slow_writers_do_not_stall_others)
 
 	/* nobody: one slow writer and 63 connections with partial calls,
 	 * its whole per-uid allowance. */
-	slow = spawn_as(SB_TEST_NOBODY, child_slow_writer, &seconds, NULL, NULL);
-	holders = spawn_as(SB_TEST_NOBODY, child_hold_partial, &partial, &release, NULL);
-	other = spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
+	slow = sb_test_spawn_as(SB_TEST_NOBODY, child_slow_writer, &seconds, NULL, NULL);
+	holders = sb_test_spawn_as(SB_TEST_NOBODY, child_hold_partial, &partial, &release, NULL);
+	other = sb_test_spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
 	ck_assert_int_eq(sb_test_wait_exit(other), 0);
 	ck_assert_int_eq(sb_test_wait_exit(slow), 0);
 	close(release);
@@ -727,7 +664,7 @@ static int child_send_and_die(void *arg)
 START_TEST(clients_killed_before_their_replies)
 {
 	for (int i = 0; i < 100; i++)
-		ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_send_and_die, &i), 128 + SIGKILL);
+		ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_send_and_die, &i), 128 + SIGKILL);
 	assert_unharmed();
 }
 END_TEST
@@ -787,13 +724,13 @@ static int child_never_reads(void *arg)
 	}
 	calls = sent / sizeof(UDP_SOCKET);
 	REQUIRE(calls >= 16);
-	REQUIRE(write(REPORT_FD, &calls, sizeof(calls)) == sizeof(calls));
+	REQUIRE(write(SB_TEST_REPORT_FD, &calls, sizeof(calls)) == sizeof(calls));
 	/* Stalled; hold the connection until the test has looked. */
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	/* The sockets the daemon created for replies we never read sit in
 	 * our receive queue, alive in the kernel: count them. */
 	pinned = unread_replies(conn);
-	REQUIRE(write(REPORT_FD, &pinned, sizeof(pinned)) == sizeof(pinned));
+	REQUIRE(write(SB_TEST_REPORT_FD, &pinned, sizeof(pinned)) == sizeof(pinned));
 	close(conn);
 	return 0;
 }
@@ -805,13 +742,13 @@ START_TEST(client_that_never_reads_is_bounded)
 	long pinned = -1;
 	pid_t pid;
 
-	pid = spawn_as(SB_TEST_NOBODY, child_never_reads, NULL, &release, &report);
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_never_reads, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &calls, sizeof(calls)), (ssize_t)sizeof(calls));
 	/* The daemon stopped reading: it holds the connection and at most
 	 * the replies it may queue, each with its socket. */
 	ck_assert_int_le(sb_test_count_fds(daemon_.pid), baseline_fds + 1 + 16);
 	/* Others are served meanwhile. */
-	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
 	ck_assert_int_eq(read(report, &pinned, sizeof(pinned)), (ssize_t)sizeof(pinned));
 	close(report);
@@ -830,7 +767,7 @@ END_TEST
 /* ------------------------------------------------------------ connection limits */
 
 /* arg NULL: stop in the first round, holding 64 connections, until the
- * test has looked (REPORT_FD, stdin). */
+ * test has looked (SB_TEST_REPORT_FD, stdin). */
 static int child_connection_limit(void *arg)
 {
 	bool handshake = arg == NULL;
@@ -859,7 +796,7 @@ static int child_connection_limit(void *arg)
 		}
 		if (round == 0 && handshake) {
 			/* Tell the test we hold 64 and wait for it. */
-			REQUIRE(write(REPORT_FD, "x", 1) == 1);
+			REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
 			REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 		}
 		for (int i = 0; i < 64; i++)
@@ -879,11 +816,11 @@ START_TEST(per_uid_connection_limit_holds_and_recovers)
 	char c;
 	pid_t pid;
 
-	pid = spawn_as(SB_TEST_NOBODY, child_connection_limit, NULL, &release, &report);
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_connection_limit, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	close(report);
 	/* nobody is at its limit; another uid is still served. */
-	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
 	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	assert_unharmed();
@@ -916,7 +853,7 @@ START_TEST(ten_thousand_connect_close_cycles)
 	struct sb_reply reply;
 	int probe;
 
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connect_cycles, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_connect_cycles, NULL), 0);
 	/* Connections are accepted in order: once a later one is answered,
 	 * none of the cycles' waits in the listening socket's backlog (the
 	 * descriptor count alone can pass through its baseline between two
@@ -928,7 +865,7 @@ START_TEST(ten_thousand_connect_close_cycles)
 	close(probe);
 	/* Every connection was counted down again: nobody gets 64 at once. */
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 10000), baseline_fds);
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_connection_limit, (void *)1), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_connection_limit, (void *)1), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -1025,8 +962,8 @@ START_TEST(slow_closes_do_not_block_others)
 	int rounds = 4, seconds = 3, r;
 	pid_t attacker, other;
 
-	other = spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
-	attacker = spawn_as(SB_TEST_NOBODY, child_send_packet_sockets, &rounds, NULL, NULL);
+	other = sb_test_spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
+	attacker = sb_test_spawn_as(SB_TEST_NOBODY, child_send_packet_sockets, &rounds, NULL, NULL);
 	r = sb_test_wait_exit(attacker);
 	if (r == 77) {
 		sb_test_wait_exit(other);
@@ -1062,7 +999,7 @@ static int child_hang_a_close(void *arg)
 	REQUIRE(strstr(replies, SB_ERR_BAD_DESCRIPTOR) &&
 		strstr(replies + strlen(replies) + 1, SB_ERR_BAD_DESCRIPTOR));
 	close(conn);
-	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "r", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	close(peer);
 	return 0;
@@ -1085,7 +1022,7 @@ static int child_three_descriptors(void *arg)
  * wait; then it is released and the daemon is checked unharmed. */
 static void later_closes_then_release(pid_t child, int release, int report)
 {
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_three_descriptors, NULL), 0);
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 2000), baseline_fds);
 	close(release);
 	close(report);
@@ -1103,7 +1040,7 @@ START_TEST(a_hanging_close_holds_one_worker_only)
 	pid_t hanger;
 	char c;
 
-	hanger = spawn_as(SB_TEST_NOBODY, child_hang_a_close, NULL, &release, &report);
+	hanger = sb_test_spawn_as(SB_TEST_NOBODY, child_hang_a_close, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	/* The UDP socket was queued right behind the hanging one, within the
 	 * same hold. A third thread, beside the event loop and the worker
@@ -1138,7 +1075,7 @@ static int child_many_lingering(void *arg)
 	}
 	REQUIRE(recv_replies(conn, LINGERING, replies, sizeof(replies)));
 	close(conn);
-	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "r", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	for (int i = 0; i < LINGERING; i++)
 		close(peers[i]);
@@ -1156,7 +1093,7 @@ START_TEST(lingering_closes_do_not_hold_the_workers)
 	pid_t holder;
 	char c;
 
-	holder = spawn_as(SB_TEST_NOBODY, child_many_lingering, NULL, &release, &report);
+	holder = sb_test_spawn_as(SB_TEST_NOBODY, child_many_lingering, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	ck_assert_int_eq(sb_test_wait_fds(daemon_.pid, baseline_fds, 10000), baseline_fds);
 	later_closes_then_release(holder, release, report);
@@ -1181,7 +1118,7 @@ static int child_refused_with_a_lingering_socket(void *arg)
 	REQUIRE(extra >= 0 && fd >= 0);
 	REQUIRE(send_fds(extra, INFO, sizeof(INFO), &fd, 1, 0) == 0);
 	close(fd);
-	REQUIRE(write(REPORT_FD, "r", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "r", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	for (int i = 0; i < 64; i++)
 		close(conns[i]);
@@ -1204,7 +1141,7 @@ START_TEST(a_refused_connection_does_not_block_the_loop)
 	char c;
 
 	ck_assert(sb_test_stop(daemon_.pid, 5000));
-	holder = spawn_as(SB_TEST_NOBODY, child_refused_with_a_lingering_socket, NULL, &release,
+	holder = sb_test_spawn_as(SB_TEST_NOBODY, child_refused_with_a_lingering_socket, NULL, &release,
 			  &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
@@ -1241,14 +1178,14 @@ static int child_oneway_flood(void *arg)
 	/* Answered: the connection is accepted and watched. */
 	REQUIRE(send_fds(conn, INFO, sizeof(INFO), NULL, 0, 0) == 0);
 	REQUIRE(recv(conn, &c, 1, 0) == 1);
-	REQUIRE(write(REPORT_FD, "a", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "a", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 1);
 	/* One write: a message each would be a buffer each in the kernel,
 	 * and 300 of those would not fit while the daemon reads nothing. */
 	for (int i = 0; i < ONEWAY_CALLS; i++)
 		memcpy(calls + (size_t)i * sizeof(call), call, sizeof(call));
 	REQUIRE(send_fds(conn, calls, sizeof(calls), NULL, 0, 0) == 0);
-	REQUIRE(write(REPORT_FD, "w", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "w", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	return 0;
 }
@@ -1264,7 +1201,7 @@ static int child_one_udp_socket(void *arg)
 	REQUIRE(conn >= 0);
 	REQUIRE(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
 	REQUIRE(send_fds(conn, UDP_SOCKET, sizeof(UDP_SOCKET), NULL, 0, 0) == 0);
-	REQUIRE(write(REPORT_FD, "b", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "b", 1) == 1);
 	/* The socket that comes with the reply is dropped by recv(). */
 	REQUIRE(recv_replies(conn, 1, reply, sizeof(reply)));
 	REQUIRE(strstr(reply, "\"fd\"") && !strstr(reply, "\"error\""));
@@ -1285,12 +1222,12 @@ START_TEST(oneway_floods_take_turns)
 	char c, line[512];
 	FILE *log;
 
-	flood = spawn_as(SB_TEST_NOBODY, child_oneway_flood, NULL, &release, &report);
+	flood = sb_test_spawn_as(SB_TEST_NOBODY, child_oneway_flood, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	ck_assert(sb_test_stop(daemon_.pid, 5000));
 	ck_assert_int_eq(write(release, "g", 1), 1);
 	ck_assert_int_eq(read(report, &c, 1), 1);
-	other = spawn_as(OTHER_UID, child_one_udp_socket, NULL, NULL, &other_report);
+	other = sb_test_spawn_as(OTHER_UID, child_one_udp_socket, NULL, NULL, &other_report);
 	ck_assert_int_eq(read(other_report, &c, 1), 1);
 	close(other_report);
 	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
@@ -1356,7 +1293,7 @@ static int child_stream_behind_unread_replies(void *arg)
 		if (k > 0)
 			sent += n;
 	}
-	REQUIRE(dprintf(REPORT_FD, "%llu\n", sent) > 0);
+	REQUIRE(dprintf(SB_TEST_REPORT_FD, "%llu\n", sent) > 0);
 	return 0;
 }
 
@@ -1372,7 +1309,7 @@ START_TEST(a_connection_holds_one_read_of_calls)
 	pid_t streamer;
 
 	before = sb_test_rss_kib(daemon_.pid);
-	streamer = spawn_as(SB_TEST_NOBODY, child_stream_behind_unread_replies, &seconds, NULL,
+	streamer = sb_test_spawn_as(SB_TEST_NOBODY, child_stream_behind_unread_replies, &seconds, NULL,
 			    &report);
 	ck_assert_int_eq(sb_test_wait_exit(streamer), 0);
 	after = sb_test_rss_kib(daemon_.pid);
@@ -1423,7 +1360,7 @@ static int child_trickle(void *arg)
 
 START_TEST(trickled_bytes_do_not_defeat_the_idle_timeout)
 {
-	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_trickle, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_trickle, NULL), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -1460,7 +1397,7 @@ static int child_pin_fds(void *arg)
 	printf("# one uid sent %ld descriptors inside unfinished calls\n", pinned);
 	fflush(stdout);
 	close(p[1]);
-	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	return 0;
 }
@@ -1475,14 +1412,14 @@ START_TEST(pinned_descriptors_do_not_starve_others)
 	char c;
 	pid_t pid;
 
-	pid = spawn_as(SB_TEST_NOBODY, child_pin_fds, NULL, &release, &report);
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_pin_fds, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	close(report);
 	held = sb_test_count_fds(daemon_.pid) - baseline_fds;
 	printf("# one uid makes the daemon hold %d descriptors (budget %d)\n", held, budget);
 	fflush(stdout);
 	/* Another user still gets a socket. */
-	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
 	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
 	ck_assert_int_le(held, budget);
@@ -1506,7 +1443,7 @@ static int child_odd_comm(void *arg)
 	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error &&
 		fd >= 0);
 	sb_reply_done(&reply);
-	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
 	/* Keep the grant alive until released. */
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	close(fd);
@@ -1539,7 +1476,7 @@ static void with_odd_comm_grant(void (*fn)(void))
 	char c;
 	pid_t pid;
 
-	pid = spawn_as(SB_TEST_NOBODY, child_odd_comm, NULL, &release, &report);
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_odd_comm, NULL, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	close(report);
 	fn();
@@ -1603,7 +1540,7 @@ static int child_many_grants(void *arg)
 			!reply.error);
 		sb_reply_done(&reply);
 	}
-	REQUIRE(write(REPORT_FD, "x", 1) == 1);
+	REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
@@ -1619,7 +1556,7 @@ START_TEST(many_grants_do_not_break_admin_list)
 	char c;
 	pid_t pid;
 
-	pid = spawn_as(SB_TEST_NOBODY, child_many_grants, &n, &release, &report);
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_many_grants, &n, &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	close(report);
 	/* An unprivileged user holding many sockets must not make the

@@ -4,6 +4,7 @@
  * daemon must hold exactly the descriptors it held before and its RSS
  * may have grown by less than 1 MiB. One "# soak:" line reports the
  * figures. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +22,9 @@
 #define CALLS 5000
 #define WARMUP_CALLS 300
 #define RSS_GROWTH_MAX_KIB 1024
+/* Half the per-uid connection limit, each holding one at a time. */
+#define CHURN_CLIENTS 32
+#define CHURN_CALLS 300
 
 static const char policy_text[] =
 	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_DGRAM,SOCK_STREAM\n"
@@ -158,6 +162,58 @@ START_TEST(soak_64_clients_5000_mixed_calls)
 }
 END_TEST
 
+/* One connection at a time, each for one short call: a valid one, a
+ * broken one (the daemon hangs up after its error), or half a call and
+ * a close. A refusal at accept is a connection closed before any reply. */
+static int child_churn(void *arg)
+{
+	for (int i = 0; i < CHURN_CALLS; i++) {
+		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+		_cleanup_free_ char *text = NULL;
+
+		REQUIRE(conn >= 0);
+		switch (i % 4 < 2 ? i % 4 : 2) {
+		case 0:
+			REQUIRE(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0,
+						 &text, NULL) == 0);
+			REQUIRE(!strstr(text, "\"error\""));
+			break;
+		case 1:
+			REQUIRE(sb_test_call_raw(conn, "{\"method\":", NULL, 0, &text, NULL) == 0);
+			REQUIRE(strstr(text, SB_ERR_PROTOCOL));
+			break;
+		default:
+			REQUIRE(send(conn, "{\"meth", 6, MSG_NOSIGNAL) == 6);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* A uid that never holds more connections than its limit is never
+ * refused, however fast it connects and hangs up: the daemon counts a
+ * connection until it has read the hang-up, so before refusing one it
+ * serves the hang-ups of that uid that are waiting. */
+START_TEST(churn_below_the_per_uid_limit_is_never_refused)
+{
+	pid_t pids[CHURN_CLIENTS];
+
+	for (int i = 0; i < CHURN_CLIENTS; i++)
+		pids[i] = sb_test_fork_as_nobody(child_churn, NULL);
+	/* Hang-ups pile up unread in the daemon's backlog while it is held,
+	 * as on a busy machine, and are accepted 64 at a time after. */
+	for (int i = 0; i < 10; i++) {
+		sb_test_sleep_ms(20);
+		ck_assert(sb_test_stop(daemon_.pid, 1000));
+		sb_test_sleep_ms(50);
+		ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	}
+	for (int i = 0; i < CHURN_CLIENTS; i++)
+		ck_assert_int_eq(sb_test_wait_exit(pids[i]), 0);
+	ck_assert(!sb_test_log_wait(daemon_.log, "per-uid connection limit", 0));
+}
+END_TEST
+
 static void start(void)
 {
 	sb_test_daemon_start(&daemon_, policy_text, NULL);
@@ -177,5 +233,7 @@ int main(void)
 			"the soak test needs root (to start sockbrokerd and drop to nobody)");
 	sb_test_add(s, "soak_64_clients_5000_mixed_calls", soak_64_clients_5000_mixed_calls, start,
 		    stop, 600);
+	sb_test_add(s, "churn_below_the_per_uid_limit_is_never_refused",
+		    churn_below_the_per_uid_limit_is_never_refused, start, stop, 120);
 	return sb_test_run(s);
 }

@@ -146,6 +146,10 @@ static void spawn(struct sb_test_daemon *d)
 			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 				_exit(127);
 		}
+		/* Root's capabilities after exec are its bounding set. */
+		if (d->unit_capabilities && (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) < 0 ||
+					     prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0) < 0))
+			_exit(127);
 		execv(exe, (char **)argv);
 		_exit(127);
 	}
@@ -201,6 +205,7 @@ void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text
 		d->activated = opts->socket_activation;
 		d->journal = opts->journal;
 		d->stderr_fd = opts->stderr_fd;
+		d->unit_capabilities = opts->unit_capabilities;
 	}
 	if (d->activated)
 		d->listen_fd = listen_for(d);
@@ -505,16 +510,70 @@ void sb_test_become_nobody(void)
 		_exit(126);
 }
 
-pid_t sb_test_fork_as_nobody(int (*fn)(void *arg), void *arg)
+void sb_test_become(uid_t uid)
+{
+	if (uid == SB_TEST_NOBODY) {
+		sb_test_become_nobody();
+		return;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		_exit(126);
+}
+
+pid_t sb_test_spawn_as(uid_t uid, int (*fn)(void *), void *arg, int *release, int *report)
+{
+	int in[2], out[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* dup2 clears close-on-exec; fcntl covers an fd already there. */
+		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], SB_TEST_REPORT_FD) < 0 ||
+		    fcntl(SB_TEST_REPORT_FD, F_SETFD, 0) < 0)
+			_exit(125);
+		/* Nothing else: a release pipe held by a child (its own or a
+		 * sibling's) would never report EOF. */
+		close_range(3, SB_TEST_REPORT_FD - 1, 0);
+		close_range(SB_TEST_REPORT_FD + 1, ~0u, 0);
+		sb_test_become(uid);
+		_exit(fn(arg));
+	}
+	close(in[0]);
+	close(out[1]);
+	if (release)
+		*release = in[1];
+	else
+		close(in[1]);
+	if (report)
+		*report = out[0];
+	else
+		close(out[0]);
+	return pid;
+}
+
+pid_t sb_test_fork_as(uid_t uid, int (*fn)(void *arg), void *arg)
 {
 	pid_t pid = fork();
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		sb_test_become_nobody();
+		sb_test_become(uid);
 		_exit(fn(arg));
 	}
 	return pid;
+}
+
+int sb_test_run_as(uid_t uid, int (*fn)(void *arg), void *arg)
+{
+	return sb_test_wait_exit(sb_test_fork_as(uid, fn, arg));
+}
+
+pid_t sb_test_fork_as_nobody(int (*fn)(void *arg), void *arg)
+{
+	return sb_test_fork_as(SB_TEST_NOBODY, fn, arg);
 }
 
 int sb_test_wait_exit(pid_t pid)

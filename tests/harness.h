@@ -25,6 +25,7 @@ struct sb_test_daemon {
 	const char *const *extra_args;
 	bool journal;
 	int stderr_fd;
+	bool unit_capabilities;
 };
 
 /* Optional ways to start the daemon; a zeroed struct is the default. */
@@ -39,6 +40,10 @@ struct sb_test_daemon_opts {
 	bool journal;
 	/* Greater than 0: the daemon's stderr, instead of the log file. */
 	int stderr_fd;
+	/* Without CAP_SYS_ADMIN and CAP_SYS_RESOURCE, as the unit runs it:
+	 * either exempts it from the kernel's limit on the sockets it has
+	 * in flight (RLIMIT_NOFILE). */
+	bool unit_capabilities;
 };
 
 /* Is this process root with the capabilities the daemon needs? */
@@ -146,6 +151,20 @@ bool sb_test_stop(pid_t pid, long max_ms);
  * capabilities and no_new_privs, as setpriv --reuid=65534 --regid=65534
  * --clear-groups --inh-caps=-all --bounding-set=-all does. */
 void sb_test_become_nobody(void);
+/* In a child: become nobody (as above), or any other uid with its gid
+ * the same and no groups; exits 126 when that fails. */
+void sb_test_become(uid_t uid);
+/* Children report to the test on this descriptor ("ready", counts). */
+#define SB_TEST_REPORT_FD 4
+/* Start fn as uid in the background. Its stdin is a pipe whose write end
+ * goes to *release (closing it tells the child to finish); what it writes
+ * to SB_TEST_REPORT_FD can be read from *report. Either may be NULL. */
+pid_t sb_test_spawn_as(uid_t uid, int (*fn)(void *), void *arg, int *release, int *report);
+/* Fork a child that becomes uid (sb_test_become), keeping every
+ * descriptor, and exits with fn(arg). */
+pid_t sb_test_fork_as(uid_t uid, int (*fn)(void *arg), void *arg);
+/* The same, waited for: its exit status, as sb_test_wait_exit gives it. */
+int sb_test_run_as(uid_t uid, int (*fn)(void *arg), void *arg);
 /* Fork a child that becomes nobody and exits with fn(arg). */
 pid_t sb_test_fork_as_nobody(int (*fn)(void *arg), void *arg);
 /* Wait for child pid: its exit status, 128 + signal when killed, -1 when

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "client/conn.h"
@@ -18,6 +19,10 @@
 struct sb_conn {
 	int fd;
 	bool usable;
+	/* What fd was when connected: a program may close it, or put
+	 * another file in its place (dup2, or a close and a reuse). */
+	dev_t dev;
+	ino_t ino;
 	struct sb_decoder *decoder;
 };
 
@@ -61,6 +66,7 @@ int sb_conn_open(const char *path, struct sb_conn **ret)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_(sb_conn_freep) struct sb_conn *c = NULL;
+	struct stat st;
 	size_t len;
 
 	if (!path || !*path)
@@ -86,6 +92,10 @@ int sb_conn_open(const char *path, struct sb_conn **ret)
 		       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1)) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (fstat(c->fd, &st) < 0)
+		return -errno;
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
 	c->usable = true;
 	*ret = TAKE_PTR(c);
 	return 0;
@@ -100,6 +110,20 @@ void sb_conn_disown(struct sb_conn *c)
 bool sb_conn_usable(const struct sb_conn *c)
 {
 	return c && c->usable;
+}
+
+bool sb_conn_still_ours(struct sb_conn *c)
+{
+	struct stat st;
+
+	if (!sb_conn_usable(c))
+		return false;
+	if (fstat(c->fd, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
+		return true;
+	/* Not ours any more: never write to it, nor close it. */
+	c->fd = -1;
+	c->usable = false;
+	return false;
 }
 
 int sb_conn_fd(const struct sb_conn *c)

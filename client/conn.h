@@ -61,6 +61,11 @@ struct sb_conn *sb_conn_free(struct sb_conn *c);
 void sb_conn_disown(struct sb_conn *c);
 /* False once a transport or framing failure made the stream unusable. */
 bool sb_conn_usable(const struct sb_conn *c);
+/* The same, and the descriptor is still the socket connected: a program
+ * may have closed it or put another file in its place. If not, the
+ * connection lets go of the descriptor without closing it, and is
+ * unusable. */
+bool sb_conn_still_ours(struct sb_conn *c);
 int sb_conn_fd(const struct sb_conn *c);
 
 /* Send msg (len bytes of JSON, the NUL is added) with n_fds descriptors

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
 	{"status", ctl_status}, {"list", ctl_list},	{"check", ctl_check},
 	{"info", ctl_info},	{"reload", ctl_reload}, {"run", ctl_run},
+	{"exec", ctl_exec},
 };
 
 static void help(void)
@@ -29,7 +30,9 @@ static void help(void)
 	       "  reload                  load the policy again (a broken one is refused)\n"
 	       "  run --socket=SPEC [--socket=SPEC...] [--name=NAME...] -- CMD [ARG...]\n"
 	       "                          run CMD with brokered sockets at fd 3...\n"
-	       "                          (systemd socket activation: LISTEN_FDS)\n\n"
+	       "                          (systemd socket activation: LISTEN_FDS)\n"
+	       "  exec [--] CMD [ARG...]  run CMD with the interposer: what the kernel\n"
+	       "                          refuses it for lack of privilege, the broker may grant\n\n"
 	       "Options:\n"
 	       "      --socket=PATH       the broker's socket (default $SOCKBROKER_SOCKET,\n"
 	       "                          else " SB_DEFAULT_SOCKET ")\n"

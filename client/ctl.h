@@ -33,6 +33,7 @@ int ctl_check(struct ctl *ctl, int argc, char **argv);
 int ctl_info(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
 int ctl_run(struct ctl *ctl, int argc, char **argv);
+int ctl_exec(struct ctl *ctl, int argc, char **argv);
 
 /* Print "sockbrokerctl: MESSAGE" on stderr (control characters
  * escaped); ctl_usage_error() adds a hint to --help and returns

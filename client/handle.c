@@ -175,7 +175,7 @@ static int call_locked(struct sockbroker *h, const struct sb_call_msg *m, struct
 {
 	int r;
 
-	if (!sb_conn_usable(h->conn)) {
+	if (!sb_conn_still_ours(h->conn)) {
 		r = handle_connect(h);
 		if (r < 0)
 			goto no_broker;

@@ -6,7 +6,7 @@
 #include "daemon/caps.h"
 #include "daemon/log.h"
 
-/* What brokering needs (BRIEF §2): raw and packet sockets, netlink group
+/* What brokering needs (docs/SECURITY.md §2): raw and packet sockets, netlink group
  * binds and privileged options, low ports, the client's fsuid/fsgid, and
  * entering named network namespaces. */
 static const int needed[] = {

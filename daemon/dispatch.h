@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* One handler per method, found through a table (BRIEF §6). */
+/* One handler per method, found through a table. */
 #pragma once
 
 #include <json-c/json.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What a client's descriptor really is, read from the kernel: decisions
- * are made on this, never on what a request claims (BRIEF §2). */
+ * are made on this, never on what a request claims. */
 #pragma once
 
 #include "proto/error.h"

@@ -3,7 +3,9 @@
 # shellcheck shell=bash
 
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
-SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd"
+# The real programs check-programs.sh runs under the interposer: their
+# packages must not start services on the machine (see below).
+SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx"
 
 sb_install_missing() {
 	local missing=() p
@@ -18,8 +20,19 @@ sb_install_missing() {
 	fi
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# No package may start its service (nginx would take port 80 on
+	# the machine): policy-rc.d refuses, unless one is there already.
+	local guard=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d &&
+			guard=/usr/sbin/policy-rc.d
+	fi
+	local rc=0
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
-		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } ||
+		rc=1
+	[ -n "$guard" ] && rm -f "$guard"
+	return $rc
 }
 
 # Configure and build in $1 (relative to the source tree) with extra

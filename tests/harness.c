@@ -9,6 +9,9 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <linux/net.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -20,6 +23,20 @@
 #include "proto/util.h"
 #include "tests/call.h"
 #include "tests/harness.h"
+
+bool sb_test_private_netns(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int fd = -1;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return false;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return false;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+}
 
 bool sb_test_is_root(void)
 {

@@ -46,6 +46,12 @@ struct sb_test_daemon_opts {
 	bool unit_capabilities;
 };
 
+/* Move this test program into a network namespace of its own with its
+ * loopback up, so that what it binds and sends neither meets nor
+ * disturbs anything on the machine's ports. Call at the start of main(),
+ * as root; false (nothing changed) when the kernel refuses. */
+bool sb_test_private_netns(void);
+
 /* Is this process root with the capabilities the daemon needs? */
 bool sb_test_is_root(void);
 /* In a test that starts the daemon: skip it unless we are root. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "daemon/bind.h"
+#include "daemon/ifname.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/strbuf.h"
@@ -30,8 +31,8 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 	return -1;
 }
 
-int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
-		    const struct sockaddr_storage *ss, socklen_t len, const char *netns)
+int sb_bind_authorize(struct sb_request *req, const struct sb_sockinfo *si,
+		      const struct sockaddr_storage *ss, socklen_t len, const char *netns)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	struct sb_policy_request preq;
@@ -56,10 +57,38 @@ int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si
 	sb_strbuf_str(&b, text);
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
-	if (bind(fd, sa, len) < 0)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "address", "bind %s: %m",
-				    text);
 	return 0;
+}
+
+int sb_bind_address(struct sb_request *req, const struct sb_sockinfo *si, json_object *address,
+		    const char *netns, struct sockaddr_storage *ss, socklen_t *len)
+{
+	int r;
+
+	/* The same address with every interface unset decides as this one
+	 * would: the policy reads its family, host and port only. */
+	r = sb_addr_from_json_with(address, si->family, si->protocol, sb_ifname_unset, ss, len,
+				   &req->error);
+	if (r < 0)
+		return r;
+	r = sb_bind_authorize(req, si, ss, *len, netns);
+	if (r < 0)
+		return r;
+	return sb_addr_from_json_with(address, si->family, si->protocol, sb_ifname_index, ss, len,
+				      &req->error);
+}
+
+int sb_bind_allowed(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	char text[128];
+
+	if (bind(fd, sa, len) == 0)
+		return 0;
+	if (sb_addr_to_text(sa, len, si->protocol, text, sizeof(text), NULL) < 0)
+		snprintf(text, sizeof(text), "?");
+	return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "address", "bind %s: %m", text);
 }
 
 bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len)

@@ -9,15 +9,15 @@
 
 static const char *const bind_keys[] = { "fd", "address", NULL };
 
-/* Bind fd to the address, as the policy allows, and reply with the
- * address the socket got. */
+/* Bind fd to the address the policy allowed, and reply with the address
+ * the socket got. */
 static int bind_and_reply(struct sb_request *req, int fd, const struct sb_sockinfo *si,
 			  struct sockaddr_storage *ss, socklen_t len)
 {
 	json_object *bound = NULL;
 	int r;
 
-	r = sb_bind_checked(req, fd, si, ss, len, NULL);
+	r = sb_bind_allowed(req, fd, si, ss, len);
 	if (r < 0)
 		return r;
 	/* The address the socket got, in the plain form when it has one. */
@@ -58,7 +58,7 @@ int sb_method_bind(struct sb_request *req)
 	if (si.family == AF_UNIX)
 		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "address",
 				    "AF_UNIX binds are not brokered: they need no privilege");
-	r = sb_addr_from_json(address, si.family, si.protocol, &ss, &len, &req->error);
+	r = sb_bind_address(req, &si, address, NULL, &ss, &len);
 	if (r < 0)
 		return r;
 	return bind_and_reply(req, fd, &si, &ss, len);
@@ -77,5 +77,8 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	 * and words what that makes of it. */
 	if (si.family != ss->ss_family)
 		return SB_METHOD_DECLINED;
+	r = sb_bind_authorize(req, &si, ss, len, NULL);
+	if (r < 0)
+		return r;
 	return bind_and_reply(req, fd, &si, ss, len);
 }

@@ -18,8 +18,8 @@ int sb_ifname_index(const char *name)
 		struct ifinfomsg ifi;
 		char attr[RTA_SPACE(IFNAMSIZ)];
 	} req = {0};
-	/* The reply starts with the header and ifinfomsg, or nlmsgerr; the
-	 * attributes after them may be cut (MSG_TRUNC). */
+	/* The reply starts with the header and ifinfomsg, or nlmsgerr: only
+	 * those are read, and the attributes beyond the buffer are dropped. */
 	union {
 		struct nlmsghdr nh;
 		char buf[1024];

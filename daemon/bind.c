@@ -3,8 +3,10 @@
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "daemon/bind.h"
+#include "daemon/ifname.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/strbuf.h"
@@ -31,12 +33,11 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 }
 
 int sb_bind_authorize(struct sb_request *req, const struct sb_sockinfo *si,
-		      const struct sockaddr_storage *ss, socklen_t len, const char *netns,
-		      char *text, size_t text_size)
+		      const struct sockaddr_storage *ss, socklen_t len, const char *netns)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	struct sb_policy_request preq;
-	char summary[192];
+	char summary[192], text[128];
 	struct sb_strbuf b;
 
 	sb_policy_request_init(&preq, SB_PM_BIND);
@@ -47,33 +48,57 @@ int sb_bind_authorize(struct sb_request *req, const struct sb_sockinfo *si,
 	preq.address_len = len;
 	preq.port = sb_sockaddr_port(sa, len);
 	preq.netns = netns;
-	if (sb_addr_to_text(sa, len, si->protocol, text, text_size, NULL) < 0)
-		snprintf(text, text_size, "?");
+	if (sb_addr_to_text(sa, len, si->protocol, text, sizeof(text), NULL) < 0)
+		snprintf(text, sizeof(text), "?");
 	sb_strbuf_init(&b, summary, sizeof(summary));
 	sb_strbuf_str(&b, sb_const_name(SB_C_AF, si->family) ?: "?");
 	sb_strbuf_mem(&b, "/", 1);
 	sb_strbuf_str(&b, sb_const_name(SB_C_SOCK, si->type) ?: "?");
 	sb_strbuf_mem(&b, " ", 1);
 	sb_strbuf_str(&b, text);
-	return sb_authorize(req, &preq, summary);
-}
-
-int sb_bind_as_asked(int fd, const struct sockaddr_storage *ss, socklen_t len, const char *text,
-		     struct sb_error *err)
-{
-	if (bind(fd, (const struct sockaddr *)ss, len) < 0)
-		return sb_error_set(err, SB_ERR_SYSTEM, errno, "address", "bind %s: %m", text);
+	if (sb_authorize(req, &preq, summary) < 0)
+		return -EACCES;
 	return 0;
 }
 
-int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
-		    const struct sockaddr_storage *ss, socklen_t len, const char *netns)
+int sb_bind_address(struct sb_request *req, const struct sb_sockinfo *si, json_object *address,
+		    const char *netns, struct sockaddr_storage *ss, socklen_t *len)
 {
-	char text[SB_BIND_TEXT_MAX];
+	int r;
 
-	if (sb_bind_authorize(req, si, ss, len, netns, text, sizeof(text)) < 0)
-		return -EACCES;
-	return sb_bind_as_asked(fd, ss, len, text, &req->error);
+	/* The same address with every interface unset decides as this one
+	 * would: the policy reads its family, host and port only. */
+	r = sb_addr_from_json_with(address, si->family, si->protocol, sb_ifname_unset, ss, len,
+				   &req->error);
+	if (r < 0)
+		return r;
+	r = sb_bind_authorize(req, si, ss, *len, netns);
+	if (r < 0)
+		return r;
+	return sb_addr_from_json_with(address, si->family, si->protocol, sb_ifname_index, ss, len,
+				      &req->error);
+}
+
+int sb_bind_fd(int fd, const struct sockaddr_storage *ss, socklen_t len, int protocol,
+	       struct sb_error *err)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	char text[128];
+	int errnum;
+
+	if (bind(fd, sa, len) == 0)
+		return 0;
+	errnum = errno;
+	if (sb_addr_to_text(sa, len, protocol, text, sizeof(text), NULL) < 0)
+		snprintf(text, sizeof(text), "?");
+	return sb_error_set(err, SB_ERR_SYSTEM, errnum, "address", "bind %s: %s", text,
+			    strerror(errnum));
+}
+
+int sb_bind_allowed(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len)
+{
+	return sb_bind_fd(fd, ss, len, si->protocol, &req->error);
 }
 
 bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len)

@@ -12,21 +12,23 @@
 /* The port of an INET/INET6/RDS/VSOCK address, or -1. */
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);
 
-/* An address as the logs and errors write it, at most this long. */
-#define SB_BIND_TEXT_MAX 128
-
-/* Ask the policy (method bind) and log the decision; text gets the
- * address as text. 0 or -EACCES with req->error. */
+/* Ask the policy (method bind) about an address. 0 or -EACCES with
+ * req->error. */
 int sb_bind_authorize(struct sb_request *req, const struct sb_sockinfo *si,
-		      const struct sockaddr_storage *ss, socklen_t len, const char *netns,
-		      char *text, size_t text_size);
-/* bind(), with an error that names text. Touches nothing but fd and err:
- * safe on a worker. 0 or -errno. */
-int sb_bind_as_asked(int fd, const struct sockaddr_storage *ss, socklen_t len, const char *text,
-		     struct sb_error *err);
-/* Ask the policy (method bind), then bind. 0 or -errno with req->error. */
-int sb_bind_checked(struct sb_request *req, int fd, const struct sb_sockinfo *si,
-		    const struct sockaddr_storage *ss, socklen_t len, const char *netns);
+		      const struct sockaddr_storage *ss, socklen_t len, const char *netns);
+/* A client's bind address in JSON, decided by the policy before any of
+ * its interface names is looked up, then looked up (sb_ifname_index(), in
+ * the calling thread's network namespace). 0 or -errno with req->error. */
+int sb_bind_address(struct sb_request *req, const struct sb_sockinfo *si, json_object *address,
+		    const char *netns, struct sockaddr_storage *ss, socklen_t *len);
+/* bind() to an address the policy allowed. 0 or -errno with req->error. */
+int sb_bind_allowed(struct sb_request *req, int fd, const struct sb_sockinfo *si,
+		    const struct sockaddr_storage *ss, socklen_t len);
+/* The same touching nothing but fd and err: safe on a worker (a client's
+ * socket is bound there, offload.h). protocol: the socket's, for the
+ * address as the error writes it. */
+int sb_bind_fd(int fd, const struct sockaddr_storage *ss, socklen_t len, int protocol,
+	       struct sb_error *err);
 
 /* The socket's local address, false when it has none. */
 bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len);

@@ -19,7 +19,6 @@ struct bind_op {
 	socklen_t len;
 	int protocol;
 	bool named; /* the socket has a local address to report */
-	char text[SB_BIND_TEXT_MAX];
 };
 
 static int bind_work(struct sb_offload *base)
@@ -27,7 +26,7 @@ static int bind_work(struct sb_offload *base)
 	struct bind_op *op = (struct bind_op *)base;
 	int r;
 
-	r = sb_bind_as_asked(base->fd, &op->ss, op->len, op->text, &base->error);
+	r = sb_bind_fd(base->fd, &op->ss, op->len, op->protocol, &base->error);
 	if (r < 0)
 		return r;
 	op->named = sb_local_sockaddr(base->fd, &op->ss, &op->len);
@@ -60,8 +59,8 @@ static int bind_finish(struct sb_offload *base, struct sb_request *req)
 	return 0;
 }
 
-/* Ask the policy, then bind the client's socket on a worker: the client
- * may hold its lock. */
+/* Bind the client's socket to an address the policy allowed, on a
+ * worker: the client may hold its lock. */
 static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 			 struct sockaddr_storage *ss, socklen_t len)
 {
@@ -69,10 +68,6 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 
 	if (!op)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	if (sb_bind_authorize(req, si, ss, len, NULL, op->text, sizeof(op->text)) < 0) {
-		free(op);
-		return -EACCES;
-	}
 	op->ss = *ss;
 	op->len = len;
 	op->protocol = si->protocol;
@@ -100,7 +95,7 @@ int sb_method_bind(struct sb_request *req)
 	if (si.family == AF_UNIX)
 		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "address",
 				    "AF_UNIX binds are not brokered: they need no privilege");
-	r = sb_addr_from_json(address, si.family, si.protocol, &ss, &len, &req->error);
+	r = sb_bind_address(req, &si, address, NULL, &ss, &len);
 	if (r < 0)
 		return r;
 	return bind_deferred(req, &si, &ss, len);
@@ -119,5 +114,8 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	 * and words what that makes of it. */
 	if (si.family != ss->ss_family)
 		return SB_METHOD_DECLINED;
+	r = sb_bind_authorize(req, &si, ss, len, NULL);
+	if (r < 0)
+		return r;
 	return bind_deferred(req, &si, ss, len);
 }

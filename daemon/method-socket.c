@@ -312,7 +312,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 		return r;
 
 	/* Interface names in the bind address are resolved where the socket
-	 * lives, so parse it inside the namespace. */
+	 * lives, so parse it inside the namespace, once all else is allowed. */
 	if (a->netns) {
 		r = sb_netns_enter(a->netns, &req->error);
 		if (r < 0)
@@ -321,25 +321,25 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	fd = create_as(cred, a, &req->error);
 	if (fd >= 0)
 		r = check_created(req, fd, a, summary, sizeof(summary));
+	if (fd >= 0 && r >= 0)
+		r = authorize_options(req, a, summary);
+	si = (struct sb_sockinfo){ a->family, a->type, a->protocol };
 	if (fd >= 0 && r >= 0 && a->bind)
-		r = sb_addr_from_json(a->bind, a->family, a->protocol, &ss, &ss_len, &req->error);
+		r = sb_bind_address(req, &si, a->bind, a->netns, &ss, &ss_len);
 	if (a->netns)
 		sb_netns_leave();
 	if (fd < 0)
 		return fd;
 	if (r < 0)
 		return r;
-	if (authorize_options(req, a, summary) < 0)
-		return -EACCES;
 
 	for (size_t i = 0; i < a->n_options; i++) {
 		r = sb_sockopt_apply(fd, &a->options[i], &req->error);
 		if (r < 0)
 			return r;
 	}
-	si = (struct sb_sockinfo){ a->family, a->type, a->protocol };
 	if (a->bind) {
-		r = sb_bind_checked(req, fd, &si, &ss, ss_len, a->netns);
+		r = sb_bind_allowed(req, fd, &si, &ss, ss_len);
 		if (r < 0)
 			return r;
 	}

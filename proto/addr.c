@@ -227,27 +227,42 @@ static int get_u64(json_object *obj, const char *key, bool required, uint64_t *r
 	return 1;
 }
 
-static int resolve_ifname(const char *key, const char *name, int *ret, struct sb_error *err)
+/* The kernel's own lookup, for clients: unprivileged, it loads nothing. */
+static int kernel_ifindex(const char *name)
+{
+	unsigned idx = if_nametoindex(name);
+
+	if (idx == 0)
+		return -ENODEV;
+	return idx > INT_MAX ? -ERANGE : (int)idx;
+}
+
+static int resolve_ifname(const char *key, const char *name, sb_ifname_resolver resolve, int *ret,
+			  struct sb_error *err)
 {
 	char buf[SB_PRINTABLE_MAX];
-	unsigned idx;
+	int r;
 
 	if (!*name) {
 		*ret = 0;
 		return 1;
 	}
-	idx = if_nametoindex(name);
-	if (idx == 0 || idx > INT_MAX)
+	r = resolve(name);
+	if (r == -ENODEV)
 		return sb_error_set(err, SB_ERR_INVALID_PARAMETER, ENODEV, key,
 				    "%s: no network interface named '%s'", key,
 				    sb_addr_printable(name, buf));
-	*ret = (int)idx;
+	if (r < 0)
+		return sb_error_set(err, SB_ERR_SYSTEM, -r, key,
+				    "%s: cannot look up network interface '%s': %s", key,
+				    sb_addr_printable(name, buf), strerror(-r));
+	*ret = r;
 	return 1;
 }
 
 /* An interface by name ("" for none or any) or by index. */
-static int get_ifindex(json_object *obj, const char *key, bool required, int64_t max, int *ret,
-		       struct sb_error *err)
+static int get_ifindex(json_object *obj, const char *key, bool required, int64_t max,
+		       sb_ifname_resolver resolve, int *ret, struct sb_error *err)
 {
 	json_object *v = sb_json_get(obj, key);
 	const char *name;
@@ -258,7 +273,7 @@ static int get_ifindex(json_object *obj, const char *key, bool required, int64_t
 		r = sb_param_string(obj, key, required, IF_NAMESIZE - 1, &name, err);
 		if (r <= 0)
 			return r;
-		return resolve_ifname(key, name, ret, err);
+		return resolve_ifname(key, name, resolve, ret, err);
 	}
 	r = sb_param_int(obj, key, required, 0, max, &idx, err);
 	if (r > 0)
@@ -470,8 +485,8 @@ static void put_ints(struct out *o, const struct int_member *members, size_t n, 
 /* ------------------------------------------------------------------ */
 /* AF_UNIX */
 
-static int unix_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			  struct sb_error *err)
+static int unix_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			  struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
 	const char *path = NULL, *abstract = NULL;
@@ -559,8 +574,8 @@ static const struct int_member inet_ints[] = {
 	INT_MEMBER(struct sockaddr_in, sin_port, "port", NET_ORDER, INT_REQUIRED, UINT16_MAX),
 };
 
-static int inet_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			  struct sb_error *err)
+static int inet_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			  struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	const char *host;
@@ -599,8 +614,8 @@ static const struct int_member inet6_ints[] = {
 	INT_MEMBER(struct sockaddr_in6, sin6_flowinfo, "flowinfo", NET_ORDER, 0, UINT32_MAX),
 };
 
-static int inet6_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			   struct sb_error *err)
+static int inet6_from_json(json_object *obj, sb_ifname_resolver resolve,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	const char *host;
@@ -619,7 +634,7 @@ static int inet6_from_json(json_object *obj, struct sockaddr_storage *ss, sockle
 	if (v && json_object_is_type(v, json_type_string)) {
 		int idx;
 
-		r = get_ifindex(obj, "scope_id", false, UINT32_MAX, &idx, err);
+		r = get_ifindex(obj, "scope_id", false, UINT32_MAX, resolve, &idx, err);
 		scope = idx;
 	} else {
 		r = sb_param_int(obj, "scope_id", false, 0, UINT32_MAX, &scope, err);
@@ -660,8 +675,8 @@ static const struct int_member netlink_ints[] = {
 	INT_MEMBER(struct sockaddr_nl, nl_groups, "groups", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
 };
 
-static int netlink_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			     struct sb_error *err)
+static int netlink_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			     struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_nl *snl = (struct sockaddr_nl *)ss;
 	int r;
@@ -684,8 +699,8 @@ static int netlink_to_json(const void *sa, socklen_t len, struct out *o, struct 
 /* AF_TIPC: (addr_type, v1, v2, v3, scope) as in the socket API */
 
 #ifdef HAVE_LINUX_TIPC_H
-static int tipc_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			  struct sb_error *err)
+static int tipc_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			  struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_tipc *st = (struct sockaddr_tipc *)ss;
 	int64_t type, v1, v2, v3, scope = 0;
@@ -803,13 +818,13 @@ static int get_can_id(json_object *obj, const char *key, uint32_t *ret, struct s
 	return 1;
 }
 
-static int can_fill(json_object *obj, struct sockaddr_can *scan, socklen_t *len,
-		    struct sb_error *err)
+static int can_fill(json_object *obj, sb_ifname_resolver resolve, struct sockaddr_can *scan,
+		    socklen_t *len, struct sb_error *err)
 {
 	int ifindex;
 	int r;
 
-	r = get_ifindex(obj, "ifname", true, INT_MAX, &ifindex, err);
+	r = get_ifindex(obj, "ifname", true, INT_MAX, resolve, &ifindex, err);
 	if (r < 0)
 		return r;
 	scan->can_family = AF_CAN;
@@ -818,10 +833,10 @@ static int can_fill(json_object *obj, struct sockaddr_can *scan, socklen_t *len,
 	return 0;
 }
 
-static int can_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			 struct sb_error *err)
+static int can_from_json(json_object *obj, sb_ifname_resolver resolve, struct sockaddr_storage *ss,
+			 socklen_t *len, struct sb_error *err)
 {
-	return can_fill(obj, (struct sockaddr_can *)ss, len, err);
+	return can_fill(obj, resolve, (struct sockaddr_can *)ss, len, err);
 }
 
 static int can_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
@@ -831,13 +846,13 @@ static int can_to_json(const void *sa, socklen_t len, struct out *o, struct sb_e
 	return put_ifindex(o, scan->can_ifindex, err);
 }
 
-static int isotp_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			   struct sb_error *err)
+static int isotp_from_json(json_object *obj, sb_ifname_resolver resolve,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_can *scan = (struct sockaddr_can *)ss;
 	int r;
 
-	r = can_fill(obj, scan, len, err);
+	r = can_fill(obj, resolve, scan, len, err);
 	if (r < 0)
 		return r;
 	r = get_can_id(obj, "rx_id", &scan->can_addr.tp.rx_id, err);
@@ -869,14 +884,14 @@ static const struct int_member j1939_ints[] = {
 		   UINT8_MAX),
 };
 
-static int j1939_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			   struct sb_error *err)
+static int j1939_from_json(json_object *obj, sb_ifname_resolver resolve,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_can *scan = (struct sockaddr_can *)ss;
 	uint64_t name = 0;
 	int r;
 
-	r = can_fill(obj, scan, len, err);
+	r = can_fill(obj, resolve, scan, len, err);
 	if (r < 0)
 		return r;
 	r = get_u64(obj, "name", true, &name, err);
@@ -907,8 +922,8 @@ static int j1939_to_json(const void *sa, socklen_t len, struct out *o, struct sb
 /* ------------------------------------------------------------------ */
 /* AF_PACKET: (ifname, proto, pkttype, hatype, addr) */
 
-static int packet_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			    struct sb_error *err)
+static int packet_from_json(json_object *obj, sb_ifname_resolver resolve,
+			    struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_ll *sll = (struct sockaddr_ll *)ss;
 	char buf[SB_PRINTABLE_MAX];
@@ -919,7 +934,7 @@ static int packet_from_json(json_object *obj, struct sockaddr_storage *ss, sockl
 	int ifindex;
 	int r;
 
-	r = get_ifindex(obj, "ifname", true, INT_MAX, &ifindex, err);
+	r = get_ifindex(obj, "ifname", true, INT_MAX, resolve, &ifindex, err);
 	if (r < 0)
 		return r;
 	/* An ethertype name, or the number as socket() takes it (network
@@ -1032,8 +1047,8 @@ static const struct int_member alg_ints[] = {
 	INT_MEMBER(struct sockaddr_alg, salg_mask, "mask", HOST_ORDER, 0, UINT32_MAX),
 };
 
-static int alg_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			 struct sb_error *err)
+static int alg_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			 struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_alg *salg = (struct sockaddr_alg *)ss;
 	int r;
@@ -1087,8 +1102,8 @@ static const struct int_member vsock_ints[] = {
 #endif
 };
 
-static int vsock_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			   struct sb_error *err)
+static int vsock_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_vm *svm = (struct sockaddr_vm *)ss;
 	int r;
@@ -1159,8 +1174,8 @@ static const struct int_member l2cap_ints[] = {
 		   UINT8_MAX),
 };
 
-static int l2cap_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			   struct sb_error *err)
+static int l2cap_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_l2 *sl2 = (struct sockaddr_l2 *)ss;
 	int r;
@@ -1189,8 +1204,8 @@ static const struct int_member rfcomm_ints[] = {
 	INT_MEMBER(struct sockaddr_rc, rc_channel, "channel", HOST_ORDER, INT_REQUIRED, UINT8_MAX),
 };
 
-static int rfcomm_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			    struct sb_error *err)
+static int rfcomm_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			    struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_rc *src = (struct sockaddr_rc *)ss;
 	int r;
@@ -1221,8 +1236,8 @@ static const struct int_member hci_ints[] = {
 		   UINT16_MAX),
 };
 
-static int hci_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			 struct sb_error *err)
+static int hci_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			 struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_hci *shci = (struct sockaddr_hci *)ss;
 	int r;
@@ -1241,8 +1256,8 @@ static int hci_to_json(const void *sa, socklen_t len, struct out *o, struct sb_e
 	return 0;
 }
 
-static int sco_from_json(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			 struct sb_error *err)
+static int sco_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			 struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
 {
 	struct sockaddr_sco *ssco = (struct sockaddr_sco *)ss;
 	int r;
@@ -1269,8 +1284,8 @@ static int sco_to_json(const void *sa, socklen_t len, struct out *o, struct sb_e
 
 struct codec {
 	const char *const *keys; /* the keys an object of this shape may have */
-	int (*from_json)(json_object *obj, struct sockaddr_storage *ss, socklen_t *len,
-			 struct sb_error *err);
+	int (*from_json)(json_object *obj, sb_ifname_resolver resolve, struct sockaddr_storage *ss,
+			 socklen_t *len, struct sb_error *err);
 	/* Sees the address copied into a zeroed struct sockaddr_storage,
 	 * and only once it holds min_len bytes. */
 	int (*to_json)(const void *sa, socklen_t len, struct out *o, struct sb_error *err);
@@ -1335,6 +1350,12 @@ static const struct codec *codec_for(int family, int protocol)
 int sb_addr_from_json(json_object *obj, int family, int protocol, struct sockaddr_storage *ss,
 		      socklen_t *len, struct sb_error *err)
 {
+	return sb_addr_from_json_with(obj, family, protocol, kernel_ifindex, ss, len, err);
+}
+
+int sb_addr_from_json_with(json_object *obj, int family, int protocol, sb_ifname_resolver resolve,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
+{
 	const struct codec *c = codec_for(family, protocol);
 	int r;
 
@@ -1348,7 +1369,7 @@ int sb_addr_from_json(json_object *obj, int family, int protocol, struct sockadd
 	if (r < 0)
 		return r;
 	memset(ss, 0, sizeof(*ss));
-	return c->from_json(obj, ss, len, err);
+	return c->from_json(obj, resolve, ss, len, err);
 }
 
 json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int protocol,

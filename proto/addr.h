@@ -15,6 +15,15 @@
  * to indexes with if_nametoindex(). 0 or -errno with *err filled. */
 int sb_addr_from_json(json_object *obj, int family, int protocol, struct sockaddr_storage *ss,
 		      socklen_t *len, struct sb_error *err);
+
+/* An interface name's index (> 0), 0 to leave the interface unset, or
+ * -errno (-ENODEV: no interface of that name). */
+typedef int (*sb_ifname_resolver)(const char *name);
+/* sb_addr_from_json() with interface names resolved by resolve: for the
+ * daemon, in which if_nametoindex() would let the kernel load modules
+ * (see sockbrokerd(8)). */
+int sb_addr_from_json_with(json_object *obj, int family, int protocol, sb_ifname_resolver resolve,
+			   struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err);
 /* NULL with *err filled when the address cannot be represented. */
 json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int protocol,
 			     struct sb_error *err);

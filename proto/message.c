@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/json-cost.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
@@ -249,6 +250,10 @@ int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_
 	int r;
 
 	*call = c;
+	/* Refused before json-c builds what could be thousands of values. */
+	if (data && sb_json_values(data, len, SB_CALL_VALUES_MAX) > SB_CALL_VALUES_MAX)
+		return sb_error_set(err, SB_ERR_PROTOCOL, E2BIG, NULL,
+				    "call has more than %u JSON values", SB_CALL_VALUES_MAX);
 	r = parse_message(data, len, keys, "method", true, &root, &c.method, &c.parameters, err);
 	if (r < 0)
 		return r;

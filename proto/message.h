@@ -22,7 +22,8 @@ struct sb_call {
 
 /* Parse a call from one frame (data must hold no NUL before len). Rejects
  * non-objects, unknown top-level keys, nesting beyond SB_JSON_DEPTH_MAX,
- * a missing or malformed method name. 0 or -errno with *err filled. */
+ * more than SB_CALL_VALUES_MAX values (before parsing), a missing or
+ * malformed method name. 0 or -errno with *err filled. */
 int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_error *err);
 void sb_call_done(struct sb_call *call);
 

@@ -25,6 +25,11 @@
 #define SB_FDS_MAX 253u
 /* json-c nesting limit for every message we parse. */
 #define SB_JSON_DEPTH_MAX 16
+/* Values in a call, counted before json-c parses it (sb_json_values()).
+ * Parsing costs about half a microsecond per value, so 64 KiB of empty
+ * objects cost 10 ms; the largest call (Socket with 32 options and an
+ * address) has about 150. Replies are not limited: admin lists are long. */
+#define SB_CALL_VALUES_MAX 512u
 /* Socket options applied by one Socket call. */
 #define SB_OPTIONS_MAX 32u
 /* Longest string value accepted for a socket option (SO_BINDTODEVICE...). */

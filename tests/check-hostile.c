@@ -638,6 +638,202 @@ START_TEST(slow_writers_do_not_stall_others)
 }
 END_TEST
 
+/* ------------------------------------------------------------ costly calls */
+
+/* A uid the policy grants nothing: parsing is all it can cost. */
+#define NO_GRANT_UID 65532
+/* An Info call whose parameter holds 21,600 empty objects: 64,869 bytes,
+ * about 17 ms of json-c before the daemon could see that Info takes no
+ * parameter. */
+#define HEAVY_OBJECTS 21600
+static const char *heavy_call(size_t *len)
+{
+	static const char head[] = "{\"method\":\"org.sockbroker.Info\",\"parameters\":{\"a\":[";
+	static char call[sizeof(head) + 3 * HEAVY_OBJECTS + 8];
+	char *p = call;
+
+	p = mempcpy(p, head, sizeof(head) - 1);
+	for (int i = 0; i < HEAVY_OBJECTS; i++)
+		p = mempcpy(p, i ? ",{}" : "{}", i ? 3 : 2);
+	p = stpcpy(p, "]}}");
+	*len = (size_t)(p - call) + 1; /* the NUL ends the message */
+	return call;
+}
+
+/* CPU time of process pid in ms (utime + stime, from /proc), or -1. */
+static long cpu_ms(pid_t pid)
+{
+	unsigned long utime, stime;
+	char path[64], buf[1024];
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* After the name in parentheses: state, then 10 fields, then these. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %lu", &utime,
+			 &stime) != 2)
+		return -1;
+	return (long)((utime + stime) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
+}
+
+#define HEAVY_REFUSED 100
+static int child_heavy_refused(void *arg)
+{
+	size_t len;
+	const char *call = heavy_call(&len);
+
+	for (int i = 0; i < HEAVY_REFUSED; i++) {
+		_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+		struct sb_reply reply;
+
+		REQUIRE(conn >= 0);
+		REQUIRE(sb_test_call(conn, call, NULL, 0, &reply, NULL) == 0);
+		if (!reply.error || strcmp(reply.error, SB_ERR_PROTOCOL) != 0 ||
+		    reply.errnum != E2BIG) {
+			fprintf(stderr, "heavy call: %s: %s\n", reply.error ?: "success",
+				reply.message ?: "");
+			sb_reply_done(&reply);
+			return 1;
+		}
+		sb_reply_done(&reply);
+	}
+	return 0;
+}
+
+START_TEST(parse_heavy_calls_are_refused_cheaply)
+{
+	/* PROTOCOL.md: a call with more than 512 values is refused before it
+	 * is parsed. The daemon's CPU time says what the calls cost it, on a
+	 * busy machine too: 100 of them took 1.7 s when parsed. */
+	long before = cpu_ms(daemon_.pid), used;
+
+	ck_assert_int_ge(before, 0);
+	ck_assert_int_eq(sb_test_run_as(NO_GRANT_UID, child_heavy_refused, NULL), 0);
+	used = cpu_ms(daemon_.pid) - before;
+	printf("# daemon CPU for %d calls of %d empty objects: %ld ms\n", HEAVY_REFUSED,
+	       HEAVY_OBJECTS, used);
+	ck_assert_msg(used < 500, "%d refused calls cost the daemon %ld ms of CPU", HEAVY_REFUSED,
+		      used);
+	assert_unharmed();
+}
+END_TEST
+
+/* The attack: 63 connections, each keeping up to 14 heavy calls in
+ * flight, reading the replies and connecting again when the daemon
+ * closes; until released. Reports the calls it got to send. */
+#define HEAVY_CONNS 63
+#define HEAVY_IN_FLIGHT 14
+struct heavy_conn {
+	int fd;
+	size_t sent; /* of the call being written */
+	int in_flight;
+};
+
+static void heavy_reconnect(struct heavy_conn *h)
+{
+	safe_close(h->fd);
+	*h = (struct heavy_conn){.fd = sb_test_connect(daemon_.socket)};
+	if (h->fd >= 0)
+		fcntl(h->fd, F_SETFL, O_NONBLOCK);
+}
+
+static void heavy_serve(struct heavy_conn *h, short revents, const char *call, size_t len,
+			long *calls)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		n = recv(h->fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN)) {
+			heavy_reconnect(h);
+			return;
+		}
+		for (ssize_t i = 0; i < n; i++)
+			h->in_flight -= buf[i] == 0;
+	}
+	while (h->in_flight < HEAVY_IN_FLIGHT) {
+		n = send(h->fd, call + h->sent, len - h->sent, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN)
+				heavy_reconnect(h);
+			return;
+		}
+		h->sent += (size_t)n;
+		if (h->sent == len) {
+			h->sent = 0;
+			h->in_flight++;
+			(*calls)++;
+		}
+	}
+}
+
+static int child_heavy_flood(void *arg)
+{
+	struct heavy_conn conns[HEAVY_CONNS];
+	struct pollfd p[HEAVY_CONNS + 1];
+	size_t len;
+	const char *call = heavy_call(&len);
+	long calls = 0;
+
+	for (int i = 0; i < HEAVY_CONNS; i++) {
+		conns[i].fd = -1;
+		heavy_reconnect(&conns[i]);
+		REQUIRE(conns[i].fd >= 0);
+	}
+	REQUIRE(write(SB_TEST_REPORT_FD, "a", 1) == 1);
+	p[HEAVY_CONNS] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+	for (;;) {
+		for (int i = 0; i < HEAVY_CONNS; i++) {
+			if (conns[i].fd < 0)
+				heavy_reconnect(&conns[i]);
+			p[i] = (struct pollfd){.fd = conns[i].fd, .events = POLLIN};
+			if (conns[i].in_flight < HEAVY_IN_FLIGHT)
+				p[i].events |= POLLOUT;
+		}
+		REQUIRE(poll(p, HEAVY_CONNS + 1, 10) >= 0);
+		if (p[HEAVY_CONNS].revents)
+			break;
+		for (int i = 0; i < HEAVY_CONNS; i++)
+			if (p[i].revents)
+				heavy_serve(&conns[i], p[i].revents, call, len, &calls);
+	}
+	for (int i = 0; i < HEAVY_CONNS; i++)
+		safe_close(conns[i].fd);
+	REQUIRE(write(SB_TEST_REPORT_FD, &calls, sizeof(calls)) == sizeof(calls));
+	return 0;
+}
+
+START_TEST(parse_heavy_calls_do_not_delay_others)
+{
+	int seconds = 4, release, report;
+	long calls = 0;
+	pid_t flood, other;
+	char c;
+
+	flood = sb_test_spawn_as(NO_GRANT_UID, child_heavy_flood, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	other = sb_test_spawn_as(OTHER_UID, child_latency, &seconds, NULL, NULL);
+	ck_assert_int_eq(sb_test_wait_exit(other), 0);
+	close(release);
+	ck_assert_int_eq(read(report, &calls, sizeof(calls)), sizeof(calls));
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(flood), 0);
+	printf("# %ld heavy calls sent meanwhile\n", calls);
+	/* The attack happened: at least a call per connection. */
+	ck_assert_int_ge(calls, HEAVY_CONNS);
+	assert_unharmed();
+}
+END_TEST
+
 /* ------------------------------------------------------------ killed clients */
 
 static int child_send_and_die(void *arg)
@@ -1585,6 +1781,8 @@ int main(void)
 	SB_TEST_FIXTURE(s, wrong_descriptor_counts_are_closed, start, stop);
 	SB_TEST_FIXTURE(s, unusable_descriptors_are_refused, start, stop);
 	SB_TEST_FIXTURE(s, slow_writers_do_not_stall_others, start, stop);
+	SB_TEST_FIXTURE(s, parse_heavy_calls_are_refused_cheaply, start, stop);
+	SB_TEST_FIXTURE(s, parse_heavy_calls_do_not_delay_others, start, stop);
 	SB_TEST_FIXTURE(s, clients_killed_before_their_replies, start, stop);
 	SB_TEST_FIXTURE(s, client_that_never_reads_is_bounded, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);

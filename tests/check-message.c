@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "proto/json-cost.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/testlib.h"
@@ -200,6 +201,71 @@ START_TEST(test_call_depth)
 	ck_assert_str_eq(err.message, "JSON nested deeper than 16 levels");
 	n = nested_call(buf, sizeof(buf), 100);
 	expect_broken_len(buf, n);
+}
+END_TEST
+
+START_TEST(test_json_values)
+{
+	static const char escaped[] = "{\"a\\\",{[\":[1,2],\"b\\\\\":{}}";
+
+	ck_assert_uint_eq(sb_json_values("", 0, 10), 0);
+	ck_assert_uint_eq(sb_json_values("1", 1, 10), 0);
+	/* Braces and commas in strings do not count, escaped quotes end no
+	 * string, an escaped backslash does not escape the quote after it. */
+	ck_assert_uint_eq(sb_json_values(escaped, strlen(escaped), 10), 5);
+	ck_assert_uint_eq(sb_json_values("[1,2,3]", 7, 10), 3);
+	/* Counting stops one past max. */
+	ck_assert_uint_eq(sb_json_values("[1,2,3,4,5]", 11, 2), 3);
+	/* An unterminated string hides the rest. */
+	ck_assert_uint_eq(sb_json_values("[\"{{{", 5, 10), 1);
+}
+END_TEST
+
+/* {"method":"org.sockbroker.Info","parameters":{"a":[1,1,...]}} with n
+ * ones: n + 3 values by sb_json_values(). */
+static size_t ones_call(char *buf, size_t size, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, size,
+				      "{\"method\":\"org.sockbroker.Info\","
+				      "\"parameters\":{\"a\":[");
+
+	for (size_t i = 0; i < n && len + 8 < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, i ? ",1" : "1");
+	len += (size_t)snprintf(buf + len, size - len, "]}}");
+	return len;
+}
+
+START_TEST(test_call_values)
+{
+	/* The largest call the daemon takes: Socket with every option and an
+	 * address, well below the limit. */
+	static const char option[] = "{\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\","
+				     "\"value\":256}";
+	char buf[8192];
+	struct sb_call call;
+	struct sb_error err = {.name = NULL};
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf),
+			       "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":"
+			       "\"AF_INET6\",\"type\":\"SOCK_DGRAM\",\"flags\":[\"SOCK_NONBLOCK\","
+			       "\"SOCK_CLOEXEC\"],\"protocol\":\"IPPROTO_UDP\",\"listen\":0,"
+			       "\"netns\":\"lab\",\"bind\":{\"host\":\"fe80::1\",\"port\":80,"
+			       "\"flowinfo\":0,\"scope_id\":\"lo\"},\"options\":[");
+	for (unsigned i = 0; i < SB_OPTIONS_MAX; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "," : "", option);
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "]}}");
+	ck_assert_uint_lt(len, sizeof(buf));
+	ck_assert_uint_le(sb_json_values(buf, len, SIZE_MAX), SB_CALL_VALUES_MAX / 2);
+	ck_assert_msg(sb_call_parse(buf, len, &call, &err) == 0, "%s", err.message);
+	sb_call_done(&call);
+
+	len = ones_call(buf, sizeof(buf), SB_CALL_VALUES_MAX - 3);
+	ck_assert_uint_eq(sb_json_values(buf, len, SIZE_MAX), SB_CALL_VALUES_MAX);
+	ck_assert_msg(sb_call_parse(buf, len, &call, &err) == 0, "%s", err.message);
+	sb_call_done(&call);
+	len = ones_call(buf, sizeof(buf), SB_CALL_VALUES_MAX - 2);
+	expect_call_error(buf, len, SB_ERR_PROTOCOL, E2BIG, NULL);
 }
 END_TEST
 
@@ -803,6 +869,8 @@ int main(void)
 	SB_TEST(s, test_call_trailing_garbage);
 	SB_TEST(s, test_call_embedded_nul);
 	SB_TEST(s, test_call_depth);
+	SB_TEST(s, test_json_values);
+	SB_TEST(s, test_call_values);
 	SB_TEST(s, test_call_unknown_key);
 	SB_TEST(s, test_call_method_missing_or_not_string);
 	SB_TEST(s, test_call_method_malformed);

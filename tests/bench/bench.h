@@ -201,6 +201,8 @@ void bench_memory(const struct bench_opts *o);	   /* 4 */
 void bench_datapath(const struct bench_opts *o);   /* 5 */
 void bench_profile(const struct bench_opts *o);	   /* instruction counts */
 void bench_placement(const struct bench_opts *o);  /* why unpinned rows vary */
+/* libsockbroker-preload.so, with sockbrokerd d for the brokered row. */
+void bench_interposer(const struct bench_opts *o, struct bench_server *d);
 /* The host section's cross-CPU pipe round trip in ns; 0 if not measured. */
 double bench_host_cross_cpu_ns(void);
 /* The exec'd side of the authbind measurement (argv after the mode). */

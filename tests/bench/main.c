@@ -16,7 +16,8 @@ static void help(void)
 	       "  -r, --rounds=N          interleaved rounds per comparison (default 15)\n"
 	       "  -c, --calls=N           calls per latency batch (default 2000)\n"
 	       "  -s, --only=SECTION      host, socket, bind, scaling, throughput,\n"
-	       "                          memory, datapath, profile or placement\n"
+	       "                          memory, datapath, profile, placement or\n"
+	       "                          interposer\n"
 	       "  -n, --connections=N     idle connections for the memory figure (default 10000)\n"
 	       "  -P, --profile-out=FILE  keep the base callgrind profile in FILE\n"
 	       "  -a, --against=PROGRAM   also measure another sockbrokerd, interleaved (A/B)\n"
@@ -40,7 +41,7 @@ static bool section_known(const char *name)
 {
 	static const char *const sections[] = {"host",	     "socket", "bind",	   "scaling",
 					       "throughput", "memory", "datapath", "profile",
-					       "placement",  NULL};
+					       "placement",  "interposer", NULL};
 
 	for (size_t i = 0; sections[i]; i++)
 		if (strcmp(sections[i], name) == 0)
@@ -170,6 +171,16 @@ int main(int argc, char **argv)
 		bench_profile(&o);
 	if (bench_wants(&o, "placement"))
 		bench_placement(&o);
+	if (bench_wants(&o, "interposer")) {
+		struct bench_server d = {0};
+
+		if (bench_daemon_start(&d, "interposer", bench_policy, NULL) < 0) {
+			bench_row("interposer", "sockbrokerd", "-", "", "", "failed");
+		} else {
+			bench_interposer(&o, &d);
+			bench_server_stop(&d);
+		}
+	}
 
 	bench_table_print(stdout);
 	bench_dir_cleanup();

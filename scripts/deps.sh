@@ -5,7 +5,7 @@
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
 # The real programs check-programs.sh runs under the interposer: their
 # packages must not start services on the machine (see below).
-SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx"
+SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx can-utils"
 
 sb_install_missing() {
 	local missing=() p

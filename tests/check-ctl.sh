@@ -17,6 +17,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 addr=127.0.0.80
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to become nobody"
+private_netns "$@"
 need_tools python3 setpriv
 
 dir=$(mktemp -d /tmp/sockbroker-ctl-XXXXXX) || exit 1

@@ -1238,6 +1238,8 @@ int main(void)
 {
 	Suite *s = suite_create("daemon");
 
+	sb_test_hermetic();
+
 	require_root();
 	SB_TEST_FIXTURE(s, raw_icmp_echo_ipv4, start, stop);
 	SB_TEST_FIXTURE(s, raw_icmp_echo_ipv6, start, stop);

@@ -347,6 +347,8 @@ int main(void)
 {
 	Suite *s = suite_create("examples");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, test_without_broker);
 	SB_TEST(s, test_ping);
 	SB_TEST(s, test_sniffer);

@@ -385,6 +385,8 @@ int main(void)
 {
 	Suite *s = suite_create("faults");
 
+	sb_test_hermetic();
+
 	if (!sb_test_is_root())
 		sb_test_skip_all("fault tests need root (to start sockbrokerd and drop to nobody)");
 	SB_TEST_FIXTURE(s, policy_reload_with_64_active_clients, start, stop);

@@ -222,6 +222,8 @@ int main(void)
 {
 	Suite *s = suite_create("held-lock");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, a_held_socket_lock_does_not_stop_the_loop);
 	SB_TEST(s, one_owner_cannot_take_every_worker);
 	return sb_test_run(s);

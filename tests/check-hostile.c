@@ -1772,6 +1772,8 @@ int main(void)
 {
 	Suite *s = suite_create("hostile");
 
+	sb_test_hermetic();
+
 	if (!sb_test_is_root())
 		sb_test_skip_all(
 			"hostile-client tests need root (to start sockbrokerd and drop to nobody)");

@@ -370,6 +370,8 @@ int main(void)
 {
 	Suite *s = suite_create("ifname");
 
+	sb_test_hermetic();
+
 	if (!sb_test_is_root())
 		sb_test_skip_all("interface name tests need root (to start sockbrokerd and "
 				 "drop to nobody)");

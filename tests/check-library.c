@@ -1657,6 +1657,8 @@ int main(void)
 {
 	Suite *s = suite_create("library");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, test_no_broker_enoent);
 	SB_TEST(s, test_no_broker_econnrefused);
 	SB_TEST(s, test_local_argument_checks);

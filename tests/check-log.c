@@ -281,6 +281,8 @@ int main(void)
 {
 	Suite *s = suite_create("log");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, held_records_are_written_within_20_ms);
 	SB_TEST(s, records_through_a_full_pipe_stay_whole);
 	SB_TEST(s, decisions_reach_the_journal_with_their_fields);

@@ -219,6 +219,8 @@ int main(void)
 {
 	Suite *s = suite_create("plain-bind");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, plain_binds_are_answered_as_general_ones);
 	return sb_test_run(s);
 }

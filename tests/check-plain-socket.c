@@ -334,6 +334,8 @@ int main(void)
 {
 	Suite *s = suite_create("plain-socket");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, plain_calls_are_answered_as_general_ones);
 	SB_TEST(s, reload_after_a_client_reads_the_policy_as_the_daemon);
 	SB_TEST(s, connections_are_accepted_as_the_daemon);

@@ -242,8 +242,7 @@ int main(void)
 
 	if (!sb_test_is_root())
 		sb_test_skip_all("the interposer tests need root (to start sockbrokerd and drop to nobody)");
-	if (!sb_test_private_netns())
-		sb_test_skip_all("cannot make a network namespace of the test's own");
+	sb_test_hermetic();
 	SB_TEST_FIXTURE(s, flags_asked_for_are_on_the_brokered_socket, start, stop);
 	SB_TEST_FIXTURE(s, threads_are_all_served, start, stop);
 	SB_TEST_FIXTURE(s, parent_and_child_are_served_after_fork, start, stop);

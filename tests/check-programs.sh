@@ -19,11 +19,8 @@ python=/usr/bin/python3
 need_tools setpriv unshare ip
 [ -x "$python" ] || skip_all "Debian's python3 is not installed"
 # A network namespace of our own: :80 and the captures are ours alone.
-if [ -z "${SB_PROGRAMS_NETNS:-}" ]; then
-	SB_PROGRAMS_NETNS=1 exec unshare --net -- "$0" "$@"
-	skip_all "cannot make a network namespace"
-fi
-ip link set lo up || skip_all "cannot bring up the namespace's loopback"
+private_netns "$@"
+[ -n "${SB_SUITE_NETNS:-}" ] || skip_all "cannot make a network namespace of the suite's own"
 
 dir=$(mktemp -d /tmp/sockbroker-programs-XXXXXX) || exit 1
 chmod 755 "$dir"

@@ -228,6 +228,8 @@ int main(void)
 {
 	Suite *s = suite_create("soak");
 
+	sb_test_hermetic();
+
 	if (!sb_test_is_root())
 		sb_test_skip_all(
 			"the soak test needs root (to start sockbrokerd and drop to nobody)");

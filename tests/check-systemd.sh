@@ -23,6 +23,7 @@ addr=127.0.0.81
 unit_caps=+net_raw,+net_admin,+net_bind_service,+setuid,+setgid
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to change users"
+private_netns "$@"
 need_tools systemd-analyze systemd-socket-activate systemd-sysusers systemd-tmpfiles python3 setpriv unshare
 
 dir=$(mktemp -d /tmp/sockbroker-systemd-XXXXXX) || exit 1

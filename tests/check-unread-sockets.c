@@ -210,6 +210,8 @@ int main(void)
 {
 	Suite *s = suite_create("unread-sockets");
 
+	sb_test_hermetic();
+
 	SB_TEST(s, unread_sockets_are_bounded_per_uid);
 	SB_TEST(s, a_hand_over_the_kernel_refuses_is_answered_and_logged);
 	return sb_test_run(s);

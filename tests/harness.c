@@ -38,6 +38,14 @@ bool sb_test_private_netns(void)
 	return ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
 }
 
+void sb_test_hermetic(void)
+{
+	const char *vm = getenv("SB_VM");
+
+	if (geteuid() == 0 && !(vm && strcmp(vm, "1") == 0))
+		(void)sb_test_private_netns();
+}
+
 bool sb_test_is_root(void)
 {
 	return geteuid() == 0;

@@ -52,6 +52,13 @@ struct sb_test_daemon_opts {
  * as root; false (nothing changed) when the kernel refuses. */
 bool sb_test_private_netns(void);
 
+/* What every end-to-end suite does first: as root, move into a network
+ * namespace of its own (above), so that the suites can run side by side
+ * and beside servers on the machine's ports. Not in the test VM, which is
+ * private already and whose vcan0 must stay in reach; nothing when the
+ * kernel refuses (the suite then runs where it is). */
+void sb_test_hermetic(void);
+
 /* Is this process root with the capabilities the daemon needs? */
 bool sb_test_is_root(void);
 /* In a test that starts the daemon: skip it unless we are root. */

@@ -19,6 +19,20 @@ need_tools() {
 	done
 }
 
+# private_netns ARG...: as root, run this suite again in a network
+# namespace of its own with its loopback up (the arguments are the
+# suite's own), so that what it binds and sends meets nothing on the
+# machine's ports; nothing when that is impossible.
+private_netns() {
+	if [ "$(id -u)" -eq 0 ] && [ -z "${SB_SUITE_NETNS:-}" ] && [ "${SB_VM:-}" != 1 ] &&
+		command -v unshare >/dev/null && unshare --net true 2>/dev/null; then
+		SB_SUITE_NETNS=1 exec unshare --net -- "$0" "$@"
+	fi
+	if [ -n "${SB_SUITE_NETNS:-}" ]; then
+		ip link set lo up 2>/dev/null || skip_all "cannot bring up the namespace's loopback"
+	fi
+}
+
 n=0
 
 ok() {

@@ -35,11 +35,21 @@ sb_install_missing() {
 	return $rc
 }
 
+# A source tree configured in place (README's "Building by hand") cannot
+# be configured out of tree as well: clean it, saying so. Run from the top
+# of the source tree.
+sb_unconfigure_in_place() {
+	[ -f ./config.status ] || return 0
+	echo "the source tree is configured in place: cleaning it (make distclean) to build out of tree"
+	make -s distclean >/dev/null 2>&1 || rm -f config.status
+}
+
 # Configure and build in $1 (relative to the source tree) with extra
 # configure arguments.
 sb_build() {
 	local dir=$1
 	shift
+	sb_unconfigure_in_place
 	[ -x ./configure ] || ./autogen.sh >/dev/null
 	mkdir -p "$dir"
 	(

@@ -6,6 +6,7 @@ docs/PROTOCOL.md is the specification this follows: Varlink messages
 as SCM_RIGHTS on the sendmsg() that carries a message's first byte.
 """
 
+import array
 import builtins
 import errno
 import json
@@ -30,6 +31,9 @@ _NONBLOCK = getattr(_socket, "SOCK_NONBLOCK", 0o4000)
 _CLOEXEC = getattr(_socket, "SOCK_CLOEXEC", 0o2000000)
 _MSG_CMSG_CLOEXEC = getattr(_socket, "MSG_CMSG_CLOEXEC", 0x40000000)
 _MSG_NOSIGNAL = getattr(_socket, "MSG_NOSIGNAL", 0x4000)
+# Room for the one descriptor a reply carries (more are cut, MSG_CTRUNC,
+# and the kernel closes them).
+_CMSG_SPACE = _socket.CMSG_SPACE(4)
 _SO_DOMAIN = getattr(_socket, "SO_DOMAIN", 39)
 _SO_PROTOCOL = getattr(_socket, "SO_PROTOCOL", 38)
 
@@ -306,10 +310,14 @@ class Broker:
                 return message
             if len(self._buf) >= _MAX_MESSAGE:
                 raise _protocol_error("a message longer than %d bytes" % _MAX_MESSAGE)
-            data, got, _flags, _addr = _socket.recv_fds(
-                self._conn, _MAX_MESSAGE, 1, _MSG_CMSG_CLOEXEC
+            # socket.recv_fds() would drop the flags (MSG_CMSG_CLOEXEC).
+            data, ancdata, _flags, _addr = self._conn.recvmsg(
+                _MAX_MESSAGE, _CMSG_SPACE, _MSG_CMSG_CLOEXEC
             )
-            fds.extend(got)
+            for level, kind, payload in ancdata:
+                if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+                    n = len(payload) - len(payload) % 4
+                    fds.extend(array.array("i", payload[:n]))
             if not data:
                 raise _Disconnected()
             self._buf += data

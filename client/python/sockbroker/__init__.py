@@ -59,6 +59,8 @@ from ._broker import DEFAULT_SOCKET, OPTION_CONSTANTS, Broker
 
 __version__ = "0.1.0"
 
+Broker.__module__ = __name__
+
 __all__ = [
     "Broker",
     "DEFAULT_SOCKET",
@@ -89,7 +91,7 @@ IP_TRANSPARENT = OPTION_CONSTANTS["IP_TRANSPARENT"]
 IPV6_TRANSPARENT = OPTION_CONSTANTS["IPV6_TRANSPARENT"]
 
 # The process's connection, opened on first use.
-_default = Broker(_lazy=True)
+_default = Broker._lazy()
 
 
 def socket(

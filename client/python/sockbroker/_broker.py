@@ -228,7 +228,19 @@ class Broker:
     context manager it closes the connection on exit.
     """
 
-    def __init__(self, path=None, *, _lazy=False):
+    def __init__(self, path=None):
+        self._setup(path)
+        with self._lock:
+            self._connect()
+
+    @classmethod
+    def _lazy(cls):
+        """A Broker that connects on its first call (the module's)."""
+        self = cls.__new__(cls)
+        self._setup(None)
+        return self
+
+    def _setup(self, path):
         if path is not None:
             path = os.fspath(path)
             if not path:
@@ -240,9 +252,6 @@ class Broker:
         self._buf = b""
         self._closed = False
         _brokers.add(self)
-        if not _lazy:
-            with self._lock:
-                self._connect()
 
     # ------------------------------------------------------------ plumbing
 

@@ -5,7 +5,7 @@
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
 # The real programs check-programs.sh runs under the interposer: their
 # packages must not start services on the machine (see below).
-SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx can-utils"
+SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx can-utils"
 
 sb_install_missing() {
 	local missing=() p
@@ -47,15 +47,18 @@ sb_unconfigure_in_place() {
 # Configure and build in $1 (relative to the source tree) with extra
 # configure arguments.
 sb_build() {
-	local dir=$1
+	local dir=$1 python=()
 	shift
 	sb_unconfigure_in_place
 	[ -x ./configure ] || ./autogen.sh >/dev/null
+	# The Python package is for the system's python3 (the Debian package
+	# above), not for another one first in this account's PATH.
+	[ -x /usr/bin/python3 ] && python=(PYTHON=/usr/bin/python3)
 	mkdir -p "$dir"
 	(
 		cd "$dir" &&
 		{ [ -f Makefile ] || ../configure -q --prefix=/usr --sysconfdir=/etc \
-			--localstatedir=/var --runstatedir=/run --enable-werror "$@"; } &&
+			--localstatedir=/var --runstatedir=/run --enable-werror "${python[@]}" "$@"; } &&
 		make -s -j"$(nproc)"
 	)
 }

@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
-SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd"
+SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd strace"
 
 sb_install_missing() {
 	local missing=() p

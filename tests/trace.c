@@ -54,20 +54,24 @@ void sb_test_strace_argv(const char **args, size_t max, const char *trace,
 	args[n] = NULL;
 }
 
-/* strace -f starts each line with the task's id. */
+/* strace -f starts each line with the task's id, padded with blanks. */
 static bool trace_ended(const char *trace, pid_t pid)
 {
-	char line[4096], exited[64], killed[64];
+	char line[4096];
 	bool ended = false;
 	FILE *f = fopen(trace, "re");
 
 	if (!f)
 		return false;
-	snprintf(exited, sizeof(exited), "%d +++ exited with ", (int)pid);
-	snprintf(killed, sizeof(killed), "%d +++ killed by ", (int)pid);
-	while (!ended && fgets(line, sizeof(line), f))
-		ended = strncmp(line, exited, strlen(exited)) == 0 ||
-			strncmp(line, killed, strlen(killed)) == 0;
+	while (!ended && fgets(line, sizeof(line), f)) {
+		char *rest;
+
+		if (strtol(line, &rest, 10) != pid)
+			continue;
+		rest += strspn(rest, " ");
+		ended = strncmp(rest, "+++ exited with ", 16) == 0 ||
+			strncmp(rest, "+++ killed by ", 14) == 0;
+	}
 	fclose(f);
 	return ended;
 }

@@ -76,7 +76,8 @@ struct sb_server {
 	unsigned n_conns;
 	struct sb_uid_counts *per_uid;
 	struct sb_grants *grants;
-	/* Families this kernel can create, probed once at start. */
+	/* Families this kernel has, learnt at start and at each reload
+	 * (families.h). */
 	int families[64];
 	unsigned n_families;
 	uint64_t started_usec; /* CLOCK_MONOTONIC */

@@ -25,6 +25,8 @@ struct sb_test_daemon {
 	const char *const *extra_args;
 	bool journal;
 	int stderr_fd;
+	const char *trace;
+	const char *const *strace_opts;
 };
 
 /* Optional ways to start the daemon; a zeroed struct is the default. */
@@ -39,6 +41,11 @@ struct sb_test_daemon_opts {
 	bool journal;
 	/* Greater than 0: the daemon's stderr, instead of the log file. */
 	int stderr_fd;
+	/* Set: run the daemon under strace, which writes the calls that
+	 * strace_opts select to this file (tests/trace.h); the daemon keeps
+	 * its pid. trace and strace_opts must stay valid as extra_args. */
+	const char *trace;
+	const char *const *strace_opts;
 };
 
 /* Is this process root with the capabilities the daemon needs? */

@@ -32,14 +32,21 @@ bool sb_test_strace_usable(char *why, size_t size)
 void sb_test_strace_argv(const char **args, size_t max, const char *trace,
 			 const char *const *strace_opts, const char *const *argv)
 {
-	static const char *const tracer[] = {"strace", "-D", "-f", "-q", "-o"};
+	static const char *const tracer[] = {"strace", "-D", "-f", "-q", "-E"};
+	/* LeakSanitizer cannot work under ptrace: untraced runs check. */
+	static char no_leak_check[1024];
+	const char *asan = getenv("ASAN_OPTIONS");
 	size_t n = 0;
 
 	for (size_t i = 0; i < ELEMENTSOF(tracer); i++) {
 		ck_assert_uint_lt(n, max - 1);
 		args[n++] = tracer[i];
 	}
-	ck_assert_uint_lt(n, max - 1);
+	snprintf(no_leak_check, sizeof(no_leak_check), "ASAN_OPTIONS=%s%sdetect_leaks=0",
+		 asan ? asan : "", asan && *asan ? ":" : "");
+	ck_assert_uint_lt(n, max - 3);
+	args[n++] = no_leak_check;
+	args[n++] = "-o";
 	args[n++] = trace;
 	for (size_t i = 0; strace_opts && strace_opts[i]; i++) {
 		ck_assert_uint_lt(n, max - 1);

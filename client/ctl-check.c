@@ -21,7 +21,7 @@ static const char check_help[] =
 static const char info_help[] =
 	"Usage: sockbrokerctl info [--json]\n"
 	"Show what the broker knows about the caller (uid, gid, groups), the socket\n"
-	"families the running kernel offers, the broker's limits, and the policy's\n"
+	"families it found in the kernel, the broker's limits, and the policy's\n"
 	"decision for a few representative requests made by the caller's account.\n";
 
 /* Longest user name or uid the broker takes (admin.Check). */
@@ -174,8 +174,8 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 }
 
 /* Representative requests that info asks the policy about, for the
- * caller's own account. A request of a family the kernel lacks is left
- * out. Keys are written as in policy rules, family first (protocol names
+ * caller's own account. A request of a family the broker does not
+ * report (Info) is left out. Keys are written as in policy rules, family first (protocol names
  * depend on it). */
 static const struct probe {
 	const char *method;

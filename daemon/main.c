@@ -8,14 +8,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include "daemon/caps.h"
 #include "daemon/closer.h"
 #include "daemon/fsid.h"
+#include "daemon/listen.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
 #include "daemon/server.h"
@@ -117,43 +116,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 1;
 }
 
-/* Our own listener when not socket-activated: mode 0666, the policy
- * decides who is served, not the file mode. */
-static int listen_on(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *dir = strdup(path);
-	struct stat st;
-	char *slash;
-
-	if (!dir)
-		return -ENOMEM;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = 0;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return -errno;
-	}
-	/* Replace a stale socket of a previous run, but nothing else. */
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		unlink(path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	if (chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0)
-		return -errno;
-	return TAKE_FD(fd);
-}
-
 static int on_term(sd_event_source *src, const struct signalfd_siginfo *si, void *userdata)
 {
 	struct sb_server *s = userdata;
@@ -244,11 +206,12 @@ static int run(const struct options *o)
 			goto out;
 	}
 	if (n == 0) {
-		int fd = listen_on(o->listen);
+		char err[512];
+		int fd = sb_listen_on(o->listen, err, sizeof(err));
 
 		if (fd < 0) {
 			r = fd;
-			log_error("cannot listen on %s: %s", o->listen, strerror(-r));
+			log_error("cannot listen on %s: %s", o->listen, err);
 			goto out;
 		}
 		r = sb_server_add_listener(&server, fd);

@@ -157,6 +157,20 @@ size_t sb_policy_files(const struct sb_policy *p, const char *const **ret)
 	return p->n_files;
 }
 
+bool sb_policy_names_family(const struct sb_policy *p, enum sb_policy_method m, int family)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct sb_rule *r = &p->rules[i];
+
+		if (!r->allow || !(r->methods & (1u << m)) || !(r->keys & (1u << SB_PK_FAMILY)))
+			continue;
+		for (size_t j = 0; j < r->family.n; j++)
+			if (r->family.v[j].lo <= family && family <= r->family.v[j].hi)
+				return true;
+	}
+	return false;
+}
+
 int sb_policy_parse_string(const char *text, const char *filename, struct sb_policy **ret,
 			   char *errbuf, size_t errsize)
 {

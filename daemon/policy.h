@@ -72,6 +72,9 @@ void sb_policy_check(const struct sb_policy *p, const struct sb_policy_subject *
 size_t sb_policy_rule_count(const struct sb_policy *p);
 /* The files the policy was read from, in load order. */
 size_t sb_policy_files(const struct sb_policy *p, const char *const **ret);
+/* Whether an allow rule for method m lists family in its family= (a rule
+ * without family= names none). */
+bool sb_policy_names_family(const struct sb_policy *p, enum sb_policy_method m, int family);
 
 /* Build a request from "key" -> "value" text pairs as the policy file
  * writes them (family=AF_PACKET, port=80, value=0x100, address=127.0.0.1,

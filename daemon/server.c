@@ -12,6 +12,7 @@
 
 #include "daemon/closer.h"
 #include "daemon/dispatch.h"
+#include "daemon/families.h"
 #include "daemon/grants.h"
 #include "daemon/fsid.h"
 #include "daemon/inflight.h"
@@ -667,31 +668,6 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void probe_families(struct sb_server *s)
-{
-	static const int types[] = { SOCK_DGRAM, SOCK_STREAM, SOCK_RAW, SOCK_SEQPACKET };
-
-	s->n_families = 0;
-	for (int af = 1; af < AF_MAX && s->n_families < ELEMENTSOF(s->families); af++) {
-		bool present = false;
-
-		for (size_t t = 0; t < ELEMENTSOF(types) && !present; t++) {
-			int fd = socket(af, types[t] | SOCK_CLOEXEC, 0);
-
-			if (fd >= 0) {
-				close(fd);
-				present = true;
-			} else if (errno != EAFNOSUPPORT && errno != EINVAL &&
-				   errno != ESOCKTNOSUPPORT && errno != EPROTOTYPE) {
-				/* EPERM, EPROTONOSUPPORT...: the family is there. */
-				present = true;
-			}
-		}
-		if (present)
-			s->families[s->n_families++] = af;
-	}
-}
-
 int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
 		   const struct sb_limits *limits)
 {
@@ -722,7 +698,6 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 		log_error("%s", err);
 		return r;
 	}
-	probe_families(s);
 	r = sb_offload_init(event);
 	if (r < 0)
 		return r;
@@ -786,6 +761,7 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 	sb_policy_free(s->policy);
 	s->policy = p;
 	log_info("policy loaded: %zu rule(s)", sb_policy_rule_count(p));
+	s->n_families = sb_families_learn(p, s->families, ELEMENTSOF(s->families));
 	return 0;
 }
 

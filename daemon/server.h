@@ -94,7 +94,8 @@ struct sb_server {
 	unsigned fds_unread;
 	uint64_t fds_settled_usec;
 	struct sb_grants *grants;
-	/* Families this kernel can create, probed once at start. */
+	/* Families this kernel has, learnt at start and at each reload
+	 * (families.h). */
 	int families[64];
 	unsigned n_families;
 	uint64_t started_usec; /* CLOCK_MONOTONIC */

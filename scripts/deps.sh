@@ -5,7 +5,7 @@
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
 # The real programs check-programs.sh runs under the interposer: their
 # packages must not start services on the machine (see below).
-SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx can-utils"
+SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx can-utils strace"
 
 sb_install_missing() {
 	local missing=() p

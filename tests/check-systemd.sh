@@ -5,9 +5,11 @@
 # they say; sockbrokerd serves under systemd-socket-activate and speaks
 # sd_notify (READY=1, STATUS=, RELOADING=1, WATCHDOG=1, STOPPING=1) to a
 # NOTIFY_SOCKET we listen on; and it works as the unit runs it: a non-root
-# user with only the unit's ambient capabilities, no_new_privs, and /proc
-# mounted as ProtectProc=invisible / ProcSubset=pid mount it. systemd is
-# not PID 1 here, so nothing is started with systemctl. Prints TAP.
+# user with only the unit's ambient capabilities, no_new_privs, /proc
+# mounted as ProtectProc=invisible / ProcSubset=pid mount it, and
+# NOTIFY_SOCKET on a read-only mount as ReadOnlyPaths=/run leaves it.
+# systemd is not PID 1 here, so nothing is started with systemctl. Prints
+# TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -98,6 +100,16 @@ check "the service holds exactly the five capabilities brokering needs" \
 out=$(grep -E '^(User|Type|NotifyAccess|WatchdogSec|NoNewPrivileges|ExecReload)=' "$service")
 check "the service: a dedicated user, Type=notify, a watchdog, reload through sockbrokerctl" \
 	eval 'has "^User=sockbroker$" && has "^Type=notify$" && has "^NotifyAccess=main$" && has "^WatchdogSec=[1-9]" && has "^NoNewPrivileges=yes$" && has "^ExecReload=\+.*/sockbrokerctl .*reload$"'
+# ProtectSystem=strict leaves /run writable once MountAPIVFS= is implied
+# (ProtectKernelTunables=, ProtectControlGroups=): the unit must make it
+# read-only itself, and open nothing below it for writing but its own
+# runtime directory. How systemd applies it needs systemd as PID 1.
+out=$(grep -E '^(ProtectSystem|ReadOnlyPaths|ReadWritePaths|ProtectKernelTunables)=' "$service")
+status=0
+run_writable=$(unit_value_all "$service" ReadWritePaths | tr ' ' '\n' | sed 's/^[-+]//' |
+	grep -E '^/run(/|$)' | grep -vxE '/run/sockbroker(/.*)?')
+check "the service: /run read-only (ReadOnlyPaths=), nothing below it writable but its own" \
+	eval 'has "^ProtectSystem=strict$" && has "^ReadOnlyPaths=(.* )?/run( |$)" && [ -z "$run_writable" ]'
 default_socket=$("$ctl" --help | sed -n 's/.*else \(\/[^)]*\)).*/\1/p')
 out=$(grep -E '^(ListenStream|SocketMode)=' "$socket_unit")
 check "the socket unit listens where the tools look, mode 0666" \
@@ -205,10 +217,18 @@ printf '%s\n' \
 	"allow user:nobody socket family=AF_INET type=SOCK_STREAM" \
 	"allow user:nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP" \
 	"allow user:nobody bind family=AF_INET port=80" >"$dir/policy.conf"
+# NOTIFY_SOCKET in a directory mounted read-only, as ReadOnlyPaths=/run
+# leaves /run/systemd/notify.
+ro_dir=$dir/ro-run
+ro_notify_log=$dir/ro-notify.log
+mkdir -m 755 "$ro_dir"
+python3 "$dir/notify.py" "$ro_dir/notify" "$ro_notify_log" &
+pids+=($!)
+wait_for 5 grep -q LISTENING "$ro_notify_log" 2>/dev/null
 if ! unshare -m --propagation private sh -c 'mount -t proc -o hidepid=invisible,subset=pid proc /proc' 2>"$dir/err"; then
 	reason="cannot mount /proc with hidepid=invisible,subset=pid: $(cat "$dir/err")"
 	for t in "serves nobody" "socket owned by nobody" "raw ICMP" "capabilities" "list" "admin" \
-		"system calls"; do
+		"sd_notify" "system calls"; do
 		skip "as the unit runs it: $t" "$reason"
 	done
 else
@@ -218,10 +238,13 @@ else
 	command -v strace >/dev/null && tracer="strace -f -qq -o $dir/trace"
 	unshare -m --propagation private sh -c '
 		mount -t proc -o hidepid=invisible,subset=pid proc /proc || exit 1
-		exec $6 systemd-socket-activate -l "$1" setpriv --reuid="$2" --regid="$2" --clear-groups \
+		mount --bind "$7" "$7" && mount -o remount,bind,ro "$7" || exit 1
+		exec $6 systemd-socket-activate -l "$1" -E NOTIFY_SOCKET="$7/notify" \
+			setpriv --reuid="$2" --regid="$2" --clear-groups \
 			--inh-caps=-all,"$3" --ambient-caps=-all,"$3" --bounding-set=-all,"$3" --nnp \
 			"$4" --policy="$5" --verbose' sh \
-		"$sock" "$svc_uid" "$unit_caps" "$daemon" "$dir/policy.conf" "$tracer" 2>"$dir/unit.log" &
+		"$sock" "$svc_uid" "$unit_caps" "$daemon" "$dir/policy.conf" "$tracer" "$ro_dir" \
+		2>"$dir/unit.log" &
 	pids+=($!)
 	# systemd creates the unit's socket 0666 (SocketMode=).
 	wait_for 5 test -S "$sock" && chmod 666 "$sock"
@@ -269,6 +292,12 @@ import json, sys
 d = json.loads(sys.argv[1])
 assert [(g["pid"], g["uid"], g["comm"]) for g in d["grants"]] == [(int(sys.argv[2]), 65534, "sockbrokerctl")], d
 ' "$out" "$holder_pid"
+
+	wait_for 5 grep -qx READY=1 "$ro_notify_log"
+	out=$(cat "$ro_notify_log")
+	status=0
+	check "as the unit runs it: sd_notify reaches NOTIFY_SOCKET on a read-only mount" \
+		eval 'has "^READY=1$" && has "^STATUS=Serving, 3 policy rule"'
 
 	run "$ctl" --socket="$sock" reload
 	check "as the unit runs it: root's sockbrokerctl reload (ExecReload=+)" \

@@ -23,6 +23,7 @@
 #include "proto/util.h"
 #include "tests/call.h"
 #include "tests/harness.h"
+#include "tests/trace.h"
 
 bool sb_test_private_netns(void)
 {
@@ -124,7 +125,7 @@ static void spawn(struct sb_test_daemon *d)
 {
 	const char *top = getenv("top_builddir");
 	char exe[512];
-	const char *argv[32];
+	const char *argv[32], *traced[64];
 	size_t n = 0;
 
 	snprintf(exe, sizeof(exe), "%s/sockbrokerd", top ? top : ".");
@@ -137,6 +138,8 @@ static void spawn(struct sb_test_daemon *d)
 	for (size_t i = 0; d->extra_args && d->extra_args[i] && n < ELEMENTSOF(argv) - 1; i++)
 		argv[n++] = d->extra_args[i];
 	argv[n] = NULL;
+	if (d->trace)
+		sb_test_strace_argv(traced, ELEMENTSOF(traced), d->trace, d->strace_opts, argv);
 
 	d->pid = fork();
 	ck_assert_int_ge(d->pid, 0);
@@ -175,7 +178,10 @@ static void spawn(struct sb_test_daemon *d)
 		if (d->unit_capabilities && (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0) < 0 ||
 					     prctl(PR_CAPBSET_DROP, CAP_SYS_RESOURCE, 0, 0, 0) < 0))
 			_exit(127);
-		execv(exe, (char **)argv);
+		if (d->trace)
+			execvp(traced[0], (char **)traced);
+		else
+			execv(exe, (char **)argv);
 		_exit(127);
 	}
 }
@@ -231,6 +237,8 @@ void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text
 		d->journal = opts->journal;
 		d->stderr_fd = opts->stderr_fd;
 		d->unit_capabilities = opts->unit_capabilities;
+		d->trace = opts->trace;
+		d->strace_opts = opts->strace_opts;
 	}
 	if (d->activated)
 		d->listen_fd = listen_for(d);

@@ -26,6 +26,8 @@ struct sb_test_daemon {
 	bool journal;
 	int stderr_fd;
 	bool unit_capabilities;
+	const char *trace;
+	const char *const *strace_opts;
 };
 
 /* Optional ways to start the daemon; a zeroed struct is the default. */
@@ -44,6 +46,11 @@ struct sb_test_daemon_opts {
 	 * either exempts it from the kernel's limit on the sockets it has
 	 * in flight (RLIMIT_NOFILE). */
 	bool unit_capabilities;
+	/* Set: run the daemon under strace, which writes the calls that
+	 * strace_opts select to this file (tests/trace.h); the daemon keeps
+	 * its pid. trace and strace_opts must stay valid as extra_args. */
+	const char *trace;
+	const char *const *strace_opts;
 };
 
 /* Move this test program into a network namespace of its own with its

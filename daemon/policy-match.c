@@ -273,7 +273,7 @@ size_t sb_policy_check_counted(const struct sb_policy *p, const struct sb_policy
 		*ret = (struct sb_decision){.allow = p->rules[s.best].allow,
 					    .rule = p->rules[s.best].name};
 	else
-		*ret = (struct sb_decision){.allow = who->uid == 0, .rule = "default"};
+		*ret = (struct sb_decision){.allow = false, .rule = "default"};
 	return s.scanned;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The access policy: a doas.conf-like rule file, last match wins, deny by
- * default for every uid but 0. See sockbroker-policy(5). */
+ * default for every uid, root included. See sockbroker-policy(5). */
 #pragma once
 
 #include <stdbool.h>
@@ -53,6 +53,14 @@ struct sb_decision {
 };
 
 struct sb_policy;
+
+/* The rules in force when no policy file exists, those of the shipped
+ * policy.conf: root may ask for anything, in any namespace. They are
+ * rules like any other, shown as "(built-in):LINE". */
+#define SB_POLICY_BUILTIN_NAME "(built-in)"
+#define SB_POLICY_BUILTIN     \
+	"allow user:root *\n" \
+	"allow user:root * netns=*\n"
 
 /* Load path and then every *.conf in policy.d/ beside it, in name order
  * (a missing policy.d is fine; a missing main file is an error, -ENOENT).

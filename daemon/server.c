@@ -628,10 +628,12 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 	}
 	r = sb_policy_load(s->policy_path, &p, errbuf, errsize);
 	if (r == -ENOENT && !s->policy) {
-		/* No policy installed: the built-in one, which lets only root in. */
+		/* No policy installed: the shipped file's rules, which let
+		 * only root in. */
 		log_notice("%s: no such file, using the built-in policy (only uid 0 is served)",
 			   s->policy_path);
-		r = sb_policy_parse_string("", "(built-in)", &p, errbuf, errsize);
+		r = sb_policy_parse_string(SB_POLICY_BUILTIN, SB_POLICY_BUILTIN_NAME, &p, errbuf,
+					   errsize);
 	}
 	if (r < 0)
 		return r;

@@ -4,6 +4,7 @@
  * operation is first shown to fail for the client without the broker. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -867,6 +869,91 @@ START_TEST(admin_list_shows_live_grants_only)
 }
 END_TEST
 
+/* ------------------------------------------------------------ root */
+
+#define PACKET_SOCKET                                                                     \
+	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_PACKET\"," \
+	"\"type\":\"SOCK_RAW\",\"protocol\":\"ETH_P_ALL\"}}"
+
+/* uid 0 with every capability dropped, as a hardened root service runs
+ * (CapabilityBoundingSet= empty): it cannot make a packet socket itself.
+ * granted: whether the broker must hand one over, or deny it by default. */
+static int child_capless_root_packet(bool granted)
+{
+	struct __user_cap_header_struct head = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct caps[2] = {0};
+	struct sb_reply reply;
+	json_object *rule;
+	int fd = -1;
+
+	if (getuid() != 0 || syscall(SYS_capset, &head, caps) < 0)
+		return 10;
+	if (socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)) >= 0 || errno != EPERM)
+		return 11;
+	if (call(PACKET_SOCKET, NULL, 0, &reply, &fd) < 0)
+		return 12;
+	if (granted) {
+		if (reply.error || fd < 0)
+			return 13;
+		close(fd);
+	} else if (!reply.error || strcmp(reply.error, SB_ERR_PERMISSION_DENIED) != 0 ||
+		   !json_object_object_get_ex(reply.parameters, "rule", &rule) ||
+		   strcmp(json_object_get_string(rule), "default") != 0 || fd >= 0) {
+		return 14;
+	}
+	sb_reply_done(&reply);
+	return 0;
+}
+
+static int run_as_capless_root(bool granted)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child_capless_root_packet(granted));
+	return sb_test_wait_exit(pid);
+}
+
+/* The text of the shipped policy.conf. */
+static void read_shipped_policy(char *text, size_t size)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/daemon/policy.conf", srcdir ? srcdir : ".");
+	f = fopen(path, "re");
+	ck_assert_msg(f, "%s: %m (run under make check)", path);
+	n = fread(text, 1, size - 1, f);
+	ck_assert(feof(f));
+	fclose(f);
+	text[n] = 0;
+}
+
+/* Root's allowance is a rule: a policy without it (empty, or the test's,
+ * which names only nobody) gives root nothing; the shipped file, and the
+ * built-in policy in force when there is no file, give it everything. */
+START_TEST(root_is_served_by_rules_alone)
+{
+	static const char *const no_file[] = {"--policy", "/nonexistent/policy.conf", NULL};
+	char shipped[4096];
+
+	read_shipped_policy(shipped, sizeof(shipped));
+	ck_assert_int_eq(run_as_capless_root(false), 0);
+	sb_test_daemon_reload(&daemon_, "");
+	ck_assert_int_eq(run_as_capless_root(false), 0);
+	sb_test_daemon_reload(&daemon_, shipped);
+	ck_assert_int_eq(run_as_capless_root(true), 0);
+
+	sb_test_daemon_stop(&daemon_);
+	sb_test_daemon_start(&daemon_, "", no_file);
+	ck_assert_int_eq(run_as_capless_root(true), 0);
+	ck_assert(sb_test_log_wait(daemon_.log, "(rule (built-in):1)", 2000));
+}
+END_TEST
+
 /* ------------------------------------------------------------ policy files */
 
 START_TEST(broken_reload_keeps_the_running_policy)
@@ -1264,6 +1351,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, admin_methods_need_admin_rights, start, stop);
 	SB_TEST_FIXTURE(s, admin_check_dry_runs_the_policy, start, stop);
 	SB_TEST_FIXTURE(s, admin_list_shows_live_grants_only, start, stop);
+	SB_TEST_FIXTURE(s, root_is_served_by_rules_alone, start, stop);
 	SB_TEST_FIXTURE(s, broken_reload_keeps_the_running_policy, start, stop);
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);

@@ -320,28 +320,92 @@ START_TEST(test_default_deny)
 }
 END_TEST
 
-START_TEST(test_root_default_allow)
+/* Root gets what the rules give it, nothing by default: a root service
+ * that dropped its capabilities gets no raw or packet socket, no port 80
+ * and no SO_MARK from a policy that does not name it. */
+START_TEST(test_root_decided_by_rules)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok("allow user:1000 socket\n");
+	_cleanup_policy_ struct sb_policy *empty = parse_ok("");
+	_cleanup_policy_ struct sb_policy *other = parse_ok("allow user:1000 *\n");
 	struct sb_policy_subject root = subject(0, 0);
-	struct sb_policy_request req = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request raw = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
+	struct sb_policy_request mark = sockopt_req(SOL_SOCKET, SO_MARK, true, 1);
+
+	expect(empty, &root, &packet, false, "default");
+	expect(empty, &root, &raw, false, "default");
+	expect(other, &root, &port80, false, "default");
+	expect(other, &root, &mark, false, "default");
+}
+END_TEST
+
+/* The shipped policy.conf, read as the daemon reads it. */
+static struct sb_policy *shipped_policy(void)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096], text[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/daemon/policy.conf", srcdir ? srcdir : ".");
+	f = fopen(path, "re");
+	ck_assert_msg(f, "%s: %m (run under make check)", path);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	ck_assert(feof(f));
+	fclose(f);
+	text[n] = 0;
+	return parse_ok(text);
+}
+
+/* Root's allowance is a rule of the shipped file, and the built-in
+ * policy (no file at all) is that file's rules, rule for rule. */
+START_TEST(test_shipped_policy_allows_root)
+{
+	_cleanup_policy_ struct sb_policy *shipped = shipped_policy();
+	_cleanup_policy_ struct sb_policy *builtin = NULL;
+	struct sb_policy_subject root = subject(0, 0), nobody = subject(65534, 65534);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request in_lab = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), "lab1");
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
 	struct sb_policy_request admin;
 
+	ck_assert_int_eq(sb_policy_parse_string(SB_POLICY_BUILTIN, SB_POLICY_BUILTIN_NAME, &builtin,
+						errbuf, sizeof(errbuf)),
+			 0);
 	sb_policy_request_init(&admin, SB_PM_ADMIN);
-	expect(p, &root, &req, true, "default");
-	expect(p, &root, &admin, true, "default");
+	ck_assert_uint_eq(sb_policy_rule_count(shipped), sb_policy_rule_count(builtin));
+	for (size_t i = 0; i < sb_policy_rule_count(builtin); i++) {
+		struct sb_rule *a = &shipped->rules[i], *b = &builtin->rules[i];
+
+		ck_assert(a->allow == b->allow && a->who == b->who && a->id == b->id &&
+			  a->methods == b->methods && a->keys == b->keys &&
+			  a->netns_any == b->netns_any);
+	}
+	expect(builtin, &root, &packet, true, "(built-in):1");
+	expect(builtin, &root, &in_lab, true, "(built-in):2");
+	expect(builtin, &nobody, &packet, false, "default");
+
+	expect(builtin, &root, &port80, true, "(built-in):1");
+
+	ck_assert(decide(shipped, &root, &packet).allow);
+	ck_assert(decide(shipped, &root, &in_lab).allow);
+	ck_assert(decide(shipped, &root, &port80).allow);
+	ck_assert(decide(shipped, &root, &admin).allow);
+	ck_assert(!decide(shipped, &nobody, &packet).allow);
 }
 END_TEST
 
 START_TEST(test_deny_root)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok("deny user:root socket family=AF_PACKET\n");
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow user:root *\ndeny user:root socket family=AF_PACKET\n");
 	struct sb_policy_subject root = subject(0, 0);
 	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
 	struct sb_policy_request inet = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
 
-	expect(p, &root, &packet, false, "t:1");
-	expect(p, &root, &inet, true, "default");
+	expect(p, &root, &packet, false, "t:2");
+	expect(p, &root, &inet, true, "t:1");
 }
 END_TEST
 
@@ -1477,7 +1541,8 @@ int main(void)
 	SB_TEST(s, test_last_match_wins);
 	SB_TEST(s, test_last_match_across_subject_lists);
 	SB_TEST(s, test_default_deny);
-	SB_TEST(s, test_root_default_allow);
+	SB_TEST(s, test_root_decided_by_rules);
+	SB_TEST(s, test_shipped_policy_allows_root);
 	SB_TEST(s, test_deny_root);
 	SB_TEST(s, test_supplementary_groups);
 	SB_TEST(s, test_unsorted_duplicate_groups);

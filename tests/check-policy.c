@@ -1327,6 +1327,86 @@ START_TEST(test_load_dropin_symlinks)
 }
 END_TEST
 
+/* A policy.d entry that is a symbolic link is only as safe as every
+ * directory on the way to its target: the owner of one can swap in
+ * another root-owned file there before the next reload. */
+START_TEST(test_load_dropin_symlink_target_dirs)
+{
+	_cleanup_policy_ struct sb_policy *p = NULL;
+	char path[128], expected[512];
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to own a directory as another user");
+	write_file("policy.conf", "\n", 0644);
+	make_dir("policy.d", 0755);
+	make_dir("theirs", 0755);
+	write_file("theirs/rules.conf", "allow * socket\n", 0644);
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/policy.d/10-link.conf", tmpdir);
+	ck_assert_int_eq(symlink("../theirs/rules.conf", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_ptr_null(p);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d/10-link.conf: %s/theirs: refusing a policy directory not owned by "
+		 "root (owner uid 65534)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* Reached through a link to the directory: the same. */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/via", tmpdir);
+	ck_assert_int_eq(symlink("theirs", path), 0);
+	snprintf(path, sizeof(path), "%s/policy.d/10-link.conf", tmpdir);
+	ck_assert_int_eq(symlink("../via/rules.conf", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* A directory its group can write. */
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d/10-link.conf: %s/theirs: refusing a policy directory that is "
+		 "writable by its group (mode 0775)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* A sticky one, like /tmp on the way here: others cannot rename
+	 * or remove root's entries in it. */
+	ck_assert_int_eq(chmod(path, 01777), 0);
+	ck_assert_msg(load(&p) == 0, "%s", errbuf);
+	ck_assert_uint_eq(sb_policy_rule_count(p), 1);
+}
+END_TEST
+
+/* policy.d itself reached through a link: the same walk. */
+START_TEST(test_load_dropin_dir_symlink)
+{
+	struct sb_policy *p = NULL;
+	char path[128], expected[512];
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to own a directory as another user");
+	write_file("policy.conf", "\n", 0644);
+	make_dir("theirs", 0755);
+	make_dir("theirs/policy.d", 0755);
+	write_file("theirs/policy.d/10.conf", "allow * socket\n", 0644);
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/policy.d", tmpdir);
+	ck_assert_int_eq(symlink("theirs/policy.d", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_ptr_null(p);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d: %s/theirs: refusing a policy directory not owned by root (owner "
+		 "uid 65534)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+}
+END_TEST
+
 START_TEST(test_load_not_owned_by_root)
 {
 	struct sb_policy *p = NULL;
@@ -1587,6 +1667,8 @@ int main(void)
 	SB_TEST_FIXTURE(s, test_load_writable_dropin, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_writable_main_dir, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_dropin_symlinks, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_load_dropin_symlink_target_dirs, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_load_dropin_dir_symlink, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_not_owned_by_root, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_file_too_large, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_nul_byte, setup_tmpdir, teardown_tmpdir);

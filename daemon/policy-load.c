@@ -355,6 +355,8 @@ int sb_policy_load(const char *path, struct sb_policy **ret, char *errbuf, size_
 	r = load_dropins(p, dir, errbuf, errsize);
 	if (r >= 0)
 		r = sb_policy_build_index(p);
+	if (r >= 0)
+		r = sb_policy_resolve_members(p, errbuf, errsize);
 	if (r == -ENOMEM)
 		goto oom;
 	if (r < 0)

@@ -53,6 +53,7 @@ struct sb_decision {
 };
 
 struct sb_policy;
+struct sb_subids;
 
 /* The rules in force when no policy file exists, those of the shipped
  * policy.conf: root may ask for anything, in any namespace. They are
@@ -76,6 +77,11 @@ void sb_policy_free(struct sb_policy *p);
  * on the total number of rules. */
 void sb_policy_check(const struct sb_policy *p, const struct sb_policy_subject *who,
 		     const struct sb_policy_request *req, struct sb_decision *ret);
+
+/* Decide subordinate ids as their owners (subid.h) from now on; p takes
+ * t, which may be NULL. */
+void sb_policy_set_subids(struct sb_policy *p, struct sb_subids *t);
+const struct sb_subids *sb_policy_subids(const struct sb_policy *p);
 
 size_t sb_policy_rule_count(const struct sb_policy *p);
 /* The files the policy was read from, in load order. */

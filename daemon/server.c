@@ -14,6 +14,7 @@
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
+#include "daemon/subid.h"
 #include "daemon/uid-counts.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
@@ -560,7 +561,7 @@ static void probe_families(struct sb_server *s)
 }
 
 int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
-		   const struct sb_limits *limits)
+		   const char *subuid_path, const char *subgid_path, const struct sb_limits *limits)
 {
 	char err[512];
 	uint64_t idle;
@@ -569,6 +570,8 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 	memset(s, 0, sizeof(*s));
 	s->event = sd_event_ref(event);
 	s->policy_path = policy_path;
+	s->subuid_path = subuid_path;
+	s->subgid_path = subgid_path;
 	s->limits = *limits;
 	s->per_uid = sb_uid_counts_new();
 	s->grants = sb_grants_new(GRANTS_REMEMBERED);
@@ -618,6 +621,7 @@ int sb_server_add_listener(struct sb_server *s, int fd)
 
 int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 {
+	struct sb_subids *subids = NULL;
 	struct sb_policy *p = NULL;
 	int r;
 
@@ -637,6 +641,12 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 	}
 	if (r < 0)
 		return r;
+	r = sb_subids_load(s->subuid_path, s->subgid_path, &subids, errbuf, errsize);
+	if (r < 0) {
+		sb_policy_free(p);
+		return r;
+	}
+	sb_policy_set_subids(p, subids);
 	sb_policy_free(s->policy);
 	s->policy = p;
 	log_info("policy loaded: %zu rule(s)", sb_policy_rule_count(p));

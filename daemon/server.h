@@ -71,6 +71,9 @@ struct sb_server {
 	sd_event_source *sweep;
 	struct sb_policy *policy;
 	const char *policy_path;
+	/* subuid(5) and subgid(5), read with the policy (subid.h). */
+	const char *subuid_path;
+	const char *subgid_path;
 	struct sb_limits limits;
 	struct sb_client *conns;
 	unsigned n_conns;
@@ -87,12 +90,13 @@ struct sb_server {
 };
 
 int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
+		   const char *subuid_path, const char *subgid_path,
 		   const struct sb_limits *limits);
 void sb_server_done(struct sb_server *s);
 /* Serve on an already listening socket (taken over). */
 int sb_server_add_listener(struct sb_server *s, int fd);
-/* Load the policy again; on failure the running one stays. errbuf gets
- * "file:line: reason". */
+/* Load the policy and the subordinate ids again; on failure the running
+ * ones stay. errbuf gets "file:line: reason". */
 int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize);
 /* Stop accepting, let queued replies drain, then leave the loop. */
 void sb_server_stop(struct sb_server *s);

@@ -12,7 +12,9 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -954,6 +956,87 @@ START_TEST(root_is_served_by_rules_alone)
 }
 END_TEST
 
+/* ------------------------------------------------------------ subordinate ids */
+
+#define UDP_SOCKET_PARAMS "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\"}"
+
+static const char subids_policy[] = "allow * socket family=AF_INET type=SOCK_DGRAM\n"
+				    "deny user:nobody socket family=AF_INET type=SOCK_DGRAM\n";
+
+/* nobody's range, as useradd gives every user one. */
+static void start_with_subids(void)
+{
+	const struct sb_test_daemon_opts opts = {.subuid_text = "nobody:300000:65536\n",
+						 .subgid_text = "nobody:300000:65536\n"};
+
+	sb_test_daemon_start_opts(&daemon_, subids_policy, NULL, &opts);
+}
+
+/* Run fn in a child with these ids and no supplementary groups, as a
+ * process of a user namespace is seen from outside; its exit status. */
+static int run_with_ids(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+		    setresuid(uid, uid, uid) < 0)
+			_exit(126);
+		_exit(fn(arg));
+	}
+	return sb_test_wait_exit(pid);
+}
+
+/* arg: whether the UDP socket must be granted. */
+static int child_udp_socket(void *arg)
+{
+	int fd = broker_socket(UDP_SOCKET_PARAMS);
+
+	if (*(bool *)arg)
+		return fd >= 0 ? (close(fd), 0) : 1;
+	return fd == -EACCES ? 0 : 2;
+}
+
+/* nobody becomes one of its subordinate uids (unshare --map-auto, 300005
+ * to the daemon) to escape "deny user:nobody" under an "allow *". */
+START_TEST(subordinate_uid_is_decided_as_its_owner)
+{
+	bool granted = true, denied = false;
+
+	ck_assert_int_eq(run_with_ids(300005, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(365535, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(SB_TEST_NOBODY, SB_TEST_NOBODY, child_udp_socket, &denied),
+			 0);
+	/* Ids of nobody's range only; others are themselves. */
+	ck_assert_int_eq(run_with_ids(365536, 365536, child_udp_socket, &granted), 0);
+	ck_assert(sb_test_log_wait(daemon_.log, "uid=300005", 2000));
+	ck_assert(sb_test_log_wait(daemon_.log, "policy.conf:2)", 2000));
+}
+END_TEST
+
+/* In a user namespace mapped with newgidmap, setgroups() stays allowed:
+ * a user drops the group a deny rule names, or runs with another gid,
+ * and is still that group's member by the databases. */
+START_TEST(dropped_group_still_matches)
+{
+	struct passwd *pw = getpwuid(SB_TEST_NOBODY);
+	bool granted = true, denied = false;
+	char policy[256];
+
+	ck_assert_ptr_nonnull(pw);
+	snprintf(policy, sizeof(policy),
+		 "allow * socket family=AF_INET type=SOCK_DGRAM\n"
+		 "deny group:%u socket family=AF_INET type=SOCK_DGRAM\n",
+		 (unsigned)pw->pw_gid);
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(run_with_ids(SB_TEST_NOBODY, 1234, child_udp_socket, &denied), 0);
+	/* A subordinate uid of nobody's has nobody's groups. */
+	ck_assert_int_eq(run_with_ids(300005, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(65533, 1234, child_udp_socket, &granted), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ policy files */
 
 START_TEST(broken_reload_keeps_the_running_policy)
@@ -1352,6 +1435,8 @@ int main(void)
 	SB_TEST_FIXTURE(s, admin_check_dry_runs_the_policy, start, stop);
 	SB_TEST_FIXTURE(s, admin_list_shows_live_grants_only, start, stop);
 	SB_TEST_FIXTURE(s, root_is_served_by_rules_alone, start, stop);
+	SB_TEST_FIXTURE(s, subordinate_uid_is_decided_as_its_owner, start_with_subids, stop);
+	SB_TEST_FIXTURE(s, dropped_group_still_matches, start_with_subids, stop);
 	SB_TEST_FIXTURE(s, broken_reload_keeps_the_running_policy, start, stop);
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);

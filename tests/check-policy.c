@@ -4,12 +4,17 @@
 #include <ftw.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
+#include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "daemon/policy-internal.h"
 #include "daemon/policy.h"
+#include "daemon/subid.h"
 #include "tests/testlib.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -1477,6 +1482,142 @@ static int set_key(struct sb_policy_request *req, struct sockaddr_storage *ss, c
 	return sb_policy_request_set_key(req, ss, key, value, errbuf, sizeof(errbuf));
 }
 
+/* ------------------------------------------- subordinate ids, members */
+
+/* p decides subordinate ids by these subuid(5) and subgid(5) lines. */
+static void use_subids(struct sb_policy *p, const char *uids, const char *gids)
+{
+	struct sb_subids *t = NULL;
+	char subuid[128], subgid[128];
+
+	write_file("subuid", uids, 0644);
+	write_file("subgid", gids, 0644);
+	snprintf(subuid, sizeof(subuid), "%s/subuid", tmpdir);
+	snprintf(subgid, sizeof(subgid), "%s/subgid", tmpdir);
+	ck_assert_int_eq(sb_subids_load(subuid, subgid, &t, errbuf, sizeof(errbuf)), 0);
+	sb_policy_set_subids(p, t);
+}
+
+/* A user who becomes one of its subordinate uids (unshare --map-auto)
+ * is still that user: deny user: rules hold, the owner's allowances
+ * apply, and the groups the namespace gave the process do not count. */
+START_TEST(test_subordinate_uid_is_decided_as_its_owner)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok("allow * socket\n"
+							"deny user:1000 socket family=AF_PACKET\n"
+							"allow user:1000 bind port=80\n"
+							"allow group:27 setsockopt\n");
+	_cleanup_policy_ struct sb_policy *roots = parse_ok("allow user:root *\n");
+	gid_t groups[] = {27};
+	struct sb_policy_subject sub = {
+		.uid = 300005, .gid = 300005, .groups = groups, .n_groups = 1};
+	struct sb_policy_subject outside = subject(365536, 365536);
+	struct sb_policy_subject container = subject(100005, 100005);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
+	struct sb_policy_request mark = sockopt_req(SOL_SOCKET, SO_MARK, true, 1);
+
+	expect(p, &sub, &packet, true, "t:1");
+	use_subids(p, "1000:300000:65536\n", "");
+	expect(p, &sub, &packet, false, "t:2");
+	expect(p, &sub, &port80, true, "t:3");
+	expect(p, &sub, &mark, false, "default");
+	expect(p, &outside, &packet, true, "t:1");
+
+	/* Root's ranges are its containers': they are not root. */
+	use_subids(roots, "root:100000:65536\n", "");
+	expect(roots, &container, &packet, false, "default");
+}
+END_TEST
+
+/* group: rules match the groups the databases give a user, not only
+ * those its process holds: a process that dropped a group (setgroups()
+ * in a user namespace mapped with newgidmap) is still denied by it. */
+START_TEST(test_group_by_database_membership)
+{
+	_cleanup_policy_ struct sb_policy *p = NULL;
+	struct sb_policy_request inet = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy_subject dropped = subject(65534, 1234);
+	struct sb_policy_subject stranger = subject(4000000, 1234);
+	struct sb_policy_subject sub = subject(300005, 300005);
+	struct sb_policy_subject subgid = subject(4000000, 500005);
+	struct passwd *pw = getpwuid(65534);
+	char text[128];
+
+	if (!pw)
+		SB_SKIP("no passwd entry for uid 65534");
+	snprintf(text, sizeof(text), "allow * socket\ndeny group:%u socket\n",
+		 (unsigned)pw->pw_gid);
+	p = parse_ok(text);
+	expect(p, &dropped, &inet, false, "t:2");
+	expect(p, &stranger, &inet, true, "t:1");
+	/* A subordinate id of nobody's stands for nobody's groups. */
+	expect(p, &sub, &inet, true, "t:1");
+	expect(p, &subgid, &inet, true, "t:1");
+	use_subids(p, "nobody:300000:10\n", "nobody:500000:10\n");
+	expect(p, &sub, &inet, false, "t:2");
+	expect(p, &subgid, &inet, false, "t:2");
+}
+END_TEST
+
+/* In a child with its own mount namespace, where the group database is
+ * a copy of /etc/group plus "sbtest:x:4242:nobody,no-such-user-sb": a
+ * member listed in gr_mem matches group:sbtest whatever its process
+ * holds. */
+static int child_listed_member(void)
+{
+	struct sb_policy_request inet = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy_subject nobody = subject(65534, 1234);
+	struct sb_policy_subject stranger = subject(4000000, 1234);
+	struct sb_decision d;
+	struct sb_policy *p = NULL;
+	char group[128], buf[4096];
+	FILE *in, *out;
+	size_t n;
+
+	snprintf(group, sizeof(group), "%s/group", tmpdir);
+	in = fopen("/etc/group", "re");
+	out = fopen(group, "we");
+	if (!in || !out)
+		return 10;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fputs("sbtest:x:4242:nobody,no-such-user-sb\n", out);
+	fclose(in);
+	if (fclose(out) != 0)
+		return 11;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(group, "/etc/group", NULL, MS_BIND, NULL) < 0)
+		return 12;
+	if (sb_policy_parse_string("allow * socket\ndeny group:sbtest socket\n", "t", &p, errbuf,
+				   sizeof(errbuf)) < 0)
+		return 13;
+	sb_policy_check(p, &nobody, &inet, &d);
+	if (d.allow || strcmp(d.rule, "t:2") != 0)
+		return 14;
+	sb_policy_check(p, &stranger, &inet, &d);
+	if (!d.allow)
+		return 15;
+	sb_policy_free(p);
+	return 0;
+}
+
+START_TEST(test_group_members_listed_in_the_database)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to mount a group database of its own");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child_listed_member());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+END_TEST
+
 START_TEST(test_request_set_key)
 {
 	struct sb_policy_request req;
@@ -1672,6 +1813,11 @@ int main(void)
 	SB_TEST_FIXTURE(s, test_load_not_owned_by_root, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_file_too_large, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_nul_byte, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_subordinate_uid_is_decided_as_its_owner, setup_tmpdir,
+			teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_group_by_database_membership, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_group_members_listed_in_the_database, setup_tmpdir,
+			teardown_tmpdir);
 	SB_TEST(s, test_request_set_key);
 	SB_TEST(s, test_request_set_key_errors);
 	SB_TEST(s, test_dry_run);

@@ -63,7 +63,7 @@ static void conn_free(struct sb_client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->n_conns--;
-	sb_uid_counts_dec(s->per_uid, c->cred.uid);
+	sb_uid_counts_dec(s->per_uid, c->counted_uid);
 	sd_event_source_disable_unref(c->io);
 	sb_decoder_free(c->decoder);
 	sb_outq_free(c->out);
@@ -421,6 +421,17 @@ static void read_comm(struct sb_client *c)
 	escape_name(raw, (size_t)n, c->comm, sizeof(c->comm));
 }
 
+/* Would a connection counted against uid take from the reserve, the last
+ * eighth of max_connections, kept for uids with fewer than
+ * SB_RESERVE_PER_UID connections? Without it, a few users holding many
+ * connections each leave nothing to the others. */
+static bool conn_in_reserve(const struct sb_server *s, uid_t uid)
+{
+	unsigned high_water = s->limits.max_connections - s->limits.max_connections / 8;
+
+	return s->n_conns >= high_water && sb_uid_counts_get(s->per_uid, uid) >= SB_RESERVE_PER_UID;
+}
+
 /* A connection refused here is closed by a closing worker too: the
  * client may already have sent descriptors on it, and the last reference
  * to one of them goes with the connection's queue (closer.h). */
@@ -446,17 +457,28 @@ static void conn_new(struct sb_server *s, int fd)
 			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections);
 		goto fail;
 	}
+	/* A user's subordinate uids are the user's: together they get one
+	 * share, not one each (subid.h). */
+	c->counted_uid = sb_subids_principal(sb_policy_subids(s->policy), c->cred.uid);
 	if (c->cred.uid != 0 &&
-	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid) {
-		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, refusing",
-			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections_per_uid);
+	    sb_uid_counts_get(s->per_uid, c->counted_uid) >= s->limits.max_connections_per_uid) {
+		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, counted as uid %u, "
+			 "refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections_per_uid,
+			 (unsigned)c->counted_uid);
 		goto fail;
 	}
-	if (sb_uid_counts_inc(s->per_uid, c->cred.uid) < 0)
+	if (c->cred.uid != 0 && conn_in_reserve(s, c->counted_uid)) {
+		log_warn("uid=%u pid=%d: %u connections open, the rest kept for uids with fewer "
+			 "than %u, refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->n_conns, SB_RESERVE_PER_UID);
+		goto fail;
+	}
+	if (sb_uid_counts_inc(s->per_uid, c->counted_uid) < 0)
 		goto fail;
 	c->events = EPOLLIN | EPOLLRDHUP | EPOLLET;
 	if (sd_event_add_io(s->event, &c->io, fd, c->events, on_conn_io, c) < 0) {
-		sb_uid_counts_dec(s->per_uid, c->cred.uid);
+		sb_uid_counts_dec(s->per_uid, c->counted_uid);
 		goto fail;
 	}
 	read_comm(c);

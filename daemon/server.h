@@ -26,6 +26,11 @@ struct sb_limits {
 	unsigned idle_timeout_sec;
 };
 
+/* Once 7/8 of max_connections are open, a connection is accepted only
+ * from a uid holding fewer than this many (uid 0 from any): the last
+ * eighth is kept for the users who have few. */
+#define SB_RESERVE_PER_UID 4
+
 #define SB_LIMITS_DEFAULT                                                                          \
 	((struct sb_limits){                                                                       \
 		.max_connections = 4096,                                                           \
@@ -40,6 +45,9 @@ struct sb_client {
 	int fd;
 	sd_event_source *io;
 	struct ucred cred;
+	/* Whom the connection counts against for the limits: the owner of a
+	 * subordinate uid (subid.h), else cred.uid. */
+	uid_t counted_uid;
 	gid_t *groups;
 	size_t n_groups;
 	/* The task name, escaped (\xNN for anything but printable ASCII):

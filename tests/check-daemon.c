@@ -31,6 +31,7 @@
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/call.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/sockets.h"
 #include "tests/testlib.h"
@@ -383,6 +384,82 @@ START_TEST(plain_bind_is_answered_in_the_plain_reply)
 	if (!ipv6)
 		fprintf(stderr, "no IPv6 loopback here: the plain Bind reply is checked for IPv4 only\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_plain_bind, &ipv6), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ dual-stack binds */
+
+#define BIND_ADDRESS(host)                                                                           \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"host\":\"" host \
+	"\",\"port\":80}}}"
+#define TCP6_ON_ANY_80                                                                              \
+	"{\"family\":\"AF_INET6\",\"type\":\"SOCK_STREAM\",\"bind\":{\"host\":\"::\",\"port\":80}," \
+	"\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}"
+
+/* Bind the client's own IPv6 TCP socket, with IPV6_V6ONLY as v6only,
+ * through Bind: the errno of the reply, 0 when it is bound (and still
+ * IPV6_V6ONLY if it was).
+ * SO_REUSEADDR: the daemon closes its copies of earlier ones a moment
+ * after the client. */
+static int bind_own_ipv6(const char *call, int v6only)
+{
+	_cleanup_close_ int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, r;
+
+	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		return -1;
+	r = call_errno(call, &fd, 1, NULL);
+	/* (A bind to an address other than :: or a mapped one sets it.) */
+	if (r == 0 && v6only && sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) != 1)
+		return -2;
+	return r;
+}
+
+/* [::]:80 binds 0.0.0.0:80 as well unless the socket is IPV6_V6ONLY, and
+ * [::ffff:127.0.0.1]:80 binds 127.0.0.1:80: the IPv4 side is decided as
+ * an AF_INET bind of its own, through Socket and through Bind. */
+static int child_dual_stack(void *arg)
+{
+	int fd;
+
+	REQUIRE(broker_socket(TCP6_ON_ANY_80 "]}") == -EACCES);
+	fd = broker_socket(TCP6_ON_ANY_80 ",{\"level\":\"SOL_IPV6\",\"name\":\"IPV6_V6ONLY\","
+					  "\"value\":1}]}");
+	REQUIRE(fd >= 0);
+	REQUIRE(sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1);
+	close(fd);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 0) == EACCES);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 1) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::1"), 0) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::ffff:127.0.0.1"), 0) == EACCES);
+	return 0;
+}
+
+static int child_dual_stack_granted(void *arg)
+{
+	int fd = broker_socket(TCP6_ON_ANY_80 "]}");
+
+	REQUIRE(fd >= 0);
+	REQUIRE(sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0);
+	close(fd);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 0) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::ffff:127.0.0.1"), 0) == 0);
+	return 0;
+}
+
+START_TEST(dual_stack_binds_are_decided_for_ipv4_too)
+{
+	if (access("/proc/net/if_inet6", F_OK) < 0)
+		SB_SKIP("IPv6 is disabled in this kernel");
+	/* The IPv4 side by address, and by family. */
+	reload_with("deny user:nobody bind address=0.0.0.0/0\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack, NULL), 0);
+	reload_with("deny user:nobody bind family=AF_INET\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack, NULL), 0);
+	/* Both sides allowed: granted. */
+	reload_with("");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack_granted, NULL), 0);
 }
 END_TEST
 
@@ -1416,6 +1493,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, privileged_bind_port_80, start, stop);
 	SB_TEST_FIXTURE(s, bind_port_not_in_policy_is_denied, start, stop);
 	SB_TEST_FIXTURE(s, plain_bind_is_answered_in_the_plain_reply, start, stop);
+	SB_TEST_FIXTURE(s, dual_stack_binds_are_decided_for_ipv4_too, start, stop);
 	SB_TEST_FIXTURE(s, so_mark_on_client_socket, start, stop);
 	SB_TEST_FIXTURE(s, setsockopt_refuses_options_needing_no_privilege, start, stop);
 	SB_TEST_FIXTURE(s, socket_is_owned_by_the_client, start, stop);

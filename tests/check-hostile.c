@@ -9,7 +9,9 @@
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -886,6 +888,77 @@ START_TEST(per_uid_connection_limit_holds_and_recovers)
 	ck_assert_int_eq(run_as(OTHER_UID, child_served, NULL), 0);
 	close(release);
 	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ IPV6_V6ONLY race */
+
+#define BIND_ANY6_80                                                    \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
+	"\"address\":{\"host\":\"::\",\"port\":80}}}"
+
+struct flipper {
+	int fd;
+	atomic_bool stop;
+};
+
+/* Clear and set IPV6_V6ONLY as fast as it goes, as a second thread of
+ * the client does while the daemon looks at the socket and binds it. */
+static void *flip_v6only(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!atomic_load(&f->stop))
+		for (int v = 0; v < 2; v++)
+			setsockopt(f->fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v));
+	return NULL;
+}
+
+/* 200 Bind calls of [::]:80, each on a socket whose IPV6_V6ONLY another
+ * thread keeps flipping. Every one that succeeds must be IPv6-only;
+ * the others are refused (the IPv4 side, when the daemon read 0) or
+ * fail (the IPv4 side held while the daemon binds). */
+static int child_race_v6only(void *arg)
+{
+	int granted = 0, refused = 0;
+
+	for (int i = 0; i < 200; i++) {
+		struct flipper f = {.fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+		int one = 1, r;
+		pthread_t t;
+
+		REQUIRE(f.fd >= 0);
+		REQUIRE(setsockopt(f.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0);
+		REQUIRE(pthread_create(&t, NULL, flip_v6only, &f) == 0);
+		r = call_errno(BIND_ANY6_80, &f.fd, 1, NULL);
+		atomic_store(&f.stop, true);
+		REQUIRE(pthread_join(t, NULL) == 0);
+		if (r == 0) {
+			REQUIRE(sb_test_sockopt_int(f.fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1);
+			granted++;
+		} else {
+			REQUIRE(r == EACCES || r == EADDRINUSE);
+			refused++;
+		}
+		close(f.fd);
+	}
+	printf("# v6only race: %d granted IPv6-only, %d refused\n", granted, refused);
+	fflush(stdout);
+	return 0;
+}
+
+START_TEST(v6only_cleared_during_bind_gets_no_ipv4)
+{
+	char policy[1024];
+
+	if (access("/proc/net/if_inet6", F_OK) < 0)
+		SB_SKIP("IPv6 is disabled in this kernel");
+	snprintf(policy, sizeof(policy), "%s%s", policy_text,
+		 "allow user:nobody bind family=AF_INET6 port=80\n"
+		 "deny user:nobody bind family=AF_INET\n");
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(run_as(SB_TEST_NOBODY, child_race_v6only, NULL), 0);
 	assert_unharmed();
 }
 END_TEST
@@ -1777,6 +1850,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);
 	SB_TEST_FIXTURE(s, ten_thousand_connect_close_cycles, start, stop);
 	SB_TEST_FIXTURE(s, subordinate_uids_share_their_owners_limit, start_with_subids, stop);
+	SB_TEST_FIXTURE(s, v6only_cleared_during_bind_gets_no_ipv4, start, stop);
 	SB_TEST_FIXTURE(s, connection_reserve_serves_other_users, start_small_table, stop);
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
 	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);

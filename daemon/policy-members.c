@@ -122,7 +122,8 @@ int sb_policy_resolve_members(struct sb_policy *p, char *errbuf, size_t errsize)
 					strerror(-r));
 		return r;
 	}
-	qsort(m.v, m.n, sizeof(*m.v), member_compare);
+	if (m.n > 0)
+		qsort(m.v, m.n, sizeof(*m.v), member_compare);
 	for (size_t i = 0; i < m.n; i++)
 		if (kept == 0 || member_compare(&m.v[i], &m.v[kept - 1]) != 0)
 			m.v[kept++] = m.v[i];

@@ -115,6 +115,8 @@ static void table_settle(struct table *t, const char *file)
 {
 	size_t kept = 0;
 
+	if (t->n == 0)
+		return;
 	qsort(t->v, t->n, sizeof(*t->v), range_compare);
 	for (size_t i = 0; i < t->n; i++) {
 		struct range *r = &t->v[i], *prev = kept ? &t->v[kept - 1] : NULL;

@@ -172,8 +172,8 @@ void sb_dispatch_finish(struct sb_offload *op)
 	c->offload = NULL;
 	if (r < 0)
 		req.error = op->error;
-	else if (op->finish)
-		r = op->finish(op, &req);
+	if (op->finish)
+		r = op->finish(op, &req, r);
 	dispatch_reply(c, &req, r, op->method, op->oneway);
 	sb_client_resume(c);
 }

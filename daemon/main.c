@@ -19,10 +19,13 @@
 #include "daemon/netns.h"
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
+#include "daemon/subid.h"
 
 struct options {
 	const char *listen;
 	const char *policy;
+	const char *subuid;
+	const char *subgid;
 	bool verbose;
 	struct sb_limits limits;
 };
@@ -34,6 +37,8 @@ static void help(void)
 	       "  -l, --listen=PATH   listen on PATH (default " SB_DEFAULT_SOCKET ");\n"
 	       "                      ignored when systemd passes a socket\n"
 	       "  -p, --policy=FILE   policy file (default " SB_DEFAULT_POLICY ")\n"
+	       "      --subuid=FILE   subordinate uids (default " SB_SUBUID_FILE ")\n"
+	       "      --subgid=FILE   subordinate gids (default " SB_SUBGID_FILE ")\n"
 	       "      --max-connections=N          connections in total (default 4096)\n"
 	       "      --max-connections-per-uid=N  connections per non-root uid (default 64)\n"
 	       "      --idle-timeout=SEC           close connections idle this long (default 60)\n"
@@ -58,13 +63,15 @@ static int parse_limit(const char *name, const char *text, unsigned max, unsigne
 	return 0;
 }
 
-enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE };
+enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE, OPT_SUBUID, OPT_SUBGID };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "subuid", required_argument, NULL, OPT_SUBUID },
+		{ "subgid", required_argument, NULL, OPT_SUBGID },
 		{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 		{ "max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
@@ -82,6 +89,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->policy = optarg;
+			break;
+		case OPT_SUBUID:
+			o->subuid = optarg;
+			break;
+		case OPT_SUBGID:
+			o->subgid = optarg;
 			break;
 		case OPT_MAX_CONN:
 			if (parse_limit("max-connections", optarg, 1000000, &o->limits.max_connections) < 0)
@@ -183,7 +196,7 @@ static int run(const struct options *o)
 	if (r < 0)
 		return r;
 	raise_fd_limit();
-	r = sb_server_init(&server, event, o->policy, &o->limits);
+	r = sb_server_init(&server, event, o->policy, o->subuid, o->subgid, &o->limits);
 	if (r < 0)
 		goto out;
 
@@ -287,6 +300,8 @@ int main(int argc, char **argv)
 	struct options o = {
 		.listen = SB_DEFAULT_SOCKET,
 		.policy = SB_DEFAULT_POLICY,
+		.subuid = SB_SUBUID_FILE,
+		.subgid = SB_SUBGID_FILE,
 		.limits = SB_LIMITS_DEFAULT,
 	};
 	int r;

@@ -19,6 +19,7 @@ struct bind_op {
 	socklen_t len;
 	int protocol;
 	bool named; /* the socket has a local address to report */
+	struct sb_bind_guard guard;
 };
 
 static int bind_work(struct sb_offload *base)
@@ -26,7 +27,7 @@ static int bind_work(struct sb_offload *base)
 	struct bind_op *op = (struct bind_op *)base;
 	int r;
 
-	r = sb_bind_fd(base->fd, &op->ss, op->len, op->protocol, &base->error);
+	r = sb_bind_guarded(base->fd, &op->ss, op->len, &op->guard, &base->error);
 	if (r < 0)
 		return r;
 	op->named = sb_local_sockaddr(base->fd, &op->ss, &op->len);
@@ -35,11 +36,14 @@ static int bind_work(struct sb_offload *base)
 
 /* Reply with the address the socket got, in the plain form when it has
  * one. */
-static int bind_finish(struct sb_offload *base, struct sb_request *req)
+static int bind_finish(struct sb_offload *base, struct sb_request *req, int r)
 {
 	struct bind_op *op = (struct bind_op *)base;
 	json_object *bound = NULL;
 
+	sb_bind_guard_report(req->conn, &op->guard);
+	if (r < 0)
+		return r;
 	if (op->named) {
 		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
 						  (struct sockaddr *)&op->ss, op->len);
@@ -62,12 +66,15 @@ static int bind_finish(struct sb_offload *base, struct sb_request *req)
 /* Bind the client's socket to an address the policy allowed, on a
  * worker: the client may hold its lock. */
 static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
-			 struct sockaddr_storage *ss, socklen_t len)
+			 struct sockaddr_storage *ss, socklen_t len, struct sb_bind_guard *g)
 {
 	struct bind_op *op = calloc(1, sizeof(*op));
 
-	if (!op)
+	if (!op) {
+		safe_close(g->hold);
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	}
+	op->guard = *g;
 	op->ss = *ss;
 	op->len = len;
 	op->protocol = si->protocol;
@@ -82,6 +89,7 @@ int sb_method_bind(struct sb_request *req)
 	json_object *params = req->call->parameters, *address;
 	struct sockaddr_storage ss;
 	struct sb_sockinfo si;
+	struct sb_bind_guard guard = { .hold = -1 };
 	socklen_t len;
 	int fd, r;
 
@@ -95,15 +103,18 @@ int sb_method_bind(struct sb_request *req)
 	if (si.family == AF_UNIX)
 		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "address",
 				    "AF_UNIX binds are not brokered: they need no privilege");
-	r = sb_bind_address(req, &si, address, NULL, &ss, &len);
-	if (r < 0)
+	r = sb_bind_address(req, fd, &si, address, NULL, &ss, &len, &guard);
+	if (r < 0) {
+		safe_close(guard.hold);
 		return r;
-	return bind_deferred(req, &si, &ss, len);
+	}
+	return bind_deferred(req, &si, &ss, len, &guard);
 }
 
 int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len)
 {
 	struct sb_sockinfo si;
+	struct sb_bind_guard guard = { .hold = -1 };
 	int fd = req->frame->fds[0], r;
 
 	r = sb_sockinfo_get(fd, &si, &req->error);
@@ -114,8 +125,10 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	 * and words what that makes of it. */
 	if (si.family != ss->ss_family)
 		return SB_METHOD_DECLINED;
-	r = sb_bind_authorize(req, &si, ss, len, NULL);
-	if (r < 0)
+	r = sb_bind_authorize(req, fd, &si, ss, len, NULL, &guard);
+	if (r < 0) {
+		safe_close(guard.hold);
 		return r;
-	return bind_deferred(req, &si, ss, len);
+	}
+	return bind_deferred(req, &si, ss, len, &guard);
 }

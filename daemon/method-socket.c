@@ -288,6 +288,21 @@ static int set_reply(struct sb_request *req, int fd, const struct socket_args *a
 	return 0;
 }
 
+static int apply_v6only(int fd, const struct socket_args *a, struct sb_error *err)
+{
+	for (size_t i = 0; i < a->n_options; i++) {
+		const struct sb_sockopt *o = &a->options[i];
+
+		if (o->def->level == SOL_IPV6 && o->def->name == IPV6_V6ONLY) {
+			int r = sb_sockopt_apply(fd, o, err);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int serve(struct sb_request *req, struct socket_args *a)
 {
 	const struct ucred *cred = &req->conn->cred;
@@ -295,6 +310,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	struct sb_policy_request preq;
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
+	struct sb_bind_guard guard = { .hold = -1 };
 	_cleanup_close_later_ int fd = -1;
 	char summary[128];
 	int r = 0;
@@ -324,8 +340,12 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	if (fd >= 0 && r >= 0)
 		r = authorize_options(req, a, summary);
 	si = (struct sb_sockinfo){ a->family, a->type, a->protocol };
+	/* Whether an AF_INET6 bind binds IPv4 too is the socket's
+	 * IPV6_V6ONLY, which the policy looks at: set first if asked for. */
 	if (fd >= 0 && r >= 0 && a->bind)
-		r = sb_bind_address(req, &si, a->bind, a->netns, &ss, &ss_len);
+		r = apply_v6only(fd, a, &req->error);
+	if (fd >= 0 && r >= 0 && a->bind)
+		r = sb_bind_address(req, fd, &si, a->bind, a->netns, &ss, &ss_len, &guard);
 	if (a->netns)
 		sb_netns_leave();
 	if (fd < 0)
@@ -339,7 +359,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 			return r;
 	}
 	if (a->bind) {
-		r = sb_bind_allowed(req, fd, &si, &ss, ss_len);
+		r = sb_bind_guarded(fd, &ss, ss_len, &guard, &req->error);
 		if (r < 0)
 			return r;
 	}

@@ -35,9 +35,11 @@ struct sb_offload {
 	int fd;                 /* the client's socket: the operation's own */
 	/* On a worker: act on fd; 0, or -errno with error filled. */
 	int (*work)(struct sb_offload *op);
-	/* On the loop, once work succeeded: fill req's reply. 0 or -errno
-	 * with req->error filled. NULL: the reply is {}. */
-	int (*finish)(struct sb_offload *op, struct sb_request *req);
+	/* On the loop once work is done, r being its result (req->error
+	 * holds its error then): fill req's reply. Returns the call's
+	 * result, 0 or -errno with req->error filled. NULL: the reply is {},
+	 * or work's error. */
+	int (*finish)(struct sb_offload *op, struct sb_request *req, int r);
 	int result;
 	struct sb_error error;
 };

@@ -95,6 +95,12 @@ struct sb_method_index {
 	size_t n_by_gid;
 };
 
+/* The databases say that uid is in group gid. */
+struct sb_member {
+	uint32_t uid;
+	uint32_t gid;
+};
+
 /* Rules are stored in policy order: the index of a rule is its order
  * number, so "later" simply means "higher index". */
 struct sb_policy {
@@ -104,6 +110,10 @@ struct sb_policy {
 	char **files;
 	size_t n_files;
 	struct sb_method_index index[SB_PM_MAX];
+	/* For the groups rules name, sorted by uid then gid. */
+	struct sb_member *members;
+	size_t n_members;
+	struct sb_subids *subids; /* NULL: no subordinate ids */
 };
 
 /* policy.c */
@@ -138,6 +148,10 @@ int sb_policy_parse_address(const char *text, struct sb_prefix *ret, bool allow_
 int sb_policy_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *ret,
 			char *errbuf, size_t errsize);
 bool sb_policy_netns_name_valid(const char *name);
+
+/* policy-members.c: fill p->members from the user and group databases.
+ * 0, or -errno with errbuf filled. */
+int sb_policy_resolve_members(struct sb_policy *p, char *errbuf, size_t errsize);
 
 /* policy-match.c */
 int sb_policy_build_index(struct sb_policy *p);

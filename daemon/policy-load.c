@@ -58,6 +58,88 @@ static int check_owner_mode(const char *display, const struct stat *st, const ch
 	return 0;
 }
 
+/* A directory on the resolved path of a link, the first dir_len bytes of
+ * path ("/" for 0): as check_owner_mode(), except that a sticky one
+ * (/tmp) may be writable by others, who can add entries there but not
+ * rename or remove root's. */
+static int check_path_dir(const char *display, const char *path, size_t dir_len,
+			  const struct stat *st, char *errbuf, size_t errsize)
+{
+	_cleanup_free_ char *where = NULL;
+	struct stat checked = *st;
+
+	if (checked.st_mode & S_ISVTX)
+		checked.st_mode &= ~(mode_t)(S_IWGRP | S_IWOTH);
+	if (asprintf(&where, "%s: %.*s", display, (int)(dir_len ? dir_len : 1), path) < 0)
+		return -ENOMEM;
+	return check_owner_mode(where, &checked, "directory", errbuf, errsize);
+}
+
+/* Open what the symbolic link display leads to, with open_flags, once
+ * every directory on the way from / to it passed check_path_dir():
+ * whoever can change one of them can swap in another root-owned file
+ * at the next reload. The walk follows no link, so a link put on the
+ * resolved path after realpath() fails it. */
+static int open_link_target(const char *display, int open_flags, char *errbuf, size_t errsize)
+{
+	_cleanup_free_ char *target = NULL;
+	_cleanup_close_ int dfd = -1;
+	char *component;
+	int fd, r;
+
+	target = realpath(display, NULL);
+	if (!target)
+		return errno_error(errno, display, errbuf, errsize);
+	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno_error(errno, "/", errbuf, errsize);
+	/* realpath() gives "/a/b/file"; dfd is the directory that holds
+	 * component, target up to the slash before it. */
+	component = target + 1;
+	for (;;) {
+		char *slash = strchr(component, '/');
+		struct stat st;
+
+		if (fstat(dfd, &st) < 0)
+			return errno_error(errno, display, errbuf, errsize);
+		r = check_path_dir(display, target, (size_t)(component - target) - 1, &st, errbuf,
+				   errsize);
+		if (r < 0)
+			return r;
+		if (!slash)
+			break;
+		*slash = 0;
+		fd = openat(dfd, component, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		*slash = '/';
+		if (fd < 0)
+			return errno_error(errno, display, errbuf, errsize);
+		close(dfd);
+		dfd = fd;
+		component = slash + 1;
+	}
+	fd = openat(dfd, component, open_flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno_error(errno, display, errbuf, errsize);
+	return fd;
+}
+
+/* Open name in dirfd, shown as display, with open_flags; through a
+ * symbolic link only as open_link_target() allows. */
+static int open_policy_path(int dirfd, const char *name, const char *display, int open_flags,
+			    char *errbuf, size_t errsize)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return open_link_target(display, open_flags, errbuf, errsize);
+	/* A link swapped in since is refused, not followed. */
+	fd = openat(dirfd, name, open_flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno_error(errno, display, errbuf, errsize);
+	return fd;
+}
+
 static int read_file(int fd, const char *display, char **ret, size_t *ret_len, char *errbuf,
 		     size_t errsize)
 {
@@ -101,9 +183,10 @@ static int load_file(struct sb_policy *p, int dirfd, const char *name, const cha
 
 	/* O_NONBLOCK: a FIFO put in place of the file must not hang us
 	 * before fstat() tells what it is. */
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open_policy_path(dirfd, name, display, O_RDONLY | O_NOCTTY | O_NONBLOCK, errbuf,
+			      errsize);
 	if (fd < 0)
-		return errno_error(errno, display, errbuf, errsize);
+		return fd;
 	if (fstat(fd, &st) < 0)
 		return errno_error(errno, display, errbuf, errsize);
 	if (!S_ISREG(st.st_mode)) {
@@ -173,7 +256,8 @@ static int list_dropins(int dfd, const char *display, char ***ret, size_t *ret_n
 		if (!is_dropin_name(de->d_name))
 			continue;
 		/* Follows symlinks: a link to a regular file is read, the
-		 * file's own owner and mode are checked at open. */
+		 * file's own owner and mode and the directories on the way
+		 * to it are checked at open. */
 		if (fstatat(dfd, de->d_name, &st, 0) < 0) {
 			if (errno == ENOENT)
 				continue;
@@ -214,12 +298,12 @@ static int load_dropins(struct sb_policy *p, const char *dir, char *errbuf, size
 
 	if (asprintf(&dropin_dir, "%s/%s", dir, DROPIN_DIR) < 0)
 		return -ENOMEM;
-	dfd = open(dropin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return errno_error(errno, dropin_dir, errbuf, errsize);
-	}
+	dfd = open_policy_path(AT_FDCWD, dropin_dir, dropin_dir, O_RDONLY | O_DIRECTORY, errbuf,
+			       errsize);
+	if (dfd == -ENOENT)
+		return 0;
+	if (dfd < 0)
+		return dfd;
 	if (fstat(dfd, &st) < 0)
 		return errno_error(errno, dropin_dir, errbuf, errsize);
 	r = check_owner_mode(dropin_dir, &st, "directory", errbuf, errsize);
@@ -271,6 +355,8 @@ int sb_policy_load(const char *path, struct sb_policy **ret, char *errbuf, size_
 	r = load_dropins(p, dir, errbuf, errsize);
 	if (r >= 0)
 		r = sb_policy_build_index(p);
+	if (r >= 0)
+		r = sb_policy_resolve_members(p, errbuf, errsize);
 	if (r == -ENOMEM)
 		goto oom;
 	if (r < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "daemon/policy-internal.h"
+#include "daemon/subid.h"
 
 static int id_rule_compare(const void *a, const void *b)
 {
@@ -244,36 +245,85 @@ static void scan_id(struct scan *s, const struct sb_id_rule *v, size_t n, uint32
 		scan_rule(s, v[i - 1].rule, &stop);
 }
 
+/* The rules of the groups the databases put uid in (policy-members.c). */
+static void scan_members(struct scan *s, const struct sb_method_index *ix, uid_t uid)
+{
+	const struct sb_member *v = s->policy->members;
+	size_t lo = 0, hi = s->policy->n_members;
+
+	if (ix->n_by_gid == 0)
+		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < s->policy->n_members && v[i].uid == uid; i++)
+		scan_id(s, ix->by_gid, ix->n_by_gid, v[i].gid);
+}
+
+/* A gid the process holds; a subordinate one stands for its owner's
+ * groups. */
+static void scan_gid(struct scan *s, const struct sb_method_index *ix, uid_t uid, gid_t gid)
+{
+	uid_t owner;
+
+	if (sb_subids_gid_owner(s->policy->subids, gid, &owner)) {
+		if (owner != uid)
+			scan_members(s, ix, owner);
+		return;
+	}
+	scan_id(s, ix->by_gid, ix->n_by_gid, gid);
+}
+
+/* The rules of who: its uid, its groups as the kernel reports them and as
+ * the databases say. A subordinate uid is decided as its owner, by the
+ * owner's groups in the databases: the groups a process of a user
+ * namespace holds are that namespace's choice. */
+static void scan_subject(struct scan *s, const struct sb_method_index *ix,
+			 const struct sb_policy_subject *who)
+{
+	uid_t owner;
+
+	if (sb_subids_uid_owner(s->policy->subids, who->uid, &owner)) {
+		scan_id(s, ix->by_uid, ix->n_by_uid, owner);
+		scan_members(s, ix, owner);
+		return;
+	}
+	scan_id(s, ix->by_uid, ix->n_by_uid, who->uid);
+	scan_gid(s, ix, who->uid, who->gid);
+	/* SO_PEERGROUPS lists groups sorted and usually includes the
+	 * primary group; skipping repeats keeps each list scanned once in
+	 * the common case. */
+	for (size_t i = 0; i < who->n_groups; i++) {
+		if (who->groups[i] == who->gid || (i > 0 && who->groups[i] == who->groups[i - 1]))
+			continue;
+		scan_gid(s, ix, who->uid, who->groups[i]);
+	}
+	scan_members(s, ix, who->uid);
+}
+
 size_t sb_policy_check_counted(const struct sb_policy *p, const struct sb_policy_subject *who,
 			       const struct sb_policy_request *req, struct sb_decision *ret)
 {
 	struct scan s = {.policy = p, .req = req, .best = -1};
-	const struct sb_method_index *ix;
 
 	if ((unsigned)req->method >= SB_PM_MAX) {
 		*ret = (struct sb_decision){.allow = false, .rule = "default"};
 		return 0;
 	}
 	if (p) {
-		ix = &p->index[req->method];
-		scan_any(&s, ix->any, ix->n_any);
-		scan_id(&s, ix->by_uid, ix->n_by_uid, who->uid);
-		scan_id(&s, ix->by_gid, ix->n_by_gid, who->gid);
-		/* SO_PEERGROUPS lists groups sorted and usually includes the
-		 * primary group; skipping repeats keeps each list scanned once
-		 * in the common case. */
-		for (size_t i = 0; i < who->n_groups; i++) {
-			if (who->groups[i] == who->gid ||
-			    (i > 0 && who->groups[i] == who->groups[i - 1]))
-				continue;
-			scan_id(&s, ix->by_gid, ix->n_by_gid, who->groups[i]);
-		}
+		scan_any(&s, p->index[req->method].any, p->index[req->method].n_any);
+		scan_subject(&s, &p->index[req->method], who);
 	}
 	if (s.best >= 0)
 		*ret = (struct sb_decision){.allow = p->rules[s.best].allow,
 					    .rule = p->rules[s.best].name};
 	else
-		*ret = (struct sb_decision){.allow = who->uid == 0, .rule = "default"};
+		*ret = (struct sb_decision){.allow = false, .rule = "default"};
 	return s.scanned;
 }
 

@@ -2,15 +2,14 @@
 /* The rule file's lines: "ACTION WHO METHOD [KEY=VALUE[,VALUE...] ...]",
  * comments from '#' to the end of the line, blank lines ignored. */
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "daemon/policy-internal.h"
+#include "daemon/userdb.h"
 
 #define ALL_METHODS ((1u << SB_PM_MAX) - 1)
 #define KEY(k) (1u << (k))
@@ -92,38 +91,6 @@ static int check_text(const char *line, size_t len, const char *where, char *err
 	return 0;
 }
 
-/* The uid of a user or the gid of a group by name, with the buffer grown
- * until the entry fits (up to 1 MiB). */
-static int lookup_id(bool user, const char *name, uint32_t *ret)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t size = 1024;
-	struct passwd pw, *pw_found = NULL;
-	struct group gr, *gr_found = NULL;
-	int r;
-
-	for (;;) {
-		char *b = realloc(buf, size);
-
-		if (!b)
-			return -ENOMEM;
-		buf = b;
-		if (user)
-			r = getpwnam_r(name, &pw, buf, size, &pw_found);
-		else
-			r = getgrnam_r(name, &gr, buf, size, &gr_found);
-		if (r != ERANGE || size >= 1024 * 1024)
-			break;
-		size *= 2;
-	}
-	if (r != 0)
-		return -r;
-	if (user ? !pw_found : !gr_found)
-		return -ENOENT;
-	*ret = user ? pw.pw_uid : gr.gr_gid;
-	return 0;
-}
-
 /* "*", "user:NAME|UID" or "group:NAME|GID"; names resolve now, so a
  * typo fails the load instead of silently matching nobody. */
 static int parse_who(struct sb_rule *rule, const char *text, const char *where, char *errbuf,
@@ -167,7 +134,7 @@ static int parse_who(struct sb_rule *rule, const char *text, const char *where, 
 		rule->id = (uint32_t)id;
 		return 0;
 	}
-	r = lookup_id(user, name, &rule->id);
+	r = sb_userdb_lookup(user, name, &rule->id);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ENOENT)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "daemon/policy-internal.h"
+#include "daemon/subid.h"
 
 static const char *const method_names[SB_PM_MAX] = {
 	[SB_PM_SOCKET] = "socket",
@@ -139,7 +140,20 @@ void sb_policy_free(struct sb_policy *p)
 		sb_rule_done(&p->rules[i]);
 	free(p->rules);
 	sb_policy_strv_free(p->files, p->n_files);
+	free(p->members);
+	sb_subids_free(p->subids);
 	free(p);
+}
+
+void sb_policy_set_subids(struct sb_policy *p, struct sb_subids *t)
+{
+	sb_subids_free(p->subids);
+	p->subids = t;
+}
+
+const struct sb_subids *sb_policy_subids(const struct sb_policy *p)
+{
+	return p ? p->subids : NULL;
 }
 
 size_t sb_policy_rule_count(const struct sb_policy *p)
@@ -187,6 +201,8 @@ int sb_policy_parse_string(const char *text, const char *filename, struct sb_pol
 		r = sb_policy_parse_buffer(p, text, strlen(text), filename, errbuf, errsize);
 	if (r >= 0)
 		r = sb_policy_build_index(p);
+	if (r >= 0)
+		r = sb_policy_resolve_members(p, errbuf, errsize);
 	if (r < 0) {
 		if (r == -ENOMEM)
 			sb_policy_error(errbuf, errsize, "%s: out of memory", filename);

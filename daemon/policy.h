@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The access policy: a doas.conf-like rule file, last match wins, deny by
- * default for every uid but 0. See sockbroker-policy(5). */
+ * default for every uid, root included. See sockbroker-policy(5). */
 #pragma once
 
 #include <stdbool.h>
@@ -53,6 +53,15 @@ struct sb_decision {
 };
 
 struct sb_policy;
+struct sb_subids;
+
+/* The rules in force when no policy file exists, those of the shipped
+ * policy.conf: root may ask for anything, in any namespace. They are
+ * rules like any other, shown as "(built-in):LINE". */
+#define SB_POLICY_BUILTIN_NAME "(built-in)"
+#define SB_POLICY_BUILTIN     \
+	"allow user:root *\n" \
+	"allow user:root * netns=*\n"
 
 /* Load path and then every *.conf in policy.d/ beside it, in name order
  * (a missing policy.d is fine; a missing main file is an error, -ENOENT).
@@ -68,6 +77,11 @@ void sb_policy_free(struct sb_policy *p);
  * on the total number of rules. */
 void sb_policy_check(const struct sb_policy *p, const struct sb_policy_subject *who,
 		     const struct sb_policy_request *req, struct sb_decision *ret);
+
+/* Decide subordinate ids as their owners (subid.h) from now on; p takes
+ * t, which may be NULL. */
+void sb_policy_set_subids(struct sb_policy *p, struct sb_subids *t);
+const struct sb_subids *sb_policy_subids(const struct sb_policy *p);
 
 size_t sb_policy_rule_count(const struct sb_policy *p);
 /* The files the policy was read from, in load order. */

@@ -19,6 +19,7 @@
 #include "daemon/log.h"
 #include "daemon/offload.h"
 #include "daemon/server.h"
+#include "daemon/subid.h"
 #include "daemon/uid-counts.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
@@ -58,7 +59,7 @@ void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who)
 
 uid_t sb_client_owner(const struct sb_client *c)
 {
-	return c->cred.uid;
+	return c->counted_uid;
 }
 
 static void conn_free(struct sb_client *c)
@@ -72,7 +73,7 @@ static void conn_free(struct sb_client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->n_conns--;
-	sb_uid_counts_dec(s->per_uid, c->cred.uid);
+	sb_uid_counts_dec(s->per_uid, c->counted_uid);
 	sb_inflight_forget(c);
 	sd_event_source_disable_unref(c->io);
 	if (c->offload)
@@ -533,7 +534,7 @@ static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
 		size_t n = 0;
 
 		for (; c && n < ELEMENTSOF(batch); c = c->next) {
-			if (!all && c->cred.uid != uid)
+			if (!all && c->counted_uid != uid)
 				continue;
 			batch[n] = c;
 			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN | POLLRDHUP };
@@ -545,6 +546,17 @@ static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
 			if (pfd[i].revents & (POLLHUP | POLLRDHUP | POLLERR))
 				on_conn_io(batch[i]->io, pfd[i].fd, (uint32_t)pfd[i].revents, batch[i]);
 	}
+}
+
+/* Would a connection counted against uid take from the reserve, the last
+ * eighth of max_connections, kept for uids with fewer than
+ * SB_RESERVE_PER_UID connections? Without it, a few users holding many
+ * connections each leave nothing to the others. */
+static bool conn_in_reserve(const struct sb_server *s, uid_t uid)
+{
+	unsigned high_water = s->limits.max_connections - s->limits.max_connections / 8;
+
+	return s->n_conns >= high_water && sb_uid_counts_get(s->per_uid, uid) >= SB_RESERVE_PER_UID;
 }
 
 /* A connection refused here is closed by a closing worker too: the
@@ -574,20 +586,33 @@ static void conn_new(struct sb_server *s, int fd)
 			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections);
 		goto fail;
 	}
+	/* A user's subordinate uids are the user's: together they get one
+	 * share, not one each (subid.h). */
+	c->counted_uid = sb_subids_principal(sb_policy_subids(s->policy), c->cred.uid);
 	if (c->cred.uid != 0 &&
-	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid)
-		reap_hung_up(s, c->cred.uid, false);
+	    sb_uid_counts_get(s->per_uid, c->counted_uid) >= s->limits.max_connections_per_uid)
+		reap_hung_up(s, c->counted_uid, false);
 	if (c->cred.uid != 0 &&
-	    sb_uid_counts_get(s->per_uid, c->cred.uid) >= s->limits.max_connections_per_uid) {
-		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, refusing",
-			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections_per_uid);
+	    sb_uid_counts_get(s->per_uid, c->counted_uid) >= s->limits.max_connections_per_uid) {
+		log_warn("uid=%u pid=%d: per-uid connection limit (%u) reached, counted as uid %u, "
+			 "refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->limits.max_connections_per_uid,
+			 (unsigned)c->counted_uid);
 		goto fail;
 	}
-	if (sb_uid_counts_inc(s->per_uid, c->cred.uid) < 0)
+	if (c->cred.uid != 0 && conn_in_reserve(s, c->counted_uid))
+		reap_hung_up(s, 0, true);
+	if (c->cred.uid != 0 && conn_in_reserve(s, c->counted_uid)) {
+		log_warn("uid=%u pid=%d: %u connections open, the rest kept for uids with fewer "
+			 "than %u, refusing",
+			 (unsigned)c->cred.uid, (int)c->cred.pid, s->n_conns, SB_RESERVE_PER_UID);
+		goto fail;
+	}
+	if (sb_uid_counts_inc(s->per_uid, c->counted_uid) < 0)
 		goto fail;
 	c->events = EPOLLIN | EPOLLRDHUP | EPOLLET;
 	if (sd_event_add_io(s->event, &c->io, fd, c->events, on_conn_io, c) < 0) {
-		sb_uid_counts_dec(s->per_uid, c->cred.uid);
+		sb_uid_counts_dec(s->per_uid, c->counted_uid);
 		goto fail;
 	}
 	read_comm(c);
@@ -669,7 +694,7 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 }
 
 int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
-		   const struct sb_limits *limits)
+		   const char *subuid_path, const char *subgid_path, const struct sb_limits *limits)
 {
 	char err[512];
 	uint64_t idle;
@@ -678,6 +703,8 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 	memset(s, 0, sizeof(*s));
 	s->event = sd_event_ref(event);
 	s->policy_path = policy_path;
+	s->subuid_path = subuid_path;
+	s->subgid_path = subgid_path;
 	s->limits = *limits;
 	s->per_uid = sb_uid_counts_new();
 	s->fds_per_owner = sb_uid_counts_new();
@@ -741,6 +768,7 @@ int sb_server_add_listener(struct sb_server *s, int fd)
 
 int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 {
+	struct sb_subids *subids = NULL;
 	struct sb_policy *p = NULL;
 	int r;
 
@@ -751,13 +779,21 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize)
 	}
 	r = sb_policy_load(s->policy_path, &p, errbuf, errsize);
 	if (r == -ENOENT && !s->policy) {
-		/* No policy installed: the built-in one, which lets only root in. */
+		/* No policy installed: the shipped file's rules, which let
+		 * only root in. */
 		log_notice("%s: no such file, using the built-in policy (only uid 0 is served)",
 			   s->policy_path);
-		r = sb_policy_parse_string("", "(built-in)", &p, errbuf, errsize);
+		r = sb_policy_parse_string(SB_POLICY_BUILTIN, SB_POLICY_BUILTIN_NAME, &p, errbuf,
+					   errsize);
 	}
 	if (r < 0)
 		return r;
+	r = sb_subids_load(s->subuid_path, s->subgid_path, &subids, errbuf, errsize);
+	if (r < 0) {
+		sb_policy_free(p);
+		return r;
+	}
+	sb_policy_set_subids(p, subids);
 	sb_policy_free(s->policy);
 	s->policy = p;
 	log_info("policy loaded: %zu rule(s)", sb_policy_rule_count(p));

@@ -31,6 +31,11 @@ struct sb_limits {
 	unsigned max_fds_unread;
 };
 
+/* Once 7/8 of max_connections are open, a connection is accepted only
+ * from a uid holding fewer than this many (uid 0 from any): the last
+ * eighth is kept for the users who have few. */
+#define SB_RESERVE_PER_UID 4
+
 #define SB_LIMITS_DEFAULT                                                                          \
 	((struct sb_limits){                                                                       \
 		.max_connections = 4096,                                                           \
@@ -46,6 +51,9 @@ struct sb_client {
 	int fd;
 	sd_event_source *io;
 	struct ucred cred;
+	/* Whom the connection counts against for the limits: the owner of a
+	 * subordinate uid (subid.h), else cred.uid. */
+	uid_t counted_uid;
 	gid_t *groups;
 	size_t n_groups;
 	/* The task name, escaped (\xNN for anything but printable ASCII):
@@ -85,6 +93,9 @@ struct sb_server {
 	sd_event_source *sweep;
 	struct sb_policy *policy;
 	const char *policy_path;
+	/* subuid(5) and subgid(5), read with the policy (subid.h). */
+	const char *subuid_path;
+	const char *subgid_path;
 	struct sb_limits limits;
 	struct sb_client *conns;
 	unsigned n_conns;
@@ -106,12 +117,13 @@ struct sb_server {
 };
 
 int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path,
+		   const char *subuid_path, const char *subgid_path,
 		   const struct sb_limits *limits);
 void sb_server_done(struct sb_server *s);
 /* Serve on an already listening socket (taken over). */
 int sb_server_add_listener(struct sb_server *s, int fd);
-/* Load the policy again; on failure the running one stays. errbuf gets
- * "file:line: reason". */
+/* Load the policy and the subordinate ids again; on failure the running
+ * ones stay. errbuf gets "file:line: reason". */
 int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize);
 /* Stop accepting, let queued replies drain, then leave the loop. */
 void sb_server_stop(struct sb_server *s);

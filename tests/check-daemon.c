@@ -4,6 +4,7 @@
  * operation is first shown to fail for the client without the broker. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
@@ -11,12 +12,15 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -27,6 +31,7 @@
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/call.h"
+#include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/sockets.h"
 #include "tests/testlib.h"
@@ -379,6 +384,82 @@ START_TEST(plain_bind_is_answered_in_the_plain_reply)
 	if (!ipv6)
 		fprintf(stderr, "no IPv6 loopback here: the plain Bind reply is checked for IPv4 only\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_plain_bind, &ipv6), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ dual-stack binds */
+
+#define BIND_ADDRESS(host)                                                                           \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"host\":\"" host \
+	"\",\"port\":80}}}"
+#define TCP6_ON_ANY_80                                                                              \
+	"{\"family\":\"AF_INET6\",\"type\":\"SOCK_STREAM\",\"bind\":{\"host\":\"::\",\"port\":80}," \
+	"\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}"
+
+/* Bind the client's own IPv6 TCP socket, with IPV6_V6ONLY as v6only,
+ * through Bind: the errno of the reply, 0 when it is bound (and still
+ * IPV6_V6ONLY if it was).
+ * SO_REUSEADDR: the daemon closes its copies of earlier ones a moment
+ * after the client. */
+static int bind_own_ipv6(const char *call, int v6only)
+{
+	_cleanup_close_ int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, r;
+
+	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		return -1;
+	r = call_errno(call, &fd, 1, NULL);
+	/* (A bind to an address other than :: or a mapped one sets it.) */
+	if (r == 0 && v6only && sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) != 1)
+		return -2;
+	return r;
+}
+
+/* [::]:80 binds 0.0.0.0:80 as well unless the socket is IPV6_V6ONLY, and
+ * [::ffff:127.0.0.1]:80 binds 127.0.0.1:80: the IPv4 side is decided as
+ * an AF_INET bind of its own, through Socket and through Bind. */
+static int child_dual_stack(void *arg)
+{
+	int fd;
+
+	REQUIRE(broker_socket(TCP6_ON_ANY_80 "]}") == -EACCES);
+	fd = broker_socket(TCP6_ON_ANY_80 ",{\"level\":\"SOL_IPV6\",\"name\":\"IPV6_V6ONLY\","
+					  "\"value\":1}]}");
+	REQUIRE(fd >= 0);
+	REQUIRE(sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1);
+	close(fd);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 0) == EACCES);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 1) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::1"), 0) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::ffff:127.0.0.1"), 0) == EACCES);
+	return 0;
+}
+
+static int child_dual_stack_granted(void *arg)
+{
+	int fd = broker_socket(TCP6_ON_ANY_80 "]}");
+
+	REQUIRE(fd >= 0);
+	REQUIRE(sb_test_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0);
+	close(fd);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::"), 0) == 0);
+	REQUIRE(bind_own_ipv6(BIND_ADDRESS("::ffff:127.0.0.1"), 0) == 0);
+	return 0;
+}
+
+START_TEST(dual_stack_binds_are_decided_for_ipv4_too)
+{
+	if (access("/proc/net/if_inet6", F_OK) < 0)
+		SB_SKIP("IPv6 is disabled in this kernel");
+	/* The IPv4 side by address, and by family. */
+	reload_with("deny user:nobody bind address=0.0.0.0/0\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack, NULL), 0);
+	reload_with("deny user:nobody bind family=AF_INET\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack, NULL), 0);
+	/* Both sides allowed: granted. */
+	reload_with("");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_dual_stack_granted, NULL), 0);
 }
 END_TEST
 
@@ -867,6 +948,172 @@ START_TEST(admin_list_shows_live_grants_only)
 }
 END_TEST
 
+/* ------------------------------------------------------------ root */
+
+#define PACKET_SOCKET                                                                     \
+	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_PACKET\"," \
+	"\"type\":\"SOCK_RAW\",\"protocol\":\"ETH_P_ALL\"}}"
+
+/* uid 0 with every capability dropped, as a hardened root service runs
+ * (CapabilityBoundingSet= empty): it cannot make a packet socket itself.
+ * granted: whether the broker must hand one over, or deny it by default. */
+static int child_capless_root_packet(bool granted)
+{
+	struct __user_cap_header_struct head = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct caps[2] = {0};
+	struct sb_reply reply;
+	json_object *rule;
+	int fd = -1;
+
+	if (getuid() != 0 || syscall(SYS_capset, &head, caps) < 0)
+		return 10;
+	if (socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)) >= 0 || errno != EPERM)
+		return 11;
+	if (call(PACKET_SOCKET, NULL, 0, &reply, &fd) < 0)
+		return 12;
+	if (granted) {
+		if (reply.error || fd < 0)
+			return 13;
+		close(fd);
+	} else if (!reply.error || strcmp(reply.error, SB_ERR_PERMISSION_DENIED) != 0 ||
+		   !json_object_object_get_ex(reply.parameters, "rule", &rule) ||
+		   strcmp(json_object_get_string(rule), "default") != 0 || fd >= 0) {
+		return 14;
+	}
+	sb_reply_done(&reply);
+	return 0;
+}
+
+static int run_as_capless_root(bool granted)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child_capless_root_packet(granted));
+	return sb_test_wait_exit(pid);
+}
+
+/* The text of the shipped policy.conf. */
+static void read_shipped_policy(char *text, size_t size)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/daemon/policy.conf", srcdir ? srcdir : ".");
+	f = fopen(path, "re");
+	ck_assert_msg(f, "%s: %m (run under make check)", path);
+	n = fread(text, 1, size - 1, f);
+	ck_assert(feof(f));
+	fclose(f);
+	text[n] = 0;
+}
+
+/* Root's allowance is a rule: a policy without it (empty, or the test's,
+ * which names only nobody) gives root nothing; the shipped file, and the
+ * built-in policy in force when there is no file, give it everything. */
+START_TEST(root_is_served_by_rules_alone)
+{
+	static const char *const no_file[] = {"--policy", "/nonexistent/policy.conf", NULL};
+	char shipped[4096];
+
+	read_shipped_policy(shipped, sizeof(shipped));
+	ck_assert_int_eq(run_as_capless_root(false), 0);
+	sb_test_daemon_reload(&daemon_, "");
+	ck_assert_int_eq(run_as_capless_root(false), 0);
+	sb_test_daemon_reload(&daemon_, shipped);
+	ck_assert_int_eq(run_as_capless_root(true), 0);
+
+	sb_test_daemon_stop(&daemon_);
+	sb_test_daemon_start(&daemon_, "", no_file);
+	ck_assert_int_eq(run_as_capless_root(true), 0);
+	ck_assert(sb_test_log_wait(daemon_.log, "(rule (built-in):1)", 2000));
+}
+END_TEST
+
+/* ------------------------------------------------------------ subordinate ids */
+
+#define UDP_SOCKET_PARAMS "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\"}"
+
+static const char subids_policy[] = "allow * socket family=AF_INET type=SOCK_DGRAM\n"
+				    "deny user:nobody socket family=AF_INET type=SOCK_DGRAM\n";
+
+/* nobody's range, as useradd gives every user one. */
+static void start_with_subids(void)
+{
+	const struct sb_test_daemon_opts opts = {.subuid_text = "nobody:300000:65536\n",
+						 .subgid_text = "nobody:300000:65536\n"};
+
+	sb_test_daemon_start_opts(&daemon_, subids_policy, NULL, &opts);
+}
+
+/* Run fn in a child with these ids and no supplementary groups, as a
+ * process of a user namespace is seen from outside; its exit status. */
+static int run_with_ids(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+		    setresuid(uid, uid, uid) < 0)
+			_exit(126);
+		_exit(fn(arg));
+	}
+	return sb_test_wait_exit(pid);
+}
+
+/* arg: whether the UDP socket must be granted. */
+static int child_udp_socket(void *arg)
+{
+	int fd = broker_socket(UDP_SOCKET_PARAMS);
+
+	if (*(bool *)arg)
+		return fd >= 0 ? (close(fd), 0) : 1;
+	return fd == -EACCES ? 0 : 2;
+}
+
+/* nobody becomes one of its subordinate uids (unshare --map-auto, 300005
+ * to the daemon) to escape "deny user:nobody" under an "allow *". */
+START_TEST(subordinate_uid_is_decided_as_its_owner)
+{
+	bool granted = true, denied = false;
+
+	ck_assert_int_eq(run_with_ids(300005, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(365535, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(SB_TEST_NOBODY, SB_TEST_NOBODY, child_udp_socket, &denied),
+			 0);
+	/* Ids of nobody's range only; others are themselves. */
+	ck_assert_int_eq(run_with_ids(365536, 365536, child_udp_socket, &granted), 0);
+	ck_assert(sb_test_log_wait(daemon_.log, "uid=300005", 2000));
+	ck_assert(sb_test_log_wait(daemon_.log, "policy.conf:2)", 2000));
+}
+END_TEST
+
+/* In a user namespace mapped with newgidmap, setgroups() stays allowed:
+ * a user drops the group a deny rule names, or runs with another gid,
+ * and is still that group's member by the databases. */
+START_TEST(dropped_group_still_matches)
+{
+	struct passwd *pw = getpwuid(SB_TEST_NOBODY);
+	bool granted = true, denied = false;
+	char policy[256];
+
+	ck_assert_ptr_nonnull(pw);
+	snprintf(policy, sizeof(policy),
+		 "allow * socket family=AF_INET type=SOCK_DGRAM\n"
+		 "deny group:%u socket family=AF_INET type=SOCK_DGRAM\n",
+		 (unsigned)pw->pw_gid);
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(run_with_ids(SB_TEST_NOBODY, 1234, child_udp_socket, &denied), 0);
+	/* A subordinate uid of nobody's has nobody's groups. */
+	ck_assert_int_eq(run_with_ids(300005, 300005, child_udp_socket, &denied), 0);
+	ck_assert_int_eq(run_with_ids(65533, 1234, child_udp_socket, &granted), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ policy files */
 
 START_TEST(broken_reload_keeps_the_running_policy)
@@ -1248,6 +1495,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, privileged_bind_port_80, start, stop);
 	SB_TEST_FIXTURE(s, bind_port_not_in_policy_is_denied, start, stop);
 	SB_TEST_FIXTURE(s, plain_bind_is_answered_in_the_plain_reply, start, stop);
+	SB_TEST_FIXTURE(s, dual_stack_binds_are_decided_for_ipv4_too, start, stop);
 	SB_TEST_FIXTURE(s, so_mark_on_client_socket, start, stop);
 	SB_TEST_FIXTURE(s, setsockopt_refuses_options_needing_no_privilege, start, stop);
 	SB_TEST_FIXTURE(s, socket_is_owned_by_the_client, start, stop);
@@ -1266,6 +1514,9 @@ int main(void)
 	SB_TEST_FIXTURE(s, admin_methods_need_admin_rights, start, stop);
 	SB_TEST_FIXTURE(s, admin_check_dry_runs_the_policy, start, stop);
 	SB_TEST_FIXTURE(s, admin_list_shows_live_grants_only, start, stop);
+	SB_TEST_FIXTURE(s, root_is_served_by_rules_alone, start, stop);
+	SB_TEST_FIXTURE(s, subordinate_uid_is_decided_as_its_owner, start_with_subids, stop);
+	SB_TEST_FIXTURE(s, dropped_group_still_matches, start_with_subids, stop);
 	SB_TEST_FIXTURE(s, broken_reload_keeps_the_running_policy, start, stop);
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);

@@ -24,13 +24,15 @@
 static const char policy_text[] =
 	"# fault tests\n"
 	"allow user:nobody socket family=AF_INET,AF_INET6 type=SOCK_DGRAM,SOCK_STREAM\n"
-	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n";
+	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
+	"allow user:root socket family=AF_INET type=SOCK_DGRAM\n";
 
 /* The same permissions, written differently, plus a rule for others. */
 static const char policy_text2[] =
 	"allow user:nobody setsockopt option=SO_MARK value=256-511\n"
 	"allow user:65534 socket family=AF_INET6,AF_INET type=SOCK_STREAM,SOCK_DGRAM\n"
-	"deny user:65533 *\n";
+	"deny user:65533 *\n"
+	"allow user:0 socket family=AF_INET type=SOCK_DGRAM\n";
 
 static const char broken_policy[] = "allow user:nobody socket family=AF_NOPE\n";
 

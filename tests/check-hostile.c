@@ -9,7 +9,9 @@
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -1023,6 +1025,201 @@ START_TEST(per_uid_connection_limit_holds_and_recovers)
 }
 END_TEST
 
+/* ------------------------------------------------------------ IPV6_V6ONLY race */
+
+#define BIND_ANY6_80                                                    \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
+	"\"address\":{\"host\":\"::\",\"port\":80}}}"
+
+struct flipper {
+	int fd;
+	atomic_bool stop;
+};
+
+/* Clear and set IPV6_V6ONLY as fast as it goes, as a second thread of
+ * the client does while the daemon looks at the socket and binds it. */
+static void *flip_v6only(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!atomic_load(&f->stop))
+		for (int v = 0; v < 2; v++)
+			setsockopt(f->fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v));
+	return NULL;
+}
+
+/* 200 Bind calls of [::]:80, each on a socket whose IPV6_V6ONLY another
+ * thread keeps flipping. Every one that succeeds must be IPv6-only;
+ * the others are refused (the IPv4 side, when the daemon read 0) or
+ * fail (the IPv4 side held while the daemon binds). */
+static int child_race_v6only(void *arg)
+{
+	int granted = 0, refused = 0;
+
+	for (int i = 0; i < 200; i++) {
+		struct flipper f = {.fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+		int one = 1, r;
+		pthread_t t;
+
+		REQUIRE(f.fd >= 0);
+		REQUIRE(setsockopt(f.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0);
+		REQUIRE(pthread_create(&t, NULL, flip_v6only, &f) == 0);
+		r = call_errno(BIND_ANY6_80, &f.fd, 1, NULL);
+		atomic_store(&f.stop, true);
+		REQUIRE(pthread_join(t, NULL) == 0);
+		if (r == 0) {
+			REQUIRE(sb_test_sockopt_int(f.fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1);
+			granted++;
+		} else {
+			REQUIRE(r == EACCES || r == EADDRINUSE);
+			refused++;
+		}
+		close(f.fd);
+	}
+	printf("# v6only race: %d granted IPv6-only, %d refused\n", granted, refused);
+	fflush(stdout);
+	return 0;
+}
+
+START_TEST(v6only_cleared_during_bind_gets_no_ipv4)
+{
+	char policy[1024];
+
+	if (access("/proc/net/if_inet6", F_OK) < 0)
+		SB_SKIP("IPv6 is disabled in this kernel");
+	snprintf(policy, sizeof(policy), "%s%s", policy_text,
+		 "allow user:nobody bind family=AF_INET6 port=80\n"
+		 "deny user:nobody bind family=AF_INET\n");
+	sb_test_daemon_reload(&daemon_, policy);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_race_v6only, NULL), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* ------------------------------------------------------------ subordinate ids */
+
+/* nobody's subordinate range, as useradd gives every user one. */
+#define SUBUIDS "nobody:300000:65536\n"
+
+static void start_with_subids(void)
+{
+	static const char *const args[] = {"--max-connections-per-uid=8", NULL};
+	const struct sb_test_daemon_opts opts = {.subuid_text = SUBUIDS};
+
+	sb_test_daemon_start_opts(&daemon_, policy_text, args, &opts);
+	baseline_fds = sb_test_daemon_quiet_fds(&daemon_);
+}
+
+static void start_small_table(void)
+{
+	static const char *const args[] = {"--max-connections=32", NULL};
+
+	sb_test_daemon_start(&daemon_, policy_text, args);
+	baseline_fds = sb_test_daemon_quiet_fds(&daemon_);
+}
+
+/* Whether the daemon serves conn (it closes a refused one at accept). */
+static bool served(int conn)
+{
+	struct sb_reply reply;
+
+	if (sb_test_call(conn, INFO, NULL, 0, &reply, NULL) < 0)
+		return false;
+	sb_reply_done(&reply);
+	return !reply.error;
+}
+
+/* Report how many of the n connections in fds are served (one byte on
+ * SB_TEST_REPORT_FD), then hold them until released (EOF on stdin). */
+static int report_served_and_hold(const int *fds, int n)
+{
+	unsigned char count = 0;
+	char c;
+
+	for (int i = 0; i < n; i++)
+		count += served(fds[i]);
+	REQUIRE(write(SB_TEST_REPORT_FD, &count, 1) == 1);
+	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
+	return 0;
+}
+
+/* As root: one connection as each of nobody's subordinate uids 300000 to
+ * 300063, as 64 uids of a user namespace (unshare --map-auto) hold them:
+ * SO_PEERCRED reports the effective uid at connect(). */
+static int child_subordinate_connections(void *arg)
+{
+	int fds[64];
+
+	for (int i = 0; i < 64; i++) {
+		REQUIRE(seteuid(300000 + i) == 0);
+		fds[i] = sb_test_connect(daemon_.socket);
+		REQUIRE(seteuid(0) == 0);
+		REQUIRE(fds[i] >= 0);
+	}
+	return report_served_and_hold(fds, 64);
+}
+
+static int child_refused(void *arg)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+
+	REQUIRE(conn >= 0);
+	REQUIRE(!served(conn));
+	return 0;
+}
+
+/* The 64 uids count as their owner, nobody, whose limit is 8 here: 8 are
+ * served, nobody itself gets nothing more, other uids are served. */
+START_TEST(subordinate_uids_share_their_owners_limit)
+{
+	unsigned char count = 0;
+	int release, report;
+	pid_t pid;
+
+	pid = sb_test_spawn_as(0, child_subordinate_connections, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &count, 1), 1);
+	close(report);
+	ck_assert_uint_eq(count, 8);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_refused, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_served, NULL), 0);
+	close(release);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* As nobody: 40 connections, more than the table of 32 holds. */
+static int child_fill_the_table(void *arg)
+{
+	int fds[40];
+
+	for (int i = 0; i < 40; i++) {
+		fds[i] = sb_test_connect(daemon_.socket);
+		REQUIRE(fds[i] >= 0);
+	}
+	return report_served_and_hold(fds, 40);
+}
+
+/* One uid within its own limit (64) cannot take the whole table (32):
+ * the last eighth is kept for uids with fewer than 4 connections. */
+START_TEST(connection_reserve_serves_other_users)
+{
+	unsigned char count = 0;
+	int release, report;
+	pid_t pid;
+
+	pid = sb_test_spawn_as(SB_TEST_NOBODY, child_fill_the_table, NULL, &release, &report);
+	ck_assert_int_eq(read(report, &count, 1), 1);
+	close(report);
+	ck_assert_uint_eq(count, 28);
+	ck_assert_int_eq(sb_test_run_as(OTHER_UID, child_served, NULL), 0);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_refused, NULL), 0);
+	close(release);
+	ck_assert_int_eq(sb_test_wait_exit(pid), 0);
+	assert_unharmed();
+}
+END_TEST
+
 static int child_connect_cycles(void *arg)
 {
 	long t0 = sb_test_now_ms();
@@ -1789,6 +1986,9 @@ int main(void)
 	SB_TEST_FIXTURE(s, client_that_never_reads_is_bounded, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit_holds_and_recovers, start, stop);
 	SB_TEST_FIXTURE(s, ten_thousand_connect_close_cycles, start, stop);
+	SB_TEST_FIXTURE(s, subordinate_uids_share_their_owners_limit, start_with_subids, stop);
+	SB_TEST_FIXTURE(s, v6only_cleared_during_bind_gets_no_ipv4, start, stop);
+	SB_TEST_FIXTURE(s, connection_reserve_serves_other_users, start_small_table, stop);
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
 	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);
 	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);

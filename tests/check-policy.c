@@ -4,12 +4,17 @@
 #include <ftw.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
+#include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "daemon/policy-internal.h"
 #include "daemon/policy.h"
+#include "daemon/subid.h"
 #include "tests/testlib.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -320,28 +325,92 @@ START_TEST(test_default_deny)
 }
 END_TEST
 
-START_TEST(test_root_default_allow)
+/* Root gets what the rules give it, nothing by default: a root service
+ * that dropped its capabilities gets no raw or packet socket, no port 80
+ * and no SO_MARK from a policy that does not name it. */
+START_TEST(test_root_decided_by_rules)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok("allow user:1000 socket\n");
+	_cleanup_policy_ struct sb_policy *empty = parse_ok("");
+	_cleanup_policy_ struct sb_policy *other = parse_ok("allow user:1000 *\n");
 	struct sb_policy_subject root = subject(0, 0);
-	struct sb_policy_request req = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request raw = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
+	struct sb_policy_request mark = sockopt_req(SOL_SOCKET, SO_MARK, true, 1);
+
+	expect(empty, &root, &packet, false, "default");
+	expect(empty, &root, &raw, false, "default");
+	expect(other, &root, &port80, false, "default");
+	expect(other, &root, &mark, false, "default");
+}
+END_TEST
+
+/* The shipped policy.conf, read as the daemon reads it. */
+static struct sb_policy *shipped_policy(void)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096], text[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/daemon/policy.conf", srcdir ? srcdir : ".");
+	f = fopen(path, "re");
+	ck_assert_msg(f, "%s: %m (run under make check)", path);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	ck_assert(feof(f));
+	fclose(f);
+	text[n] = 0;
+	return parse_ok(text);
+}
+
+/* Root's allowance is a rule of the shipped file, and the built-in
+ * policy (no file at all) is that file's rules, rule for rule. */
+START_TEST(test_shipped_policy_allows_root)
+{
+	_cleanup_policy_ struct sb_policy *shipped = shipped_policy();
+	_cleanup_policy_ struct sb_policy *builtin = NULL;
+	struct sb_policy_subject root = subject(0, 0), nobody = subject(65534, 65534);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request in_lab = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), "lab1");
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
 	struct sb_policy_request admin;
 
+	ck_assert_int_eq(sb_policy_parse_string(SB_POLICY_BUILTIN, SB_POLICY_BUILTIN_NAME, &builtin,
+						errbuf, sizeof(errbuf)),
+			 0);
 	sb_policy_request_init(&admin, SB_PM_ADMIN);
-	expect(p, &root, &req, true, "default");
-	expect(p, &root, &admin, true, "default");
+	ck_assert_uint_eq(sb_policy_rule_count(shipped), sb_policy_rule_count(builtin));
+	for (size_t i = 0; i < sb_policy_rule_count(builtin); i++) {
+		struct sb_rule *a = &shipped->rules[i], *b = &builtin->rules[i];
+
+		ck_assert(a->allow == b->allow && a->who == b->who && a->id == b->id &&
+			  a->methods == b->methods && a->keys == b->keys &&
+			  a->netns_any == b->netns_any);
+	}
+	expect(builtin, &root, &packet, true, "(built-in):1");
+	expect(builtin, &root, &in_lab, true, "(built-in):2");
+	expect(builtin, &nobody, &packet, false, "default");
+
+	expect(builtin, &root, &port80, true, "(built-in):1");
+
+	ck_assert(decide(shipped, &root, &packet).allow);
+	ck_assert(decide(shipped, &root, &in_lab).allow);
+	ck_assert(decide(shipped, &root, &port80).allow);
+	ck_assert(decide(shipped, &root, &admin).allow);
+	ck_assert(!decide(shipped, &nobody, &packet).allow);
 }
 END_TEST
 
 START_TEST(test_deny_root)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok("deny user:root socket family=AF_PACKET\n");
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow user:root *\ndeny user:root socket family=AF_PACKET\n");
 	struct sb_policy_subject root = subject(0, 0);
 	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
 	struct sb_policy_request inet = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
 
-	expect(p, &root, &packet, false, "t:1");
-	expect(p, &root, &inet, true, "default");
+	expect(p, &root, &packet, false, "t:2");
+	expect(p, &root, &inet, true, "t:1");
 }
 END_TEST
 
@@ -1263,6 +1332,86 @@ START_TEST(test_load_dropin_symlinks)
 }
 END_TEST
 
+/* A policy.d entry that is a symbolic link is only as safe as every
+ * directory on the way to its target: the owner of one can swap in
+ * another root-owned file there before the next reload. */
+START_TEST(test_load_dropin_symlink_target_dirs)
+{
+	_cleanup_policy_ struct sb_policy *p = NULL;
+	char path[128], expected[512];
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to own a directory as another user");
+	write_file("policy.conf", "\n", 0644);
+	make_dir("policy.d", 0755);
+	make_dir("theirs", 0755);
+	write_file("theirs/rules.conf", "allow * socket\n", 0644);
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/policy.d/10-link.conf", tmpdir);
+	ck_assert_int_eq(symlink("../theirs/rules.conf", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_ptr_null(p);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d/10-link.conf: %s/theirs: refusing a policy directory not owned by "
+		 "root (owner uid 65534)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* Reached through a link to the directory: the same. */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/via", tmpdir);
+	ck_assert_int_eq(symlink("theirs", path), 0);
+	snprintf(path, sizeof(path), "%s/policy.d/10-link.conf", tmpdir);
+	ck_assert_int_eq(symlink("../via/rules.conf", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* A directory its group can write. */
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d/10-link.conf: %s/theirs: refusing a policy directory that is "
+		 "writable by its group (mode 0775)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+
+	/* A sticky one, like /tmp on the way here: others cannot rename
+	 * or remove root's entries in it. */
+	ck_assert_int_eq(chmod(path, 01777), 0);
+	ck_assert_msg(load(&p) == 0, "%s", errbuf);
+	ck_assert_uint_eq(sb_policy_rule_count(p), 1);
+}
+END_TEST
+
+/* policy.d itself reached through a link: the same walk. */
+START_TEST(test_load_dropin_dir_symlink)
+{
+	struct sb_policy *p = NULL;
+	char path[128], expected[512];
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to own a directory as another user");
+	write_file("policy.conf", "\n", 0644);
+	make_dir("theirs", 0755);
+	make_dir("theirs/policy.d", 0755);
+	write_file("theirs/policy.d/10.conf", "allow * socket\n", 0644);
+	snprintf(path, sizeof(path), "%s/theirs", tmpdir);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/policy.d", tmpdir);
+	ck_assert_int_eq(symlink("theirs/policy.d", path), 0);
+	ck_assert_int_eq(load(&p), -EPERM);
+	ck_assert_ptr_null(p);
+	snprintf(expected, sizeof(expected),
+		 "%s/policy.d: %s/theirs: refusing a policy directory not owned by root (owner "
+		 "uid 65534)",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(errbuf, expected);
+}
+END_TEST
+
 START_TEST(test_load_not_owned_by_root)
 {
 	struct sb_policy *p = NULL;
@@ -1332,6 +1481,142 @@ static int set_key(struct sb_policy_request *req, struct sockaddr_storage *ss, c
 	errbuf[0] = 0;
 	return sb_policy_request_set_key(req, ss, key, value, errbuf, sizeof(errbuf));
 }
+
+/* ------------------------------------------- subordinate ids, members */
+
+/* p decides subordinate ids by these subuid(5) and subgid(5) lines. */
+static void use_subids(struct sb_policy *p, const char *uids, const char *gids)
+{
+	struct sb_subids *t = NULL;
+	char subuid[128], subgid[128];
+
+	write_file("subuid", uids, 0644);
+	write_file("subgid", gids, 0644);
+	snprintf(subuid, sizeof(subuid), "%s/subuid", tmpdir);
+	snprintf(subgid, sizeof(subgid), "%s/subgid", tmpdir);
+	ck_assert_int_eq(sb_subids_load(subuid, subgid, &t, errbuf, sizeof(errbuf)), 0);
+	sb_policy_set_subids(p, t);
+}
+
+/* A user who becomes one of its subordinate uids (unshare --map-auto)
+ * is still that user: deny user: rules hold, the owner's allowances
+ * apply, and the groups the namespace gave the process do not count. */
+START_TEST(test_subordinate_uid_is_decided_as_its_owner)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok("allow * socket\n"
+							"deny user:1000 socket family=AF_PACKET\n"
+							"allow user:1000 bind port=80\n"
+							"allow group:27 setsockopt\n");
+	_cleanup_policy_ struct sb_policy *roots = parse_ok("allow user:root *\n");
+	gid_t groups[] = {27};
+	struct sb_policy_subject sub = {
+		.uid = 300005, .gid = 300005, .groups = groups, .n_groups = 1};
+	struct sb_policy_subject outside = subject(365536, 365536);
+	struct sb_policy_subject container = subject(100005, 100005);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request port80 = bind_req(AF_INET, 80);
+	struct sb_policy_request mark = sockopt_req(SOL_SOCKET, SO_MARK, true, 1);
+
+	expect(p, &sub, &packet, true, "t:1");
+	use_subids(p, "1000:300000:65536\n", "");
+	expect(p, &sub, &packet, false, "t:2");
+	expect(p, &sub, &port80, true, "t:3");
+	expect(p, &sub, &mark, false, "default");
+	expect(p, &outside, &packet, true, "t:1");
+
+	/* Root's ranges are its containers': they are not root. */
+	use_subids(roots, "root:100000:65536\n", "");
+	expect(roots, &container, &packet, false, "default");
+}
+END_TEST
+
+/* group: rules match the groups the databases give a user, not only
+ * those its process holds: a process that dropped a group (setgroups()
+ * in a user namespace mapped with newgidmap) is still denied by it. */
+START_TEST(test_group_by_database_membership)
+{
+	_cleanup_policy_ struct sb_policy *p = NULL;
+	struct sb_policy_request inet = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy_subject dropped = subject(65534, 1234);
+	struct sb_policy_subject stranger = subject(4000000, 1234);
+	struct sb_policy_subject sub = subject(300005, 300005);
+	struct sb_policy_subject subgid = subject(4000000, 500005);
+	struct passwd *pw = getpwuid(65534);
+	char text[128];
+
+	if (!pw)
+		SB_SKIP("no passwd entry for uid 65534");
+	snprintf(text, sizeof(text), "allow * socket\ndeny group:%u socket\n",
+		 (unsigned)pw->pw_gid);
+	p = parse_ok(text);
+	expect(p, &dropped, &inet, false, "t:2");
+	expect(p, &stranger, &inet, true, "t:1");
+	/* A subordinate id of nobody's stands for nobody's groups. */
+	expect(p, &sub, &inet, true, "t:1");
+	expect(p, &subgid, &inet, true, "t:1");
+	use_subids(p, "nobody:300000:10\n", "nobody:500000:10\n");
+	expect(p, &sub, &inet, false, "t:2");
+	expect(p, &subgid, &inet, false, "t:2");
+}
+END_TEST
+
+/* In a child with its own mount namespace, where the group database is
+ * a copy of /etc/group plus "sbtest:x:4242:nobody,no-such-user-sb": a
+ * member listed in gr_mem matches group:sbtest whatever its process
+ * holds. */
+static int child_listed_member(void)
+{
+	struct sb_policy_request inet = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy_subject nobody = subject(65534, 1234);
+	struct sb_policy_subject stranger = subject(4000000, 1234);
+	struct sb_decision d;
+	struct sb_policy *p = NULL;
+	char group[128], buf[4096];
+	FILE *in, *out;
+	size_t n;
+
+	snprintf(group, sizeof(group), "%s/group", tmpdir);
+	in = fopen("/etc/group", "re");
+	out = fopen(group, "we");
+	if (!in || !out)
+		return 10;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fputs("sbtest:x:4242:nobody,no-such-user-sb\n", out);
+	fclose(in);
+	if (fclose(out) != 0)
+		return 11;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(group, "/etc/group", NULL, MS_BIND, NULL) < 0)
+		return 12;
+	if (sb_policy_parse_string("allow * socket\ndeny group:sbtest socket\n", "t", &p, errbuf,
+				   sizeof(errbuf)) < 0)
+		return 13;
+	sb_policy_check(p, &nobody, &inet, &d);
+	if (d.allow || strcmp(d.rule, "t:2") != 0)
+		return 14;
+	sb_policy_check(p, &stranger, &inet, &d);
+	if (!d.allow)
+		return 15;
+	sb_policy_free(p);
+	return 0;
+}
+
+START_TEST(test_group_members_listed_in_the_database)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		SB_SKIP("needs root to mount a group database of its own");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child_listed_member());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+}
+END_TEST
 
 START_TEST(test_request_set_key)
 {
@@ -1477,7 +1762,8 @@ int main(void)
 	SB_TEST(s, test_last_match_wins);
 	SB_TEST(s, test_last_match_across_subject_lists);
 	SB_TEST(s, test_default_deny);
-	SB_TEST(s, test_root_default_allow);
+	SB_TEST(s, test_root_decided_by_rules);
+	SB_TEST(s, test_shipped_policy_allows_root);
 	SB_TEST(s, test_deny_root);
 	SB_TEST(s, test_supplementary_groups);
 	SB_TEST(s, test_unsorted_duplicate_groups);
@@ -1522,9 +1808,16 @@ int main(void)
 	SB_TEST_FIXTURE(s, test_load_writable_dropin, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_writable_main_dir, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_dropin_symlinks, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_load_dropin_symlink_target_dirs, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_load_dropin_dir_symlink, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_not_owned_by_root, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_file_too_large, setup_tmpdir, teardown_tmpdir);
 	SB_TEST_FIXTURE(s, test_load_nul_byte, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_subordinate_uid_is_decided_as_its_owner, setup_tmpdir,
+			teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_group_by_database_membership, setup_tmpdir, teardown_tmpdir);
+	SB_TEST_FIXTURE(s, test_group_members_listed_in_the_database, setup_tmpdir,
+			teardown_tmpdir);
 	SB_TEST(s, test_request_set_key);
 	SB_TEST(s, test_request_set_key_errors);
 	SB_TEST(s, test_dry_run);

@@ -134,6 +134,10 @@ static void spawn(struct sb_test_daemon *d)
 	argv[n++] = d->socket;
 	argv[n++] = "--policy";
 	argv[n++] = d->policy;
+	argv[n++] = "--subuid";
+	argv[n++] = d->subuid;
+	argv[n++] = "--subgid";
+	argv[n++] = d->subgid;
 	argv[n++] = "--verbose";
 	for (size_t i = 0; d->extra_args && d->extra_args[i] && n < ELEMENTSOF(argv) - 1; i++)
 		argv[n++] = d->extra_args[i];
@@ -228,7 +232,11 @@ void sb_test_daemon_start_opts(struct sb_test_daemon *d, const char *policy_text
 	snprintf(d->socket, sizeof(d->socket), "%s/sock", d->dir);
 	snprintf(d->policy, sizeof(d->policy), "%s/policy.conf", d->dir);
 	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
+	snprintf(d->subuid, sizeof(d->subuid), "%s/subuid", d->dir);
+	snprintf(d->subgid, sizeof(d->subgid), "%s/subgid", d->dir);
 	write_file(d->policy, policy_text);
+	write_file(d->subuid, opts && opts->subuid_text ? opts->subuid_text : "");
+	write_file(d->subgid, opts && opts->subgid_text ? opts->subgid_text : "");
 	/* A fresh log: spawn() appends, so restarts keep the history. */
 	write_file(d->log, "");
 	if (opts) {
@@ -328,6 +336,8 @@ void sb_test_daemon_stop(struct sb_test_daemon *d)
 	unlink(d->socket);
 	unlink(d->policy);
 	unlink(d->log);
+	unlink(d->subuid);
+	unlink(d->subgid);
 	rmdir(d->dir);
 }
 

@@ -17,6 +17,9 @@ struct sb_test_daemon {
 	char socket[128];
 	char policy[128];
 	char log[128];
+	/* The daemon's subuid(5) and subgid(5) files, not the machine's. */
+	char subuid[128];
+	char subgid[128];
 	/* Socket activation (see sb_test_daemon_opts): the listening socket
 	 * the test holds like systemd does, and what a restart reuses. */
 	bool activated;
@@ -51,6 +54,10 @@ struct sb_test_daemon_opts {
 	 * its pid. trace and strace_opts must stay valid as extra_args. */
 	const char *trace;
 	const char *const *strace_opts;
+	/* The lines of the daemon's subuid(5) and subgid(5) files (NULL:
+	 * none); a reload reads them again. */
+	const char *subuid_text;
+	const char *subgid_text;
 };
 
 /* Move this test program into a network namespace of its own with its

@@ -36,6 +36,7 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
+#include "daemon/subid.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/fuzz/fuzz.h"
@@ -181,7 +182,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_ASSERT(fclose(f) == 0);
 	FUZZ_ASSERT(chmod(policy_path, 0644) == 0);
 	FUZZ_ASSERT(sd_event_new(&event) >= 0);
-	FUZZ_ASSERT(sb_server_init(&server, event, policy_path, &limits) >= 0);
+	FUZZ_ASSERT(sb_server_init(&server, event, policy_path, SB_SUBUID_FILE, SB_SUBGID_FILE,
+				   &limits) >= 0);
 	sd_event_unref(event);
 	foreign_socket = make_foreign_socket();
 	return 0;

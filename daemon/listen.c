@@ -157,6 +157,22 @@ static int resolve_dir(const char *given, char **ret, char *errbuf, size_t errsi
 /* A socket of a previous run is replaced; anything else stays. dfd is a
  * directory only root or the daemon's user can change, so what fstatat()
  * sees is what unlinkat() removes. */
+/* Does a server accept on the socket name in dfd? A live one is not
+ * stale: taking its path over would leave it running, unreachable.
+ * Connected through the directory already checked, without a wait: a
+ * full backlog (EAGAIN) is a live server too. */
+static bool socket_answers(int dfd, const char *name)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd, name);
+
+	if (fd < 0 || n < 0 || (size_t)n >= sizeof(sa.sun_path))
+		return false;
+	return connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN ||
+	       errno == EINPROGRESS;
+}
+
 static int remove_stale(int dfd, const char *dir, const char *name, char *errbuf, size_t errsize)
 {
 	struct stat st;
@@ -169,6 +185,11 @@ static int remove_stale(int dfd, const char *dir, const char *name, char *errbuf
 	}
 	if (!S_ISSOCK(st.st_mode))
 		return listen_error(errbuf, errsize, EEXIST, "%s/%s exists and is not a socket",
+				    dir, name);
+	if (socket_answers(dfd, name))
+		return listen_error(errbuf, errsize, EADDRINUSE,
+				    "%s/%s: another daemon is listening on it; stop it first, or "
+				    "listen elsewhere",
 				    dir, name);
 	if (unlinkat(dfd, name, 0) < 0)
 		return listen_error(errbuf, errsize, errno,

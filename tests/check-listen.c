@@ -299,6 +299,38 @@ START_TEST(the_mode_is_not_set_through_the_path)
 }
 END_TEST
 
+/* A second daemon on the path of a live one refuses to start, and the
+ * first keeps its socket; once it is gone, its socket file is stale and a
+ * new daemon replaces it. */
+START_TEST(a_live_daemons_socket_is_not_taken_over)
+{
+	struct site s;
+	char socket[160];
+	struct stat before, after;
+	pid_t first, second;
+
+	SB_NEED_ROOT();
+	site_make(&s);
+	snprintf(socket, sizeof(socket), "%s/sock", s.dir);
+	first = spawn_daemon(&s, socket, NULL, NULL);
+	wait_serving(first, &s, socket);
+	ck_assert_int_eq(stat(socket, &before), 0);
+	ck_assert_msg(exit_within(spawn_daemon(&s, socket, NULL, NULL), 5000) == 1,
+		      "a second sockbrokerd started on %s, see %s", socket, s.log);
+	ck_assert(sb_test_log_wait(s.log, "another daemon is listening on it", 1000));
+	ck_assert_int_eq(stat(socket, &after), 0);
+	ck_assert_int_eq(before.st_ino, after.st_ino);
+	ck_assert(answers(socket));
+	/* Killed, it leaves its socket file behind: stale, replaced. */
+	ck_assert_int_eq(kill(first, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(first, NULL, 0), first);
+	second = spawn_daemon(&s, socket, NULL, NULL);
+	wait_serving(second, &s, socket);
+	stop_daemon(second);
+	site_remove(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("listen");
@@ -310,5 +342,6 @@ int main(void)
 	SB_TEST(s, a_directory_others_can_write_is_refused);
 	SB_TEST(s, the_socket_is_0666_whatever_the_umask);
 	SB_TEST(s, the_mode_is_not_set_through_the_path);
+	SB_TEST(s, a_live_daemons_socket_is_not_taken_over);
 	return sb_test_run(s);
 }

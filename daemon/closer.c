@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/closer.h"
+#include "daemon/thread.h"
 
 /* Each worker can be held by one slow close; more workers start while
  * all are busy, so a client must keep this many closes hanging at once
@@ -175,20 +176,11 @@ out:
  * or as surplus(). */
 static int start_worker(void)
 {
-	pthread_attr_t attr;
-	pthread_t t;
-	int r;
+	int r = sb_thread_start(worker, NULL);
 
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* close() needs little stack. */
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	r = pthread_create(&t, &attr, worker, NULL);
-	pthread_attr_destroy(&attr);
-	if (r != 0)
-		return -r;
-	workers++;
-	return 0;
+	if (r == 0)
+		workers++;
+	return r;
 }
 
 static bool enqueue(int fd)

@@ -10,6 +10,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/offload.h"
+#include "daemon/thread.h"
 
 /* A FIFO of operations. */
 struct list {
@@ -79,19 +80,11 @@ static void *worker(void *arg)
  * SB_OFFLOAD_WORKERS, and one stuck in an operation could not be joined. */
 static int start_worker(void)
 {
-	pthread_attr_t attr;
-	pthread_t t;
-	int r;
+	int r = sb_thread_start(worker, NULL);
 
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	r = pthread_create(&t, &attr, worker, NULL);
-	pthread_attr_destroy(&attr);
-	if (r != 0)
-		return -r;
-	threads++;
-	return 0;
+	if (r == 0)
+		threads++;
+	return r;
 }
 
 static unsigned running_for(uid_t owner)

@@ -37,3 +37,16 @@ int sb_test_call_spaced(char *out, size_t size, const char *plain);
  * path, asked on a fresh connection; -1 when the call or the counter
  * fails. */
 int64_t sb_test_status_counter(const char *path, const char *name);
+
+/* Calls several suites make, as a client writes them: Info, a UDP socket,
+ * SO_MARK 256 and a bind to 127.0.0.1:80 on the call's descriptor 0. */
+#define SB_TEST_CALL_INFO "{\"method\":\"org.sockbroker.Info\"}"
+#define SB_TEST_CALL_UDP_SOCKET                                                         \
+	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\"," \
+	"\"type\":\"SOCK_DGRAM\"}}"
+#define SB_TEST_CALL_SET_MARK                                                 \
+	"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0," \
+	"\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}}"
+#define SB_TEST_CALL_BIND_80                                            \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
+	"\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}"

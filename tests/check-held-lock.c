@@ -36,13 +36,6 @@ static const char policy_text[] =
 	"allow user:nobody bind family=AF_INET port=80\n"
 	"allow user:65533 setsockopt option=SO_MARK value=0x100-0x1ff\n";
 
-#define INFO "{\"method\":\"org.sockbroker.Info\"}"
-#define SET_MARK                                                              \
-	"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0," \
-	"\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}}"
-#define BIND_80                                                         \
-	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
-	"\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}"
 
 /* A call that waits longer than this, for another uid, waited for the
  * attacker (a loaded machine still answers well within it). */
@@ -161,7 +154,7 @@ static int child_others_served(void *arg)
 	int r;
 
 	REQUIRE(own >= 0);
-	r = call_within(SET_MARK, own, PROMPT_MS);
+	r = call_within(SB_TEST_CALL_SET_MARK, own, PROMPT_MS);
 	fprintf(stderr, "another uid's SetSockOpt: %d after %ld ms\n", r, sb_test_now_ms() - t0);
 	REQUIRE(r == 0);
 	REQUIRE(sb_test_sockopt_int(own, SOL_SOCKET, SO_MARK) == 256);
@@ -170,7 +163,7 @@ static int child_others_served(void *arg)
 
 static int child_info(void *arg)
 {
-	int r = call_within(INFO, -1, PROMPT_MS);
+	int r = call_within(SB_TEST_CALL_INFO, -1, PROMPT_MS);
 
 	if (r != 0)
 		fprintf(stderr, "Info while calls wait on a locked socket: %d\n", r);
@@ -183,9 +176,9 @@ static void stuck_calls_leave_others_served(int n)
 {
 	struct held h;
 	pid_t stuck[32];
-	struct stuck_call mark = { SET_MARK, -1, 0 };
+	struct stuck_call mark = { SB_TEST_CALL_SET_MARK, -1, 0 };
 	/* The corked send bound the socket to a port of its own. */
-	struct stuck_call bind80 = { BIND_80, -1, EINVAL };
+	struct stuck_call bind80 = { SB_TEST_CALL_BIND_80, -1, EINVAL };
 
 	SB_NEED_ROOT();
 	sb_test_daemon_start(&daemon_, policy_text, NULL);

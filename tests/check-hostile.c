@@ -38,16 +38,6 @@ static const char policy_text[] =
 	"allow user:nobody bind family=AF_INET port=80\n"
 	"allow user:65533 socket family=AF_INET type=SOCK_DGRAM\n";
 
-#define INFO "{\"method\":\"org.sockbroker.Info\"}"
-#define UDP_SOCKET                                                                      \
-	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\"," \
-	"\"type\":\"SOCK_DGRAM\"}}"
-#define SET_MARK                                                              \
-	"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0," \
-	"\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}}"
-#define BIND_80                                                         \
-	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
-	"\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}"
 
 /* Another unprivileged uid, for "the daemon still serves others" while
  * nobody is at its per-uid limit. */
@@ -87,7 +77,7 @@ static int check_udp_socket(void)
 	socklen_t len = sizeof(family);
 
 	REQUIRE(conn >= 0);
-	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
 	REQUIRE(!reply.error);
 	sb_reply_done(&reply);
 	REQUIRE(fd >= 0);
@@ -98,7 +88,7 @@ static int check_udp_socket(void)
 
 static int child_served(void *arg)
 {
-	REQUIRE(call_errno(INFO, NULL, 0, NULL) == 0);
+	REQUIRE(call_errno(SB_TEST_CALL_INFO, NULL, 0, NULL) == 0);
 	return check_udp_socket();
 }
 
@@ -442,18 +432,18 @@ static int child_many_fds(void *arg)
 
 	/* 253 descriptors on Info, which takes none. */
 	REQUIRE(probe_open(&p, SB_FDS_MAX) == 0);
-	r = call_errno(INFO, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR);
+	r = call_errno(SB_TEST_CALL_INFO, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR);
 	REQUIRE(r == EBADF);
 	REQUIRE(probe_all_closed(&p, 2000));
 	/* 2 and 253 on calls that take exactly one. */
 	REQUIRE(probe_open(&p, 2) == 0);
-	REQUIRE(call_errno(SET_MARK, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	REQUIRE(call_errno(SB_TEST_CALL_SET_MARK, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
 	REQUIRE(probe_all_closed(&p, 2000));
 	REQUIRE(probe_open(&p, SB_FDS_MAX) == 0);
-	REQUIRE(call_errno(BIND_80, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	REQUIRE(call_errno(SB_TEST_CALL_BIND_80, p.copies, p.n, SB_ERR_BAD_DESCRIPTOR) == EBADF);
 	REQUIRE(probe_all_closed(&p, 2000));
 	/* And none on one that takes one. */
-	REQUIRE(call_errno(SET_MARK, NULL, 0, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+	REQUIRE(call_errno(SB_TEST_CALL_SET_MARK, NULL, 0, SB_ERR_BAD_DESCRIPTOR) == EBADF);
 	return 0;
 }
 
@@ -509,7 +499,7 @@ struct bad_fds {
 static int child_bad_fds(void *arg)
 {
 	const struct bad_fds *b = arg;
-	const char *calls[] = {SET_MARK, BIND_80};
+	const char *calls[] = {SB_TEST_CALL_SET_MARK, SB_TEST_CALL_BIND_80};
 
 	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
 		const char *c = calls[i];
@@ -525,9 +515,9 @@ static int child_bad_fds(void *arg)
 	}
 	/* An AF_UNIX socket is a socket, but binds of it are not brokered
 	 * and it has no SO_MARK worth brokering: refused either way. */
-	REQUIRE(call_errno(BIND_80, &b->unix_sock, 1, SB_ERR_NOT_SUPPORTED) == EOPNOTSUPP);
+	REQUIRE(call_errno(SB_TEST_CALL_BIND_80, &b->unix_sock, 1, SB_ERR_NOT_SUPPORTED) == EOPNOTSUPP);
 	/* The same call on a socket of our own namespace is granted. */
-	REQUIRE(call_errno(SET_MARK, &b->own, 1, NULL) == 0);
+	REQUIRE(call_errno(SB_TEST_CALL_SET_MARK, &b->own, 1, NULL) == 0);
 	return 0;
 }
 
@@ -575,10 +565,10 @@ static int child_slow_writer(void *arg)
 	/* One byte every two seconds, longer than child_latency() allows a
 	 * call to take; then the rest of the call at once. */
 	for (int i = 0; i < seconds / 2; i++) {
-		REQUIRE(send(conn, INFO + i, 1, MSG_NOSIGNAL) == 1);
+		REQUIRE(send(conn, SB_TEST_CALL_INFO + i, 1, MSG_NOSIGNAL) == 1);
 		sleep(2);
 	}
-	REQUIRE(sb_test_call(conn, INFO + seconds / 2, NULL, 0, &reply, NULL) == 0);
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_INFO + seconds / 2, NULL, 0, &reply, NULL) == 0);
 	REQUIRE(!reply.error);
 	sb_reply_done(&reply);
 	return 0;
@@ -608,7 +598,7 @@ static int child_latency(void *arg)
 	while (sb_test_now_ms() < end) {
 		long t0 = sb_test_now_ms();
 
-		REQUIRE(call_errno(INFO, NULL, 0, NULL) == 0);
+		REQUIRE(call_errno(SB_TEST_CALL_INFO, NULL, 0, NULL) == 0);
 		if (sb_test_now_ms() - t0 > worst)
 			worst = sb_test_now_ms() - t0;
 		sb_test_sleep_ms(50);
@@ -847,8 +837,8 @@ static int child_send_and_die(void *arg)
 	REQUIRE(conn >= 0);
 	/* 16 calls whose replies carry sockets, and a partial 17th. */
 	for (int i = 0; i < 16; i++) {
-		memcpy(buf + n, UDP_SOCKET, sizeof(UDP_SOCKET));
-		n += sizeof(UDP_SOCKET);
+		memcpy(buf + n, SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET));
+		n += sizeof(SB_TEST_CALL_UDP_SOCKET);
 	}
 	memcpy(buf + n, "{\"method\"", 9);
 	n += 9;
@@ -909,8 +899,8 @@ static int child_never_reads(void *arg)
 	REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
 	/* Send calls until the daemon stops taking them for half a second. */
 	while (sb_test_now_ms() - idle_since < 500) {
-		ssize_t n = send(conn, UDP_SOCKET + sent % sizeof(UDP_SOCKET),
-				 sizeof(UDP_SOCKET) - sent % sizeof(UDP_SOCKET), MSG_NOSIGNAL);
+		ssize_t n = send(conn, SB_TEST_CALL_UDP_SOCKET + sent % sizeof(SB_TEST_CALL_UDP_SOCKET),
+				 sizeof(SB_TEST_CALL_UDP_SOCKET) - sent % sizeof(SB_TEST_CALL_UDP_SOCKET), MSG_NOSIGNAL);
 
 		if (n > 0) {
 			sent += (size_t)n;
@@ -920,7 +910,7 @@ static int child_never_reads(void *arg)
 		REQUIRE(errno == EAGAIN);
 		sb_test_sleep_ms(5);
 	}
-	calls = sent / sizeof(UDP_SOCKET);
+	calls = sent / sizeof(SB_TEST_CALL_UDP_SOCKET);
 	REQUIRE(calls >= 16);
 	REQUIRE(write(SB_TEST_REPORT_FD, &calls, sizeof(calls)) == sizeof(calls));
 	/* Stalled; hold the connection until the test has looked. */
@@ -988,7 +978,7 @@ static int child_connection_limit(void *arg)
 		{
 			struct sb_reply reply;
 
-			REQUIRE(sb_test_call(fds[63], INFO, NULL, 0, &reply, NULL) == 0 &&
+			REQUIRE(sb_test_call(fds[63], SB_TEST_CALL_INFO, NULL, 0, &reply, NULL) == 0 &&
 				!reply.error);
 			sb_reply_done(&reply);
 		}
@@ -1123,7 +1113,7 @@ static bool served(int conn)
 {
 	struct sb_reply reply;
 
-	if (sb_test_call(conn, INFO, NULL, 0, &reply, NULL) < 0)
+	if (sb_test_call(conn, SB_TEST_CALL_INFO, NULL, 0, &reply, NULL) < 0)
 		return false;
 	sb_reply_done(&reply);
 	return !reply.error;
@@ -1232,7 +1222,7 @@ static int child_connect_cycles(void *arg)
 		if (i % 3 == 1)
 			send(fd, "{\"method\":", 10, MSG_NOSIGNAL);
 		else if (i % 3 == 2)
-			send(fd, INFO, sizeof(INFO), MSG_NOSIGNAL);
+			send(fd, SB_TEST_CALL_INFO, sizeof(SB_TEST_CALL_INFO), MSG_NOSIGNAL);
 		close(fd);
 	}
 	printf("# 10000 connect/close cycles in %ld ms\n", sb_test_now_ms() - t0);
@@ -1253,7 +1243,7 @@ START_TEST(ten_thousand_connect_close_cycles)
 	 * batches of accepts). */
 	probe = sb_test_connect(daemon_.socket);
 	ck_assert_int_ge(probe, 0);
-	ck_assert_int_eq(sb_test_call(probe, INFO, NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call(probe, SB_TEST_CALL_INFO, NULL, 0, &reply, NULL), 0);
 	sb_reply_done(&reply);
 	close(probe);
 	/* Every connection was counted down again: nobody gets 64 at once. */
@@ -1296,7 +1286,7 @@ static int send_fds(int conn, const char *data, size_t len, const int *fds, size
  * them yet. -1 if the send fails. */
 static int send_last_references(int conn, int *fds, size_t n)
 {
-	if (send_fds(conn, INFO, 1, fds, n, 0) < 0)
+	if (send_fds(conn, SB_TEST_CALL_INFO, 1, fds, n, 0) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		close(fds[i]);
@@ -1342,7 +1332,7 @@ static int child_send_packet_sockets(void *arg)
 			REQUIRE(fds[n] >= 0);
 		}
 		REQUIRE(send_last_references(conn, fds, SB_FDS_MAX) == 0);
-		REQUIRE(sb_test_call(conn, INFO + 1, NULL, 0, &reply, NULL) == 0);
+		REQUIRE(sb_test_call(conn, SB_TEST_CALL_INFO + 1, NULL, 0, &reply, NULL) == 0);
 		REQUIRE(reply.error && strcmp(reply.error, SB_ERR_BAD_DESCRIPTOR) == 0);
 		sb_reply_done(&reply);
 		close(conn);
@@ -1378,7 +1368,7 @@ END_TEST
  * then keeps the peer until released. */
 static int child_hang_a_close(void *arg)
 {
-	static const char info[] = INFO;
+	static const char info[] = SB_TEST_CALL_INFO;
 	int peer = -1, fd = sb_test_hanging_socket(&peer), conn = sb_test_connect(daemon_.socket);
 	_cleanup_close_ int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	char replies[512];
@@ -1405,7 +1395,7 @@ static int child_three_descriptors(void *arg)
 		_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 		REQUIRE(fd >= 0);
-		REQUIRE(call_errno(INFO, &fd, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
+		REQUIRE(call_errno(SB_TEST_CALL_INFO, &fd, 1, SB_ERR_BAD_DESCRIPTOR) == EBADF);
 	}
 	return 0;
 }
@@ -1464,7 +1454,7 @@ static int child_many_lingering(void *arg)
 
 		REQUIRE(fd >= 0);
 		REQUIRE(send_last_references(conn, &fd, 1) == 0);
-		REQUIRE(send_fds(conn, INFO + 1, sizeof(INFO) - 1, NULL, 0, 0) == 0);
+		REQUIRE(send_fds(conn, SB_TEST_CALL_INFO + 1, sizeof(SB_TEST_CALL_INFO) - 1, NULL, 0, 0) == 0);
 	}
 	REQUIRE(recv_replies(conn, LINGERING, replies, sizeof(replies)));
 	close(conn);
@@ -1509,7 +1499,7 @@ static int child_refused_with_a_lingering_socket(void *arg)
 	extra = sb_test_connect(daemon_.socket);
 	fd = sb_test_hanging_socket(&peer);
 	REQUIRE(extra >= 0 && fd >= 0);
-	REQUIRE(send_fds(extra, INFO, sizeof(INFO), &fd, 1, 0) == 0);
+	REQUIRE(send_fds(extra, SB_TEST_CALL_INFO, sizeof(SB_TEST_CALL_INFO), &fd, 1, 0) == 0);
 	close(fd);
 	REQUIRE(write(SB_TEST_REPORT_FD, "r", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
@@ -1541,7 +1531,7 @@ START_TEST(a_refused_connection_does_not_block_the_loop)
 	conn = sb_test_connect(daemon_.socket);
 	ck_assert_int_ge(conn, 0);
 	ck_assert_int_eq(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
-	ck_assert_int_eq(sb_test_call(conn, INFO, NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call(conn, SB_TEST_CALL_INFO, NULL, 0, &reply, NULL), 0);
 	ck_assert_ptr_null(reply.error);
 	sb_reply_done(&reply);
 	close(conn);
@@ -1569,7 +1559,7 @@ static int child_oneway_flood(void *arg)
 
 	REQUIRE(conn >= 0);
 	/* Answered: the connection is accepted and watched. */
-	REQUIRE(send_fds(conn, INFO, sizeof(INFO), NULL, 0, 0) == 0);
+	REQUIRE(send_fds(conn, SB_TEST_CALL_INFO, sizeof(SB_TEST_CALL_INFO), NULL, 0, 0) == 0);
 	REQUIRE(recv(conn, &c, 1, 0) == 1);
 	REQUIRE(write(SB_TEST_REPORT_FD, "a", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 1);
@@ -1593,7 +1583,7 @@ static int child_one_udp_socket(void *arg)
 
 	REQUIRE(conn >= 0);
 	REQUIRE(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
-	REQUIRE(send_fds(conn, UDP_SOCKET, sizeof(UDP_SOCKET), NULL, 0, 0) == 0);
+	REQUIRE(send_fds(conn, SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET), NULL, 0, 0) == 0);
 	REQUIRE(write(SB_TEST_REPORT_FD, "b", 1) == 1);
 	/* The socket that comes with the reply is dropped by recv(). */
 	REQUIRE(recv_replies(conn, 1, reply, sizeof(reply)));
@@ -1737,7 +1727,7 @@ static int child_trickle(void *arg)
 	for (size_t i = 0; i < 20; i++) {
 		char c;
 
-		if (send(conn, INFO + (i % 5), 1, MSG_NOSIGNAL) != 1 ||
+		if (send(conn, SB_TEST_CALL_INFO + (i % 5), 1, MSG_NOSIGNAL) != 1 ||
 		    (sb_test_readable(conn, 0) && recv(conn, &c, 1, MSG_DONTWAIT) == 0)) {
 			/* Closed by the daemon: after the timeout, not before. */
 			long held = sb_test_now_ms() - start;
@@ -1833,7 +1823,7 @@ static int child_odd_comm(void *arg)
 	REQUIRE(prctl(PR_SET_NAME, "x\nallow uid=0\xff\xfe", 0, 0, 0) == 0);
 	conn = sb_test_connect(daemon_.socket);
 	REQUIRE(conn >= 0);
-	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error &&
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error &&
 		fd >= 0);
 	sb_reply_done(&reply);
 	REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
@@ -1929,7 +1919,7 @@ static int child_many_grants(void *arg)
 	for (int i = 0; i < n; i++) {
 		struct sb_reply reply;
 
-		REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 &&
+		REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 &&
 			!reply.error);
 		sb_reply_done(&reply);
 	}

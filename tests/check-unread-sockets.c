@@ -33,9 +33,6 @@
 static const char policy_text[] = "allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"
 				  "allow user:65533 socket family=AF_INET type=SOCK_DGRAM\n";
 
-#define UDP_SOCKET                                                                      \
-	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\"," \
-	"\"type\":\"SOCK_DGRAM\"}}"
 
 static struct sb_test_daemon daemon_;
 
@@ -77,12 +74,12 @@ static void read_all(int conn, struct tally *t)
 static int child_park(void *arg)
 {
 	static int conns[ATTACK_CONNECTIONS];
-	char calls[CALLS_PER_CONNECTION * sizeof(UDP_SOCKET)];
+	char calls[CALLS_PER_CONNECTION * sizeof(SB_TEST_CALL_UDP_SOCKET)];
 	struct tally t = { 0 };
 	char c;
 
 	for (int i = 0; i < CALLS_PER_CONNECTION; i++)
-		memcpy(calls + i * sizeof(UDP_SOCKET), UDP_SOCKET, sizeof(UDP_SOCKET));
+		memcpy(calls + i * sizeof(SB_TEST_CALL_UDP_SOCKET), SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET));
 	for (int i = 0; i < ATTACK_CONNECTIONS; i++) {
 		conns[i] = sb_test_connect(daemon_.socket);
 		if (conns[i] < 0)
@@ -113,7 +110,7 @@ static int child_gets_socket(void *arg)
 	int fd = -1;
 
 	REQUIRE(conn >= 0);
-	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
 	if (reply.error)
 		fprintf(stderr, "another uid: %s: %s\n", reply.error, reply.message);
 	REQUIRE(!reply.error);
@@ -170,7 +167,7 @@ static int child_refused_hand_over(void *arg)
 	int fd = -1;
 
 	REQUIRE(conn >= 0);
-	REQUIRE(sb_test_call(conn, UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0);
 	REQUIRE(reply.error && strcmp(reply.error, SB_ERR_LIMIT_EXCEEDED) == 0);
 	REQUIRE(reply.errnum == ETOOMANYREFS);
 	REQUIRE(fd < 0);

@@ -45,64 +45,17 @@ struct example {
 	size_t len;
 };
 
-static void copy_file(const char *from, const char *to, mode_t mode)
-{
-	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int out = -1;
-	char buf[65536];
-	ssize_t n;
-
-	ck_assert_msg(in >= 0, "%s: %m", from);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	ck_assert_msg(out >= 0, "%s: %m", to);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		ck_assert_int_eq(write(out, buf, (size_t)n), n);
-	ck_assert_int_eq(n, 0);
-	ck_assert_int_eq(fchmod(out, mode), 0);
-}
-
-static char stage_dir[] = "/tmp/sockbroker-examples-XXXXXX";
-
-/* Each test runs in a process of its own, which stages and cleans up. */
-static void unstage(void)
-{
-	_cleanup_close_ int fd = open(stage_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-
-	if (!d)
-		return;
-	fd = -1;
-	for (struct dirent *de; (de = readdir(d));)
-		if (de->d_name[0] != '.')
-			unlinkat(dirfd(d), de->d_name, 0);
-	closedir(d);
-	rmdir(stage_dir);
-}
-
 /* nobody runs the examples, and the build tree may sit below a directory
- * only root may enter (a checkout in a mode 0700 temporary directory):
- * run a copy from a directory of its own, with the library beside it,
- * where the loader finds it once the build tree's path is refused. */
+ * only root may enter: run a copy, with the library beside it, where the
+ * loader finds it once the build tree's path is refused. */
 static void example_stage(const char *name, char *path, size_t size)
 {
-	static bool staged;
-	char *dir = stage_dir;
-	const char *top = getenv("top_builddir");
-	char from[512], lib[256];
+	char file[64], lib[512];
 
-	if (!staged) {
-		staged = true;
-		ck_assert_ptr_nonnull(mkdtemp(dir));
-		atexit(unstage);
-		ck_assert_int_eq(chmod(dir, 0755), 0);
-		snprintf(from, sizeof(from), "%s/.libs/libsockbroker.so.0", top ? top : ".");
-		snprintf(lib, sizeof(lib), "%s/libsockbroker.so.0", dir);
-		copy_file(from, lib, 0644);
-	}
-	snprintf(from, sizeof(from), "%s/example-%s", top ? top : ".", name);
-	snprintf(path, size, "%s/example-%s", dir, name);
-	copy_file(from, path, 0755);
-	setenv("LD_LIBRARY_PATH", dir, 1);
+	sb_test_stage(".libs/libsockbroker.so.0", 0644, lib, sizeof(lib));
+	snprintf(file, sizeof(file), "example-%s", name);
+	sb_test_stage(file, 0755, path, size);
+	setenv("LD_LIBRARY_PATH", sb_test_stage_dir(), 1);
 }
 
 static void example_start(struct example *e, const char *name, const char *arg1, const char *arg2)

@@ -35,11 +35,6 @@ struct ran {
 	char out[4096];
 };
 
-static void path_in_build(char *buf, size_t size, const char *name)
-{
-	snprintf(buf, size, "%s/%s", getenv("top_builddir") ?: ".", name);
-}
-
 /* Run program with arg as nobody, started as how, talking to the broker
  * at socket_path; its output (stdout and stderr) and exit status. */
 static void run(enum how how, const char *program, const char *arg, const char *socket_path,
@@ -53,12 +48,13 @@ static void run(enum how how, const char *program, const char *arg, const char *
 	ssize_t k;
 	pid_t pid;
 
-	path_in_build(preload, sizeof(preload), ".libs/libsockbroker-preload.so");
-	path_in_build(ctl, sizeof(ctl), "sockbrokerctl");
+	/* Copies nobody can reach (sb_test_stage()). */
+	sb_test_stage(".libs/libsockbroker-preload.so", 0644, preload, sizeof(preload));
+	sb_test_stage("sockbrokerctl", 0755, ctl, sizeof(ctl));
 	if (strchr(program, '/'))
 		snprintf(prog, sizeof(prog), "%s", program);
 	else
-		path_in_build(prog, sizeof(prog), program);
+		sb_test_stage(program, 0755, prog, sizeof(prog));
 	if (how == EXEC) {
 		argv[n++] = ctl;
 		argv[n++] = "exec";

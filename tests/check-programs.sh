@@ -9,10 +9,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 top_builddir=${top_builddir:-.}
-ctl=$top_builddir/sockbrokerctl
 daemon=$top_builddir/sockbrokerd
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export SOCKBROKER_PRELOAD=$top_builddir/.libs/libsockbroker-preload.so
 python=/usr/bin/python3
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to become nobody"
@@ -27,6 +25,11 @@ chmod 755 "$dir"
 sock=$dir/sock
 stderr_file=$dir/err
 daemon_pid=
+
+stage_for_nobody "$dir" "$top_builddir/sockbrokerctl" \
+	"$top_builddir/.libs/libsockbroker-preload.so" || exit 99
+ctl=$dir/sockbrokerctl
+export SOCKBROKER_PRELOAD=$dir/libsockbroker-preload.so
 
 cleanup() {
 	jobs -p | xargs -r kill 2>/dev/null

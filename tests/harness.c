@@ -25,6 +25,70 @@
 #include "tests/harness.h"
 #include "tests/trace.h"
 
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	_cleanup_close_ int in = open(from, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int out = -1;
+	char buf[65536];
+	ssize_t n;
+
+	ck_assert_msg(in >= 0, "%s: %m", from);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ck_assert_msg(out >= 0, "%s: %m", to);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(fchmod(out, mode), 0);
+}
+
+static char stage_dir[] = "/tmp/sockbroker-stage-XXXXXX";
+static pid_t stage_owner;
+
+static void unstage(void)
+{
+	_cleanup_close_ int fd = -1;
+	DIR *d;
+
+	/* Forked children inherit the handler: the directory is the
+	 * stager's to remove. */
+	if (getpid() != stage_owner)
+		return;
+	fd = open(stage_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d)
+		return;
+	fd = -1;
+	for (struct dirent *de; (de = readdir(d));)
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(stage_dir);
+}
+
+const char *sb_test_stage_dir(void)
+{
+	if (stage_owner != getpid()) {
+		/* Each process stages in a directory of its own. */
+		snprintf(stage_dir, sizeof(stage_dir), "/tmp/sockbroker-stage-XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(stage_dir));
+		ck_assert_int_eq(chmod(stage_dir, 0755), 0);
+		if (stage_owner == 0)
+			atexit(unstage);
+		stage_owner = getpid();
+	}
+	return stage_dir;
+}
+
+void sb_test_stage(const char *name, mode_t mode, char *path, size_t size)
+{
+	const char *top = getenv("top_builddir"), *base = strrchr(name, '/');
+	char from[512];
+
+	snprintf(from, sizeof(from), "%s/%s", top ? top : ".", name);
+	snprintf(path, size, "%s/%s", sb_test_stage_dir(), base ? base + 1 : name);
+	copy_file(from, path, mode);
+}
+
 bool sb_test_private_netns(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };

@@ -118,6 +118,15 @@ void sb_test_daemon_start_for_library(struct sb_test_daemon *d, const char *poli
  * that the test itself may have reaches the server. */
 void sb_test_prepare_server_exec(const char *log, int log_flags);
 
+/* A copy of the build tree's file name (relative to top_builddir) for
+ * nobody to run: the build tree may sit below a directory only root may
+ * enter (a checkout in a mode 0700 temporary directory). The copy is in a
+ * directory of this process's own (mode 0755, removed at exit) under the
+ * file's base name, with mode; its path goes to path. */
+void sb_test_stage(const char *name, mode_t mode, char *path, size_t size);
+/* That directory (staged files beside each other find one another). */
+const char *sb_test_stage_dir(void);
+
 /* Descriptors a process holds now (from /proc). */
 int sb_test_count_fds(pid_t pid);
 /* count(arg) once it stops changing: sampled every interval_ms until

@@ -33,6 +33,17 @@ private_netns() {
 	fi
 }
 
+# stage_for_nobody DIR FILE...: copy build-tree files into DIR (which
+# nobody may enter) for nobody to run: the build tree may sit below a
+# directory only root may enter (a checkout in a mode 0700 directory).
+stage_for_nobody() {
+	local dir=$1 f
+	shift
+	for f in "$@"; do
+		cp "$f" "$dir/" && chmod a+rX "$dir/${f##*/}" || return 1
+	done
+}
+
 n=0
 
 ok() {

@@ -10,11 +10,8 @@ here=$(cd -- "$(dirname -- "$0")" && pwd -P)
 . "$here/tap.sh"
 
 top_builddir=${top_builddir:-.}
-ctl=$top_builddir/sockbrokerctl
-export SOCKBROKER_PRELOAD=$top_builddir/.libs/libsockbroker-preload.so
 AF_CAN=29 EAFNOSUPPORT=97
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
-sandboxed=("${nobody[@]}" "$top_builddir/deny-family" $AF_CAN $EAFNOSUPPORT)
 
 if ! command -v cansend >/dev/null || ! command -v candump >/dev/null; then
 	echo "1..0 # SKIP can-utils is not installed"
@@ -27,6 +24,15 @@ fi
 dir=$(mktemp -d /tmp/preload-can-XXXXXX) || exit 99
 chmod 755 "$dir"
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
+# Copies nobody can run: the build tree may be below a directory only
+# root may enter.
+for f in sockbrokerctl deny-family .libs/libsockbroker-preload.so; do
+	cp "$top_builddir/$f" "$dir/" && chmod a+rx "$dir/${f##*/}" || exit 99
+done
+ctl=$dir/sockbrokerctl
+deny=$dir/deny-family
+export SOCKBROKER_PRELOAD=$dir/libsockbroker-preload.so
+sandboxed=("${nobody[@]}" "$deny" $AF_CAN $EAFNOSUPPORT)
 echo "allow user:nobody socket family=AF_CAN" >"$dir/policy.conf"
 "$top_builddir/sockbrokerd" --listen "$dir/sock" --policy "$dir/policy.conf" \
 	>"$dir/daemon.log" 2>&1 &
@@ -40,13 +46,13 @@ tap_check "$((status == 0))" "cansend fails in the sandbox without the broker (e
 
 # candump waits for one frame; cansend sends it; both sandboxed, both
 # under exec.
-"${nobody[@]}" "$ctl" exec -- "$top_builddir/deny-family" $AF_CAN $EAFNOSUPPORT \
+"${nobody[@]}" "$ctl" exec -- "$deny" $AF_CAN $EAFNOSUPPORT \
 	candump -n 1 vcan0 >"$dir/dump" 2>&1 &
 dump=$!
 sent=1
 for _ in $(seq 50); do
 	sleep 0.2
-	"${nobody[@]}" "$ctl" exec -- "$top_builddir/deny-family" $AF_CAN $EAFNOSUPPORT \
+	"${nobody[@]}" "$ctl" exec -- "$deny" $AF_CAN $EAFNOSUPPORT \
 		cansend vcan0 123#DEADBEEF >>"$dir/out" 2>&1 && sent=0
 	kill -0 "$dump" 2>/dev/null || break
 done
@@ -72,7 +78,7 @@ can_id, length, data = struct.unpack(fmt, rx.recv(16))
 assert can_id == 0x321 and data[:length] == b"\x01\x02\x03", (can_id, data)
 print("frame 0x321 received")
 PY
-"${nobody[@]}" "$ctl" exec -- "$top_builddir/deny-family" $AF_CAN $EAFNOSUPPORT \
+"${nobody[@]}" "$ctl" exec -- "$deny" $AF_CAN $EAFNOSUPPORT \
 	/usr/bin/python3 "$dir/can.py" >"$dir/py" 2>&1
 status=$?
 grep -q "frame 0x321 received" "$dir/py"

@@ -8,8 +8,8 @@
 # user with only the unit's ambient capabilities, no_new_privs, /proc
 # mounted as ProtectProc=invisible / ProcSubset=pid mount it, and
 # NOTIFY_SOCKET on a read-only mount as ReadOnlyPaths=/run leaves it.
-# systemd is not PID 1 here, so nothing is started with systemctl. Prints
-# TAP.
+# systemd is not PID 1 here, so nothing is started with systemctl:
+# tests/vm/check-vm-systemd.sh does that in the test VM. Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
 

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 # A cache of its own, to see it built, reused and rebuilt.
 export SB_VM_CACHE=$tmp/cache
 
-tap_plan 28
+tap_plan 30
 
 # -- without booting
 status=0
@@ -33,6 +33,12 @@ tap_check $((status != 2)) "--timeout 0: usage error (exit $status)"
 status=0
 "$run_in_vm" --modules 'vcan;reboot' -- true 2>"$tmp/err" || status=$?
 tap_check $((status != 2)) "--modules with a bad name: usage error (exit $status)"
+status=0
+"$run_in_vm" --install "$tmp" -- true 2>"$tmp/err" || status=$?
+tap_check $((status != 2)) "--install without --systemd: usage error (exit $status)"
+status=0
+"$run_in_vm" --systemd --install "$tmp/nonexistent" -- true 2>"$tmp/err" || status=$?
+tap_check $((status != 2)) "--install of no directory: usage error (exit $status)"
 status=0
 SB_VM_BUSYBOX=/nonexistent "$run_in_vm" -- true 2>"$tmp/err" || status=$?
 tap_check $((status != 77)) "no busybox: exit 77 (exit $status)"

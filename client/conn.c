@@ -23,6 +23,9 @@ struct sb_conn {
 	 * another file in its place (dup2, or a close and a reuse). */
 	dev_t dev;
 	ino_t ino;
+	/* Who connected: the broker decides as the connecting process. */
+	uid_t euid;
+	gid_t egid;
 	struct sb_decoder *decoder;
 };
 
@@ -96,14 +99,28 @@ int sb_conn_open(const char *path, struct sb_conn **ret)
 		return -errno;
 	c->dev = st.st_dev;
 	c->ino = st.st_ino;
+	c->euid = geteuid();
+	c->egid = getegid();
 	c->usable = true;
 	*ret = TAKE_PTR(c);
 	return 0;
 }
 
+/* Is fd still the socket connected? A program may have closed it, or put
+ * another file in its place (dup2, or a close and a reuse). */
+static bool still_the_socket(const struct sb_conn *c)
+{
+	struct stat st;
+
+	return c->fd >= 0 && fstat(c->fd, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino;
+}
+
 void sb_conn_disown(struct sb_conn *c)
 {
-	c->fd = safe_close(c->fd);
+	/* Another file in its place is the program's: never closed. */
+	if (still_the_socket(c))
+		safe_close(c->fd);
+	c->fd = -1;
 	c->usable = false;
 }
 
@@ -114,16 +131,22 @@ bool sb_conn_usable(const struct sb_conn *c)
 
 bool sb_conn_still_ours(struct sb_conn *c)
 {
-	struct stat st;
-
 	if (!sb_conn_usable(c))
 		return false;
-	if (fstat(c->fd, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
-		return true;
-	/* Not ours any more: never write to it, nor close it. */
-	c->fd = -1;
-	c->usable = false;
-	return false;
+	if (!still_the_socket(c)) {
+		/* Not ours any more: never write to it, nor close it. */
+		c->fd = -1;
+		c->usable = false;
+		return false;
+	}
+	/* The broker knows the process as who connected: after a change of
+	 * identity (a service dropping root), connect again as who it is. */
+	if (geteuid() != c->euid || getegid() != c->egid) {
+		c->fd = safe_close(c->fd);
+		c->usable = false;
+		return false;
+	}
+	return true;
 }
 
 int sb_conn_fd(const struct sb_conn *c)

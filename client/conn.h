@@ -64,7 +64,8 @@ bool sb_conn_usable(const struct sb_conn *c);
 /* The same, and the descriptor is still the socket connected: a program
  * may have closed it or put another file in its place. If not, the
  * connection lets go of the descriptor without closing it, and is
- * unusable. */
+ * unusable. So it is, closed, when the process's effective ids changed
+ * since it connected. */
 bool sb_conn_still_ours(struct sb_conn *c);
 int sb_conn_fd(const struct sb_conn *c);
 

@@ -103,6 +103,23 @@ static void warn_uninterposable(const char *cmd)
 			  file);
 }
 
+/* Does the LD_PRELOAD list (entries separated by ':' or blanks, as the
+ * dynamic loader reads it) hold lib? */
+static bool preloads(const char *list, const char *lib)
+{
+	size_t n = strlen(lib);
+
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, ": \t");
+
+		if (k == n && strncmp(p, lib, n) == 0)
+			return true;
+		p += k;
+		p += strspn(p, ": \t");
+	}
+	return false;
+}
+
 /* LD_PRELOAD with the interposer after what is there already. */
 static int add_preload(const char *lib)
 {
@@ -111,7 +128,7 @@ static int add_preload(const char *lib)
 
 	if (!old || !*old)
 		return setenv("LD_PRELOAD", lib, 1);
-	if (strstr(old, lib))
+	if (preloads(old, lib))
 		return 0;
 	if (asprintf(&value, "%s:%s", old, lib) < 0)
 		return -1;

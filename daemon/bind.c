@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/audit.h"
 #include "daemon/bind.h"
 #include "daemon/ifname.h"
 #include "daemon/log.h"
@@ -62,17 +63,17 @@ static void summarize(char *summary, size_t size, int family, const struct sb_so
 	sb_strbuf_str(&b, more);
 }
 
-/* An AF_INET6 bind to "::" binds 0.0.0.0 too (dual-stack) unless the
- * socket is IPV6_V6ONLY, and one to ::ffff:a.b.c.d binds a.b.c.d: the
- * IPv4 address the kernel will bind, as *v4, for its own decision. Raw
- * and ICMPv6 sockets never get IPv4 traffic. *any: sa is "::" on a
- * socket that may have dual-stack binds. */
-static bool ipv4_side(int fd, const struct sb_sockinfo *si, const struct sockaddr *sa,
-		      socklen_t len, struct sockaddr_in *v4, bool *any)
+/* An AF_INET6 bind binds IPv4 too: to ::ffff:a.b.c.d always, to "::"
+ * unless the socket is IPV6_V6ONLY (dual-stack). The IPv4 address the
+ * kernel will bind, as *v4, for its own decision; *any: sa is "::", so
+ * the socket's IPV6_V6ONLY decides. Raw and ICMPv6 sockets never get
+ * IPv4 traffic. Reads nothing of the socket: a client's socket is read
+ * only on a worker (offload.h), as some families' getsockopt() take the
+ * lock its owner may hold (MPTCP's). */
+static bool ipv4_side(const struct sb_sockinfo *si, const struct sockaddr *sa, socklen_t len,
+		      struct sockaddr_in *v4, bool *any)
 {
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-	socklen_t optlen = sizeof(int);
-	int v6only = 0;
 
 	*any = false;
 	if (si->family != AF_INET6 || sa->sa_family != AF_INET6 || len < sizeof(*sin6) ||
@@ -83,17 +84,31 @@ static bool ipv4_side(int fd, const struct sb_sockinfo *si, const struct sockadd
 		memcpy(&v4->sin_addr, &sin6->sin6_addr.s6_addr[12], sizeof(v4->sin_addr));
 		return true;
 	}
-	if (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
-		return false;
-	*any = true;
-	/* Unreadable counts as dual-stack, the stricter reading. */
-	return getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &optlen) < 0 || !v6only;
+	*any = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+	return *any;
 }
 
-/* Would the policy deny the IPv4 side v4 of a bind? Asked without a
- * record: the bind decided on is the IPv6-only one. */
+/* Is the socket IPv6-only? Unreadable counts as dual-stack, the stricter
+ * reading. */
+static bool is_v6only(int fd)
+{
+	socklen_t optlen = sizeof(int);
+	int v6only = 0;
+
+	return getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &optlen) == 0 && v6only;
+}
+
+/* The descriptor the call carried, not a socket the daemon made. */
+static bool clients_socket(const struct sb_request *req, int fd)
+{
+	return req->frame && req->frame->n_fds > 0 && req->frame->fds[0] == fd;
+}
+
+/* The policy's word on the IPv4 side v4 of a client's bind to "::",
+ * asked without a record: whether it holds is up to the socket's
+ * IPV6_V6ONLY, which the worker reads (sb_bind_guarded()). */
 static bool ipv4_side_denied(struct sb_request *req, const struct sb_sockinfo *si,
-			     const struct sockaddr_in *v4, const char *netns)
+			     const struct sockaddr_in *v4, const char *netns, struct sb_bind_guard *g)
 {
 	struct sb_policy_request preq;
 	struct sb_policy_subject who;
@@ -102,24 +117,9 @@ static bool ipv4_side_denied(struct sb_request *req, const struct sb_sockinfo *s
 	bind_request(&preq, si, AF_INET, (const struct sockaddr *)v4, sizeof(*v4), netns);
 	sb_client_subject(req->conn, &who);
 	sb_policy_check(req->conn->server->policy, &who, &preq, &d);
+	if (!d.allow)
+		snprintf(g->rule, sizeof(g->rule), "%s", d.rule);
 	return !d.allow;
-}
-
-/* A socket the client sent is the client's too: it may clear
- * IPV6_V6ONLY between the daemon's look and bind() (the kernel fixes it
- * at bind). Holding 0.0.0.0 on the port meanwhile makes a dual-stack
- * bind fail with EADDRINUSE. The holding socket, or -1. */
-static int hold_ipv4_side(const struct sb_request *req, int fd, const struct sb_sockinfo *si,
-			  const struct sockaddr_in *v4)
-{
-	int hold;
-
-	if (req->frame->n_fds == 0 || req->frame->fds[0] != fd || v4->sin_port == 0)
-		return -1;
-	hold = socket(AF_INET, si->type | SOCK_CLOEXEC, si->protocol);
-	if (hold >= 0 && bind(hold, (const struct sockaddr *)v4, sizeof(*v4)) < 0)
-		hold = safe_close(hold);
-	return hold;
 }
 
 int sb_bind_authorize(struct sb_request *req, int fd, const struct sb_sockinfo *si,
@@ -128,32 +128,38 @@ int sb_bind_authorize(struct sb_request *req, int fd, const struct sb_sockinfo *
 {
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 	struct sb_policy_request preq;
-	char summary[256];
+	char summary[256], v4text[INET_ADDRSTRLEN + 8], more[160];
 	struct sockaddr_in v4;
 	bool any;
 
-	*g = (struct sb_bind_guard){ .hold = -1 };
+	*g = (struct sb_bind_guard){ .type = si->type, .protocol = si->protocol };
 	if (sb_addr_to_text(sa, len, si->protocol, g->text, sizeof(g->text), NULL) < 0)
 		snprintf(g->text, sizeof(g->text), "?");
 	bind_request(&preq, si, si->family, sa, len, netns);
 	summarize(summary, sizeof(summary), si->family, si, g->text, "");
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
-	if (ipv4_side(fd, si, sa, len, &v4, &any)) {
-		char v4text[INET_ADDRSTRLEN + 8], more[160];
-
-		inet_ntop(AF_INET, &v4.sin_addr, v4text, sizeof(v4text));
-		snprintf(v4text + strlen(v4text), 8, ":%u", ntohs(v4.sin_port));
-		snprintf(more, sizeof(more), " (the IPv4 side of %s)", g->text);
-		bind_request(&preq, si, AF_INET, (const struct sockaddr *)&v4, sizeof(v4), netns);
-		summarize(summary, sizeof(summary), AF_INET, si, v4text, more);
-		if (sb_authorize(req, &preq, summary) < 0)
-			return -EACCES;
-	} else if (any && ipv4_side_denied(req, si, &v4, netns)) {
-		g->must_stay_v6only = true;
-		g->hold = hold_ipv4_side(req, fd, si, &v4);
+	if (!ipv4_side(si, sa, len, &v4, &any))
+		return 0;
+	inet_ntop(AF_INET, &v4.sin_addr, v4text, sizeof(v4text));
+	snprintf(v4text + strlen(v4text), 8, ":%u", ntohs(v4.sin_port));
+	snprintf(more, sizeof(more), " (the IPv4 side of %s)", g->text);
+	if (any && clients_socket(req, fd)) {
+		/* Decided now, enforced by the worker as the socket is then. */
+		if (ipv4_side_denied(req, si, &v4, netns, g)) {
+			g->must_stay_v6only = true;
+			g->v4 = v4;
+			summarize(g->v4_summary, sizeof(g->v4_summary), AF_INET, si, v4text, more);
+		}
+		return 0;
 	}
-	return 0;
+	/* A v4-mapped address, or the daemon's own socket, whose
+	 * IPV6_V6ONLY nobody else can change. */
+	if (any && is_v6only(fd))
+		return 0;
+	bind_request(&preq, si, AF_INET, (const struct sockaddr *)&v4, sizeof(v4), netns);
+	summarize(summary, sizeof(summary), AF_INET, si, v4text, more);
+	return sb_authorize(req, &preq, summary) < 0 ? -EACCES : 0;
 }
 
 int sb_bind_address(struct sb_request *req, int fd, const struct sb_sockinfo *si,
@@ -175,24 +181,57 @@ int sb_bind_address(struct sb_request *req, int fd, const struct sb_sockinfo *si
 				      &req->error);
 }
 
+/* Holding 0.0.0.0 on the port makes a dual-stack bind fail with
+ * EADDRINUSE: a client that clears IPV6_V6ONLY between the worker's look
+ * and bind() gets no IPv4 side. Port 0 needs no hold: the kernel picks a
+ * port any user may bind. 0, or -errno with err filled. */
+static int hold_ipv4_side(struct sb_bind_guard *g, int *hold, struct sb_error *err)
+{
+	int errnum;
+
+	*hold = -1;
+	if (g->v4.sin_port == 0)
+		return 0;
+	*hold = socket(AF_INET, g->type | SOCK_CLOEXEC, g->protocol);
+	if (*hold >= 0 && bind(*hold, (const struct sockaddr *)&g->v4, sizeof(g->v4)) == 0)
+		return 0;
+	errnum = errno;
+	*hold = safe_close(*hold);
+	return sb_error_set(err, SB_ERR_SYSTEM, errnum, "address",
+			    "the policy allows %s only IPv6-only, and its IPv4 side cannot be held "
+			    "during the bind: %s",
+			    g->text, strerror(errnum));
+}
+
 int sb_bind_guarded(int fd, const struct sockaddr_storage *ss, socklen_t len,
 		    struct sb_bind_guard *g, struct sb_error *err)
 {
-	socklen_t optlen = sizeof(int);
-	int v6only = 0, errnum;
+	_cleanup_close_ int hold = -1;
+	int r, errnum;
 
+	if (g->must_stay_v6only) {
+		r = hold_ipv4_side(g, &hold, err);
+		if (r < 0)
+			return r;
+		if (!is_v6only(fd)) {
+			g->v4_refused = true;
+			sb_error_set(err, SB_ERR_PERMISSION_DENIED, EACCES, NULL,
+				     "policy denies bind %s (rule %s): set IPV6_V6ONLY for %s",
+				     g->v4_summary, g->rule, g->text);
+			snprintf(err->parameter, sizeof(err->parameter), "%.*s",
+				 (int)sizeof(err->parameter) - 1, g->rule);
+			return -EACCES;
+		}
+	}
 	if (bind(fd, (const struct sockaddr *)ss, len) < 0) {
 		errnum = errno;
-		g->hold = safe_close(g->hold);
 		return sb_error_set(err, SB_ERR_SYSTEM, errnum, "address", "bind %s: %s", g->text,
 				    strerror(errnum));
 	}
-	g->hold = safe_close(g->hold);
-	/* Bound, IPV6_V6ONLY is final: had the client cleared it with
-	 * nothing holding the IPv4 side, the socket would be dual-stack
-	 * against the policy. It stays the client's; the call fails. */
-	if (g->must_stay_v6only &&
-	    (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &optlen) < 0 || !v6only)) {
+	/* Bound, IPV6_V6ONLY is final. With the IPv4 side held, a client
+	 * that cleared it meanwhile got EADDRINUSE above; without a hold
+	 * (port 0), say so. The socket stays the client's. */
+	if (g->must_stay_v6only && !is_v6only(fd)) {
 		g->v6only_cleared = true;
 		return sb_error_set(err, SB_ERR_SYSTEM, EACCES, "address",
 				    "IPV6_V6ONLY was cleared during the bind to %s", g->text);
@@ -200,8 +239,14 @@ int sb_bind_guarded(int fd, const struct sockaddr_storage *ss, socklen_t len,
 	return 0;
 }
 
-void sb_bind_guard_report(const struct sb_client *c, const struct sb_bind_guard *g)
+void sb_bind_guard_report(struct sb_client *c, const struct sb_bind_guard *g)
 {
+	if (g->v4_refused) {
+		struct sb_decision d = { .allow = false, .rule = g->rule };
+
+		c->server->n_denials++;
+		sb_audit_decision(c, "bind", g->v4_summary, &d);
+	}
 	if (g->v6only_cleared)
 		log_error("uid=%u pid=%d: IPV6_V6ONLY was cleared during the bind to %s, which "
 			  "the policy allows only IPv6-only",

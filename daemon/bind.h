@@ -3,6 +3,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 
@@ -14,13 +15,17 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);
 
 /* What a bind the policy allowed needs when it is carried out. */
 struct sb_bind_guard {
-	/* The IPv4 side of a bind to "::" that the policy decides as
-	 * IPv6-only: held by the daemon during the bind of a client's socket
-	 * (the client may clear IPV6_V6ONLY meanwhile), and checked after. */
-	int hold;
+	/* A client's bind to "::" whose IPv4 side the policy denies: allowed
+	 * only IPv6-only, which the worker checks on the socket, holding the
+	 * IPv4 side (v4) meanwhile (sb_bind_guarded()). */
 	bool must_stay_v6only;
-	bool v6only_cleared; /* set by sb_bind_guarded(): say so on the loop */
-	char text[128];	     /* the address, for errors and the log */
+	struct sockaddr_in v4;
+	int type, protocol;    /* of the socket, for the hold */
+	char rule[256];        /* the rule that denies the IPv4 side */
+	char v4_summary[256];  /* that request, for the log */
+	bool v4_refused;       /* set by sb_bind_guarded(): dual-stack */
+	bool v6only_cleared;   /* set by sb_bind_guarded(): cleared meanwhile */
+	char text[128];	       /* the address, for errors and the log */
 };
 
 /* Ask the policy (method bind) about an address for socket fd, and about
@@ -36,13 +41,13 @@ int sb_bind_authorize(struct sb_request *req, int fd, const struct sb_sockinfo *
 int sb_bind_address(struct sb_request *req, int fd, const struct sb_sockinfo *si,
 		    json_object *address, const char *netns, struct sockaddr_storage *ss,
 		    socklen_t *len, struct sb_bind_guard *g);
-/* bind() to an address the policy allowed, then let go of what g holds
- * and check what it says. Touches nothing but fd, g and err: safe on a
- * worker (a client's socket is bound there, offload.h). 0 or -errno. */
+/* bind() to an address the policy allowed, as g says. Touches nothing
+ * but fd, g and err: safe on a worker, where a client's socket is bound
+ * (offload.h). 0 or -errno with err filled. */
 int sb_bind_guarded(int fd, const struct sockaddr_storage *ss, socklen_t len,
 		    struct sb_bind_guard *g, struct sb_error *err);
-/* On the loop after sb_bind_guarded(): log what went wrong of c's. */
-void sb_bind_guard_report(const struct sb_client *c, const struct sb_bind_guard *g);
+/* On the loop after sb_bind_guarded(): log (and count) what it refused. */
+void sb_bind_guard_report(struct sb_client *c, const struct sb_bind_guard *g);
 
 /* The socket's local address, false when it has none. */
 bool sb_local_sockaddr(int fd, struct sockaddr_storage *ss, socklen_t *len);

@@ -70,10 +70,8 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 {
 	struct bind_op *op = calloc(1, sizeof(*op));
 
-	if (!op) {
-		safe_close(g->hold);
+	if (!op)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
 	op->guard = *g;
 	op->ss = *ss;
 	op->len = len;
@@ -89,7 +87,7 @@ int sb_method_bind(struct sb_request *req)
 	json_object *params = req->call->parameters, *address;
 	struct sockaddr_storage ss;
 	struct sb_sockinfo si;
-	struct sb_bind_guard guard = { .hold = -1 };
+	struct sb_bind_guard guard = { .must_stay_v6only = false };
 	socklen_t len;
 	int fd, r;
 
@@ -104,17 +102,15 @@ int sb_method_bind(struct sb_request *req)
 		return sb_error_set(&req->error, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "address",
 				    "AF_UNIX binds are not brokered: they need no privilege");
 	r = sb_bind_address(req, fd, &si, address, NULL, &ss, &len, &guard);
-	if (r < 0) {
-		safe_close(guard.hold);
+	if (r < 0)
 		return r;
-	}
 	return bind_deferred(req, &si, &ss, len, &guard);
 }
 
 int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len)
 {
 	struct sb_sockinfo si;
-	struct sb_bind_guard guard = { .hold = -1 };
+	struct sb_bind_guard guard = { .must_stay_v6only = false };
 	int fd = req->frame->fds[0], r;
 
 	r = sb_sockinfo_get(fd, &si, &req->error);
@@ -126,9 +122,7 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	if (si.family != ss->ss_family)
 		return SB_METHOD_DECLINED;
 	r = sb_bind_authorize(req, fd, &si, ss, len, NULL, &guard);
-	if (r < 0) {
-		safe_close(guard.hold);
+	if (r < 0)
 		return r;
-	}
 	return bind_deferred(req, &si, ss, len, &guard);
 }

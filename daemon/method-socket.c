@@ -310,7 +310,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	struct sb_policy_request preq;
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
-	struct sb_bind_guard guard = { .hold = -1 };
+	struct sb_bind_guard guard = { .must_stay_v6only = false };
 	_cleanup_close_later_ int fd = -1;
 	char summary[128];
 	int r = 0;

@@ -227,6 +227,8 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 			 * of the text alone; the queue adds the NUL. */
 			text += n;
 			len -= (size_t)n;
+			if (fd >= 0)
+				sb_inflight_sent(c);
 			fd = -1;
 		}
 	}
@@ -402,6 +404,12 @@ static void conn_end(struct sb_client *c)
 			  (unsigned)c->cred.uid, (int)c->cred.pid, c->fds_unread);
 	c->parked = true;
 	c->closing = false;
+	/* Nothing more is answered: a call still acting on the client's
+	 * socket finishes without a reply. */
+	if (c->offload) {
+		sb_offload_forget(c->offload);
+		c->offload = NULL;
+	}
 	sb_decoder_free(c->decoder);
 	c->decoder = NULL;
 	/* The peer reading (EPOLLOUT) or going (EPOLLHUP) wakes it. */
@@ -528,6 +536,16 @@ static void read_comm(struct sb_client *c)
 static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
 {
 	struct sb_client *batch[64], *c = s->conns;
+	uint64_t now = now_usec();
+
+	/* Once a millisecond for the same uid (or all): a uid that keeps
+	 * connecting at its limit must not buy a pass over the table with
+	 * each refused connection. */
+	if (now - s->reaped_usec < 1000 && s->reaped_all == all && (all || s->reaped_uid == uid))
+		return;
+	s->reaped_usec = now;
+	s->reaped_uid = uid;
+	s->reaped_all = all;
 
 	while (c) {
 		struct pollfd pfd[ELEMENTSOF(batch)];

@@ -104,6 +104,10 @@ struct sb_server {
 	struct sb_uid_counts *fds_per_owner;
 	unsigned fds_unread;
 	uint64_t fds_settled_usec;
+	/* The last pass over hung-up connections at a limit (server.c). */
+	uint64_t reaped_usec;
+	uid_t reaped_uid;
+	bool reaped_all;
 	struct sb_grants *grants;
 	/* Families this kernel has, learnt at start and at each reload
 	 * (families.h). */

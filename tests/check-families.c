@@ -90,7 +90,8 @@ static void assert_unix_or_inet(const char *family, const char *line, void *arg)
 
 START_TEST(no_family_the_policy_does_not_name_is_probed)
 {
-	struct traced_daemon t = {};
+	/* Static: the exit handler that kills the daemon reads it. */
+	static struct traced_daemon t;
 	char why[128];
 
 	if (!sb_test_strace_usable(why, sizeof(why)))
@@ -141,7 +142,8 @@ static char *info_families(const struct sb_test_daemon *d)
 
 START_TEST(a_family_a_rule_names_is_probed)
 {
-	struct traced_daemon t = {};
+	/* Static: the exit handler that kills the daemon reads it. */
+	static struct traced_daemon t;
 	struct appletalk_calls a = {};
 	_cleanup_free_ char *families = NULL;
 	char why[128];
@@ -171,7 +173,7 @@ START_TEST(info_reports_the_registered_families)
 		{"TCPv6", "AF_INET6"},
 		{"PACKET", "AF_PACKET"},
 	};
-	struct sb_test_daemon d;
+	static struct sb_test_daemon d; /* read by the exit handler */
 	_cleanup_free_ char *families = NULL;
 	char line[512], name[64], quoted[64];
 	FILE *f;
@@ -270,7 +272,7 @@ static bool autoload_works(char *why, size_t size)
 START_TEST(no_module_is_loaded_for_a_family_no_rule_names)
 {
 	const char *module = NULL;
-	struct sb_test_daemon d;
+	static struct sb_test_daemon d; /* read by the exit handler */
 	char why[512];
 
 	if (access("/proc/modules", F_OK) < 0)

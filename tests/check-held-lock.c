@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proto/frame.h"
 #include "proto/protocol.h"
 #include "tests/call.h"
 #include "tests/child-check.h"
@@ -33,7 +34,8 @@
 
 static const char policy_text[] =
 	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
-	"allow user:nobody bind family=AF_INET port=80\n"
+	"allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
+	"deny user:nobody bind family=AF_INET address=0.0.0.0/32\n"
 	"allow user:65533 setsockopt option=SO_MARK value=0x100-0x1ff\n";
 
 
@@ -50,6 +52,8 @@ struct held {
 	void *page;
 	size_t size;
 	pthread_t sender;
+	bool mptcp;    /* an MPTCP stream connected to peer, else UDP */
+	int peer;
 };
 
 static void *send_faulting(void *arg)
@@ -58,9 +62,34 @@ static void *send_faulting(void *arg)
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
-	/* MSG_MORE corks: udp_sendmsg() copies the data under lock_sock(). */
-	(void)sendto(h->sock, h->page, 64, MSG_MORE, (struct sockaddr *)&to, sizeof(to));
+	/* MSG_MORE corks: udp_sendmsg() copies the data under lock_sock(),
+	 * as mptcp_sendmsg() always does. */
+	if (h->mptcp)
+		(void)send(h->sock, h->page, 64, 0);
+	else
+		(void)sendto(h->sock, h->page, 64, MSG_MORE, (struct sockaddr *)&to, sizeof(to));
 	return NULL;
+}
+
+/* An MPTCP socket over loopback, connected; false when the kernel has no
+ * MPTCP (or it is off in this namespace). */
+static bool mptcp_pair(struct held *h)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(a);
+	_cleanup_close_ int listener = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+
+	if (listener < 0)
+		return false;
+	ck_assert_int_eq(bind(listener, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(listener, (struct sockaddr *)&a, &len), 0);
+	ck_assert_int_eq(listen(listener, 1), 0);
+	h->sock = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	ck_assert_int_ge(h->sock, 0);
+	ck_assert_int_eq(connect(h->sock, (struct sockaddr *)&a, sizeof(a)), 0);
+	h->peer = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(h->peer, 0);
+	return true;
 }
 
 /* Whether the lock could be taken: false when userfaultfd is missing
@@ -73,6 +102,9 @@ static bool hold_lock(struct held *h)
 	struct uffd_msg msg;
 
 	h->size = (size_t)sysconf(_SC_PAGESIZE);
+	h->peer = -1;
+	if (h->mptcp && !mptcp_pair(h))
+		return false;
 	h->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (h->uffd < 0 || ioctl(h->uffd, UFFDIO_API, &api) < 0)
 		return false;
@@ -81,7 +113,8 @@ static bool hold_lock(struct held *h)
 	reg.range.start = (unsigned long)h->page;
 	reg.range.len = h->size;
 	ck_assert_int_eq(ioctl(h->uffd, UFFDIO_REGISTER, &reg), 0);
-	h->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!h->mptcp)
+		h->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(h->sock, 0);
 	ck_assert_int_eq(pthread_create(&h->sender, NULL, send_faulting, h), 0);
 	/* The fault arrives once the sender sleeps in it, lock held. */
@@ -101,6 +134,7 @@ static void release_lock(struct held *h)
 	ck_assert_int_eq(pthread_join(h->sender, NULL), 0);
 	close(h->uffd);
 	close(h->sock);
+	safe_close(h->peer);
 	munmap(h->page, h->size);
 }
 
@@ -174,7 +208,7 @@ static int child_info(void *arg)
  * n is 20), then the others. */
 static void stuck_calls_leave_others_served(int n)
 {
-	struct held h;
+	struct held h = { .mptcp = false };
 	pid_t stuck[32];
 	struct stuck_call mark = { SB_TEST_CALL_SET_MARK, -1, 0 };
 	/* The corked send bound the socket to a port of its own. */
@@ -211,6 +245,88 @@ START_TEST(one_owner_cannot_take_every_worker)
 }
 END_TEST
 
+#define BIND_ANY6_80                                                    \
+	"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0," \
+	"\"address\":{\"host\":\"::\",\"port\":80}}}"
+
+/* A bind to [::]:80 whose IPv4 side the policy denies depends on the
+ * socket's IPV6_V6ONLY, and MPTCP's getsockopt() takes the socket's
+ * lock: the daemon must read it off the loop too. */
+START_TEST(a_held_mptcp_lock_does_not_stop_the_loop)
+{
+	struct held h = { .mptcp = true };
+	/* Not IPv6-only, and the policy denies its IPv4 side: refused once
+	 * the lock is let go. */
+	struct stuck_call bind6 = { BIND_ANY6_80, -1, EACCES };
+	pid_t stuck;
+
+	SB_NEED_ROOT();
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+	sb_test_daemon_kill_at_exit(&daemon_);
+	if (!hold_lock(&h))
+		SB_SKIP("no MPTCP or no userfaultfd (%s): cannot hold an MPTCP socket's lock",
+			strerror(errno));
+	bind6.fd = h.sock;
+	stuck = sb_test_fork_as(SB_TEST_NOBODY, child_stuck_call, &bind6);
+	sb_test_sleep_ms(300);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_info, NULL), 0);
+	release_lock(&h);
+	ck_assert_int_eq(sb_test_wait_exit(stuck), 0);
+	sb_test_daemon_stop(&daemon_);
+}
+END_TEST
+
+/* A Bind to [::]:80 on an IPv6-only socket, made while the owner's
+ * workers are busy, and given up: its connection closes while it waits. */
+static int child_bind_and_give_up(void *arg)
+{
+	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
+	_cleanup_close_ int s6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	REQUIRE(conn >= 0 && s6 >= 0);
+	REQUIRE(setsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == 0);
+	REQUIRE(sb_send_message(conn, BIND_ANY6_80, strlen(BIND_ANY6_80), &s6, 1) == 0);
+	sb_test_sleep_ms(200);
+	return 0;
+}
+
+/* What a Bind needs to enforce a policy (the IPv4 side of [::]:80, held
+ * while the socket is bound) is taken only when it runs: one given up
+ * while waiting for its turn leaves the port free. */
+START_TEST(a_bind_given_up_while_waiting_holds_no_port)
+{
+	struct held h = { .mptcp = false };
+	struct stuck_call mark = { SB_TEST_CALL_SET_MARK, -1, 0 };
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(80) };
+	_cleanup_close_ int probe = -1;
+	pid_t stuck[2];
+
+	SB_NEED_ROOT();
+	sb_test_daemon_start(&daemon_, policy_text, NULL);
+	sb_test_daemon_kill_at_exit(&daemon_);
+	if (!hold_lock(&h))
+		SB_SKIP("no userfaultfd (%s): cannot hold a socket's lock", strerror(errno));
+	mark.fd = h.sock;
+	/* nobody's two workers, stuck. */
+	for (int i = 0; i < 2; i++)
+		stuck[i] = sb_test_fork_as(SB_TEST_NOBODY, child_stuck_call, &mark);
+	sb_test_sleep_ms(300);
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_bind_and_give_up, NULL), 0);
+	sb_test_sleep_ms(200);
+	release_lock(&h);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(sb_test_wait_exit(stuck[i]), 0);
+	/* Every call answered; 0.0.0.0:80 is nobody's. */
+	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_info, NULL), 0);
+	probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(probe, 0);
+	ck_assert_msg(bind(probe, (struct sockaddr *)&any, sizeof(any)) == 0,
+		      "0.0.0.0:80 is still taken: %m");
+	sb_test_daemon_stop(&daemon_);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("held-lock");
@@ -219,5 +335,7 @@ int main(void)
 
 	SB_TEST(s, a_held_socket_lock_does_not_stop_the_loop);
 	SB_TEST(s, one_owner_cannot_take_every_worker);
+	SB_TEST(s, a_held_mptcp_lock_does_not_stop_the_loop);
+	SB_TEST(s, a_bind_given_up_while_waiting_holds_no_port);
 	return sb_test_run(s);
 }

@@ -18,12 +18,15 @@
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
+#include "daemon/policy-verify.h"
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
 
 struct options {
 	const char *listen;
 	const char *policy;
+	bool policy_given; /* --policy: the file must exist */
+	const char *check_policy;
 	bool verbose;
 	struct sb_limits limits;
 };
@@ -35,6 +38,7 @@ static void help(void)
 	       "  -l, --listen=PATH   listen on PATH (default " SB_DEFAULT_SOCKET ");\n"
 	       "                      ignored when systemd passes a socket\n"
 	       "  -p, --policy=FILE   policy file (default " SB_DEFAULT_POLICY ")\n"
+	       "      --check-policy=FILE          check FILE and its policy.d, then exit\n"
 	       "      --max-connections=N          connections in total (default 4096)\n"
 	       "      --max-connections-per-uid=N  connections per non-root uid (default 64)\n"
 	       "      --idle-timeout=SEC           close connections idle this long (default 60)\n"
@@ -59,13 +63,14 @@ static int parse_limit(const char *name, const char *text, unsigned max, unsigne
 	return 0;
 }
 
-enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE };
+enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE, OPT_CHECK_POLICY };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "check-policy", required_argument, NULL, OPT_CHECK_POLICY },
 		{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 		{ "max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
@@ -83,6 +88,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->policy = optarg;
+			o->policy_given = true;
+			break;
+		case OPT_CHECK_POLICY:
+			o->check_policy = optarg;
 			break;
 		case OPT_MAX_CONN:
 			if (parse_limit("max-connections", optarg, 1000000, &o->limits.max_connections) < 0)
@@ -331,7 +340,16 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r <= 0)
 		return r < 0 ? 2 : 0;
+	if (o.check_policy)
+		return sb_policy_verify(o.check_policy);
 	log_setup(o.verbose);
+	/* Only a missing default policy means the built-in one: a policy
+	 * asked for by name that is not there is a mistake, not a daemon
+	 * serving root alone. */
+	if (o.policy_given && access(o.policy, F_OK) < 0 && errno == ENOENT) {
+		log_error("--policy %s: no such file", o.policy);
+		return 1;
+	}
 	r = run(&o);
 	return r < 0 ? 1 : 0;
 }

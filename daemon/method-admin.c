@@ -128,8 +128,13 @@ int sb_method_admin_reload(struct sb_request *req)
 	if (r < 0)
 		return r;
 	r = sb_server_reload(s, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		/* Logged as SIGHUP's failure is: the admin who reads the
+		 * journal, not only the one who asked, must learn of it. */
+		log_error("policy reload by uid=%u pid=%d failed, keeping the running policy: %s",
+			  (unsigned)req->conn->cred.uid, (int)req->conn->cred.pid, err);
 		return sb_error_param(&req->error, "policy", "%s", err);
+	}
 	req->reply = json_object_new_object();
 	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
 	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));

@@ -214,6 +214,8 @@ write_policy \
 	"allow user:nobody socket famliy=AF_INET"
 ctl reload
 check "reload of a broken policy: refused with file:line (exit 1)" eval 'status_is 1 && err_has "$policy:2" && err_has "running policy stays" && [ -z "$out" ]'
+out=$(cat "$dir/daemon.log")
+check "the daemon logs the refused reload, who asked and why" eval 'has "error: policy reload by uid=0 pid=[0-9]+ failed, keeping the running policy: $policy:2: "'
 ctl check nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP
 check "after a refused reload the running policy stays" eval 'status_is 0 && [ "$out" = "allow $policy:5" ]'
 ctl status --json

@@ -37,7 +37,8 @@ static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_t
 		return r;
 	if (optind < argc)
 		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
-	return ctl_call(ctl, argv[0], method, NULL, 0, res);
+	r = ctl_call(ctl, argv[0], method, NULL, 0, res);
+	return r == CTL_EXIT_OK ? -1 : r;
 }
 
 /* Counters of Status, in the order they are shown and written. */
@@ -104,7 +105,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	int r;
 
 	r = admin_call(ctl, argc, argv, status_help, SB_METHOD_ADMIN_STATUS, &res);
-	if (r != CTL_EXIT_OK)
+	if (r >= 0)
 		return r;
 
 	if (sb_param_string(res.reply.parameters, "version", true, 64, &version, &err) < 0 ||
@@ -340,7 +341,7 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 	int r;
 
 	r = admin_call(ctl, argc, argv, reload_help, SB_METHOD_ADMIN_RELOAD, &res);
-	if (r != CTL_EXIT_OK) {
+	if (r >= 0) {
 		/* The broker names the broken file and line in its message. */
 		if (r == CTL_EXIT_FAILED && strcmp(res.error.parameter, "policy") == 0)
 			ctl_error("reload: the running policy stays in force");

@@ -253,11 +253,7 @@ int ctl_run(struct ctl *ctl, int argc, char **argv)
 		r = CTL_EXIT_FAILED;
 		goto fail;
 	}
-	fflush(stdout);
-	execvp(cmd[0], cmd);
-	r = errno;
-	ctl_error("run: cannot execute %s: %s", cmd[0], strerror(r));
-	r = r == ENOENT ? 127 : 126;
+	r = ctl_execute("run", cmd);
 fail:
 	run_done(&run);
 	return r;

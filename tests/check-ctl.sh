@@ -88,6 +88,12 @@ ctl status --frob
 check "an unknown option is a usage error (exit 2)" eval 'status_is 2 && err_has "--frob"'
 ctl status extra
 check "status takes no argument (exit 2)" eval 'status_is 2 && err_has "unexpected argument extra"'
+for cmd in status list check info reload run exec; do
+	ctl $cmd --help
+	check "$cmd --help: its usage, exit 0" eval 'status_is 0 && has "^Usage: sockbrokerctl $cmd" && [ -z "$err" ]'
+	ctl help $cmd
+	check "help $cmd: the same" eval 'status_is 0 && has "^Usage: sockbrokerctl $cmd" && [ -z "$err" ]'
+done
 run "$ctl" --socket
 check "--socket without a path is a usage error (exit 2)" eval 'status_is 2 && err_has "needs an argument"'
 run "$ctl" --json --socket="$sock" run --socket=AF_INET:SOCK_DGRAM -- true
@@ -129,7 +135,15 @@ check "check for oneself needs no admin rule" eval 'status_is 0 && [ "$out" = "a
 ctl_nobody check root socket family=AF_INET type=SOCK_RAW
 check "check for another user is an admin call (exit 1)" eval 'status_is 1 && err_has "policy denies" && [ -z "$out" ]'
 ctl check nobody socket famly=AF_INET
-check "check with an unknown key: the broker's reason (exit 1)" eval 'status_is 1 && err_has "famly"'
+check "check with an unknown key: the broker's reason, a usage error (exit 2)" eval 'status_is 2 && err_has "famly" && [ -z "$out" ]'
+ctl check nobody sockt family=AF_INET
+check "check with an unknown method: a usage error (exit 2)" eval 'status_is 2 && err_has "method"'
+ctl check nobody socket family=AF_INET protocol=ETH_P_ALL
+check "check: messages name the family, not its number" eval 'status_is 2 && err_has "unknown protocol .ETH_P_ALL. for AF_INET" && ! err_has "family 2"'
+ctl check nobody bind port=80
+check "check without family=: deny, with a hint" eval 'status_is 1 && [ "$out" = "deny default" ] && err_has "hint: no family= given"'
+ctl check nobody bind family=AF_INET port=82
+check "check with family=: no hint" eval 'status_is 1 && [ "$out" = "deny default" ] && ! err_has "hint"'
 ctl check nobody socket family
 check "check with a word that is not KEY=VALUE (exit 2)" eval 'status_is 2 && err_has "expected KEY=VALUE"'
 ctl check nobody socket family=AF_INET family=AF_INET6
@@ -137,7 +151,7 @@ check "check with a key given twice (exit 2)" eval 'status_is 2 && err_has "give
 ctl check nobody
 check "check without a method (exit 2)" eval 'status_is 2'
 ctl check nosuchuser-xyz socket family=AF_INET
-check "check for an unknown user names it (exit 1)" eval 'status_is 1 && err_has "nosuchuser-xyz"'
+check "check for an unknown user names it, a usage error (exit 2)" eval 'status_is 2 && err_has "nosuchuser-xyz"'
 
 # ------------------------------------------------------------ info
 ctl_nobody info
@@ -294,6 +308,16 @@ ctl run --socket="AF_INET:SOCK_DGRAM" --name="a:b" -- true
 check "run: a name with ':' (exit 2)" eval 'status_is 2 && err_has "--name a:b"'
 ctl run --socket="AF_INET:SOCK_DGRAM" -- "$dir/no-such-program"
 check "run: a command that does not exist exits 127" eval 'status_is 127 && err_has "cannot execute"'
+# A directory of $PATH that the user cannot search makes execvp() say
+# EACCES; the command is still not found.
+mkdir -m 700 "$dir/private"
+run as_nobody env PATH="$dir/private:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- no-such-program-xyz
+check "run: not found past a PATH entry nobody cannot enter: 127" eval 'status_is 127 && err_has "No such file"'
+run as_nobody env PATH="$dir/private:/usr/bin:/bin" SOCKBROKER_PRELOAD="$top_builddir/.libs/libsockbroker-preload.so" "$ctl" --socket="$sock" exec -- no-such-program-xyz
+check "exec: the same: 127" eval 'status_is 127 && err_has "No such file"'
+cp "$(type -P true)" "$dir/not-executable" && chmod 644 "$dir/not-executable"
+run as_nobody env PATH="$dir:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- not-executable
+check "run: found but not executable: 126" eval 'status_is 126 && err_has "Permission denied"'
 ctl run --socket="AF_INET:SOCK_DGRAM" -- sh -c 'echo "$LISTEN_FDS $LISTEN_FDNAMES"; [ "$LISTEN_PID" = "$$" ]'
 check "run: the command runs in the same process (LISTEN_PID)" eval 'status_is 0 && [ "$out" = "1 AF_INET" ]'
 

@@ -569,6 +569,14 @@ static int child_denial_names_rule(void *arg)
 	    strcmp(json_object_get_string(rule), "default") != 0)
 		return 11;
 	sb_reply_done(&reply);
+	/* Protocol 0 asks for the family's default: the message says 0,
+	 * not the name 0 happens to have (IPPROTO_IP). */
+	r = call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_SEQPACKET\"}}",
+		 NULL, 0, &reply, NULL);
+	if (r < 0 || !reply.error || !reply.message ||
+	    !strstr(reply.message, "policy denies socket AF_INET6/SOCK_SEQPACKET/0 for uid 65534"))
+		return 12;
+	sb_reply_done(&reply);
 	return 0;
 }
 

@@ -17,15 +17,18 @@ static const char status_help[] =
 	"Show the broker's version, uptime, connections, counters and policy files.\n";
 static const char list_help[] =
 	"Usage: sockbrokerctl list [--json]\n"
-	"List the sockets the broker handed out that are still open in some process.\n";
+	"List the sockets the broker handed out or bound that are still open in some\n"
+	"process, with the process that holds each now. An administrator sees all,\n"
+	"anyone else their own.\n";
 static const char reload_help[] =
 	"Usage: sockbrokerctl reload [--json]\n"
 	"Load the policy again. A broken policy is refused with file:line and the\n"
 	"running policy stays in force; the exit status is 1 then.\n";
 
-/* What status, list and reload begin with: their options, no arguments,
- * and the call. CTL_EXIT_OK with res to be released, or the exit status;
- * res.error is then the failed call's, or empty. */
+/* What status and reload begin with: their options, no arguments, and
+ * the call. -1 with res to be released, or the exit status to return
+ * (CTL_EXIT_OK after --help); res.error is then the failed call's, or
+ * empty. */
 static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_text,
 		      const char *method, struct sb_result *res)
 {

@@ -352,7 +352,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	if (r < 0)
 		return r;
 	sb_grants_add(req->conn->server->grants, req->conn, fd, &si,
-		      req->reply ? json_object_object_get(req->reply, "address") : NULL);
+		      req->reply ? json_object_object_get(req->reply, "address") : NULL, NULL, 0);
 	req->conn->server->n_grants++;
 	req->reply_fd = TAKE_FD(fd);
 	return 0;

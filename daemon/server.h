@@ -9,12 +9,10 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 
+#include "daemon/comm.h"
 #include "daemon/policy.h"
 #include "proto/error.h"
 #include "proto/frame.h"
-
-/* A 15-byte task name with every byte escaped as \xNN, and the NUL. */
-#define SB_COMM_MAX (15 * 4 + 1)
 
 struct sb_grants;
 struct sb_offload;

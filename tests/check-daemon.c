@@ -875,6 +875,53 @@ START_TEST(admin_list_shows_live_grants_only)
 }
 END_TEST
 
+/* A client that is not admin lists its own grants: not root's, and
+ * without a denial. */
+static int child_list_own(void *arg)
+{
+	struct sb_reply reply;
+	json_object *grants, *uid;
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	int r = 0;
+
+	if (fd < 0)
+		return 10;
+	if (call("{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &reply, NULL) < 0)
+		return 11;
+	if (reply.error || !json_object_object_get_ex(reply.parameters, "grants", &grants) ||
+	    json_object_array_length(grants) != 1)
+		r = 12;
+	else if (!json_object_object_get_ex(json_object_array_get_idx(grants, 0), "uid", &uid) ||
+		 json_object_get_int(uid) != SB_TEST_NOBODY)
+		r = 13;
+	sb_reply_done(&reply);
+	close(fd);
+	return r;
+}
+
+START_TEST(non_admin_lists_its_own_grants)
+{
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	struct sb_reply reply;
+	json_object *v;
+	int64_t denials;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert(json_object_object_get_ex(reply.parameters, "denials", &v));
+	denials = json_object_get_int64(v);
+	sb_reply_done(&reply);
+	ck_assert_int_eq(sb_test_run_as_nobody(child_list_own, NULL), 0);
+	/* The child's socket went with it; root's own is listed. */
+	ck_assert_int_eq(list_grants(), 1);
+	close(fd);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert(json_object_object_get_ex(reply.parameters, "denials", &v));
+	ck_assert_int_eq(json_object_get_int64(v), denials);
+	sb_reply_done(&reply);
+}
+END_TEST
+
 /* ------------------------------------------------------------ policy files */
 
 START_TEST(broken_reload_keeps_the_running_policy)
@@ -1272,6 +1319,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, admin_methods_need_admin_rights, start, stop);
 	SB_TEST_FIXTURE(s, admin_check_dry_runs_the_policy, start, stop);
 	SB_TEST_FIXTURE(s, admin_list_shows_live_grants_only, start, stop);
+	SB_TEST_FIXTURE(s, non_admin_lists_its_own_grants, start, stop);
 	SB_TEST_FIXTURE(s, broken_reload_keeps_the_running_policy, start, stop);
 	SB_TEST_FIXTURE(s, reload_under_load_fails_no_request, start, stop);
 	SB_TEST_FIXTURE(s, per_uid_connection_limit, start, stop);

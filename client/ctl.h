@@ -54,6 +54,9 @@ int ctl_parse_report_options(struct ctl *ctl, int argc, char **argv, const char 
  * CTL_EXIT_FAILED for an error reply. */
 int ctl_call(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
 	     int recv_flags, struct sb_result *res);
+/* The same with descriptors sent along (Bind, SetSockOpt). */
+int ctl_call_fds(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
+		 const int *fds, size_t n_fds, int recv_flags, struct sb_result *res);
 /* Report a reply that does not have the shape the interface promises. */
 int ctl_bad_reply(const char *what, const struct sb_error *err);
 /* Longest list a reply may hold (grants, files, families). */

@@ -35,8 +35,9 @@ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sockaddr *add
 int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, int optname,
 			     const void *optval, socklen_t optlen);
 
-/* A socket from its text form, FAMILY:TYPE[:PROTOCOL][@ADDRESS], e.g.
- * "AF_PACKET:SOCK_RAW:ETH_P_ALL@lo", in one round trip. */
+/* A socket from its text form, FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS],
+ * e.g. "AF_PACKET:SOCK_RAW:ETH_P_ALL@lo": made where the caller's own
+ * privileges suffice, the broker asked only for the rest. */
 int sockbroker_socket_spec(const char *spec);
 int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec);
 

@@ -299,8 +299,8 @@ ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:80" --socket="AF_INET:SOCK_DG
 check "run: --name sets LISTEN_FDNAMES in order" eval 'status_is 0 && [ "$out" = "activated 2" ]'
 ctl_nobody run --socket="AF_PACKET:SOCK_RAW:ETH_P_ALL@lo" -- touch "$dir/must-not-exist"
 check "run: a socket the policy refuses: exit 1, the command is not run" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
-ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:8080" -- touch "$dir/must-not-exist"
-check "run: a bind the policy refuses: exit 1" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
+ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:82" -- touch "$dir/must-not-exist"
+check "run: a bind the policy refuses: exit 1" eval 'status_is 1 && err_has "policy denies bind AF_INET/SOCK_STREAM $addr:82" && [ ! -e "$dir/must-not-exist" ]'
 ctl run --socket="AF_INET:SOCK_BOGUS" -- true
 check "run: a malformed spec is a usage error (exit 2)" eval 'status_is 2 && err_has "SOCK_BOGUS"'
 ctl run -- true

@@ -132,7 +132,7 @@ static void send_udp(int port)
 
 START_TEST(test_no_broker_enoent)
 {
-	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), fd2;
 	struct sockaddr_in sin = inet_addr_port("127.0.0.1", 0);
 	struct sockbroker_request *req;
 	struct sockbroker_info info;
@@ -149,9 +149,14 @@ START_TEST(test_no_broker_enoent)
 	errno = 0;
 	ck_assert_int_eq(sockbroker_setsockopt(fd, SOL_SOCKET, SO_MARK, &one, sizeof(one)), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	/* A spec asks the broker only for what needs privilege: a socket in
+	 * another namespace, say. One that needs none works without it. */
 	errno = 0;
-	ck_assert_int_eq(sockbroker_socket_spec("AF_INET:SOCK_DGRAM"), -1);
+	ck_assert_int_eq(sockbroker_socket_spec("AF_INET:SOCK_DGRAM,netns=sbtest"), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	fd2 = sockbroker_socket_spec("AF_INET:SOCK_DGRAM,SO_REUSEADDR@127.0.0.1:0");
+	ck_assert_int_ge(fd2, 0);
+	close(fd2);
 	errno = 0;
 	ck_assert_int_eq(sockbroker_info(NULL, &info), -1);
 	ck_assert_int_eq(errno, ENOENT);
@@ -1144,6 +1149,19 @@ static int child_spec(void *arg)
 	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_DGRAM@127.0.0.1:1002");
 	CHECK(fd >= 0);
 	CHECK(local_port(fd) == PORT_SPEC);
+	close(fd);
+	/* Options and a backlog from the spec; the library makes the
+	 * socket, the broker binds the privileged port. */
+	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_STREAM,SO_REUSEADDR,backlog=4@127.0.0.1:1002");
+	CHECK(fd >= 0);
+	CHECK(local_port(fd) == PORT_SPEC);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) == 1);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	close(fd);
+	/* Unbound, it does not listen unless asked (run does). */
+	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_STREAM");
+	CHECK(fd >= 0);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 0);
 	close(fd);
 	sockbroker_close(h);
 	return 0;

@@ -60,6 +60,24 @@ run "$daemon" --check-policy "$dir/none.conf"
 check "--check-policy: a missing file, exit 1" eval 'status_is 1 && err_has "$dir/none.conf: No such file"'
 run "$daemon" --check-policy
 check "--check-policy needs a file (exit 2)" status_is 2
+# The example installed with the documentation loads as it is, and
+# covers every family the daemon brokers.
+example=${top_srcdir:-.}/docs/examples/policy.conf
+run "$daemon" --check-policy "$example"
+check "--check-policy: the example policy of the documentation loads" eval 'status_is 0 && has "policy OK"'
+out=$(grep -v '^#' "$example")
+every_family() {
+	local f
+	for f in AF_INET AF_INET6 AF_PACKET AF_NETLINK AF_CAN AF_ALG AF_TIPC AF_VSOCK AF_RDS AF_BLUETOOTH; do
+		has "family=([A-Z0-9_]+,)*$f([, ]|$)" || return 1
+	done
+}
+check "the example policy has a rule for each family" every_family
+dest=$dir/dest
+out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top_builddir" install-dist_exampleDATA DESTDIR="$dest" 2>&1)
+status=$?
+installed=$(find "$dest" -path '*/share/doc/sockbroker/examples/policy.conf')
+check "the example policy is installed under the documentation" eval 'status_is 0 && [ -n "$installed" ] && cmp -s "$example" "$installed"'
 
 # ------------------------------------------------------------ start
 run timeout 10 "$daemon" --listen "$dir/sock" --policy "$dir/none.conf"

@@ -3,9 +3,10 @@
 # shellcheck shell=bash
 
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
-# The real programs check-programs.sh runs under the interposer: their
-# packages must not start services on the machine (see below).
-SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx"
+# The real programs check-programs.sh and check-run.sh run (nginx,
+# lighttpd): their packages must not start services on the machine (see
+# below). bash-completion: the completion is built and tested with it.
+SB_TEST_PACKAGES="iproute2 python3 util-linux procps systemd tcpdump iputils-ping nginx lighttpd bash-completion"
 
 sb_install_missing() {
 	local missing=() p

@@ -42,8 +42,9 @@ int sockbroker_socket_spec(const char *spec);
 int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec);
 
 /* A socket request: family, type and protocol, then socket options, a
- * local address, a listen() backlog and a network namespace, all applied
- * by the broker before it hands the socket over in one round trip. */
+ * local address, a listen() backlog and a network namespace, carried out
+ * as a socket's text form is: here where the caller's own privileges
+ * suffice, by the broker for the rest. */
 struct sockbroker_request;
 
 struct sockbroker_request *sockbroker_request_new(int domain, int type, int protocol);

@@ -18,27 +18,6 @@ int sb_check_type(int type)
 	return 0;
 }
 
-int sb_type_flags_json(int type, json_object **ret)
-{
-	json_object *a;
-
-	*ret = NULL;
-	if (!(type & (SOCK_NONBLOCK | SOCK_CLOEXEC)))
-		return 0;
-	a = json_object_new_array();
-	if (!a)
-		return -ENOMEM;
-	if (((type & SOCK_NONBLOCK) &&
-	     json_object_array_add(a, json_object_new_string("SOCK_NONBLOCK")) < 0) ||
-	    ((type & SOCK_CLOEXEC) &&
-	     json_object_array_add(a, json_object_new_string("SOCK_CLOEXEC")) < 0)) {
-		json_object_put(a);
-		return -ENOMEM;
-	}
-	*ret = a;
-	return 0;
-}
-
 /* The descriptor arrives with close-on-exec already set when the type
  * asks for it. */
 static int socket_recv_flags(int type)
@@ -71,18 +50,6 @@ static int socket_reply(int r, struct sb_result *res)
 		sb_fail(r, res);
 	sb_result_done(res);
 	return r < 0 ? -1 : r;
-}
-
-int sb_socket_call(struct sockbroker *sb, json_object *params, int type)
-{
-	struct sb_result res;
-	int r;
-
-	/* A repeated Socket call is harmless: the socket of the first one
-	 * went down with the broken connection. */
-	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL, socket_recv_flags(type), NULL, NULL,
-			   &res);
-	return socket_reply(r, &res);
 }
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
@@ -156,9 +123,25 @@ static int lib_call(struct sb_opener *base, const char *method, json_object *par
 	return 0;
 }
 
+int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec)
+{
+	struct lib_opener o = {
+		.base = {.call = lib_call, .recv_flags = socket_recv_flags(spec->type)},
+		.sb = sb,
+	};
+	struct sb_error err;
+	int r;
+
+	/* What the caller may do itself is done here, the rest asked of
+	 * the broker (client/spec-open.h); listen() only when asked. */
+	r = sb_spec_open(spec, &o.base, &err);
+	if (r < 0)
+		return err.message[0] ? sb_fail(r, NULL) : -1;
+	return r;
+}
+
 _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 {
-	struct lib_opener o = {.sb = sb};
 	struct sb_spec s;
 	struct sb_error err;
 	int r;
@@ -171,14 +154,7 @@ _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 	r = sb_check_type(s.type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	/* What the caller may do itself is done here, the rest asked of
-	 * the broker (client/spec-open.h); listen() only when asked. */
-	o.base.call = lib_call;
-	o.base.recv_flags = socket_recv_flags(s.type);
-	r = sb_spec_open(&s, &o.base, &err);
-	if (r < 0)
-		return err.message[0] ? sb_fail(r, NULL) : -1;
-	return r;
+	return sb_spec_socket(sb, &s);
 }
 
 _public_ int sockbroker_socket_spec(const char *spec)

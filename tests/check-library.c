@@ -160,11 +160,19 @@ START_TEST(test_no_broker_enoent)
 	errno = 0;
 	ck_assert_int_eq(sockbroker_info(NULL, &info), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	/* So does a request: a socket in another namespace is the broker's
+	 * to make; a bind to an unprivileged port is the caller's own. */
 	req = sockbroker_request_new(AF_INET, SOCK_DGRAM, 0);
 	ck_assert_ptr_nonnull(req);
+	ck_assert_int_eq(sockbroker_request_netns(req, "sbtest"), 0);
 	errno = 0;
 	ck_assert_int_eq(sockbroker_socket_request(NULL, req), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(sockbroker_request_netns(req, NULL), 0);
+	ck_assert_int_eq(sockbroker_request_bind(req, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	fd2 = sockbroker_socket_request(NULL, req);
+	ck_assert_int_ge(fd2, 0);
+	close(fd2);
 	sockbroker_request_free(req);
 
 	errno = 0;

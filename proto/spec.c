@@ -14,10 +14,13 @@
 #include "proto/number.h"
 #include "proto/spec.h"
 
-/* FAMILY:TYPE|FLAGS:PROTOCOL and the params, the part before '@'. */
-#define SPEC_HEAD_MAX 1024u
-/* FAMILY:TYPE|FLAGS:PROTOCOL alone. */
+/* FAMILY:TYPE|FLAGS:PROTOCOL, and the params after its ','. Canonical
+ * text is no longer in either part (names are short; values are written
+ * in decimal, never longer than the hex they may be given in), so what
+ * formatting gives back always parses. */
 #define SPEC_SOCKET_MAX 128u
+#define SPEC_PARAMS_MAX 1024u
+#define SPEC_HEAD_MAX (SPEC_SOCKET_MAX + 1 + SPEC_PARAMS_MAX)
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
 /* The kernel's SOCK_TYPE_MASK: what is left of type once flags are gone. */
 #define SOCK_TYPE_BITS 0xf
@@ -248,6 +251,9 @@ static int parse_spec(char *head, const char *at, struct sb_spec *s, struct sb_e
 	if (strlen(head) > SPEC_SOCKET_MAX)
 		return sb_error_param(err, "spec", "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
 				      SPEC_SOCKET_MAX);
+	if (params && strlen(params) > SPEC_PARAMS_MAX)
+		return sb_error_param(err, "spec", "spec: the parameters are longer than %u bytes",
+				      SPEC_PARAMS_MAX);
 
 	type = strchr(head, ':');
 	if (type)
@@ -304,7 +310,7 @@ int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err)
 	n = at ? (size_t)(at - text) : strlen(text);
 	if (n > SPEC_HEAD_MAX)
 		return sb_error_param(err, "spec", "spec: the part before '@' is longer than %u bytes",
-				      SPEC_HEAD_MAX);
+				      (unsigned)SPEC_HEAD_MAX);
 	memcpy(head, text, n);
 	head[n] = '\0';
 	r = parse_spec(head, at, &s, err);

@@ -129,7 +129,14 @@ check "run: an option the policy refuses is refused" eval 'status_is 1 && err_ha
 run_nobody "AF_INET:SOCK_DGRAM,SO_MARK=256@127.0.0.1:5353" -- $(probe) mark
 check "run: SO_MARK from the spec, set by the broker" eval 'status_is 0 && [ "$out" = "AF_INET SOCK_DGRAM not-listening mark=256" ]'
 # A server that closed a connection first leaves the port in TIME_WAIT.
-c() { python3 -c "import socket, sys; c = socket.create_connection(('127.0.0.1', 80)); assert c.recv(6) == b'served'" 2>/dev/null; }
+# The client reads to the server's FIN before it closes: the server
+# closes first, and the TIME_WAIT is on :80.
+c() { python3 -c "import socket
+c = socket.create_connection(('127.0.0.1', 80))
+data = b''
+while chunk := c.recv(64):
+    data += chunk
+assert data == b'served'" 2>/dev/null; }
 run_nobody "AF_INET:SOCK_STREAM,SO_REUSEADDR@127.0.0.1:80" -- $(probe) reuseaddr accept &
 pid=$!
 wait_for 5 c

@@ -17,15 +17,18 @@ static const char status_help[] =
 	"Show the broker's version, uptime, connections, counters and policy files.\n";
 static const char list_help[] =
 	"Usage: sockbrokerctl list [--json]\n"
-	"List the sockets the broker handed out that are still open in some process.\n";
+	"List the sockets the broker handed out or bound that are still open in some\n"
+	"process, with the process that holds each now. An administrator sees all,\n"
+	"anyone else their own.\n";
 static const char reload_help[] =
 	"Usage: sockbrokerctl reload [--json]\n"
 	"Load the policy again. A broken policy is refused with file:line and the\n"
 	"running policy stays in force; the exit status is 1 then.\n";
 
-/* What status, list and reload begin with: their options, no arguments,
- * and the call. CTL_EXIT_OK with res to be released, or the exit status;
- * res.error is then the failed call's, or empty. */
+/* What status and reload begin with: their options, no arguments, and
+ * the call. -1 with res to be released, or the exit status to return
+ * (CTL_EXIT_OK after --help); res.error is then the failed call's, or
+ * empty. */
 static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_text,
 		      const char *method, struct sb_result *res)
 {
@@ -37,7 +40,8 @@ static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_t
 		return r;
 	if (optind < argc)
 		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
-	return ctl_call(ctl, argv[0], method, NULL, 0, res);
+	r = ctl_call(ctl, argv[0], method, NULL, 0, res);
+	return r == CTL_EXIT_OK ? -1 : r;
 }
 
 /* Counters of Status, in the order they are shown and written. */
@@ -104,7 +108,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	int r;
 
 	r = admin_call(ctl, argc, argv, status_help, SB_METHOD_ADMIN_STATUS, &res);
-	if (r != CTL_EXIT_OK)
+	if (r >= 0)
 		return r;
 
 	if (sb_param_string(res.reply.parameters, "version", true, 64, &version, &err) < 0 ||
@@ -340,7 +344,7 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 	int r;
 
 	r = admin_call(ctl, argc, argv, reload_help, SB_METHOD_ADMIN_RELOAD, &res);
-	if (r != CTL_EXIT_OK) {
+	if (r >= 0) {
 		/* The broker names the broken file and line in its message. */
 		if (r == CTL_EXIT_FAILED && strcmp(res.error.parameter, "policy") == 0)
 			ctl_error("reload: the running policy stays in force");

@@ -23,6 +23,12 @@ static int connect_broker(struct ctl *ctl)
 int ctl_call(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
 	     int recv_flags, struct sb_result *res)
 {
+	return ctl_call_fds(ctl, what, method, parameters, NULL, 0, recv_flags, res);
+}
+
+int ctl_call_fds(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
+		 const int *fds, size_t n_fds, int recv_flags, struct sb_result *res)
+{
 	int r;
 
 	r = connect_broker(ctl);
@@ -32,7 +38,7 @@ int ctl_call(struct ctl *ctl, const char *what, const char *method, json_object 
 		res->fd = -1;
 		return r;
 	}
-	r = sb_conn_call_method(ctl->conn, method, parameters, NULL, 0, recv_flags, res);
+	r = sb_conn_call_method(ctl->conn, method, parameters, fds, n_fds, recv_flags, res);
 	if (r >= 0)
 		return CTL_EXIT_OK;
 	/* error.name points into the reply: decide before releasing it. */

@@ -17,7 +17,9 @@ static const char check_help[] =
 	"setsockopt or admin) with the given keys, as policy rules write them:\n"
 	"  sockbrokerctl check alice socket family=AF_PACKET type=SOCK_RAW\n"
 	"Prints allow or deny and the deciding rule (file:line, or default).\n"
-	"Exit status 0 for allow, 1 for deny. Checking another user is an admin call.\n";
+	"Exit status 0 for allow, 1 for deny (or a refused call), 2 for a malformed\n"
+	"argument (an unknown method, key, value or user). Checking another user\n"
+	"is an admin call.\n";
 static const char info_help[] =
 	"Usage: sockbrokerctl info [--json]\n"
 	"Show what the broker knows about the caller (uid, gid, groups), the socket\n"
@@ -114,6 +116,18 @@ static int parse_keys(int argc, char **argv, json_object **ret)
 	return CTL_EXIT_OK;
 }
 
+/* Rules for sockets and binds name a family nearly always; a request
+ * without one matches none of them, and a bare "deny default" does not
+ * say why. */
+static void hint_family(const char *method, json_object *keys)
+{
+	if ((strcmp(method, "socket") != 0 && strcmp(method, "bind") != 0) ||
+	    json_object_object_get_ex(keys, "family", NULL))
+		return;
+	fprintf(stderr, "sockbrokerctl: hint: no family= given; rules that name a family "
+			"do not match this request (e.g. family=AF_INET)\n");
+}
+
 int ctl_check(struct ctl *ctl, int argc, char **argv)
 {
 	json_object *keys = NULL;
@@ -150,6 +164,10 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 	r = dry_run(ctl, "check", query, method, json_object_get(keys), &res, &v);
 	if (r != CTL_EXIT_OK) {
 		json_object_put(keys);
+		/* The broker knows the keys, methods and users: what it calls
+		 * a wrong parameter is a malformed argument here. */
+		if (r == CTL_EXIT_FAILED && res.error.parameter[0])
+			return CTL_EXIT_USAGE;
 		return r;
 	}
 	if (ctl->json) {
@@ -168,6 +186,8 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 		printf("%s %s\n", v.decision, rule ? rule : "-");
 	}
 	r = strcmp(v.decision, "allow") == 0 ? CTL_EXIT_OK : CTL_EXIT_FAILED;
+	if (r != CTL_EXIT_OK)
+		hint_family(method, keys);
 	json_object_put(keys);
 	sb_result_done(&res);
 	return r;

@@ -32,30 +32,6 @@ static const char *preload_path(void)
 	return env && *env ? env : SB_PRELOAD_PATH;
 }
 
-/* Where execvp() will find cmd, for the warnings; NULL when nowhere. */
-static char *find_command(const char *cmd)
-{
-	const char *path = getenv("PATH"), *p;
-	char buf[PATH_MAX];
-
-	if (strchr(cmd, '/'))
-		return strdup(cmd);
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p++) {
-		const char *end = strchrnul(p, ':');
-		int n = (int)(end - p);
-
-		if (snprintf(buf, sizeof(buf), "%.*s%s%s", n, p, n ? "/" : "", cmd) <
-			    (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return strdup(buf);
-		if (!*end)
-			return NULL;
-		p = end;
-	}
-}
-
 /* A dynamically linked ELF file names its loader (PT_INTERP); a static
  * one has none, and nothing is preloaded into it. Scripts and files
  * that cannot be read are taken as interposable. */
@@ -83,7 +59,7 @@ static bool statically_linked(const char *file)
 /* Say so when the loader will not preload anything into cmd. */
 static void warn_uninterposable(const char *cmd)
 {
-	_cleanup_free_ char *file = find_command(cmd);
+	_cleanup_free_ char *file = ctl_find_command(cmd, X_OK);
 	struct stat st;
 
 	if (!file || stat(file, &st) < 0)
@@ -143,7 +119,7 @@ int ctl_exec(struct ctl *ctl, int argc, char **argv)
 	};
 	const char *lib = preload_path();
 	char **cmd;
-	int c, r;
+	int c;
 
 	optind = 0;
 	opterr = 0;
@@ -166,9 +142,5 @@ int ctl_exec(struct ctl *ctl, int argc, char **argv)
 		return CTL_EXIT_FAILED;
 	}
 	warn_uninterposable(cmd[0]);
-	fflush(stdout);
-	execvp(cmd[0], cmd);
-	r = errno;
-	ctl_error("exec: cannot execute %s: %s", cmd[0], strerror(r));
-	return r == ENOENT ? 127 : 126;
+	return ctl_execute("exec", cmd);
 }

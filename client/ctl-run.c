@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "client/ctl.h"
+#include "client/spec-open.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
@@ -17,11 +18,16 @@
 static const char run_help[] =
 	"Usage: sockbrokerctl run --socket=SPEC [--socket=SPEC...] [--name=NAME...]\n"
 	"                         [--] CMD [ARG...]\n"
-	"Get each socket from the broker and execute CMD with them at descriptors\n"
-	"3, 4, ... and LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES set (systemd socket\n"
-	"activation). SPEC is FAMILY:TYPE[:PROTOCOL][@ADDRESS], for example\n"
-	"AF_INET:SOCK_STREAM@127.0.0.1:80. Bound stream and seqpacket sockets are\n"
-	"put in listening state.\n\n"
+	"Make each socket and execute CMD with them at descriptors 3, 4, ... and\n"
+	"LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES set (systemd socket activation).\n"
+	"What CMD's user may do itself is done here; the broker is asked for the\n"
+	"rest (the socket, an option or the bind that needs privilege).\n"
+	"SPEC is FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS], a PARAM being an option\n"
+	"(SO_REUSEADDR, SO_MARK=256, SO_BINDTODEVICE=eth0, ...), backlog=N, nolisten\n"
+	"or netns=NAME, for example AF_INET:SOCK_STREAM,SO_REUSEADDR@0.0.0.0:80.\n"
+	"Bound stream and seqpacket sockets of families that listen (AF_INET,\n"
+	"AF_INET6, AF_UNIX, AF_TIPC, AF_VSOCK, AF_BLUETOOTH) are put in listening\n"
+	"state unless the spec says nolisten.\n\n"
 	"  -s, --socket=SPEC   a socket to get, in the order given (at most 64)\n"
 	"  -n, --name=NAME     the name of the socket in the same position\n"
 	"                      (default: its address family, e.g. AF_INET)\n"
@@ -114,51 +120,65 @@ static int parse_run_options(struct run *run, int argc, char **argv)
 	return -1;
 }
 
-/* Socket activation hands over listening sockets (systemd's
- * ListenStream=, ListenSequentialPacket=): listen on a bound connection
- * socket. listen() needs no privilege, so it is done here. */
-static int maybe_listen(int fd, const struct sb_spec *spec, const char *text)
-{
-	int type = spec->type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+/* run's way to the broker for sb_spec_open(): its calls, each failure
+ * reported with the spec it was for. */
+struct run_opener {
+	struct sb_opener base;
+	struct ctl *ctl;
+	char what[512];
+	int status; /* the exit status of a failed call */
+};
 
-	if (!spec->has_address || (type != SOCK_STREAM && type != SOCK_SEQPACKET))
-		return CTL_EXIT_OK;
-	if (listen(fd, SOMAXCONN) < 0) {
-		ctl_error("run: %s: listen: %m", text);
-		return CTL_EXIT_FAILED;
+static int run_call(struct sb_opener *base, const char *method, json_object *params, int fd,
+		    int *ret_fd)
+{
+	struct run_opener *o = (struct run_opener *)base;
+	struct sb_result res;
+	int r;
+
+	r = ctl_call_fds(o->ctl, o->what, method, params, fd >= 0 ? &fd : NULL, fd >= 0,
+			 base->recv_flags, &res);
+	if (r != CTL_EXIT_OK) {
+		o->status = r;
+		return -EIO;
 	}
-	return CTL_EXIT_OK;
+	if (ret_fd) {
+		*ret_fd = sb_result_take_fd(&res);
+		if (*ret_fd < 0) {
+			ctl_error("%s: the broker's reply carried no socket", o->what);
+			sb_result_done(&res);
+			o->status = CTL_EXIT_FAILED;
+			return -EPROTO;
+		}
+	}
+	sb_result_done(&res);
+	return 0;
 }
 
+/* The socket of one spec: made here where our own privileges suffice,
+ * the rest asked of the broker. Socket activation hands over listening
+ * sockets (systemd's ListenStream=, ListenSequentialPacket=): a bound
+ * connection socket listens unless the spec says otherwise. */
 static int get_socket(struct ctl *ctl, const char *text, const struct sb_spec *spec, int *ret)
 {
-	struct sb_result res;
-	struct sb_error err;
-	json_object *params;
-	char what[512];
-	int r, fd;
-
-	params = sb_spec_to_params(spec, &err);
-	if (!params) {
-		ctl_error("run: %s: %s", text, err.message);
-		return CTL_EXIT_FAILED;
-	}
-	snprintf(what, sizeof(what), "run: %s", text);
 	/* Close-on-exec until the socket is moved into place: nothing may
 	 * leak to CMD but the sockets it is told about. */
-	r = ctl_call(ctl, what, SB_METHOD_SOCKET, params, MSG_CMSG_CLOEXEC, &res);
-	if (r != CTL_EXIT_OK)
-		return r;
-	fd = sb_result_take_fd(&res);
-	sb_result_done(&res);
+	struct run_opener o = {
+		.base = {.call = run_call, .recv_flags = MSG_CMSG_CLOEXEC, .listen_auto = true},
+		.ctl = ctl,
+		.status = CTL_EXIT_FAILED,
+	};
+	struct sb_error err;
+	int fd;
+
+	snprintf(o.what, sizeof(o.what), "run: %s", text);
+	fd = sb_spec_open(spec, &o.base, &err);
 	if (fd < 0) {
-		ctl_error("%s: the broker's reply carried no socket", what);
-		return CTL_EXIT_FAILED;
-	}
-	r = maybe_listen(fd, spec, text);
-	if (r != CTL_EXIT_OK) {
-		close(fd);
-		return r;
+		if (err.message[0]) {
+			ctl_error("%s: %s", o.what, err.message);
+			return CTL_EXIT_FAILED;
+		}
+		return o.status;
 	}
 	*ret = fd;
 	return CTL_EXIT_OK;
@@ -253,11 +273,7 @@ int ctl_run(struct ctl *ctl, int argc, char **argv)
 		r = CTL_EXIT_FAILED;
 		goto fail;
 	}
-	fflush(stdout);
-	execvp(cmd[0], cmd);
-	r = errno;
-	ctl_error("run: cannot execute %s: %s", cmd[0], strerror(r));
-	r = r == ENOENT ? 127 : 126;
+	r = ctl_execute("run", cmd);
 fail:
 	run_done(&run);
 	return r;

@@ -37,7 +37,8 @@ static void help(void)
 	       "      --socket=PATH       the broker's socket (default $SOCKBROKER_SOCKET,\n"
 	       "                          else " SB_DEFAULT_SOCKET ")\n"
 	       "      --json              print JSON instead of tables\n"
-	       "  -h, --help              print this help and exit\n"
+	       "  -h, --help              print this help and exit (help COMMAND:\n"
+	       "                          that command's)\n"
 	       "  -V, --version           print the version and exit\n\n"
 	       "Exit status: 0 success (check: allow), 1 refused or failed (check: deny),\n"
 	       "2 usage error, 3 the broker cannot be reached. See sockbrokerctl(8).\n");
@@ -150,6 +151,20 @@ static int finish_output(int status)
 	return status;
 }
 
+static int run_command(struct ctl *ctl, int argc, char **argv)
+{
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		int r;
+
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		r = commands[i].fn(ctl, argc, argv);
+		ctl_disconnect(ctl);
+		return finish_output(r);
+	}
+	return ctl_usage_error("unknown command %s", argv[0]);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl ctl = {.socket_path = NULL};
@@ -165,15 +180,17 @@ int main(int argc, char **argv)
 		return ctl_usage_error("no command given");
 	name = argv[optind];
 	if (strcmp(name, "help") == 0) {
+		/* "help COMMAND" is "COMMAND --help". */
+		if (optind + 1 < argc) {
+			char *argv_help[] = {argv[optind + 1], (char *)"--help", NULL};
+
+			if (optind + 2 < argc)
+				return ctl_usage_error("help: unexpected argument %s",
+						       argv[optind + 2]);
+			return run_command(&ctl, 2, argv_help);
+		}
 		help();
 		return finish_output(CTL_EXIT_OK);
 	}
-	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
-		if (strcmp(name, commands[i].name) != 0)
-			continue;
-		r = commands[i].fn(&ctl, argc - optind, argv + optind);
-		ctl_disconnect(&ctl);
-		return finish_output(r);
-	}
-	return ctl_usage_error("unknown command %s", name);
+	return run_command(&ctl, argc - optind, argv + optind);
 }

@@ -54,6 +54,9 @@ int ctl_parse_report_options(struct ctl *ctl, int argc, char **argv, const char 
  * CTL_EXIT_FAILED for an error reply. */
 int ctl_call(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
 	     int recv_flags, struct sb_result *res);
+/* The same with descriptors sent along (Bind, SetSockOpt). */
+int ctl_call_fds(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
+		 const int *fds, size_t n_fds, int recv_flags, struct sb_result *res);
 /* Report a reply that does not have the shape the interface promises. */
 int ctl_bad_reply(const char *what, const struct sb_error *err);
 /* Longest list a reply may hold (grants, files, families). */
@@ -62,5 +65,11 @@ int ctl_bad_reply(const char *what, const struct sb_error *err);
  * or -EINVAL with *err naming what is wrong. */
 int ctl_reply_strings(json_object *obj, const char *key, size_t max_len, json_object **ret,
 		      struct sb_error *err);
+/* The file $PATH leads to for cmd (cmd itself when it holds a '/') that
+ * access(2) admits with amode, or NULL. To be freed. */
+char *ctl_find_command(const char *cmd, int amode);
+/* Execute cmd (searched in $PATH); on failure print why, prefixed with
+ * what, and return 127 when it was not found, 126 otherwise. */
+int ctl_execute(const char *what, char **cmd);
 /* Close the connection (run must do so before it moves descriptors). */
 void ctl_disconnect(struct ctl *ctl);

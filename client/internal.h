@@ -68,10 +68,8 @@ int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, j
 
 /* Check a socket() type argument: only a type and the two flags. */
 int sb_check_type(int type);
-/* Make a Socket call with params (ownership passes) for a socket of type,
- * and return the socket it carried, or -1 with errno set (the public
- * API's convention). */
-int sb_socket_call(struct sockbroker *sb, json_object *params, int type);
-/* JSON array of the flag names in type, or NULL when it has none
- * (*ret). */
-int sb_type_flags_json(int type, json_object **ret);
+struct sb_spec;
+/* The socket of spec, made where the caller's privileges suffice and
+ * the broker asked for the rest (client/spec-open.h), or -1 with errno
+ * set (the public API's convention). */
+int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec);

@@ -1,22 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Socket requests: everything the broker does to a socket before it
- * hands it over (options, bind, listen, network namespace), sent as one
- * Socket call. */
+/* Socket requests: the socket, its options, a bind, listen() and a
+ * network namespace, collected as a socket spec (proto/spec.h) and
+ * carried out as the text form's are: what the caller may do itself
+ * here, the rest by the broker. */
 #include <string.h>
 #include <sys/socket.h>
 
 #include "client/internal.h"
-#include "proto/json-util.h"
 #include "proto/protocol.h"
+#include "proto/spec.h"
 
 struct sockbroker_request {
-	int family;
-	int type; /* with SOCK_NONBLOCK / SOCK_CLOEXEC */
-	int protocol;
-	json_object *options; /* array of SocketOption; NULL: none */
-	json_object *bind;    /* address object; NULL: not bound */
-	int backlog;	      /* -1: no listen() */
-	char *netns;	      /* NULL: the broker's own namespace */
+	struct sb_spec spec;
 };
 
 _public_ struct sockbroker_request *sockbroker_request_new(int domain, int type, int protocol)
@@ -29,10 +24,10 @@ _public_ struct sockbroker_request *sockbroker_request_new(int domain, int type,
 	req = calloc(1, sizeof(*req));
 	if (!req)
 		return sb_fail(-ENOMEM, NULL), NULL;
-	req->family = domain;
-	req->type = type;
-	req->protocol = protocol;
-	req->backlog = -1;
+	req->spec.family = domain;
+	req->spec.type = type;
+	req->spec.protocol = protocol;
+	req->spec.backlog = SB_SPEC_LISTEN_AUTO;
 	return req;
 }
 
@@ -40,46 +35,60 @@ _public_ void sockbroker_request_free(struct sockbroker_request *req)
 {
 	int saved = errno;
 
-	if (!req)
-		return;
-	json_object_put(req->options);
-	json_object_put(req->bind);
-	free(req->netns);
 	free(req);
 	errno = saved;
+}
+
+/* One option of the broker's table (proto/sockopt.c), its value read as
+ * setsockopt(2) would. */
+static int option_of(int level, int optname, const void *optval, socklen_t optlen,
+		     struct sb_spec_option *o)
+{
+	const struct sb_sockopt_def *def = sb_sockopt_find(level, optname);
+	int value;
+
+	if (!def)
+		return -EOPNOTSUPP;
+	if (!optval && optlen > 0)
+		return -EFAULT;
+	*o = (struct sb_spec_option){.def = def};
+	if (def->kind == SB_OPTVAL_IFNAME) {
+		/* As the kernel reads it: up to the first NUL. */
+		size_t len = optlen ? strnlen(optval, optlen) : 0;
+
+		if (len >= sizeof(o->text))
+			return -EINVAL;
+		memcpy(o->text, optval, len);
+		return sb_ifname_valid(o->text) ? 0 : -EINVAL;
+	}
+	if (optlen != sizeof(int))
+		return -EINVAL;
+	memcpy(&value, optval, sizeof(value));
+	if (def->kind == SB_OPTVAL_U32)
+		o->value = (uint32_t)value;
+	else if (def->kind == SB_OPTVAL_BOOL)
+		o->value = value != 0;
+	else
+		o->value = value;
+	return 0;
 }
 
 _public_ int sockbroker_request_setsockopt(struct sockbroker_request *req, int level, int optname,
 					   const void *optval, socklen_t optlen)
 {
-	json_object *opt;
 	int r;
 
 	if (!req)
 		return sb_fail(-EINVAL, NULL);
-	if (req->options && json_object_array_length(req->options) >= SB_OPTIONS_MAX)
+	if (req->spec.n_options >= SB_OPTIONS_MAX)
 		return sb_fail(-E2BIG, NULL);
-	opt = json_object_new_object();
-	if (!opt)
-		return sb_fail(-ENOMEM, NULL);
-	r = sb_sockopt_to_json(opt, level, optname, optval, optlen);
+	if (optlen > SB_OPTVAL_MAX)
+		return sb_fail(-EINVAL, NULL);
+	r = option_of(level, optname, optval, optlen, &req->spec.options[req->spec.n_options]);
 	if (r < 0)
-		goto fail;
-	if (!req->options) {
-		req->options = json_object_new_array();
-		if (!req->options) {
-			r = -ENOMEM;
-			goto fail;
-		}
-	}
-	if (json_object_array_add(req->options, opt) < 0) {
-		r = -ENOMEM;
-		goto fail;
-	}
+		return sb_fail(r, NULL);
+	req->spec.n_options++;
 	return 0;
-fail:
-	json_object_put(opt);
-	return sb_fail(r, NULL);
 }
 
 _public_ int sockbroker_request_bind(struct sockbroker_request *req, const struct sockaddr *addr,
@@ -90,11 +99,15 @@ _public_ int sockbroker_request_bind(struct sockbroker_request *req, const struc
 
 	if (!req)
 		return sb_fail(-EINVAL, NULL);
-	r = sb_addr_json(addr, addrlen, req->protocol, &address);
+	/* An address the broker could not take is refused now. */
+	r = sb_addr_json(addr, addrlen, req->spec.protocol, &address);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	json_object_put(req->bind);
-	req->bind = address;
+	json_object_put(address);
+	memset(&req->spec.address, 0, sizeof(req->spec.address));
+	memcpy(&req->spec.address, addr, addrlen);
+	req->spec.address_len = addrlen;
+	req->spec.has_address = true;
 	return 0;
 }
 
@@ -102,14 +115,12 @@ _public_ int sockbroker_request_listen(struct sockbroker_request *req, int backl
 {
 	if (!req || backlog < 0 || backlog > 65535)
 		return sb_fail(-EINVAL, NULL);
-	req->backlog = backlog;
+	req->spec.backlog = backlog;
 	return 0;
 }
 
 _public_ int sockbroker_request_netns(struct sockbroker_request *req, const char *name)
 {
-	char *copy = NULL;
-
 	if (!req)
 		return sb_fail(-EINVAL, NULL);
 	if (name) {
@@ -119,58 +130,16 @@ _public_ int sockbroker_request_netns(struct sockbroker_request *req, const char
 		if (len == 0 || len > SB_NETNS_NAME_MAX || strchr(name, '/') ||
 		    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			return sb_fail(-EINVAL, NULL);
-		copy = strdup(name);
-		if (!copy)
-			return sb_fail(-ENOMEM, NULL);
+		memcpy(req->spec.netns, name, len + 1);
+	} else {
+		req->spec.netns[0] = '\0';
 	}
-	free(req->netns);
-	req->netns = copy;
-	return 0;
-}
-
-static int request_params(const struct sockbroker_request *req, json_object **ret)
-{
-	json_object *params = json_object_new_object(), *flags;
-	int r;
-
-	if (!params)
-		return -ENOMEM;
-	r = sb_type_flags_json(req->type, &flags);
-	if (r >= 0)
-		r = sb_json_add(params, "family", json_object_new_int(req->family));
-	if (r >= 0)
-		r = sb_json_add(params, "type", json_object_new_int(req->type & SOCK_TYPE_BITS));
-	if (r >= 0 && flags)
-		r = sb_json_add(params, "flags", flags);
-	else
-		json_object_put(flags);
-	if (r >= 0)
-		r = sb_json_add(params, "protocol", json_object_new_int(req->protocol));
-	if (r >= 0 && req->options)
-		r = sb_json_add(params, "options", json_object_get(req->options));
-	if (r >= 0 && req->bind)
-		r = sb_json_add(params, "bind", json_object_get(req->bind));
-	if (r >= 0 && req->backlog >= 0)
-		r = sb_json_add(params, "listen", json_object_new_int(req->backlog));
-	if (r >= 0 && req->netns)
-		r = sb_json_add(params, "netns", json_object_new_string(req->netns));
-	if (r < 0) {
-		json_object_put(params);
-		return r;
-	}
-	*ret = params;
 	return 0;
 }
 
 _public_ int sockbroker_socket_request(struct sockbroker *sb, const struct sockbroker_request *req)
 {
-	json_object *params;
-	int r;
-
 	if (!req)
 		return sb_fail(-EINVAL, NULL);
-	r = request_params(req, &params);
-	if (r < 0)
-		return sb_fail(r, NULL);
-	return sb_socket_call(sb, params, req->type);
+	return sb_spec_socket(sb, &req->spec);
 }

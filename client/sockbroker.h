@@ -35,14 +35,16 @@ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sockaddr *add
 int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, int optname,
 			     const void *optval, socklen_t optlen);
 
-/* A socket from its text form, FAMILY:TYPE[:PROTOCOL][@ADDRESS], e.g.
- * "AF_PACKET:SOCK_RAW:ETH_P_ALL@lo", in one round trip. */
+/* A socket from its text form, FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS],
+ * e.g. "AF_PACKET:SOCK_RAW:ETH_P_ALL@lo": made where the caller's own
+ * privileges suffice, the broker asked only for the rest. */
 int sockbroker_socket_spec(const char *spec);
 int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec);
 
 /* A socket request: family, type and protocol, then socket options, a
- * local address, a listen() backlog and a network namespace, all applied
- * by the broker before it hands the socket over in one round trip. */
+ * local address, a listen() backlog and a network namespace, carried out
+ * as a socket's text form is: here where the caller's own privileges
+ * suffice, by the broker for the rest. */
 struct sockbroker_request;
 
 struct sockbroker_request *sockbroker_request_new(int domain, int type, int protocol);

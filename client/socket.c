@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Sockets from the broker: sockbroker_socket() and the text form. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "client/internal.h"
+#include "client/spec-open.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
@@ -13,27 +15,6 @@ int sb_check_type(int type)
 	/* socket(2) refuses any other bit with EINVAL. */
 	if (type & ~(SOCK_TYPE_BITS | SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	return 0;
-}
-
-int sb_type_flags_json(int type, json_object **ret)
-{
-	json_object *a;
-
-	*ret = NULL;
-	if (!(type & (SOCK_NONBLOCK | SOCK_CLOEXEC)))
-		return 0;
-	a = json_object_new_array();
-	if (!a)
-		return -ENOMEM;
-	if (((type & SOCK_NONBLOCK) &&
-	     json_object_array_add(a, json_object_new_string("SOCK_NONBLOCK")) < 0) ||
-	    ((type & SOCK_CLOEXEC) &&
-	     json_object_array_add(a, json_object_new_string("SOCK_CLOEXEC")) < 0)) {
-		json_object_put(a);
-		return -ENOMEM;
-	}
-	*ret = a;
 	return 0;
 }
 
@@ -71,18 +52,6 @@ static int socket_reply(int r, struct sb_result *res)
 	return r < 0 ? -1 : r;
 }
 
-int sb_socket_call(struct sockbroker *sb, json_object *params, int type)
-{
-	struct sb_result res;
-	int r;
-
-	/* A repeated Socket call is harmless: the socket of the first one
-	 * went down with the broken connection. */
-	r = sb_call_method(sb, SB_METHOD_SOCKET, params, NULL, socket_recv_flags(type), NULL, NULL,
-			   &res);
-	return socket_reply(r, &res);
-}
-
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
 {
 	struct sb_fast_socket fs = {
@@ -116,11 +85,65 @@ _public_ int sockbroker_socket(int domain, int type, int protocol)
 	return sockbroker_socket_at(NULL, domain, type, protocol);
 }
 
+/* The library's way to the broker for sb_spec_open(): the handle's
+ * calls, a failure kept for sockbroker_last_message(). */
+struct lib_opener {
+	struct sb_opener base;
+	struct sockbroker *sb;
+};
+
+static bool never_repeat(const struct sb_call_msg *m)
+{
+	return false;
+}
+
+static int lib_call(struct sb_opener *base, const char *method, json_object *params, int fd,
+		    int *ret_fd)
+{
+	struct lib_opener *o = (struct lib_opener *)base;
+	struct sb_result res;
+	int r;
+
+	/* Bind is not repeated on a new connection: the broker may have
+	 * bound already (a second bind fails). Socket and SetSockOpt are
+	 * harmless to repeat. */
+	r = sb_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
+			   strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
+			   &res);
+	if (r >= 0 && ret_fd)
+		r = reply_fd(&res);
+	if (r < 0) {
+		sb_fail(r, &res);
+		sb_result_done(&res);
+		return r;
+	}
+	if (ret_fd)
+		*ret_fd = r;
+	sb_result_done(&res);
+	return 0;
+}
+
+int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec)
+{
+	struct lib_opener o = {
+		.base = {.call = lib_call, .recv_flags = socket_recv_flags(spec->type)},
+		.sb = sb,
+	};
+	struct sb_error err;
+	int r;
+
+	/* What the caller may do itself is done here, the rest asked of
+	 * the broker (client/spec-open.h); listen() only when asked. */
+	r = sb_spec_open(spec, &o.base, &err);
+	if (r < 0)
+		return err.message[0] ? sb_fail(r, NULL) : -1;
+	return r;
+}
+
 _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 {
 	struct sb_spec s;
 	struct sb_error err;
-	json_object *params;
 	int r;
 
 	if (!spec)
@@ -131,10 +154,7 @@ _public_ int sockbroker_socket_spec_at(struct sockbroker *sb, const char *spec)
 	r = sb_check_type(s.type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	params = sb_spec_to_params(&s, &err);
-	if (!params)
-		return sb_fail(-err.errnum, NULL);
-	return sb_socket_call(sb, params, s.type);
+	return sb_spec_socket(sb, &s);
 }
 
 _public_ int sockbroker_socket_spec(const char *spec)

@@ -5,5 +5,7 @@
 
 /* Drop every other capability (effective, permitted, inheritable,
  * ambient, and the bounding set when allowed) and set no_new_privs.
+ * Logs each needed capability the daemon does not hold (a warning, but
+ * for CAP_SYS_ADMIN, which only netns requests need).
  * 0 or -errno. */
 int sb_caps_restrict(void);

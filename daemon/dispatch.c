@@ -94,7 +94,7 @@ static bool is_denial(const struct sb_error *e)
 	return e->name && strcmp(e->name, SB_ERR_PERMISSION_DENIED) == 0;
 }
 
-static json_object *error_reply(const struct sb_error *e)
+static json_object *error_reply(const struct sb_error *e, json_object *extra)
 {
 	struct sb_error copy = *e;
 	json_object *msg, *params;
@@ -102,10 +102,32 @@ static json_object *error_reply(const struct sb_error *e)
 	if (is_denial(e))
 		copy.parameter[0] = 0;
 	msg = sb_error_reply_new(&copy);
-	if (msg && is_denial(e) && e->parameter[0] &&
-	    json_object_object_get_ex(msg, "parameters", &params))
+	if (!msg || !json_object_object_get_ex(msg, "parameters", &params))
+		return msg;
+	if (is_denial(e) && e->parameter[0])
 		json_object_object_add(params, "rule", json_object_new_string(e->parameter));
+	if (extra) {
+		json_object_object_foreach(extra, key, val)
+			json_object_object_add(params, key, json_object_get(val));
+	}
 	return msg;
+}
+
+/* An error naming what was not found, as org.varlink.service defines it. */
+static int not_found(struct sb_request *req, const char *name, int errnum, const char *key,
+		     const char *value, size_t len, const char *what)
+{
+	req->error_params = json_object_new_object();
+	if (req->error_params)
+		json_object_object_add(req->error_params, key,
+				       json_object_new_string_len(value, (int)len));
+	return sb_error_set(&req->error, name, errnum, NULL, "%s %.*s", what, (int)len, value);
+}
+
+int sb_error_interface_not_found(struct sb_request *req, const char *interface, size_t len)
+{
+	return not_found(req, SB_ERR_INTERFACE_NOT_FOUND, ENOENT, "interface", interface, len,
+			 "no interface");
 }
 
 /* Answer a call: r is the handler's result, with req's reply or error. */
@@ -126,7 +148,7 @@ static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, c
 		req->reply = NULL;
 		sb_close_later(req->reply_fd);
 		req->reply_fd = -1;
-		msg = error_reply(&req->error);
+		msg = error_reply(&req->error, req->error_params);
 	} else if (req->reply_text_len == 0) {
 		msg = sb_reply_new(TAKE_PTR(req->reply), false);
 	}
@@ -141,6 +163,8 @@ static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, c
 	if (r < 0 && req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0)
 		c->closing = true;
 	json_object_put(msg);
+	json_object_put(req->error_params);
+	req->error_params = NULL;
 	/* Once the socket is in flight to the client (or queued, with a copy)
 	 * ours is not the last reference and closing it is cheap; otherwise
 	 * the client may be gone and ours the last. */
@@ -211,12 +235,15 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 		goto reply;
 	m = method_lookup(call.method);
 	if (!m) {
+		const char *dot = strrchr(call.method, '.');
+
 		if (interface_known(call.method))
-			r = sb_error_set(&req.error, SB_ERR_METHOD_NOT_FOUND, ENOSYS, NULL,
-					 "no method %s", call.method);
+			r = not_found(&req, SB_ERR_METHOD_NOT_FOUND, ENOSYS, "method",
+				      call.method, strlen(call.method), "no method");
 		else
-			r = sb_error_set(&req.error, SB_ERR_INTERFACE_NOT_FOUND, ENOENT, NULL,
-					 "no interface for method %s", call.method);
+			r = sb_error_interface_not_found(
+				&req, call.method,
+				dot ? (size_t)(dot - call.method) : strlen(call.method));
 		goto reply;
 	}
 	if (f->n_fds != m->n_fds) {

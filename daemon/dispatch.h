@@ -29,6 +29,10 @@ struct sb_request {
 	size_t reply_text_len;
 	int reply_fd;           /* descriptor handed over with the reply, or -1 */
 	struct sb_error error;  /* when the handler fails */
+	/* Members an error reply's parameters carry beyond errno, errno_name
+	 * and message (Varlink's InterfaceNotFound names the interface,
+	 * MethodNotFound the method); NULL: none. */
+	json_object *error_params;
 };
 
 /* 0, or -errno with req->error filled. A fast handler may instead
@@ -56,6 +60,10 @@ void sb_dispatch_defer(struct sb_request *req, struct sb_offload *op);
 /* On the loop, once op's work is done and its connection still there:
  * answer the call and let the connection go on. */
 void sb_dispatch_finish(struct sb_offload *op);
+
+/* org.varlink.service.InterfaceNotFound for the len bytes of interface,
+ * which its parameters name. -ENOENT. */
+int sb_error_interface_not_found(struct sb_request *req, const char *interface, size_t len);
 
 /* Ask the policy, log the decision, and fill req->error when denied.
  * summary describes the request for the log. 0 or -EACCES. */

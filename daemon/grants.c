@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,23 +11,43 @@
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
+#include "proto/addr.h"
 
 struct grant {
 	uint64_t time_usec;
-	pid_t pid;
+	pid_t pid; /* the client; once listed, a process that holds the socket */
 	uid_t uid;
 	gid_t gid;
-	char comm[SB_COMM_MAX];
+	char comm[SB_COMM_MAX]; /* pid's name, as last read */
 	int family, type, protocol;
 	ino_t inode;
 	json_object *address;
+	/* Or the address of a plain Bind, written as JSON when listed: the
+	 * plain path builds no JSON (docs/PERFORMANCE.md). */
+	struct sockaddr_in6 inet;
+	socklen_t inet_len;
 };
 
 /* A ring: when full, the oldest grant is forgotten (list is advisory). */
 struct sb_grants {
 	struct grant *ring;
 	size_t capacity, head, count;
+	/* CLOCK_MONOTONIC of the last /proc scan a client that is not
+	 * admin asked for. */
+	uint64_t scanned_usec;
 };
+
+/* A /proc scan costs the loop a walk of every process: clients that are
+ * not admin get one at most this often, the last answer between. */
+#define SCAN_INTERVAL_USEC 1000000u
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 struct sb_grants *sb_grants_new(size_t capacity)
 {
@@ -59,7 +80,8 @@ size_t sb_grants_count(const struct sb_grants *g)
 }
 
 void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
-		   const struct sb_sockinfo *si, json_object *address)
+		   const struct sb_sockinfo *si, json_object *address, const struct sockaddr *sa,
+		   socklen_t sa_len)
 {
 	struct timespec ts;
 	struct grant *e;
@@ -85,14 +107,26 @@ void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
 		.inode = st.st_ino,
 		.address = json_object_get(address),
 	};
+	if (!address && sa && sa_len <= sizeof(e->inet)) {
+		memcpy(&e->inet, sa, sa_len);
+		e->inet_len = sa_len;
+	}
 	memcpy(e->comm, c->comm, sizeof(e->comm));
 }
 
-static int cmp_ino(const void *a, const void *b)
-{
-	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+/* A socket open in a process. */
+struct holder {
+	ino_t inode;
+	pid_t pid;
+};
 
-	return x < y ? -1 : x > y;
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
 /* An exiting process (zombie) has closed its descriptors, but its fd
@@ -119,7 +153,8 @@ static bool process_is_zombie(int proc_fd, const char *pid)
  * access: the daemon reads it with the owner's fsuid/fsgid, which the
  * kernel accepts (CAP_SYS_PTRACE is not needed) unless the process holds
  * capabilities the daemon lacks. Returns false when it could not look. */
-static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, size_t *cap)
+static bool scan_process(int proc_fd, const char *pid, struct holder **set, size_t *n,
+			 size_t *cap)
 {
 	char path[64], link[64];
 	struct stat st;
@@ -167,14 +202,14 @@ static bool scan_process(int proc_fd, const char *pid, ino_t **set, size_t *n, s
 			continue;
 		if (*n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 1024;
-			ino_t *p = realloc(*set, ncap * sizeof(**set));
+			struct holder *p = realloc(*set, ncap * sizeof(**set));
 
 			if (!p)
 				break;
 			*set = p;
 			*cap = ncap;
 		}
-		(*set)[(*n)++] = (ino_t)ino;
+		(*set)[(*n)++] = (struct holder){(ino_t)ino, (pid_t)atoi(pid)};
 	}
 	(void)sb_fsid_restore();
 	closedir(dir);
@@ -189,7 +224,7 @@ static int cmp_pid(const void *a, const void *b)
 }
 
 struct scan_state {
-	ino_t *set;
+	struct holder *set;
 	size_t n, cap;
 	pid_t *opaque;
 	size_t n_opaque, cap_opaque;
@@ -241,6 +276,31 @@ static void scan_all(int proc_fd, struct scan_state *st, uid_t uid, gid_t gid)
 	closedir(dir);
 }
 
+/* A process that holds e's socket: the client it went to while that
+ * holds it (after exec() too: `sockbrokerctl run` becomes the program),
+ * else the first other; 0 when none was seen. */
+static pid_t find_holder(const struct scan_state *st, const struct grant *e)
+{
+	struct holder key = {e->inode, 0};
+	size_t lo = 0, hi = st->n;
+
+	/* The first holder of the inode: pids sort after 0. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_holder(&st->set[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == st->n || st->set[lo].inode != e->inode)
+		return 0;
+	for (size_t i = lo; i < st->n && st->set[i].inode == e->inode; i++)
+		if (st->set[i].pid == e->pid)
+			return e->pid;
+	return st->set[lo].pid;
+}
+
 /* A grant stays while its socket is open in a process we can inspect,
  * or while the process it went to lives and cannot be inspected (we
  * cannot tell then, and listing it is the safer answer). */
@@ -271,39 +331,81 @@ static void prune(struct sb_grants *g)
 	/* Nothing collected leaves the arrays NULL, which qsort() must not
 	 * be given. */
 	if (st.n > 1)
-		qsort(st.set, st.n, sizeof(*st.set), cmp_ino);
+		qsort(st.set, st.n, sizeof(*st.set), cmp_holder);
 	if (st.n_opaque > 1)
 		qsort(st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid);
 
 	for (size_t i = 0; i < g->count; i++) {
 		struct grant *e = &g->ring[(g->head + i) % g->capacity];
+		pid_t holder = find_holder(&st, e);
 
-		if ((st.n && bsearch(&e->inode, st.set, st.n, sizeof(*st.set), cmp_ino)) ||
-		    (st.n_opaque &&
-		     bsearch(&e->pid, st.opaque, st.n_opaque, sizeof(*st.opaque), cmp_pid)))
+		if (holder > 0 || (st.n_opaque && bsearch(&e->pid, st.opaque, st.n_opaque,
+							  sizeof(*st.opaque), cmp_pid))) {
+			if (holder > 0)
+				e->pid = holder;
 			g->ring[(g->head + kept++) % g->capacity] = *e;
-		else
+		} else {
 			json_object_put(e->address);
+		}
 	}
 	g->count = kept;
 	free(st.set);
 	free(st.opaque);
 }
 
-json_object *sb_grants_list(struct sb_grants *g, size_t offset, size_t limit, size_t *total)
+/* The name of e's holder now: a program run by `sockbrokerctl run` or
+ * exec()ed later is shown, not the client that asked. Read as the
+ * process's owner (hidepid=invisible); kept when it cannot be read. */
+static void refresh_comm(int proc_fd, struct grant *e)
 {
+	char pid[16], comm[SB_COMM_MAX];
+	struct stat st;
+
+	snprintf(pid, sizeof(pid), "%d", (int)e->pid);
+	if (!sb_fsid_restore() || fstatat(proc_fd, pid, &st, 0) < 0)
+		return;
+	if (sb_comm_read(e->pid, st.st_uid, st.st_gid, comm))
+		memcpy(e->comm, comm, sizeof(e->comm));
+}
+
+static json_object *grant_address(const struct grant *e)
+{
+	if (e->address)
+		return json_object_get(e->address);
+	if (e->inet_len)
+		return sb_addr_to_json((const struct sockaddr *)&e->inet, e->inet_len, e->protocol,
+				       NULL);
+	return NULL;
+}
+
+json_object *sb_grants_list(struct sb_grants *g, uid_t uid, size_t offset, size_t limit,
+			    size_t *total)
+{
+	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	json_object *list;
+	size_t seen = 0;
 
 	/* The /proc scan is the expensive part: once per listing, at its
 	 * first page; later pages page through what it left. */
-	if (offset == 0)
+	if (offset == 0 && uid == (uid_t)-1) {
 		prune(g);
-	*total = g->count;
+	} else if (offset == 0 && (g->scanned_usec == 0 ||
+				   monotonic_usec() - g->scanned_usec >= SCAN_INTERVAL_USEC)) {
+		prune(g);
+		g->scanned_usec = monotonic_usec();
+	}
 	list = json_object_new_array();
-	for (size_t i = offset; list && i < g->count && i - offset < limit; i++) {
-		const struct grant *e = &g->ring[(g->head + i) % g->capacity];
-		json_object *o = json_object_new_object();
+	for (size_t i = 0; list && i < g->count; i++) {
+		struct grant *e = &g->ring[(g->head + i) % g->capacity];
+		json_object *o, *address;
 
+		if (uid != (uid_t)-1 && e->uid != uid)
+			continue;
+		if (seen++ < offset || seen > offset + limit)
+			continue;
+		if (proc_fd >= 0)
+			refresh_comm(proc_fd, e);
+		o = json_object_new_object();
 		json_object_object_add(o, "time_usec", json_object_new_int64((int64_t)e->time_usec));
 		json_object_object_add(o, "pid", json_object_new_int64(e->pid));
 		json_object_object_add(o, "uid", json_object_new_int64(e->uid));
@@ -312,9 +414,12 @@ json_object *sb_grants_list(struct sb_grants *g, size_t offset, size_t limit, si
 		json_object_object_add(o, "type", sb_const_json(SB_C_SOCK, e->type));
 		json_object_object_add(o, "protocol", json_object_new_int(e->protocol));
 		json_object_object_add(o, "inode", json_object_new_int64((int64_t)e->inode));
-		if (e->address)
-			json_object_object_add(o, "address", json_object_get(e->address));
+		address = grant_address(e);
+		if (address)
+			json_object_object_add(o, "address", address);
 		json_object_array_add(list, o);
 	}
+	(void)sb_fsid_restore();
+	*total = seen;
 	return list;
 }

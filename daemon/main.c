@@ -17,6 +17,7 @@
 #include "daemon/listen.h"
 #include "daemon/log.h"
 #include "daemon/netns.h"
+#include "daemon/policy-verify.h"
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
 #include "daemon/subid.h"
@@ -26,6 +27,8 @@ struct options {
 	const char *policy;
 	const char *subuid;
 	const char *subgid;
+	bool policy_given; /* --policy: the file must exist */
+	const char *check_policy;
 	bool verbose;
 	struct sb_limits limits;
 };
@@ -39,6 +42,7 @@ static void help(void)
 	       "  -p, --policy=FILE   policy file (default " SB_DEFAULT_POLICY ")\n"
 	       "      --subuid=FILE   subordinate uids (default " SB_SUBUID_FILE ")\n"
 	       "      --subgid=FILE   subordinate gids (default " SB_SUBGID_FILE ")\n"
+	       "      --check-policy=FILE          check FILE and its policy.d, then exit\n"
 	       "      --max-connections=N          connections in total (default 4096)\n"
 	       "      --max-connections-per-uid=N  connections per non-root uid (default 64)\n"
 	       "      --idle-timeout=SEC           close connections idle this long (default 60)\n"
@@ -63,7 +67,7 @@ static int parse_limit(const char *name, const char *text, unsigned max, unsigne
 	return 0;
 }
 
-enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE, OPT_SUBUID, OPT_SUBGID };
+enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE, OPT_SUBUID, OPT_SUBGID, OPT_CHECK_POLICY };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -72,6 +76,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "subuid", required_argument, NULL, OPT_SUBUID },
 		{ "subgid", required_argument, NULL, OPT_SUBGID },
+		{ "check-policy", required_argument, NULL, OPT_CHECK_POLICY },
 		{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
 		{ "max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
@@ -89,6 +94,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->policy = optarg;
+			o->policy_given = true;
+			break;
+		case OPT_CHECK_POLICY:
+			o->check_policy = optarg;
 			break;
 		case OPT_SUBUID:
 			o->subuid = optarg;
@@ -309,7 +318,16 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r <= 0)
 		return r < 0 ? 2 : 0;
+	if (o.check_policy)
+		return sb_policy_verify(o.check_policy);
 	log_setup(o.verbose);
+	/* Only a missing default policy means the built-in one: a policy
+	 * asked for by name that is not there is a mistake, not a daemon
+	 * serving root alone. */
+	if (o.policy_given && access(o.policy, F_OK) < 0 && errno == ENOENT) {
+		log_error("--policy %s: no such file", o.policy);
+		return 1;
+	}
 	r = run(&o);
 	return r < 0 ? 1 : 0;
 }

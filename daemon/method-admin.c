@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.sockbroker.admin: status, grants, policy dry runs and reload for
- * sockbrokerctl. Authorised by the policy's admin method, and for uid 0
- * always. */
+ * sockbrokerctl. Authorised by the policy's admin method (uid 0 always,
+ * by the default rule); anyone may list their own grants and check
+ * their own requests. */
 #include <grp.h>
 #include <stdint.h>
 #include <pwd.h>
@@ -19,15 +20,40 @@
 
 static const char *const no_keys[] = { NULL };
 
-static int authorize_admin(struct sb_request *req, const char *what)
+/* Administration (user lookups, /proc scans, policy files) acts as the
+ * daemon, not as the client served last (see fsid.h). */
+static int restore_fsid(struct sb_request *req)
 {
-	struct sb_policy_request preq;
-
-	/* Administration (user lookups, /proc scans, policy files) acts
-	 * as the daemon, not as the client served last (see fsid.h). */
 	if (!sb_fsid_restore())
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, EPERM, NULL,
 				    "cannot return to the daemon's own filesystem identity");
+	return 0;
+}
+
+/* Would the policy admit the client to administration? Asked quietly:
+ * for calls that serve others too, a "no" is not a denial. */
+static bool is_admin(struct sb_request *req)
+{
+	struct sb_policy_request preq;
+	struct sb_policy_subject who;
+	struct sb_decision d;
+
+	if (req->conn->cred.uid == 0)
+		return true;
+	sb_client_subject(req->conn, &who);
+	sb_policy_request_init(&preq, SB_PM_ADMIN);
+	sb_policy_check(req->conn->server->policy, &who, &preq, &d);
+	return d.allow;
+}
+
+static int authorize_admin(struct sb_request *req, const char *what)
+{
+	struct sb_policy_request preq;
+	int r;
+
+	r = restore_fsid(req);
+	if (r < 0)
+		return r;
 	/* Root is never locked out of administration, whatever the policy
 	 * says: a "deny * *" line must not make the daemon unmanageable. */
 	if (req->conn->cred.uid == 0) {
@@ -96,6 +122,7 @@ int sb_method_admin_list(struct sb_request *req)
 	json_object *params = req->call->parameters;
 	int64_t offset = 0, limit = LIST_PAGE_MAX;
 	size_t total;
+	bool admin;
 	int r;
 
 	r = sb_params_only(params, keys, &req->error);
@@ -107,13 +134,17 @@ int sb_method_admin_list(struct sb_request *req)
 	r = sb_param_int(params, "limit", false, 1, LIST_PAGE_MAX, &limit, &req->error);
 	if (r < 0)
 		return r;
-	r = authorize_admin(req, "list");
+	/* Anyone may list their own grants, an admin everyone's: a client
+	 * that is not admin is not denied, it is shown its own. */
+	admin = is_admin(req);
+	r = admin ? authorize_admin(req, "list") : restore_fsid(req);
 	if (r < 0)
 		return r;
 	req->reply = json_object_new_object();
 	json_object_object_add(req->reply, "grants",
-			       sb_grants_list(req->conn->server->grants, (size_t)offset,
-					      (size_t)limit, &total));
+			       sb_grants_list(req->conn->server->grants,
+					      admin ? (uid_t)-1 : req->conn->cred.uid,
+					      (size_t)offset, (size_t)limit, &total));
 	json_object_object_add(req->reply, "total", json_object_new_int64((int64_t)total));
 	return 0;
 }
@@ -128,8 +159,13 @@ int sb_method_admin_reload(struct sb_request *req)
 	if (r < 0)
 		return r;
 	r = sb_server_reload(s, err, sizeof(err));
-	if (r < 0)
+	if (r < 0) {
+		/* Logged as SIGHUP's failure is: the admin who reads the
+		 * journal, not only the one who asked, must learn of it. */
+		log_error("policy reload by uid=%u pid=%d failed, keeping the running policy: %s",
+			  (unsigned)req->conn->cred.uid, (int)req->conn->cred.pid, err);
 		return sb_error_param(&req->error, "policy", "%s", err);
+	}
 	req->reply = json_object_new_object();
 	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
 	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));

@@ -6,6 +6,7 @@
 
 #include "daemon/bind.h"
 #include "daemon/dispatch.h"
+#include "daemon/grants.h"
 #include "daemon/offload.h"
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
@@ -17,7 +18,7 @@ struct bind_op {
 	struct sb_offload base;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int protocol;
+	struct sb_sockinfo si;
 	bool named; /* the socket has a local address to report */
 	struct sb_bind_guard guard;
 };
@@ -35,25 +36,30 @@ static int bind_work(struct sb_offload *base)
 }
 
 /* Reply with the address the socket got, in the plain form when it has
- * one. */
+ * one, and remember the bind for sockbrokerctl list. */
 static int bind_finish(struct sb_offload *base, struct sb_request *req, int r)
 {
 	struct bind_op *op = (struct bind_op *)base;
+	struct sb_server *s = req->conn->server;
 	json_object *bound = NULL;
 
 	sb_bind_guard_report(req->conn, &op->guard);
 	if (r < 0)
 		return r;
+	s->n_grants++;
 	if (op->named) {
 		int n = sb_fast_bind_reply_format(req->reply_text, sizeof(req->reply_text),
 						  (struct sockaddr *)&op->ss, op->len);
 
 		if (n >= 0) {
 			req->reply_text_len = (size_t)n;
+			sb_grants_add(s->grants, req->conn, base->fd, &op->si, NULL,
+				      (struct sockaddr *)&op->ss, op->len);
 			return 0;
 		}
-		bound = sb_addr_to_json((struct sockaddr *)&op->ss, op->len, op->protocol, NULL);
+		bound = sb_addr_to_json((struct sockaddr *)&op->ss, op->len, op->si.protocol, NULL);
 	}
+	sb_grants_add(s->grants, req->conn, base->fd, &op->si, bound, NULL, 0);
 	req->reply = json_object_new_object();
 	if (!req->reply) {
 		json_object_put(bound);
@@ -75,7 +81,7 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 	op->guard = *g;
 	op->ss = *ss;
 	op->len = len;
-	op->protocol = si->protocol;
+	op->si = *si;
 	op->base.work = bind_work;
 	op->base.finish = bind_finish;
 	sb_dispatch_defer(req, &op->base);

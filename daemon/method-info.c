@@ -68,9 +68,10 @@ int sb_method_get_info(struct sb_request *req)
 		return r;
 	req->reply = json_object_new_object();
 	interfaces = json_object_new_array();
+	/* The table holds org.varlink.service too: it is served like the
+	 * others. */
 	for (const struct sb_idl *i = sb_idl_table; i->interface; i++)
 		json_object_array_add(interfaces, json_object_new_string(i->interface));
-	json_object_array_add(interfaces, json_object_new_string(SB_VARLINK_INTERFACE));
 	json_object_object_add(req->reply, "vendor", json_object_new_string("sockbroker"));
 	json_object_object_add(req->reply, "product", json_object_new_string("sockbrokerd"));
 	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
@@ -93,8 +94,7 @@ int sb_method_get_interface_description(struct sb_request *req)
 		return r;
 	text = sb_idl_lookup(name);
 	if (!text)
-		return sb_error_set(&req->error, SB_ERR_INTERFACE_NOT_FOUND, ENOENT, "interface",
-				    "no interface %s", name);
+		return sb_error_interface_not_found(req, name, strlen(name));
 	req->reply = json_object_new_object();
 	json_object_object_add(req->reply, "description", json_object_new_string(text));
 	return 0;

@@ -163,7 +163,9 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 	sb_strbuf_mem(&b, "/", 1);
 	sb_strbuf_str(&b, sb_const_name(SB_C_SOCK, a->type) ?: "?");
 	sb_strbuf_mem(&b, "/", 1);
-	if (proto)
+	/* 0 asks for the family's default, whatever name 0 has
+	 * (IPPROTO_IP); the kernel's choice is decided on in its turn. */
+	if (proto && a->protocol != 0)
 		sb_strbuf_str(&b, proto);
 	else
 		sb_strbuf_int(&b, a->protocol);
@@ -370,7 +372,7 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	if (r < 0)
 		return r;
 	sb_grants_add(req->conn->server->grants, req->conn, fd, &si,
-		      req->reply ? json_object_object_get(req->reply, "address") : NULL);
+		      req->reply ? json_object_object_get(req->reply, "address") : NULL, NULL, 0);
 	req->conn->server->n_grants++;
 	req->reply_fd = TAKE_FD(fd);
 	return 0;

@@ -95,10 +95,17 @@ int sb_policy_request_set_key(struct sb_policy_request *req, struct sockaddr_sto
 		if (req->family < 0)
 			return sb_policy_error(errbuf, errsize,
 					       "protocol: a protocol name needs family= first");
-		if (sb_protocol_parse(req->family, value, &req->protocol) < 0)
+		if (sb_protocol_parse(req->family, value, &req->protocol) < 0) {
+			const char *family = sb_const_name(SB_C_AF, req->family);
+
+			if (family)
+				return sb_policy_error(errbuf, errsize,
+						       "protocol: unknown protocol '%s' for %s",
+						       value, family);
 			return sb_policy_error(errbuf, errsize,
 					       "protocol: unknown protocol '%s' for family %d",
 					       value, req->family);
+		}
 		return 0;
 	case SB_PK_PORT:
 		r = sb_policy_parse_int(key, value, 0, 65535, &v, errbuf, errsize);

@@ -487,45 +487,9 @@ static int read_peer_groups(struct sb_client *c)
 	return -ERANGE;
 }
 
-/* Task names are chosen by clients: keep printable ASCII, escape the
- * rest, so a name can neither forge log lines nor break JSON replies. */
-static void escape_name(const char *in, size_t n, char *out, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 5 <= size; i++) {
-		unsigned char ch = (unsigned char)in[i];
-
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = 0;
-}
-
 static void read_comm(struct sb_client *c)
 {
-	char path[32], raw[16];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->cred.pid);
-	/* With /proc mounted hidepid=invisible (ProtectProc=), the process
-	 * is visible only to an identity that may ptrace-read it. */
-	fd = sb_fsid_become(c->cred.uid, c->cred.gid) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	n = fd >= 0 ? read(fd, raw, sizeof(raw)) : -1;
-	if (n <= 0)
-		n = 0;
-	/* The kernel ends the name with a newline of its own. */
-	if (n > 0 && raw[n - 1] == '\n')
-		n--;
-	escape_name(raw, (size_t)n, c->comm, sizeof(c->comm));
+	sb_comm_read(c->cred.pid, c->cred.uid, c->cred.gid, c->comm);
 }
 
 /* Serve at once the connections of uid (with all, every connection)
@@ -538,14 +502,15 @@ static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
 	struct sb_client *batch[64], *c = s->conns;
 	uint64_t now = now_usec();
 
-	/* Once a millisecond for the same uid (or all): a uid that keeps
-	 * connecting at its limit must not buy a pass over the table with
-	 * each refused connection. */
-	if (now - s->reaped_usec < 1000 && s->reaped_all == all && (all || s->reaped_uid == uid))
-		return;
-	s->reaped_usec = now;
-	s->reaped_uid = uid;
-	s->reaped_all = all;
+	/* The whole table at most once a millisecond: connecting at the
+	 * total limit must not buy a pass over every connection each time.
+	 * A uid's own connections (64 at most) are looked at every time:
+	 * a client within its share must never be refused. */
+	if (all) {
+		if (now - s->reaped_usec < 1000)
+			return;
+		s->reaped_usec = now;
+	}
 
 	while (c) {
 		struct pollfd pfd[ELEMENTSOF(batch)];

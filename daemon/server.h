@@ -9,12 +9,10 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 
+#include "daemon/comm.h"
 #include "daemon/policy.h"
 #include "proto/error.h"
 #include "proto/frame.h"
-
-/* A 15-byte task name with every byte escaped as \xNN, and the NUL. */
-#define SB_COMM_MAX (15 * 4 + 1)
 
 struct sb_grants;
 struct sb_offload;
@@ -104,10 +102,8 @@ struct sb_server {
 	struct sb_uid_counts *fds_per_owner;
 	unsigned fds_unread;
 	uint64_t fds_settled_usec;
-	/* The last pass over hung-up connections at a limit (server.c). */
+	/* The last pass over every connection's hang-up (server.c). */
 	uint64_t reaped_usec;
-	uid_t reaped_uid;
-	bool reaped_all;
 	struct sb_grants *grants;
 	/* Families this kernel has, learnt at start and at each reload
 	 * (families.h). */

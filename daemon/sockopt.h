@@ -11,29 +11,13 @@
 #include "daemon/policy.h"
 #include "daemon/sockinfo.h"
 #include "proto/error.h"
-
-/* How an option's value is read, checked against the policy and set. */
-enum sb_optval {
-	SB_OPTVAL_INT,    /* a C int */
-	SB_OPTVAL_U32,    /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
-	SB_OPTVAL_BOOL,   /* any nonzero is on: compared as 0 or 1 */
-	SB_OPTVAL_IFNAME, /* an interface name in "text", "" to unbind */
-};
-
-struct sb_sockopt_def {
-	int level;
-	int name;
-	bool privileged; /* needs a setsockopt rule in the policy */
-	enum sb_optval kind;
-};
+#include "proto/sockopt.h"
 
 struct sb_sockopt {
 	const struct sb_sockopt_def *def;
 	int64_t value;
 	const char *text; /* points into the request */
 };
-
-const struct sb_sockopt_def *sb_sockopt_find(int level, int name);
 
 /* Read {level, name, value | text} from obj. param names the object in
  * errors ("options[2]" or "" for SetSockOpt's top level). Options not in

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The Varlink interface descriptions (proto/org.sockbroker*.varlink), built in. */
+/* The Varlink interface descriptions (the .varlink files of proto/: the
+ * project's interfaces and org.varlink.service), built in. */
 #pragma once
 
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Socket specs, FAMILY:TYPE[:PROTOCOL][@ADDRESS]: parsed, written back in
- * canonical form (names where they exist, protocol 0 left out), and turned
- * into the parameters of an org.sockbroker.Socket call. */
+/* Socket specs, FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS]: parsed,
+ * written back in canonical form (names where they exist, protocol 0 left
+ * out), and turned into the parameters of an org.sockbroker.Socket call. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -10,10 +10,17 @@
 
 #include "proto/addr-internal.h"
 #include "proto/consts.h"
+#include "proto/json-util.h"
+#include "proto/number.h"
 #include "proto/spec.h"
 
-/* FAMILY:TYPE|FLAGS:PROTOCOL, the part before '@'. */
-#define SPEC_HEAD_MAX 128u
+/* FAMILY:TYPE|FLAGS:PROTOCOL, and the params after its ','. Canonical
+ * text is no longer in either part (names are short; values are written
+ * in decimal, never longer than the hex they may be given in), so what
+ * formatting gives back always parses. */
+#define SPEC_SOCKET_MAX 128u
+#define SPEC_PARAMS_MAX 1024u
+#define SPEC_HEAD_MAX (SPEC_SOCKET_MAX + 1 + SPEC_PARAMS_MAX)
 #define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
 /* The kernel's SOCK_TYPE_MASK: what is left of type once flags are gone. */
 #define SOCK_TYPE_BITS 0xf
@@ -58,7 +65,7 @@ static int parse_family(const char *text, int *ret, struct sb_error *err)
  * include the flag bits. */
 static int parse_type(const char *text, int *ret, struct sb_error *err)
 {
-	char tok[SPEC_HEAD_MAX + 1];
+	char tok[SPEC_SOCKET_MAX + 1];
 	const char *p = text;
 	int type = 0;
 	bool first = true;
@@ -122,11 +129,177 @@ static int parse_protocol(int family, const char *text, int *ret, struct sb_erro
 			      buf);
 }
 
+/* A spec's option: NAME, or NAME=VALUE. */
+static int parse_option(struct sb_spec *s, const char *name, const char *value,
+			struct sb_error *err)
+{
+	const struct sb_sockopt_def *def = sb_sockopt_find_name(name);
+	struct sb_spec_option *o;
+	char buf[SB_PRINTABLE_MAX];
+	int64_t v;
+
+	sb_addr_printable(name, buf);
+	if (!def)
+		return sb_error_param(err, "options",
+				      "options: '%s' is not backlog=, nolisten, netns= or an "
+				      "option the broker sets (SO_REUSEADDR, SO_MARK, ...)",
+				      buf);
+	if (s->n_options == SB_OPTIONS_MAX)
+		return sb_error_param(err, "options", "options: at most %u", SB_OPTIONS_MAX);
+	o = &s->options[s->n_options];
+	*o = (struct sb_spec_option){.def = def};
+	if (def->kind == SB_OPTVAL_IFNAME) {
+		if (!value || strlen(value) >= sizeof(o->text) || !sb_ifname_valid(value))
+			return sb_error_param(err, "options",
+					      "options: %s=NAME takes an interface name", buf);
+		strcpy(o->text, value);
+	} else if (!value) {
+		if (def->kind != SB_OPTVAL_BOOL)
+			return sb_error_param(err, "options", "options: %s needs =VALUE", buf);
+		o->value = 1;
+	} else if (sb_number_parse_int64(value, 0, &v) < 0 ||
+		   (def->kind == SB_OPTVAL_U32 ? v < 0 || v > UINT32_MAX
+					       : v < INT_MIN || v > INT_MAX)) {
+		return sb_error_param(err, "options", "options: %s: '%s' is not a value it takes",
+				      buf, value);
+	} else {
+		/* The kernel takes any nonzero as on. */
+		o->value = def->kind == SB_OPTVAL_BOOL ? v != 0 : v;
+	}
+	s->n_options++;
+	return 0;
+}
+
+/* What follows FAMILY:TYPE[:PROTOCOL], each after a ','. */
+static int parse_params(struct sb_spec *s, char *params, struct sb_error *err)
+{
+	bool listen_given = false;
+
+	for (char *next = params, *p; (p = strsep(&next, ","));) {
+		char *value = strchr(p, '=');
+		int64_t v;
+		int r;
+
+		if (!*p)
+			return sb_error_param(err, "spec", "spec: an empty parameter between ','");
+		if (value)
+			*value++ = '\0';
+		if (strcmp(p, "backlog") == 0 || strcmp(p, "nolisten") == 0) {
+			if (listen_given)
+				return sb_error_param(err, "listen",
+						      "listen: give one of backlog= and nolisten");
+			listen_given = true;
+			if (strcmp(p, "nolisten") == 0) {
+				if (value)
+					return sb_error_param(err, "listen",
+							      "listen: nolisten takes no value");
+				s->backlog = SB_SPEC_NO_LISTEN;
+				continue;
+			}
+			if (!value || sb_number_parse_int64(value, 0, &v) < 0 || v < 0 ||
+			    v > UINT16_MAX)
+				return sb_error_param(err, "listen",
+						      "listen: backlog= takes 0 to 65535");
+			s->backlog = (int)v;
+		} else if (strcmp(p, "netns") == 0) {
+			if (s->netns[0])
+				return sb_error_param(err, "netns", "netns: given twice");
+			if (!value || !*value || strlen(value) > SB_NETNS_NAME_MAX ||
+			    strchr(value, '/') || strcmp(value, ".") == 0 ||
+			    strcmp(value, "..") == 0)
+				return sb_error_param(err, "netns",
+						      "netns: expected a name under /run/netns");
+			strcpy(s->netns, value);
+		} else {
+			r = parse_option(s, p, value, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+bool sb_spec_can_listen(const struct sb_spec *spec)
+{
+	int type = spec->type & ~SOCK_FLAGS;
+
+	if (type != SOCK_STREAM && type != SOCK_SEQPACKET)
+		return false;
+	/* Families with connection sockets that listen(2) accepts; AF_ALG
+	 * accepts without it, AF_RDS and AF_CAN have no connections. */
+	switch (spec->family) {
+	case AF_UNIX:
+	case AF_INET:
+	case AF_INET6:
+	case AF_TIPC:
+	case AF_VSOCK:
+	case AF_BLUETOOTH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int parse_spec(char *head, const char *at, struct sb_spec *s, struct sb_error *err)
+{
+	char *type, *protocol = NULL, *params;
+	int r;
+
+	params = strchr(head, ',');
+	if (params)
+		*params++ = '\0';
+	if (strlen(head) > SPEC_SOCKET_MAX)
+		return sb_error_param(err, "spec", "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
+				      SPEC_SOCKET_MAX);
+	if (params && strlen(params) > SPEC_PARAMS_MAX)
+		return sb_error_param(err, "spec", "spec: the parameters are longer than %u bytes",
+				      SPEC_PARAMS_MAX);
+
+	type = strchr(head, ':');
+	if (type)
+		*type++ = '\0';
+	r = parse_family(head, &s->family, err);
+	if (r < 0)
+		return r;
+	if (!type)
+		return sb_error_param(err, "type",
+				      "type: missing (expected FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS])");
+	protocol = strchr(type, ':');
+	if (protocol) {
+		*protocol++ = '\0';
+		if (strchr(protocol, ':'))
+			return sb_error_param(
+				err, "spec",
+				"spec: too many ':' before '@' (expected FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS])");
+	}
+
+	r = parse_type(type, &s->type, err);
+	if (r < 0)
+		return r;
+	if (protocol) {
+		r = parse_protocol(s->family, protocol, &s->protocol, err);
+		if (r < 0)
+			return r;
+	}
+	if (params) {
+		r = parse_params(s, params, err);
+		if (r < 0)
+			return r;
+	}
+	if (at) {
+		r = sb_addr_from_text(at + 1, s->family, s->protocol, &s->address,
+				      &s->address_len, err);
+		if (r < 0)
+			return r;
+		s->has_address = true;
+	}
+	return 0;
+}
+
 int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err)
 {
-	struct sb_spec s = {0};
+	struct sb_spec s = {.backlog = SB_SPEC_LISTEN_AUTO};
 	char head[SPEC_HEAD_MAX + 1];
-	char *type, *protocol = NULL;
 	const char *at;
 	size_t n;
 	int r;
@@ -136,45 +309,13 @@ int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err)
 	at = strchr(text, '@');
 	n = at ? (size_t)(at - text) : strlen(text);
 	if (n > SPEC_HEAD_MAX)
-		return sb_error_param(err, "spec",
-				      "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
-				      SPEC_HEAD_MAX);
+		return sb_error_param(err, "spec", "spec: the part before '@' is longer than %u bytes",
+				      (unsigned)SPEC_HEAD_MAX);
 	memcpy(head, text, n);
 	head[n] = '\0';
-
-	type = strchr(head, ':');
-	if (type)
-		*type++ = '\0';
-	r = parse_family(head, &s.family, err);
+	r = parse_spec(head, at, &s, err);
 	if (r < 0)
 		return r;
-	if (!type)
-		return sb_error_param(err, "type",
-				      "type: missing (expected FAMILY:TYPE[:PROTOCOL][@ADDRESS])");
-	protocol = strchr(type, ':');
-	if (protocol) {
-		*protocol++ = '\0';
-		if (strchr(protocol, ':'))
-			return sb_error_param(
-				err, "spec",
-				"spec: too many ':' before '@' (expected FAMILY:TYPE[:PROTOCOL][@ADDRESS])");
-	}
-
-	r = parse_type(type, &s.type, err);
-	if (r < 0)
-		return r;
-	if (protocol) {
-		r = parse_protocol(s.family, protocol, &s.protocol, err);
-		if (r < 0)
-			return r;
-	}
-	if (at) {
-		r = sb_addr_from_text(at + 1, s.family, s.protocol, &s.address, &s.address_len,
-				      err);
-		if (r < 0)
-			return r;
-		s.has_address = true;
-	}
 	*spec = s;
 	return 0;
 }
@@ -220,6 +361,23 @@ int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
 	if (ok && spec->protocol != 0)
 		ok = append_const(buf, size, &len, ":",
 				  sb_protocol_name(spec->family, spec->protocol), spec->protocol);
+	for (size_t i = 0; ok && i < spec->n_options; i++) {
+		const struct sb_spec_option *o = &spec->options[i];
+		const char *name = sb_sockopt_name(o->def);
+
+		if (o->def->kind == SB_OPTVAL_IFNAME)
+			ok = append(buf, size, &len, ",%s=%s", name, o->text);
+		else if (o->def->kind == SB_OPTVAL_BOOL && o->value == 1)
+			ok = append(buf, size, &len, ",%s", name);
+		else
+			ok = append(buf, size, &len, ",%s=%lld", name, (long long)o->value);
+	}
+	if (ok && spec->backlog >= 0)
+		ok = append(buf, size, &len, ",backlog=%d", spec->backlog);
+	else if (ok && spec->backlog == SB_SPEC_NO_LISTEN)
+		ok = append(buf, size, &len, ",nolisten");
+	if (ok && spec->netns[0])
+		ok = append(buf, size, &len, ",netns=%s", spec->netns);
 	if (ok && spec->has_address)
 		ok = append(buf, size, &len, "@");
 	if (!ok)
@@ -228,6 +386,36 @@ int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
 		return sb_addr_to_text((const struct sockaddr *)&spec->address, spec->address_len,
 				       spec->protocol, buf + len, size - len, NULL);
 	return 0;
+}
+
+json_object *sb_spec_option_json(const struct sb_spec_option *o)
+{
+	_cleanup_json_ json_object *obj = json_object_new_object();
+	const struct sb_sockopt_def *def = o->def;
+
+	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, def->level)) < 0 ||
+	    sb_json_add(obj, "name", json_object_new_string(sb_sockopt_name(def))) < 0)
+		return NULL;
+	if (def->kind == SB_OPTVAL_IFNAME ?
+		    sb_json_add(obj, "text", json_object_new_string(o->text)) < 0 :
+		    sb_json_add(obj, "value", json_object_new_int64(o->value)) < 0)
+		return NULL;
+	return TAKE_PTR(obj);
+}
+
+static json_object *options_json(const struct sb_spec *spec)
+{
+	_cleanup_json_ json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < spec->n_options; i++) {
+		json_object *o = sb_spec_option_json(&spec->options[i]);
+
+		if (!o || json_object_array_add(a, o) < 0) {
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return TAKE_PTR(a);
 }
 
 json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
@@ -254,6 +442,12 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 		ok = sb_json_add(params, "protocol",
 				 sb_json_name_or_int(sb_protocol_name(spec->family, spec->protocol),
 						     spec->protocol)) == 0;
+	if (ok && spec->n_options)
+		ok = sb_json_add(params, "options", options_json(spec)) == 0;
+	if (ok && spec->backlog >= 0)
+		ok = sb_json_add(params, "listen", json_object_new_int(spec->backlog)) == 0;
+	if (ok && spec->netns[0])
+		ok = sb_json_add(params, "netns", json_object_new_string(spec->netns)) == 0;
 	if (!ok) {
 		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
 		return NULL;

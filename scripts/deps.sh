@@ -3,9 +3,10 @@
 # shellcheck shell=bash
 
 SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-dev libjson-c-dev check libcap-ng-dev libbluetooth-dev"
-# The real programs check-programs.sh runs under the interposer: their
-# packages must not start services on the machine (see below).
-SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx can-utils strace"
+# The real programs check-programs.sh and check-run.sh run (nginx,
+# lighttpd): their packages must not start services on the machine (see
+# below). bash-completion: the completion is built and tested with it.
+SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx lighttpd can-utils strace bash-completion"
 
 sb_install_missing() {
 	local missing=() p

@@ -89,6 +89,12 @@ ctl status --frob
 check "an unknown option is a usage error (exit 2)" eval 'status_is 2 && err_has "--frob"'
 ctl status extra
 check "status takes no argument (exit 2)" eval 'status_is 2 && err_has "unexpected argument extra"'
+for cmd in status list check info reload run exec; do
+	ctl $cmd --help
+	check "$cmd --help: its usage, exit 0" eval 'status_is 0 && has "^Usage: sockbrokerctl $cmd" && [ -z "$err" ]'
+	ctl help $cmd
+	check "help $cmd: the same" eval 'status_is 0 && has "^Usage: sockbrokerctl $cmd" && [ -z "$err" ]'
+done
 run "$ctl" --socket
 check "--socket without a path is a usage error (exit 2)" eval 'status_is 2 && err_has "needs an argument"'
 run "$ctl" --json --socket="$sock" run --socket=AF_INET:SOCK_DGRAM -- true
@@ -130,7 +136,15 @@ check "check for oneself needs no admin rule" eval 'status_is 0 && [ "$out" = "a
 ctl_nobody check root socket family=AF_INET type=SOCK_RAW
 check "check for another user is an admin call (exit 1)" eval 'status_is 1 && err_has "policy denies" && [ -z "$out" ]'
 ctl check nobody socket famly=AF_INET
-check "check with an unknown key: the broker's reason (exit 1)" eval 'status_is 1 && err_has "famly"'
+check "check with an unknown key: the broker's reason, a usage error (exit 2)" eval 'status_is 2 && err_has "famly" && [ -z "$out" ]'
+ctl check nobody sockt family=AF_INET
+check "check with an unknown method: a usage error (exit 2)" eval 'status_is 2 && err_has "method"'
+ctl check nobody socket family=AF_INET protocol=ETH_P_ALL
+check "check: messages name the family, not its number" eval 'status_is 2 && err_has "unknown protocol .ETH_P_ALL. for AF_INET" && ! err_has "family 2"'
+ctl check nobody bind port=80
+check "check without family=: deny, with a hint" eval 'status_is 1 && [ "$out" = "deny default" ] && err_has "hint: no family= given"'
+ctl check nobody bind family=AF_INET port=82
+check "check with family=: no hint" eval 'status_is 1 && [ "$out" = "deny default" ] && ! err_has "hint"'
 ctl check nobody socket family
 check "check with a word that is not KEY=VALUE (exit 2)" eval 'status_is 2 && err_has "expected KEY=VALUE"'
 ctl check nobody socket family=AF_INET family=AF_INET6
@@ -138,7 +152,7 @@ check "check with a key given twice (exit 2)" eval 'status_is 2 && err_has "give
 ctl check nobody
 check "check without a method (exit 2)" eval 'status_is 2'
 ctl check nosuchuser-xyz socket family=AF_INET
-check "check for an unknown user names it (exit 1)" eval 'status_is 1 && err_has "nosuchuser-xyz"'
+check "check for an unknown user names it, a usage error (exit 2)" eval 'status_is 2 && err_has "nosuchuser-xyz"'
 
 # ------------------------------------------------------------ info
 ctl_nobody info
@@ -168,24 +182,27 @@ check "list --json with nothing handed out" json 'assert d == {"grants": []}, d'
 # nobody holds a brokered :80 socket while we look.
 hold_socket "$ctl" "$sock" "AF_INET:SOCK_STREAM@$addr:80"
 ctl list
-check "list shows the live grant as an aligned table" eval 'status_is 0 && has "^TIME +PID +UID +COMMAND +FAMILY +TYPE +PROTOCOL +ADDRESS$" && has "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} +$holder_pid +65534 +sockbrokerctl +AF_INET +SOCK_STREAM +[A-Z_0-9]+ +$addr:80$"'
+# run made the socket and had the broker bind it; sleep holds it now.
+check "list shows the live grant, held by the program run started, as an aligned table" eval 'status_is 0 && has "^TIME +PID +UID +COMMAND +FAMILY +TYPE +PROTOCOL +ADDRESS$" && has "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} +$holder_pid +65534 +sleep +AF_INET +SOCK_STREAM +IPPROTO_TCP +$addr:80$"'
 ctl list --json
 check "list --json: the grant's documented fields" json '
 assert len(d["grants"]) == 1, d
 g = d["grants"][0]
 assert set(g) == {"time_usec", "pid", "uid", "comm", "family", "type", "protocol", "inode", "address"}, g
-assert g["pid"] == '"$holder_pid"' and g["uid"] == 65534 and g["comm"] == "sockbrokerctl"
+assert g["pid"] == '"$holder_pid"' and g["uid"] == 65534 and g["comm"] == "sleep"
 assert g["family"] == "AF_INET" and g["type"] == "SOCK_STREAM" and g["inode"] > 0
 assert g["address"] == {"host": "'"$addr"'", "port": 80}, g
 import time; assert abs(g["time_usec"] / 1e6 - time.time()) < 120'
+ctl_nobody list --json
+check "list as nobody, who is not admin: its own grants" json 'assert [g["uid"] for g in d["grants"]] == [65534], d'
 release_socket
 ctl list --json
 check "list: a closed socket drops out" json 'assert d == {"grants": []}, d'
 
-# A client whose command name holds an escape sequence (the name of the
+# A holder whose command name holds an escape sequence (the name of the
 # link it was started through) cannot drive the admin's terminal.
-ln -s "$(readlink -f "$ctl")" "$dir/$(printf 'x\033[31my')"
-hold_socket "$dir/$(printf 'x\033[31my')" "$sock" "AF_INET:SOCK_DGRAM@$addr:81"
+ln -s "$(readlink -f "$(command -v sleep)")" "$dir/$(printf 'x\033[31my')"
+hold_socket "$ctl" "$sock" "AF_INET:SOCK_DGRAM@$addr:81" "$dir/$(printf 'x\033[31my')"
 ctl list
 # The daemon already escapes task names (\xNN); the table escapes the
 # backslash of that once more, so no byte reaches the terminal raw.
@@ -193,8 +210,10 @@ check "list escapes control characters in command names" eval 'status_is 0 && ha
 ctl list --json
 check "list --json gives the name as the daemon escaped it" json 'assert d["grants"][0]["comm"] == "x\\x1b[31my", d'
 release_socket
+# Listings of clients that are not admin look at /proc once a second.
+sleep 1
 ctl_nobody list
-check "list as nobody: refused (exit 1)" eval 'status_is 1 && err_has "policy denies admin list"'
+check "list as nobody: its own grants, none now (not a denial)" eval 'status_is 0 && [ "$out" = "No brokered sockets are open." ]'
 
 # ------------------------------------------------------------ reload
 write_policy \
@@ -215,6 +234,8 @@ write_policy \
 	"allow user:nobody socket famliy=AF_INET"
 ctl reload
 check "reload of a broken policy: refused with file:line (exit 1)" eval 'status_is 1 && err_has "$policy:2" && err_has "running policy stays" && [ -z "$out" ]'
+out=$(cat "$dir/daemon.log")
+check "the daemon logs the refused reload, who asked and why" eval 'has "error: policy reload by uid=0 pid=[0-9]+ failed, keeping the running policy: $policy:2: "'
 ctl check nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP
 check "after a refused reload the running policy stays" eval 'status_is 0 && [ "$out" = "allow $policy:5" ]'
 ctl status --json
@@ -279,8 +300,8 @@ ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:80" --socket="AF_INET:SOCK_DG
 check "run: --name sets LISTEN_FDNAMES in order" eval 'status_is 0 && [ "$out" = "activated 2" ]'
 ctl_nobody run --socket="AF_PACKET:SOCK_RAW:ETH_P_ALL@lo" -- touch "$dir/must-not-exist"
 check "run: a socket the policy refuses: exit 1, the command is not run" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
-ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:8080" -- touch "$dir/must-not-exist"
-check "run: a bind the policy refuses: exit 1" eval 'status_is 1 && err_has "policy denies" && [ ! -e "$dir/must-not-exist" ]'
+ctl_nobody run --socket="AF_INET:SOCK_STREAM@$addr:82" -- touch "$dir/must-not-exist"
+check "run: a bind the policy refuses: exit 1" eval 'status_is 1 && err_has "policy denies bind AF_INET/SOCK_STREAM $addr:82" && [ ! -e "$dir/must-not-exist" ]'
 ctl run --socket="AF_INET:SOCK_BOGUS" -- true
 check "run: a malformed spec is a usage error (exit 2)" eval 'status_is 2 && err_has "SOCK_BOGUS"'
 ctl run -- true
@@ -293,6 +314,16 @@ ctl run --socket="AF_INET:SOCK_DGRAM" --name="a:b" -- true
 check "run: a name with ':' (exit 2)" eval 'status_is 2 && err_has "--name a:b"'
 ctl_nobody run --socket="AF_INET:SOCK_DGRAM" -- "$dir/no-such-program"
 check "run: a command that does not exist exits 127" eval 'status_is 127 && err_has "cannot execute"'
+# A directory of $PATH that the user cannot search makes execvp() say
+# EACCES; the command is still not found.
+mkdir -m 700 "$dir/private"
+run as_nobody env PATH="$dir/private:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- no-such-program-xyz
+check "run: not found past a PATH entry nobody cannot enter: 127" eval 'status_is 127 && err_has "No such file"'
+run as_nobody env PATH="$dir/private:/usr/bin:/bin" SOCKBROKER_PRELOAD="$top_builddir/.libs/libsockbroker-preload.so" "$ctl" --socket="$sock" exec -- no-such-program-xyz
+check "exec: the same: 127" eval 'status_is 127 && err_has "No such file"'
+cp "$(type -P true)" "$dir/not-executable" && chmod 644 "$dir/not-executable"
+run as_nobody env PATH="$dir:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- not-executable
+check "run: found but not executable: 126" eval 'status_is 126 && err_has "Permission denied"'
 ctl_nobody run --socket="AF_INET:SOCK_DGRAM" -- sh -c 'echo "$LISTEN_FDS $LISTEN_FDNAMES"; [ "$LISTEN_PID" = "$$" ]'
 check "run: the command runs in the same process (LISTEN_PID)" eval 'status_is 0 && [ "$out" = "1 AF_INET" ]'
 

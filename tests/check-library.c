@@ -132,7 +132,7 @@ static void send_udp(int port)
 
 START_TEST(test_no_broker_enoent)
 {
-	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), fd2;
 	struct sockaddr_in sin = inet_addr_port("127.0.0.1", 0);
 	struct sockbroker_request *req;
 	struct sockbroker_info info;
@@ -149,17 +149,30 @@ START_TEST(test_no_broker_enoent)
 	errno = 0;
 	ck_assert_int_eq(sockbroker_setsockopt(fd, SOL_SOCKET, SO_MARK, &one, sizeof(one)), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	/* A spec asks the broker only for what needs privilege: a socket in
+	 * another namespace, say. One that needs none works without it. */
 	errno = 0;
-	ck_assert_int_eq(sockbroker_socket_spec("AF_INET:SOCK_DGRAM"), -1);
+	ck_assert_int_eq(sockbroker_socket_spec("AF_INET:SOCK_DGRAM,netns=sbtest"), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	fd2 = sockbroker_socket_spec("AF_INET:SOCK_DGRAM,SO_REUSEADDR@127.0.0.1:0");
+	ck_assert_int_ge(fd2, 0);
+	close(fd2);
 	errno = 0;
 	ck_assert_int_eq(sockbroker_info(NULL, &info), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	/* So does a request: a socket in another namespace is the broker's
+	 * to make; a bind to an unprivileged port is the caller's own. */
 	req = sockbroker_request_new(AF_INET, SOCK_DGRAM, 0);
 	ck_assert_ptr_nonnull(req);
+	ck_assert_int_eq(sockbroker_request_netns(req, "sbtest"), 0);
 	errno = 0;
 	ck_assert_int_eq(sockbroker_socket_request(NULL, req), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(sockbroker_request_netns(req, NULL), 0);
+	ck_assert_int_eq(sockbroker_request_bind(req, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	fd2 = sockbroker_socket_request(NULL, req);
+	ck_assert_int_ge(fd2, 0);
+	close(fd2);
 	sockbroker_request_free(req);
 
 	errno = 0;
@@ -1144,6 +1157,19 @@ static int child_spec(void *arg)
 	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_DGRAM@127.0.0.1:1002");
 	CHECK(fd >= 0);
 	CHECK(local_port(fd) == PORT_SPEC);
+	close(fd);
+	/* Options and a backlog from the spec; the library makes the
+	 * socket, the broker binds the privileged port. */
+	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_STREAM,SO_REUSEADDR,backlog=4@127.0.0.1:1002");
+	CHECK(fd >= 0);
+	CHECK(local_port(fd) == PORT_SPEC);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) == 1);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	close(fd);
+	/* Unbound, it does not listen unless asked (run does). */
+	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_STREAM");
+	CHECK(fd >= 0);
+	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) == 0);
 	close(fd);
 	sockbroker_close(h);
 	return 0;

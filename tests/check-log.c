@@ -126,10 +126,10 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 	static const struct sb_test_daemon_opts opts = { .journal = true };
 	/* Protocol 0 is decided on, then the kernel's choice for it. */
 	static const char *const expect[][3] = {
-		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_IP", "6" },
+		{ "allow", "AF_INET/SOCK_DGRAM/0", "6" },
 		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
-		{ "deny", "AF_INET6/SOCK_DGRAM/IPPROTO_IP", "5" },
-		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_IP", "6" },
+		{ "deny", "AF_INET6/SOCK_DGRAM/0", "5" },
+		{ "allow", "AF_INET/SOCK_DGRAM/0", "6" },
 		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
 	};
 	struct pollfd p;

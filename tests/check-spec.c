@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -45,6 +46,14 @@ static void round_trip(const char *text, const char *canon)
 	ck_assert_int_eq(again.has_address, spec.has_address);
 	ck_assert_uint_eq(again.address_len, spec.address_len);
 	ck_assert_mem_eq(&again.address, &spec.address, spec.address_len);
+	ck_assert_uint_eq(again.n_options, spec.n_options);
+	for (size_t i = 0; i < spec.n_options; i++) {
+		ck_assert_ptr_eq(again.options[i].def, spec.options[i].def);
+		ck_assert_int_eq(again.options[i].value, spec.options[i].value);
+		ck_assert_str_eq(again.options[i].text, spec.options[i].text);
+	}
+	ck_assert_int_eq(again.backlog, spec.backlog);
+	ck_assert_str_eq(again.netns, spec.netns);
 }
 
 static void canonical(const char *text)
@@ -378,6 +387,94 @@ START_TEST(test_params)
 }
 END_TEST
 
+START_TEST(test_options_listen_netns)
+{
+	struct sb_spec spec;
+	struct sb_error err = {.name = NULL};
+	json_object *params;
+	char many[1024];
+	size_t n = 0;
+
+	canonical("AF_INET:SOCK_STREAM,SO_REUSEADDR,backlog=16@0.0.0.0:80");
+	canonical("AF_INET:SOCK_DGRAM,SO_MARK=256,SO_BINDTODEVICE=lo,netns=lab1@127.0.0.1:53");
+	canonical("AF_ALG:SOCK_SEQPACKET,nolisten@hash:sha256");
+	canonical("AF_INET6:SOCK_STREAM,IPV6_V6ONLY=0,TCP_NODELAY,backlog=0@[::]:443");
+	round_trip("AF_INET:SOCK_STREAM,SO_REUSEADDR=1,SO_KEEPALIVE=0",
+		   "AF_INET:SOCK_STREAM,SO_REUSEADDR,SO_KEEPALIVE=0");
+	/* The kernel takes any nonzero as on. */
+	round_trip("AF_INET:SOCK_STREAM,SO_REUSEADDR=7", "AF_INET:SOCK_STREAM,SO_REUSEADDR");
+	round_trip("AF_INET:SOCK_DGRAM,SO_MARK=0x100", "AF_INET:SOCK_DGRAM,SO_MARK=256");
+	round_trip("AF_INET:SOCK_DGRAM,SO_MARK=4294967295",
+		   "AF_INET:SOCK_DGRAM,SO_MARK=4294967295");
+
+	parse_ok("AF_INET:SOCK_STREAM@0.0.0.0:80", &spec);
+	ck_assert_uint_eq(spec.n_options, 0);
+	ck_assert_int_eq(spec.backlog, SB_SPEC_LISTEN_AUTO);
+	ck_assert_str_eq(spec.netns, "");
+	parse_ok("AF_INET:SOCK_STREAM,nolisten", &spec);
+	ck_assert_int_eq(spec.backlog, SB_SPEC_NO_LISTEN);
+
+	parse_ok("AF_INET:SOCK_STREAM,SO_REUSEADDR,SO_BINDTODEVICE=lo,backlog=16,netns=lab1@127.0.0.1:80",
+		 &spec);
+	params = sb_spec_to_params(&spec, &err);
+	ck_assert_ptr_nonnull(params);
+	ck_assert_str_eq(plain(params),
+			 "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"options\":["
+			 "{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1},"
+			 "{\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\"}],"
+			 "\"listen\":16,\"netns\":\"lab1\","
+			 "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80}}");
+	json_object_put(params);
+
+	fails("AF_INET:SOCK_STREAM,SO_NOPE", "options");
+	fails("AF_INET:SOCK_STREAM,SO_LINGER=1", "options");
+	fails("AF_INET:SOCK_STREAM,SO_MARK", "options");
+	fails("AF_INET:SOCK_STREAM,SO_MARK=-1", "options");
+	fails("AF_INET:SOCK_STREAM,SO_MARK=4294967296", "options");
+	fails("AF_INET:SOCK_STREAM,SO_RCVBUF=x", "options");
+	fails("AF_INET:SOCK_STREAM,SO_BINDTODEVICE", "options");
+	fails("AF_INET:SOCK_STREAM,SO_BINDTODEVICE=a/b", "options");
+	fails("AF_INET:SOCK_STREAM,SO_BINDTODEVICE=0123456789abcdef", "options");
+	fails("AF_INET:SOCK_STREAM,backlog=65536", "listen");
+	fails("AF_INET:SOCK_STREAM,backlog=-1", "listen");
+	fails("AF_INET:SOCK_STREAM,backlog", "listen");
+	fails("AF_INET:SOCK_STREAM,backlog=1,nolisten", "listen");
+	fails("AF_INET:SOCK_STREAM,nolisten=1", "listen");
+	fails("AF_INET:SOCK_STREAM,netns=", "netns");
+	fails("AF_INET:SOCK_STREAM,netns=a/b", "netns");
+	fails("AF_INET:SOCK_STREAM,netns=..", "netns");
+	fails("AF_INET:SOCK_STREAM,netns=a,netns=b", "netns");
+	fails("AF_INET:SOCK_STREAM,", "spec");
+	fails("AF_INET:SOCK_STREAM,,SO_REUSEADDR", "spec");
+	n = (size_t)snprintf(many, sizeof(many), "AF_INET:SOCK_STREAM");
+	for (unsigned i = 0; i <= SB_OPTIONS_MAX; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n, ",SO_REUSEADDR");
+	fails(many, "options");
+}
+END_TEST
+
+START_TEST(test_can_listen)
+{
+	static const struct {
+		const char *spec;
+		bool listens;
+	} cases[] = {
+		{"AF_INET:SOCK_STREAM", true},	       {"AF_INET6:SOCK_STREAM", true},
+		{"AF_UNIX:SOCK_SEQPACKET", true},      {"AF_VSOCK:SOCK_STREAM", true},
+		{"AF_TIPC:SOCK_SEQPACKET", true},      {"AF_INET:SOCK_DGRAM", false},
+		{"AF_ALG:SOCK_SEQPACKET", false},      {"AF_RDS:SOCK_SEQPACKET", false},
+		{"AF_PACKET:SOCK_RAW", false},	       {"AF_NETLINK:SOCK_RAW", false},
+		{"AF_INET:SOCK_STREAM|SOCK_NONBLOCK", true},
+	};
+	struct sb_spec spec;
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		parse_ok(cases[i].spec, &spec);
+		ck_assert_msg(sb_spec_can_listen(&spec) == cases[i].listens, "%s", cases[i].spec);
+	}
+}
+END_TEST
+
 START_TEST(test_params_unformattable_address)
 {
 	struct sb_spec spec = {.family = AF_INET, .type = SOCK_STREAM, .has_address = true};
@@ -412,5 +509,7 @@ int main(void)
 	SB_TEST(s, test_format_buffer);
 	SB_TEST(s, test_params);
 	SB_TEST(s, test_params_unformattable_address);
+	SB_TEST(s, test_options_listen_netns);
+	SB_TEST(s, test_can_listen);
 	return sb_test_run(s);
 }

@@ -92,13 +92,13 @@ wait_for() {
 
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 
-# hold_socket CTL BROKER SPEC: as nobody, CTL (sockbrokerctl, or a link
-# to it) runs sleep holding the socket SPEC from the broker at BROKER.
-# Sets $holder_pid, the process that becomes sleep, and returns once it
-# has (1 when it has not within 5 s).
-holder_is_sleep() { [ "$(readlink "/proc/$holder_pid/exe" 2>/dev/null)" = "$(command -v sleep)" ]; }
+# hold_socket CTL BROKER SPEC [SLEEP]: as nobody, CTL (sockbrokerctl)
+# runs sleep (or SLEEP, a link to it) holding the socket SPEC from the
+# broker at BROKER. Sets $holder_pid, the process that becomes sleep, and
+# returns once it has (1 when it has not within 5 s).
+holder_is_sleep() { [ "$(readlink "/proc/$holder_pid/exe" 2>/dev/null)" = "$(readlink -f "$(command -v sleep)")" ]; }
 hold_socket() {
-	"${nobody[@]}" "$1" --socket="$2" run --socket="$3" -- sleep 30 &
+	"${nobody[@]}" "$1" --socket="$2" run --socket="$3" -- "${4:-sleep}" 30 &
 	holder_pid=$!
 	wait_for 5 holder_is_sleep
 }

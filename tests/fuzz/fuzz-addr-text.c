@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The address codec, text side (proto/addr-text.c), and the socket spec
- * FAMILY:TYPE[:PROTOCOL][@ADDRESS] built on it (proto/spec.c), which
+ * FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS] built on it (proto/spec.c), which
  * sockbrokerctl and libsockbroker read from users and configuration.
  *
  * Input: a family selector, a protocol selector, a mode byte, then text.
@@ -83,7 +83,7 @@ static void fuzz_spec(const char *text)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	json_object *params, *bind;
-	char buf[1024];
+	char buf[2048];
 	int r;
 
 	r = sb_spec_parse(text, &spec, &err);
@@ -102,6 +102,12 @@ static void fuzz_spec(const char *text)
 	FUZZ_ASSERT(r == 0);
 	FUZZ_ASSERT(again.family == spec.family && again.type == spec.type &&
 		    again.protocol == spec.protocol && again.has_address == spec.has_address);
+	FUZZ_ASSERT(again.n_options == spec.n_options && again.backlog == spec.backlog &&
+		    strcmp(again.netns, spec.netns) == 0);
+	for (size_t i = 0; i < spec.n_options; i++)
+		FUZZ_ASSERT(again.options[i].def == spec.options[i].def &&
+			    again.options[i].value == spec.options[i].value &&
+			    strcmp(again.options[i].text, spec.options[i].text) == 0);
 	if (spec.has_address)
 		same_address(&spec.address, spec.address_len, &again.address, again.address_len);
 

@@ -21,6 +21,10 @@ enum sb_policy_key {
 	SB_PK_OPTION,
 	SB_PK_VALUE,
 	SB_PK_NETNS,
+	SB_PK_GROUPS,
+	SB_PK_PSM,
+	SB_PK_CHANNEL,
+	SB_PK_INTERFACE,
 	SB_PK_MAX,
 };
 
@@ -67,7 +71,12 @@ struct sb_rule {
 	uint32_t id;	  /* uid or gid */
 	unsigned methods; /* bit per enum sb_policy_method */
 	unsigned keys;	  /* bit per enum sb_policy_key */
-	struct sb_range_set family, type, port, value;
+	struct sb_range_set family, type, port, value, groups, psm, channel;
+	/* value= names, for options set from text (TCP_CONGESTION) */
+	char **value_names;
+	size_t n_value_names;
+	char **interfaces;
+	size_t n_interfaces;
 	struct sb_proto_entry *protocols;
 	size_t n_protocols;
 	struct sb_prefix *addresses;

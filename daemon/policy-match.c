@@ -142,6 +142,22 @@ static bool option_matches(const struct sb_rule *r, int level, int option)
 	return false;
 }
 
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* An integer value in the ranges, a value set from text in the names. */
+static bool value_matches(const struct sb_rule *r, const struct sb_policy_request *req)
+{
+	if (req->text)
+		return strv_has(r->value_names, r->n_value_names, req->text);
+	return req->has_value && range_set_has(&r->value, req->value);
+}
+
 /* Creating a socket in another namespace is a privilege of its own:
  * only rules that name netns apply to such requests, and only to them. */
 static bool netns_matches(const struct sb_rule *r, const char *netns)
@@ -181,7 +197,17 @@ static bool rule_matches(const struct sb_rule *r, const struct sb_policy_request
 	if (NAMES(r, SB_PK_OPTION) &&
 	    (req->level < 0 || req->option < 0 || !option_matches(r, req->level, req->option)))
 		return false;
-	if (NAMES(r, SB_PK_VALUE) && (!req->has_value || !range_set_has(&r->value, req->value)))
+	if (NAMES(r, SB_PK_VALUE) && !value_matches(r, req))
+		return false;
+	if (NAMES(r, SB_PK_INTERFACE) &&
+	    (!req->interface || !strv_has(r->interfaces, r->n_interfaces, req->interface)))
+		return false;
+	if (NAMES(r, SB_PK_GROUPS) && (req->group < 0 || !range_set_has(&r->groups, req->group)))
+		return false;
+	if (NAMES(r, SB_PK_PSM) && (req->psm < 0 || !range_set_has(&r->psm, req->psm)))
+		return false;
+	if (NAMES(r, SB_PK_CHANNEL) &&
+	    (req->channel < 0 || !range_set_has(&r->channel, req->channel)))
 		return false;
 	return true;
 }

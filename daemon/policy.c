@@ -45,6 +45,9 @@ void sb_policy_request_init(struct sb_policy_request *req, enum sb_policy_method
 		.type = -1,
 		.protocol = -1,
 		.port = -1,
+		.group = -1,
+		.psm = -1,
+		.channel = -1,
 		.address = NULL,
 		.address_len = 0,
 		.level = -1,
@@ -124,6 +127,11 @@ void sb_rule_done(struct sb_rule *r)
 	free(r->type.v);
 	free(r->port.v);
 	free(r->value.v);
+	free(r->groups.v);
+	free(r->psm.v);
+	free(r->channel.v);
+	sb_policy_strv_free(r->value_names, r->n_value_names);
+	sb_policy_strv_free(r->interfaces, r->n_interfaces);
 	free(r->protocols);
 	free(r->addresses);
 	free(r->options);

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <linux/if_ether.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
@@ -817,7 +819,11 @@ END_TEST
 START_TEST(test_error_unknown_key)
 {
 	parse_fails("allow * socket colour=blue\n", "t:1: unknown key 'colour'");
-	parse_fails("allow * socket interface=eth0\n", "t:1: unknown key 'interface'");
+	parse_fails("allow * socket ifname=eth0\n", "t:1: unknown key 'ifname'");
+	/* interface= is setsockopt's: what a packet socket may use is not
+	 * for the policy to say (sockbroker-policy(5)). */
+	parse_fails("allow * socket interface=eth0\n",
+		    "t:1: key 'interface' does not apply to method socket");
 }
 END_TEST
 
@@ -1748,6 +1754,192 @@ START_TEST(test_method_strings)
 }
 END_TEST
 
+
+/* ------------------------------------------- values set from text, interfaces */
+
+static struct sb_policy_request text_req(int level, int option, const char *text)
+{
+	struct sb_policy_request req = sockopt_req(level, option, false, 0);
+
+	req.text = text;
+	return req;
+}
+
+static struct sb_policy_request interface_req(int option, const char *interface)
+{
+	struct sb_policy_request req = sockopt_req(SOL_SOCKET, option, false, 0);
+
+	req.interface = interface;
+	return req;
+}
+
+START_TEST(test_value_names)
+{
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow * setsockopt option=TCP_CONGESTION value=cubic,bbr\n"
+			 "allow * setsockopt option=SO_PRIORITY value=7\n");
+	struct sb_policy_subject who = subject(1000, 1000);
+	struct sb_policy_request cubic = text_req(SOL_TCP, TCP_CONGESTION, "cubic");
+	struct sb_policy_request bbr = text_req(SOL_TCP, TCP_CONGESTION, "bbr");
+	struct sb_policy_request reno = text_req(SOL_TCP, TCP_CONGESTION, "reno");
+	/* Names and numbers never stand for each other. */
+	struct sb_policy_request number = sockopt_req(SOL_TCP, TCP_CONGESTION, true, 7);
+	struct sb_policy_request prio_text = text_req(SOL_SOCKET, SO_PRIORITY, "7");
+	struct sb_policy_request prio = sockopt_req(SOL_SOCKET, SO_PRIORITY, true, 7);
+
+	expect(p, &who, &cubic, true, "t:1");
+	expect(p, &who, &bbr, true, "t:1");
+	expect(p, &who, &reno, false, "default");
+	expect(p, &who, &number, false, "default");
+	expect(p, &who, &prio_text, false, "default");
+	expect(p, &who, &prio, true, "t:2");
+	parse_fails("allow * setsockopt value=cu/bic\n",
+		    "t:1: value: 'cu/bic' is neither a number nor a name (a letter, then at most 14 "
+		    "letters, digits, '_' or '-')");
+	parse_fails("allow * setsockopt value=abcdefghijklmnop\n",
+		    "t:1: value: 'abcdefghijklmnop' is neither a number nor a name (a letter, then at "
+		    "most 14 letters, digits, '_' or '-')");
+	parse_fails("allow * setsockopt value=1cubic\n", "t:1: value: '1cubic' is not a number");
+}
+END_TEST
+
+START_TEST(test_interface_key)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow * setsockopt option=SO_BINDTODEVICE,SO_BINDTOIFINDEX interface=eth0,wlan0\n"
+		"allow user:1001 setsockopt option=SO_BINDTODEVICE\n");
+	struct sb_policy_subject who = subject(1000, 1000), any = subject(1001, 1001);
+	struct sb_policy_request eth0 = interface_req(SO_BINDTODEVICE, "eth0");
+	struct sb_policy_request wlan0 = interface_req(SO_BINDTOIFINDEX, "wlan0");
+	struct sb_policy_request lo = interface_req(SO_BINDTODEVICE, "lo");
+	struct sb_policy_request unbind = interface_req(SO_BINDTODEVICE, NULL);
+	struct sb_policy_request index = interface_req(SO_BINDTOIFINDEX, NULL);
+
+	expect(p, &who, &eth0, true, "t:1");
+	expect(p, &who, &wlan0, true, "t:1");
+	expect(p, &who, &lo, false, "default");
+	/* Unbinding names no interface: only a rule without the key allows it. */
+	expect(p, &who, &unbind, false, "default");
+	expect(p, &who, &index, false, "default");
+	expect(p, &any, &unbind, true, "t:2");
+	expect(p, &any, &lo, true, "t:2");
+	parse_fails("allow * setsockopt interface=a/b\n", "t:1: interface: 'a/b' is not an interface name");
+	parse_fails("allow * setsockopt interface=0123456789abcdef\n",
+		    "t:1: interface: '0123456789abcdef' is not an interface name");
+	parse_fails("allow * bind interface=eth0\n",
+		    "t:1: key 'interface' does not apply to method bind");
+}
+END_TEST
+
+/* ------------------------------------------- netlink groups, Bluetooth */
+
+/* Bluetooth's protocol numbers (linux ABI), without libbluetooth's headers. */
+#ifndef BTPROTO_L2CAP
+#define BTPROTO_L2CAP 0
+#define BTPROTO_HCI 1
+#define BTPROTO_RFCOMM 3
+#endif
+
+static struct sb_policy_request bind_field_req(int family, int protocol, int group, int psm,
+					       int channel)
+{
+	struct sb_policy_request req = bind_req(family, -1);
+
+	req.type = SOCK_RAW;
+	req.protocol = protocol;
+	req.group = group;
+	req.psm = psm;
+	req.channel = channel;
+	return req;
+}
+
+START_TEST(test_bind_keys)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow * bind family=AF_NETLINK groups=1,3-5\n"
+		"allow * bind family=AF_BLUETOOTH protocol=BTPROTO_L2CAP psm=0x1001-0x10ff,25\n"
+		"allow * bind family=AF_BLUETOOTH protocol=BTPROTO_RFCOMM,BTPROTO_HCI channel=1,3\n"
+		"allow user:1001 bind family=AF_NETLINK,AF_BLUETOOTH\n");
+	struct sb_policy_subject who = subject(1000, 1000), any = subject(1001, 1001);
+	static const int groups_yes[] = {1, 3, 4, 5}, groups_no[] = {2, 6, 32};
+	struct sb_policy_request req;
+
+	for (size_t i = 0; i < ELEMENTSOF(groups_yes); i++) {
+		req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, groups_yes[i], -1, -1);
+		expect(p, &who, &req, true, "t:1");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(groups_no); i++) {
+		req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, groups_no[i], -1, -1);
+		expect(p, &who, &req, false, "default");
+		/* A rule without groups= keeps its meaning: every group. */
+		expect(p, &any, &req, true, "t:4");
+	}
+	/* A bind to no group matches no rule that names groups. */
+	req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, -1, -1, -1);
+	expect(p, &who, &req, false, "default");
+	expect(p, &any, &req, true, "t:4");
+
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 0x1001, -1);
+	expect(p, &who, &req, true, "t:2");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 25, -1);
+	expect(p, &who, &req, true, "t:2");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 1, -1);
+	expect(p, &who, &req, false, "default");
+	expect(p, &any, &req, true, "t:4");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_RFCOMM, -1, -1, 3);
+	expect(p, &who, &req, true, "t:3");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_HCI, -1, -1, 1);
+	expect(p, &who, &req, true, "t:3");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_HCI, -1, -1, 2);
+	expect(p, &who, &req, false, "default");
+	/* A PSM is no channel. */
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_RFCOMM, -1, 3, -1);
+	expect(p, &who, &req, false, "default");
+
+	parse_fails("allow * bind groups=0\n", "t:1: groups: 0 is out of range (1-32)");
+	parse_fails("allow * bind groups=1-33\n", "t:1: groups: 33 is out of range (1-32)");
+	parse_fails("allow * bind psm=65536\n", "t:1: psm: 65536 is out of range (0-65535)");
+	parse_fails("allow * bind channel=-1\n", "t:1: channel: -1 is out of range (0-65535)");
+	parse_fails("allow * setsockopt groups=1\n",
+		    "t:1: key 'groups' does not apply to method setsockopt");
+	parse_fails("allow * socket psm=1\n", "t:1: key 'psm' does not apply to method socket");
+}
+END_TEST
+
+START_TEST(test_request_set_key_new_keys)
+{
+	struct sb_policy_request req;
+	struct sockaddr_storage ss;
+
+	sb_policy_request_init(&req, SB_PM_BIND);
+	ck_assert_int_eq(req.group, -1);
+	ck_assert_int_eq(req.psm, -1);
+	ck_assert_int_eq(req.channel, -1);
+	ck_assert_ptr_null(req.text);
+	ck_assert_ptr_null(req.interface);
+	ck_assert_int_eq(set_key(&req, &ss, "groups", "3"), 0);
+	ck_assert_int_eq(req.group, 3);
+	ck_assert_int_eq(set_key(&req, &ss, "psm", "0x1001"), 0);
+	ck_assert_int_eq(req.psm, 0x1001);
+	ck_assert_int_eq(set_key(&req, &ss, "channel", "1"), 0);
+	ck_assert_int_eq(req.channel, 1);
+	ck_assert_int_eq(set_key(&req, &ss, "interface", "eth0"), 0);
+	ck_assert_str_eq(req.interface, "eth0");
+	ck_assert_int_eq(set_key(&req, &ss, "value", "cubic"), 0);
+	ck_assert_str_eq(req.text, "cubic");
+	ck_assert(!req.has_value);
+	ck_assert_int_eq(set_key(&req, &ss, "value", "7"), 0);
+	ck_assert_ptr_null(req.text);
+	ck_assert(req.has_value);
+	ck_assert_int_eq(set_key(&req, &ss, "groups", "33"), -EINVAL);
+	ck_assert_str_eq(errbuf, "groups: 33 is out of range (1-32)");
+	ck_assert_int_eq(set_key(&req, &ss, "interface", "a b"), -EINVAL);
+	ck_assert_str_eq(errbuf, "interface: 'a b' is not an interface name");
+	ck_assert_int_eq(set_key(&req, &ss, "value", "cu.bic"), -EINVAL);
+	ck_assert_str_eq(errbuf, "value: 'cu.bic' is neither a number nor a name");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -1822,5 +2014,9 @@ int main(void)
 	SB_TEST(s, test_request_set_key_errors);
 	SB_TEST(s, test_dry_run);
 	SB_TEST(s, test_method_strings);
+	SB_TEST(s, test_value_names);
+	SB_TEST(s, test_interface_key);
+	SB_TEST(s, test_bind_keys);
+	SB_TEST(s, test_request_set_key_new_keys);
 	return sb_test_run(s);
 }

@@ -7,10 +7,12 @@
 #include "daemon/log.h"
 
 /* What brokering needs (docs/SECURITY.md §2): raw and packet sockets, netlink group
- * binds and privileged options, low ports, the client's fsuid/fsgid, and
- * entering named network namespaces. */
+ * binds and privileged options (NETLINK_LISTEN_ALL_NSID wants
+ * CAP_NET_BROADCAST), low ports, the client's fsuid/fsgid, and entering
+ * named network namespaces. */
 static const int needed[] = {
-	CAP_NET_RAW, CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN,
+	CAP_NET_RAW, CAP_NET_ADMIN, CAP_NET_BROADCAST, CAP_NET_BIND_SERVICE,
+	CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN,
 };
 
 int sb_caps_restrict(void)

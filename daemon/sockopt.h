@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@ enum sb_optval {
 	SB_OPTVAL_U32,    /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
 	SB_OPTVAL_BOOL,   /* any nonzero is on: compared as 0 or 1 */
 	SB_OPTVAL_IFNAME, /* an interface name in "text", "" to unbind */
+	SB_OPTVAL_IFINDEX, /* an interface index, 0 to unbind: decided by its name */
+	SB_OPTVAL_NAME,   /* a name in "text" (sb_optval_name_valid()) */
 };
 
 struct sb_sockopt_def {
@@ -31,6 +34,9 @@ struct sb_sockopt {
 	const struct sb_sockopt_def *def;
 	int64_t value;
 	const char *text; /* points into the request */
+	/* SB_OPTVAL_IFINDEX: the name of interface value, once
+	 * sb_sockopt_resolve() found it; "" for 0. */
+	char ifname[IFNAMSIZ];
 };
 
 const struct sb_sockopt_def *sb_sockopt_find(int level, int name);
@@ -41,6 +47,10 @@ const struct sb_sockopt_def *sb_sockopt_find(int level, int name);
  * refused too (SetSockOpt brokers only what needs privilege). */
 int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 		     struct sb_sockopt *opt, struct sb_error *err);
+/* What the policy needs that the request does not say: the name of the
+ * interface an index stands for, in the calling thread's network
+ * namespace (the socket's). 0, or -ENODEV with err filled. */
+int sb_sockopt_resolve(struct sb_sockopt *opt, struct sb_error *err);
 int sb_sockopt_apply(int fd, const struct sb_sockopt *opt, struct sb_error *err);
 /* "SO_MARK=256" for logs. */
 void sb_sockopt_summary(const struct sb_sockopt *opt, char *buf, size_t size);

@@ -94,8 +94,8 @@ check "systemd-analyze security: exposure $exposure is 2.5 or lower" \
 caps_of() { unit_value "$service" "$1" | tr ' ' '\n' | sort | tr '\n' ' '; }
 out="$(caps_of AmbientCapabilities)/ $(caps_of CapabilityBoundingSet)"
 status=0
-want="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SETGID CAP_SETUID "
-check "the service holds exactly the five capabilities brokering needs" \
+want="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_SETGID CAP_SETUID "
+check "the service holds exactly the six capabilities brokering needs" \
 	eval '[ "$out" = "$want/ $want" ]'
 out=$(grep -E '^(User|Type|NotifyAccess|WatchdogSec|NoNewPrivileges|ExecReload)=' "$service")
 check "the service: a dedicated user, Type=notify, a watchdog, reload through sockbrokerctl" \
@@ -200,10 +200,10 @@ pids+=($root_pid)
 wait_for 5 "$ctl" --socket="$dir/root.sock" status >/dev/null 2>&1
 out="eff=$(cap_line CapEff $root_pid) prm=$(cap_line CapPrm $root_pid) bnd=$(cap_line CapBnd $root_pid) amb=$(cap_line CapAmb $root_pid) nnp=$(cap_line NoNewPrivs $root_pid)"
 status=0
-# CAP_SETGID 6, CAP_SETUID 7, CAP_NET_BIND_SERVICE 10, CAP_NET_ADMIN 12,
-# CAP_NET_RAW 13, CAP_SYS_ADMIN 21 (netns).
+# CAP_SETGID 6, CAP_SETUID 7, CAP_NET_BIND_SERVICE 10, CAP_NET_BROADCAST 11,
+# CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SYS_ADMIN 21 (netns).
 check "started by hand: only the needed capabilities, no_new_privs" \
-	eval '[ "$out" = "eff=00000000002034c0 prm=00000000002034c0 bnd=00000000002034c0 amb=0000000000000000 nnp=1" ]'
+	eval '[ "$out" = "eff=0000000000203cc0 prm=0000000000203cc0 bnd=0000000000203cc0 amb=0000000000000000 nnp=1" ]'
 kill "$root_pid"
 wait "$root_pid"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Every privileged option the daemon brokers, end to end, and the policy
- * keys that decide on what a request names (value=, interface=):
+ * keys that decide on what a request names (value=, interface=, groups=):
  * the real daemon, clients as nobody on their own sockets. For each
  * option the kernel first refuses nobody, then the broker sets a value
  * the policy allows, refuses one it does not, and the socket keeps the
@@ -48,7 +48,8 @@ static const char policy_format[] =
 	"allow user:nobody setsockopt option=NETLINK_LISTEN_ALL_NSID protocol=NETLINK_ROUTE value=1\n"
 	"allow user:nobody setsockopt option=SO_BINDTODEVICE,SO_BINDTOIFINDEX interface=" LINK_B "\n"
 	"allow user:nobody setsockopt option=TCP_CONGESTION value=%s\n"
-	"allow user:nobody socket family=AF_INET type=SOCK_STREAM\n";
+	"allow user:nobody socket family=AF_INET type=SOCK_STREAM\n"
+	"allow user:nobody bind family=AF_NETLINK protocol=NETLINK_XFRM groups=1,2\n";
 
 /* The first algorithm of tcp_available_congestion_control that is not
  * in tcp_allowed_congestion_control. */
@@ -416,6 +417,62 @@ START_TEST(options_no_policy_can_grant_are_refused)
 }
 END_TEST
 
+/* ------------------------------------------------------------ netlink groups */
+
+/* Bind an XFRM socket (its groups need CAP_NET_ADMIN) to the groups of
+ * mask through the broker: the errno of the reply, 0 when granted. */
+static int bind_groups(unsigned mask, const char *error_name)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
+	struct sockaddr_nl got;
+	socklen_t len = sizeof(got);
+	char json[256];
+	int r;
+
+	if (fd < 0)
+		return -1;
+	snprintf(json, sizeof(json),
+		 "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%u}}}",
+		 mask);
+	r = sb_test_call_errno(daemon_.socket, json, &fd, 1, error_name);
+	/* Granted: bound to exactly those groups; denied: to none. */
+	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || got.nl_groups != (r ? 0 : mask))
+		r = -2;
+	close(fd);
+	return r;
+}
+
+static int child_groups(void *arg)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != EPERM)
+		return 10;
+	close(fd);
+	if (bind_groups(0x1, NULL) != 0 || bind_groups(0x3, NULL) != 0)
+		return 11;
+	/* Each group is decided: one outside the rule denies the bind. */
+	if (bind_groups(0x4, SB_ERR_PERMISSION_DENIED) != EACCES ||
+	    bind_groups(0x5, SB_ERR_PERMISSION_DENIED) != EACCES)
+		return 12;
+	return 0;
+}
+
+static int child_groups_all(void *arg)
+{
+	return bind_groups(0x5, NULL) == 0 && bind_groups(0x80000000u, NULL) == 0 ? 0 : 10;
+}
+
+START_TEST(netlink_binds_are_decided_by_group)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_groups, NULL), 0);
+	/* A bind rule without groups= grants them all, as it always did. */
+	sb_test_daemon_reload(&daemon_, "allow user:nobody bind family=AF_NETLINK\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_groups_all, NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("options");
@@ -428,5 +485,6 @@ int main(void)
 	SB_TEST_FIXTURE(s, tcp_congestion_is_brokered_by_name, start, stop);
 	SB_TEST_FIXTURE(s, rebinding_to_a_device_is_decided_by_interface, start, stop);
 	SB_TEST_FIXTURE(s, options_no_policy_can_grant_are_refused, start, stop);
+	SB_TEST_FIXTURE(s, netlink_binds_are_decided_by_group, start, stop);
 	return sb_test_run(s);
 }

@@ -123,6 +123,7 @@ struct sb_rule *sb_policy_add_rule(struct sb_policy *p)
 void sb_rule_done(struct sb_rule *r)
 {
 	free(r->name);
+	free(r->unit);
 	free(r->family.v);
 	free(r->type.v);
 	free(r->port.v);
@@ -148,6 +149,7 @@ void sb_policy_free(struct sb_policy *p)
 		sb_rule_done(&p->rules[i]);
 	free(p->rules);
 	sb_policy_strv_free(p->files, p->n_files);
+	sb_policy_strv_free(p->units, p->n_units);
 	free(p->members);
 	sb_subids_free(p->subids);
 	free(p);
@@ -162,6 +164,11 @@ void sb_policy_set_subids(struct sb_policy *p, struct sb_subids *t)
 const struct sb_subids *sb_policy_subids(const struct sb_policy *p)
 {
 	return p ? p->subids : NULL;
+}
+
+bool sb_policy_names_units(const struct sb_policy *p)
+{
+	return p && p->n_units > 0;
 }
 
 size_t sb_policy_rule_count(const struct sb_policy *p)

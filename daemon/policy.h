@@ -17,12 +17,18 @@ enum sb_policy_method {
 	SB_PM_MAX,
 };
 
-/* Who asks: from SO_PEERCRED / SO_PEERGROUPS. */
+/* Who asks: from SO_PEERCRED / SO_PEERGROUPS, and the systemd unit of
+ * its cgroup (peer-unit.h). */
 struct sb_policy_subject {
 	uid_t uid;
 	gid_t gid;
 	const gid_t *groups;
 	size_t n_groups;
+	const char *unit; /* NULL: in no unit, or not known */
+	/* The unit could not be read: every "deny unit:" rule matches, no
+	 * "allow unit:" rule does (a client must not escape a denial by
+	 * hiding its unit). */
+	bool unit_unknown;
 };
 
 /* What is asked, in policy terms. Fields that do not apply are -1 (ints),
@@ -93,6 +99,8 @@ const struct sb_subids *sb_policy_subids(const struct sb_policy *p);
 size_t sb_policy_rule_count(const struct sb_policy *p);
 /* The files the policy was read from, in load order. */
 size_t sb_policy_files(const struct sb_policy *p, const char *const **ret);
+/* Does any rule name a unit:? Only then is a client's unit read. */
+bool sb_policy_names_units(const struct sb_policy *p);
 /* Whether an allow rule for method m lists family in its family= (a rule
  * without family= names none). */
 bool sb_policy_names_family(const struct sb_policy *p, enum sb_policy_method m, int family);

@@ -897,7 +897,7 @@ START_TEST(test_error_missing_fields)
 		"allow * connect\n",
 		"t:1: unknown method 'connect' (expected socket, bind, setsockopt, admin or *)");
 	parse_fails("allow alice socket\n",
-		    "t:1: unknown subject 'alice' (expected user:NAME, group:NAME or *)");
+		    "t:1: unknown subject 'alice' (expected user:NAME, group:NAME, unit:NAME or *)");
 	parse_fails("allow user: socket\n", "t:1: missing user name after 'user:'");
 	parse_fails("allow group: socket\n", "t:1: missing group name after 'group:'");
 }
@@ -1940,6 +1940,101 @@ START_TEST(test_request_set_key_new_keys)
 }
 END_TEST
 
+/* ------------------------------------------------------------ unit: */
+
+static struct sb_policy_subject unit_subject(uid_t uid, const char *unit, bool unknown)
+{
+	struct sb_policy_subject who = subject(uid, uid);
+
+	who.unit = unit;
+	who.unit_unknown = unknown;
+	return who;
+}
+
+START_TEST(test_unit_rules)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow unit:sshd.service socket family=AF_INET type=SOCK_RAW\n"
+		"allow user:1000 socket family=AF_PACKET\n"
+		"deny unit:evil.service socket\n"
+		"allow unit:x@1.service socket family=AF_INET type=SOCK_RAW\n"
+		"allow unit:sshd.service bind\n");
+	struct sb_policy_subject sshd = unit_subject(1000, "sshd.service", false);
+	struct sb_policy_subject evil = unit_subject(1000, "evil.service", false);
+	struct sb_policy_subject other = unit_subject(1000, "other.service", false);
+	struct sb_policy_subject none = unit_subject(1000, NULL, false);
+	struct sb_policy_subject unknown = unit_subject(1000, NULL, true);
+	struct sb_policy_request raw = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request http = bind_req(AF_INET, 80);
+
+	ck_assert(sb_policy_names_units(p));
+	expect(p, &sshd, &raw, true, "t:1");
+	expect(p, &other, &raw, false, "default");
+	expect(p, &none, &raw, false, "default");
+	/* The unit is one more thing the client is, beside its uid. */
+	expect(p, &sshd, &packet, true, "t:2");
+	expect(p, &evil, &packet, false, "t:3");
+	expect(p, &none, &packet, true, "t:2");
+	/* Whoever might be in any unit: every unit's denials, no allowance. */
+	expect(p, &unknown, &packet, false, "t:3");
+	expect(p, &unknown, &raw, false, "t:3");
+	expect(p, &sshd, &http, true, "t:5");
+	expect(p, &unknown, &http, false, "default");
+}
+END_TEST
+
+START_TEST(test_unit_names)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow unit:getty@tty1.service socket\n"
+		"allow unit:session-3.scope socket\n"
+		"allow unit:systemd-fsck@dev-disk-by\\x2duuid-1.service socket\n"
+		"allow unit:getty@tty1.service bind\n");
+	struct sb_policy_subject getty = unit_subject(0, "getty@tty1.service", false);
+	struct sb_policy_request req = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+
+	ck_assert_uint_eq(sb_policy_rule_count(p), 4);
+	expect(p, &getty, &req, true, "t:1");
+	parse_fails("allow unit: socket\n",
+		    "t:1: '' is not the name of a unit that runs processes (.service, .scope, "
+		    ".socket, .mount or .swap)");
+	parse_fails("allow unit:user.slice socket\n",
+		    "t:1: 'user.slice' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+	parse_fails("allow unit:a/b.service socket\n",
+		    "t:1: 'a/b.service' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+	parse_fails("allow unit:.service socket\n",
+		    "t:1: '.service' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+}
+END_TEST
+
+START_TEST(test_unit_cost_independent_of_other_units)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	struct sb_policy_subject who = unit_subject(1000, "u5000.service", false);
+	struct sb_policy_request req = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy *p;
+	struct sb_decision d;
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 10000; i++)
+		fprintf(f, "allow unit:u%d.service socket family=AF_INET\n", i);
+	fclose(f);
+	p = parse_ok(text);
+	free(text);
+	/* One rule of its unit, however many units the policy names. */
+	ck_assert_uint_eq(sb_policy_check_counted(p, &who, &req, &d), 1);
+	ck_assert(d.allow);
+	ck_assert_str_eq(d.rule, "t:5001");
+	sb_policy_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -2018,5 +2113,8 @@ int main(void)
 	SB_TEST(s, test_interface_key);
 	SB_TEST(s, test_bind_keys);
 	SB_TEST(s, test_request_set_key_new_keys);
+	SB_TEST(s, test_unit_rules);
+	SB_TEST(s, test_unit_names);
+	SB_TEST(s, test_unit_cost_independent_of_other_units);
 	return sb_test_run(s);
 }

@@ -52,14 +52,14 @@ static int option_of(int level, int optname, const void *optval, socklen_t optle
 	if (!optval && optlen > 0)
 		return -EFAULT;
 	*o = (struct sb_spec_option){.def = def};
-	if (def->kind == SB_OPTVAL_IFNAME) {
+	if (sb_sockopt_is_text(def)) {
 		/* As the kernel reads it: up to the first NUL. */
 		size_t len = optlen ? strnlen(optval, optlen) : 0;
 
 		if (len >= sizeof(o->text))
 			return -EINVAL;
 		memcpy(o->text, optval, len);
-		return sb_ifname_valid(o->text) ? 0 : -EINVAL;
+		return sb_sockopt_text_valid(def, o->text) ? 0 : -EINVAL;
 	}
 	if (optlen != sizeof(int))
 		return -EINVAL;

@@ -6,12 +6,14 @@
 #include <sys/socket.h>
 
 #include "client/internal.h"
+#include "proto/optval.h"
 #include "proto/protocol.h"
 
-/* Options whose value is a string rather than an int. */
+/* Options whose value is a string rather than an int (SO_BINDTODEVICE,
+ * TCP_CONGESTION). */
 static bool is_text_option(int level, int optname)
 {
-	return level == SOL_SOCKET && optname == SO_BINDTODEVICE;
+	return sb_optval_is_text(level, optname);
 }
 
 /* Check optval/optlen the way the public functions document it. */

@@ -73,7 +73,7 @@ static int set_option(int fd, const struct sb_spec_option *opt, struct sb_opener
 	json_object *params;
 	int r;
 
-	if (def->kind == SB_OPTVAL_IFNAME)
+	if (sb_sockopt_is_text(def))
 		r = setsockopt(fd, def->level, def->name, opt->text, (socklen_t)strlen(opt->text));
 	else
 		r = setsockopt(fd, def->level, def->name, &value, sizeof(value));

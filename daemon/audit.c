@@ -24,7 +24,15 @@ static void field_num(struct sb_strbuf *b, struct iovec *fields, size_t *n, cons
 	fields[(*n)++] = (struct iovec){ .iov_base = b->p + start, .iov_len = b->len - start };
 }
 
-/* "allow uid=U pid=P[ comm=C] METHOD SUMMARY (rule R)" */
+/* The peer's unit as the policy saw it, NULL when it did not look. */
+static const char *unit_of(const struct sb_client *c)
+{
+	if (c->unit_state == SB_CLIENT_UNIT_FOUND)
+		return c->unit;
+	return c->unit_state == SB_CLIENT_UNIT_UNKNOWN ? "?" : NULL;
+}
+
+/* "allow uid=U pid=P[ unit=N][ comm=C] METHOD SUMMARY (rule R)" */
 static void describe(struct sb_strbuf *b, const struct sb_client *c, const char *method,
 		     const char *summary, const struct sb_decision *d, bool with_comm)
 {
@@ -33,6 +41,10 @@ static void describe(struct sb_strbuf *b, const struct sb_client *c, const char 
 	sb_strbuf_uint(b, c->cred.uid);
 	sb_strbuf_str(b, " pid=");
 	sb_strbuf_int(b, c->cred.pid);
+	if (unit_of(c)) {
+		sb_strbuf_str(b, " unit=");
+		sb_strbuf_str(b, unit_of(c));
+	}
 	if (with_comm) {
 		sb_strbuf_str(b, " comm=");
 		sb_strbuf_str(b, c->comm);
@@ -77,6 +89,8 @@ void sb_audit_decision(const struct sb_client *c, const char *method, const char
 	field_num(&b, fields, &n, "CLIENT_GID=", c->cred.gid);
 	field_num(&b, fields, &n, "CLIENT_PID=", c->cred.pid);
 	field(&b, fields, &n, "CLIENT_COMM=", c->comm);
+	if (unit_of(c))
+		field(&b, fields, &n, "CLIENT_UNIT=", unit_of(c));
 	field(&b, fields, &n, "METHOD=", method);
 	field(&b, fields, &n, "REQUEST=", summary);
 	field(&b, fields, &n, "DECISION=", d->allow ? "allow" : "deny");

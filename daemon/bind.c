@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
+#include <linux/netlink.h>
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -12,6 +13,13 @@
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/strbuf.h"
+
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+#include <bluetooth/bluetooth.h>
+#include <bluetooth/hci.h>
+#include <bluetooth/l2cap.h>
+#include <bluetooth/rfcomm.h>
+#endif
 
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 {
@@ -34,6 +42,26 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 	return -1;
 }
 
+/* What psm= and channel= read of a Bluetooth address: the PSM of an
+ * L2CAP one, the channel of an RFCOMM or HCI one. (Without libbluetooth's
+ * headers no Bluetooth address is ever parsed.) */
+static void bluetooth_fields(struct sb_policy_request *preq, int protocol,
+			     const struct sockaddr *sa, socklen_t len)
+{
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+	if (sa->sa_family != AF_BLUETOOTH)
+		return;
+	if (protocol == BTPROTO_L2CAP && len >= sizeof(struct sockaddr_l2))
+		preq->psm = btohs(((const struct sockaddr_l2 *)sa)->l2_psm);
+	else if (protocol == BTPROTO_RFCOMM && len >= sizeof(struct sockaddr_rc))
+		preq->channel = ((const struct sockaddr_rc *)sa)->rc_channel;
+	else if (protocol == BTPROTO_HCI && len >= sizeof(struct sockaddr_hci))
+		preq->channel = ((const struct sockaddr_hci *)sa)->hci_channel;
+#else
+	(void)preq, (void)protocol, (void)sa, (void)len;
+#endif
+}
+
 /* The bind request for sa on a socket like si. */
 static void bind_request(struct sb_policy_request *preq, const struct sb_sockinfo *si, int family,
 			 const struct sockaddr *sa, socklen_t len, const char *netns)
@@ -46,6 +74,34 @@ static void bind_request(struct sb_policy_request *preq, const struct sb_sockinf
 	preq->address_len = len;
 	preq->port = sb_sockaddr_port(sa, len);
 	preq->netns = netns;
+	bluetooth_fields(preq, si->protocol, sa, len);
+}
+
+/* The multicast groups of a netlink address, as a mask (0: none). */
+static uint32_t netlink_groups(const struct sockaddr *sa, socklen_t len)
+{
+	if (sa->sa_family != AF_NETLINK || len < sizeof(struct sockaddr_nl))
+		return 0;
+	return ((const struct sockaddr_nl *)sa)->nl_groups;
+}
+
+/* A netlink bind joins each group of its mask: each is decided on its
+ * own, and all must allow, so that "deny ... groups=N" holds whatever
+ * other groups come with N. A bind to no group is decided once. */
+static int authorize_groups(struct sb_request *req, struct sb_policy_request *preq,
+			    const char *summary, uint32_t groups)
+{
+	char more[320];
+
+	for (int bit = 0; bit < 32; bit++) {
+		if (!(groups & (UINT32_C(1) << bit)))
+			continue;
+		preq->group = bit + 1;
+		snprintf(more, sizeof(more), "%s (group %d)", summary, bit + 1);
+		if (sb_authorize(req, preq, more) < 0)
+			return -EACCES;
+	}
+	return 0;
 }
 
 /* "AF_INET6/SOCK_STREAM [::]:80", and more, for the log. */
@@ -137,6 +193,8 @@ int sb_bind_authorize(struct sb_request *req, int fd, const struct sb_sockinfo *
 		snprintf(g->text, sizeof(g->text), "?");
 	bind_request(&preq, si, si->family, sa, len, netns);
 	summarize(summary, sizeof(summary), si->family, si, g->text, "");
+	if (netlink_groups(sa, len))
+		return authorize_groups(req, &preq, summary, netlink_groups(sa, len));
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
 	if (!ipv4_side(si, sa, len, &v4, &any))

@@ -7,8 +7,9 @@
 #include "daemon/log.h"
 
 /* What brokering needs (docs/SECURITY.md §2): raw and packet sockets, netlink group
- * binds and privileged options, low ports, the client's fsuid/fsgid, and
- * entering named network namespaces. */
+ * binds and privileged options (NETLINK_LISTEN_ALL_NSID wants
+ * CAP_NET_BROADCAST), low ports, the client's fsuid/fsgid, and entering
+ * named network namespaces. */
 static const struct {
 	int cap;
 	const char *name;
@@ -17,6 +18,7 @@ static const struct {
 } needed[] = {
 	{CAP_NET_RAW, "CAP_NET_RAW", "raw and packet sockets", false},
 	{CAP_NET_ADMIN, "CAP_NET_ADMIN", "netlink group binds and privileged options", false},
+	{CAP_NET_BROADCAST, "CAP_NET_BROADCAST", "NETLINK_LISTEN_ALL_NSID", false},
 	{CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE", "binds of privileged ports", false},
 	{CAP_SETUID, "CAP_SETUID", "sockets owned by their client", false},
 	{CAP_SETGID, "CAP_SETGID", "sockets owned by their client's group", false},

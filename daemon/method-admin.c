@@ -16,6 +16,7 @@
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
+#include "daemon/peer-unit.h"
 #include "proto/protocol.h"
 
 static const char *const no_keys[] = { NULL };
@@ -221,7 +222,8 @@ int sb_method_admin_check(struct sb_request *req)
 	struct sockaddr_storage addr;
 	enum sb_policy_method method;
 	struct sb_decision d;
-	const char *user, *mname;
+	const char *user, *mname, *unit = NULL;
+	json_object *unit_value = NULL;
 	gid_t groups[256];
 	int n_groups = ELEMENTSOF(groups);
 	char err[256];
@@ -242,10 +244,19 @@ int sb_method_admin_check(struct sb_request *req)
 	if (sb_policy_method_from_string(mname, &method) < 0)
 		return sb_error_param(&req->error, "method",
 				      "method: expected socket, bind, setsockopt or admin");
+	/* keys.unit is the subject's systemd unit, not a key of a request. */
+	if (kv && json_object_object_get_ex(kv, "unit", &unit_value)) {
+		if (!json_object_is_type(unit_value, json_type_string) ||
+		    !sb_unit_name_valid(json_object_get_string(unit_value)))
+			return sb_error_param(&req->error, "keys",
+					      "keys.unit: expected the name of a unit that runs processes");
+		unit = json_object_get_string(unit_value);
+	}
 	/* The caller may ask about itself by uid, answered from the kernel's
-	 * credentials; anything else reveals the policy and who exists, and
-	 * costs NSS lookups that can block: admins only, checked first. */
-	if (is_own_uid(user, req->conn->cred.uid)) {
+	 * credentials; anything else (another user, another unit) reveals
+	 * the policy and who exists, and costs NSS lookups that can block:
+	 * admins only, checked first. */
+	if (is_own_uid(user, req->conn->cred.uid) && !unit) {
 		sb_client_subject(req->conn, &who);
 	} else {
 		r = authorize_admin(req, "check");
@@ -256,10 +267,14 @@ int sb_method_admin_check(struct sb_request *req)
 			return r;
 		who.groups = groups;
 		who.n_groups = (size_t)n_groups;
+		who.unit = unit;
+		who.unit_unknown = false;
 	}
 	sb_policy_request_init(&preq, method);
 	if (kv) {
 		json_object_object_foreach(kv, key, val) {
+			if (strcmp(key, "unit") == 0)
+				continue;
 			if (!json_object_is_type(val, json_type_string))
 				return sb_error_param(&req->error, "keys", "keys.%s: expected a string", key);
 			if (sb_policy_request_set_key(&preq, &addr, key, json_object_get_string(val),

@@ -43,6 +43,10 @@ int sb_method_setsockopt(struct sb_request *req)
 	r = sb_sockopt_parse(params, "", true, &opt, &req->error);
 	if (r < 0)
 		return r;
+	/* The socket is of the daemon's network namespace (sockinfo.h). */
+	r = sb_sockopt_resolve(&opt, &req->error);
+	if (r < 0)
+		return r;
 
 	sb_policy_request_init(&preq, SB_PM_SETSOCKOPT);
 	preq.family = si.family;

@@ -239,18 +239,21 @@ static int check_created(struct sb_request *req, int fd, struct socket_args *a, 
 }
 
 /* The privileged options asked for with the socket, each decided as a
- * SetSockOpt on it would be: on the protocol the kernel chose. */
-static int authorize_options(struct sb_request *req, const struct socket_args *a,
-			     const char *summary)
+ * SetSockOpt on it would be: on the protocol the kernel chose, and on the
+ * interfaces of the socket's network namespace, where this runs. */
+static int authorize_options(struct sb_request *req, struct socket_args *a, const char *summary)
 {
 	for (size_t i = 0; i < a->n_options; i++) {
-		const struct sb_sockopt *o = &a->options[i];
+		struct sb_sockopt *o = &a->options[i];
 		struct sb_policy_request preq;
 		char osum[256];
 		int r;
 
 		if (!o->def->privileged)
 			continue;
+		r = sb_sockopt_resolve(o, &req->error);
+		if (r < 0)
+			return r;
 		policy_request_of(&preq, SB_PM_SETSOCKOPT, a);
 		sb_sockopt_policy(o, &preq);
 		sb_sockopt_summary(o, osum, sizeof(osum));

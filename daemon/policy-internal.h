@@ -21,6 +21,10 @@ enum sb_policy_key {
 	SB_PK_OPTION,
 	SB_PK_VALUE,
 	SB_PK_NETNS,
+	SB_PK_GROUPS,
+	SB_PK_PSM,
+	SB_PK_CHANNEL,
+	SB_PK_INTERFACE,
 	SB_PK_MAX,
 };
 
@@ -58,16 +62,23 @@ enum sb_who {
 	SB_WHO_ANY,
 	SB_WHO_UID,
 	SB_WHO_GID,
+	SB_WHO_UNIT,
 };
 
 struct sb_rule {
 	char *name; /* "file:line" */
 	bool allow;
 	enum sb_who who;
-	uint32_t id;	  /* uid or gid */
+	uint32_t id;	  /* uid or gid; for a unit, its index in sb_policy.units */
+	char *unit;	  /* SB_WHO_UNIT: the unit's name */
 	unsigned methods; /* bit per enum sb_policy_method */
 	unsigned keys;	  /* bit per enum sb_policy_key */
-	struct sb_range_set family, type, port, value;
+	struct sb_range_set family, type, port, value, groups, psm, channel;
+	/* value= names, for options set from text (TCP_CONGESTION) */
+	char **value_names;
+	size_t n_value_names;
+	char **interfaces;
+	size_t n_interfaces;
 	struct sb_proto_entry *protocols;
 	size_t n_protocols;
 	struct sb_prefix *addresses;
@@ -93,6 +104,8 @@ struct sb_method_index {
 	size_t n_by_uid;
 	struct sb_id_rule *by_gid;
 	size_t n_by_gid;
+	struct sb_id_rule *by_unit; /* id: the index of the unit's name */
+	size_t n_by_unit;
 };
 
 /* The databases say that uid is in group gid. */
@@ -114,6 +127,9 @@ struct sb_policy {
 	struct sb_member *members;
 	size_t n_members;
 	struct sb_subids *subids; /* NULL: no subordinate ids */
+	/* The unit names rules name, sorted and unique (strcmp). */
+	char **units;
+	size_t n_units;
 };
 
 /* policy.c */

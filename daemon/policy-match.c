@@ -28,16 +28,71 @@ void sb_policy_index_done(struct sb_policy *p)
 		free(p->index[m].any);
 		free(p->index[m].by_uid);
 		free(p->index[m].by_gid);
+		free(p->index[m].by_unit);
 		p->index[m] = (struct sb_method_index){0};
 	}
+	sb_policy_strv_free(p->units, p->n_units);
+	p->units = NULL;
+	p->n_units = 0;
+}
+
+static int name_compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The index of name in p->units, or -1. */
+static int64_t unit_index(const struct sb_policy *p, const char *name)
+{
+	char *const *hit;
+
+	if (p->n_units == 0)
+		return -1;
+	hit = bsearch(&name, p->units, p->n_units, sizeof(*p->units), name_compare);
+	return hit ? hit - p->units : -1;
+}
+
+/* The unit names rules name, sorted and once each; each unit rule's id
+ * becomes its name's index, so unit rules are indexed like uid ones. */
+static int build_units(struct sb_policy *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		int rc;
+
+		if (p->rules[i].who != SB_WHO_UNIT)
+			continue;
+		rc = sb_policy_strv_add(&p->units, &p->n_units, p->rules[i].unit);
+		if (rc < 0)
+			return rc;
+	}
+	if (p->n_units == 0)
+		return 0;
+	qsort(p->units, p->n_units, sizeof(*p->units), name_compare);
+	for (size_t i = 1; i < p->n_units; i++) {
+		if (strcmp(p->units[i], p->units[n]) == 0)
+			free(p->units[i]);
+		else
+			p->units[++n] = p->units[i];
+	}
+	p->n_units = n + 1;
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].who == SB_WHO_UNIT)
+			p->rules[i].id = (uint32_t)unit_index(p, p->rules[i].unit);
+	return 0;
 }
 
 int sb_policy_build_index(struct sb_policy *p)
 {
 	sb_policy_index_done(p);
+	if (build_units(p) < 0) {
+		sb_policy_index_done(p);
+		return -ENOMEM;
+	}
 	for (size_t m = 0; m < SB_PM_MAX; m++) {
 		struct sb_method_index *ix = &p->index[m];
-		size_t n_any = 0, n_uid = 0, n_gid = 0;
+		size_t n_any = 0, n_uid = 0, n_gid = 0, n_unit = 0;
 
 		for (size_t i = 0; i < p->n_rules; i++) {
 			const struct sb_rule *r = &p->rules[i];
@@ -48,13 +103,16 @@ int sb_policy_build_index(struct sb_policy *p)
 				n_any++;
 			else if (r->who == SB_WHO_UID)
 				n_uid++;
-			else
+			else if (r->who == SB_WHO_GID)
 				n_gid++;
+			else
+				n_unit++;
 		}
 		ix->any = calloc(n_any ? n_any : 1, sizeof(*ix->any));
 		ix->by_uid = calloc(n_uid ? n_uid : 1, sizeof(*ix->by_uid));
 		ix->by_gid = calloc(n_gid ? n_gid : 1, sizeof(*ix->by_gid));
-		if (!ix->any || !ix->by_uid || !ix->by_gid) {
+		ix->by_unit = calloc(n_unit ? n_unit : 1, sizeof(*ix->by_unit));
+		if (!ix->any || !ix->by_uid || !ix->by_gid || !ix->by_unit) {
 			sb_policy_index_done(p);
 			return -ENOMEM;
 		}
@@ -68,11 +126,14 @@ int sb_policy_build_index(struct sb_policy *p)
 				ix->any[ix->n_any++] = (uint32_t)i;
 			else if (r->who == SB_WHO_UID)
 				ix->by_uid[ix->n_by_uid++] = entry;
-			else
+			else if (r->who == SB_WHO_GID)
 				ix->by_gid[ix->n_by_gid++] = entry;
+			else
+				ix->by_unit[ix->n_by_unit++] = entry;
 		}
 		qsort(ix->by_uid, ix->n_by_uid, sizeof(*ix->by_uid), id_rule_compare);
 		qsort(ix->by_gid, ix->n_by_gid, sizeof(*ix->by_gid), id_rule_compare);
+		qsort(ix->by_unit, ix->n_by_unit, sizeof(*ix->by_unit), id_rule_compare);
 	}
 	return 0;
 }
@@ -142,6 +203,22 @@ static bool option_matches(const struct sb_rule *r, int level, int option)
 	return false;
 }
 
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* An integer value in the ranges, a value set from text in the names. */
+static bool value_matches(const struct sb_rule *r, const struct sb_policy_request *req)
+{
+	if (req->text)
+		return strv_has(r->value_names, r->n_value_names, req->text);
+	return req->has_value && range_set_has(&r->value, req->value);
+}
+
 /* Creating a socket in another namespace is a privilege of its own:
  * only rules that name netns apply to such requests, and only to them. */
 static bool netns_matches(const struct sb_rule *r, const char *netns)
@@ -181,7 +258,17 @@ static bool rule_matches(const struct sb_rule *r, const struct sb_policy_request
 	if (NAMES(r, SB_PK_OPTION) &&
 	    (req->level < 0 || req->option < 0 || !option_matches(r, req->level, req->option)))
 		return false;
-	if (NAMES(r, SB_PK_VALUE) && (!req->has_value || !range_set_has(&r->value, req->value)))
+	if (NAMES(r, SB_PK_VALUE) && !value_matches(r, req))
+		return false;
+	if (NAMES(r, SB_PK_INTERFACE) &&
+	    (!req->interface || !strv_has(r->interfaces, r->n_interfaces, req->interface)))
+		return false;
+	if (NAMES(r, SB_PK_GROUPS) && (req->group < 0 || !range_set_has(&r->groups, req->group)))
+		return false;
+	if (NAMES(r, SB_PK_PSM) && (req->psm < 0 || !range_set_has(&r->psm, req->psm)))
+		return false;
+	if (NAMES(r, SB_PK_CHANNEL) &&
+	    (req->channel < 0 || !range_set_has(&r->channel, req->channel)))
 		return false;
 	return true;
 }
@@ -279,6 +366,32 @@ static void scan_gid(struct scan *s, const struct sb_method_index *ix, uid_t uid
 	scan_id(s, ix->by_gid, ix->n_by_gid, gid);
 }
 
+/* The rules of who's unit. A client whose unit could not be read might be
+ * in any: every unit's denials apply to it, and no unit's allowance. */
+static void scan_unit(struct scan *s, const struct sb_method_index *ix,
+		      const struct sb_policy_subject *who)
+{
+	int64_t id;
+
+	if (who->unit) {
+		id = unit_index(s->policy, who->unit);
+		if (id >= 0)
+			scan_id(s, ix->by_unit, ix->n_by_unit, (uint32_t)id);
+		return;
+	}
+	if (!who->unit_unknown)
+		return;
+	for (size_t i = 0; i < ix->n_by_unit; i++) {
+		uint32_t idx = ix->by_unit[i].rule;
+
+		if ((int64_t)idx <= s->best || s->policy->rules[idx].allow)
+			continue;
+		s->scanned++;
+		if (rule_matches(&s->policy->rules[idx], s->req))
+			s->best = idx;
+	}
+}
+
 /* The rules of who: its uid, its groups as the kernel reports them and as
  * the databases say. A subordinate uid is decided as its owner, by the
  * owner's groups in the databases: the groups a process of a user
@@ -318,6 +431,7 @@ size_t sb_policy_check_counted(const struct sb_policy *p, const struct sb_policy
 	if (p) {
 		scan_any(&s, p->index[req->method].any, p->index[req->method].n_any);
 		scan_subject(&s, &p->index[req->method], who);
+		scan_unit(&s, &p->index[req->method], who);
 	}
 	if (s.best >= 0)
 		*ret = (struct sb_decision){.allow = p->rules[s.best].allow,

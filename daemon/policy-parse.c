@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "daemon/peer-unit.h"
 #include "daemon/policy-internal.h"
 #include "daemon/userdb.h"
 
@@ -20,9 +21,11 @@ static const unsigned method_keys[SB_PM_MAX] = {
 	[SB_PM_SOCKET] =
 		KEY(SB_PK_FAMILY) | KEY(SB_PK_TYPE) | KEY(SB_PK_PROTOCOL) | KEY(SB_PK_NETNS),
 	[SB_PM_BIND] = KEY(SB_PK_FAMILY) | KEY(SB_PK_TYPE) | KEY(SB_PK_PROTOCOL) | KEY(SB_PK_PORT) |
-		       KEY(SB_PK_ADDRESS) | KEY(SB_PK_NETNS),
+		       KEY(SB_PK_ADDRESS) | KEY(SB_PK_NETNS) | KEY(SB_PK_GROUPS) | KEY(SB_PK_PSM) |
+		       KEY(SB_PK_CHANNEL),
 	[SB_PM_SETSOCKOPT] = KEY(SB_PK_FAMILY) | KEY(SB_PK_TYPE) | KEY(SB_PK_PROTOCOL) |
-			     KEY(SB_PK_OPTION) | KEY(SB_PK_VALUE) | KEY(SB_PK_NETNS),
+			     KEY(SB_PK_OPTION) | KEY(SB_PK_VALUE) | KEY(SB_PK_NETNS) |
+			     KEY(SB_PK_INTERFACE),
 	[SB_PM_ADMIN] = 0,
 };
 
@@ -91,8 +94,23 @@ static int check_text(const char *line, size_t len, const char *where, char *err
 	return 0;
 }
 
-/* "*", "user:NAME|UID" or "group:NAME|GID"; names resolve now, so a
- * typo fails the load instead of silently matching nobody. */
+/* "unit:NAME": a systemd unit that runs processes (peer-unit.h). */
+static int parse_unit(struct sb_rule *rule, const char *name, const char *where, char *errbuf,
+		      size_t errsize)
+{
+	if (!sb_unit_name_valid(name))
+		return sb_policy_error(errbuf, errsize,
+				       "%s: '%s' is not the name of a unit that runs processes "
+				       "(.service, .scope, .socket, .mount or .swap)",
+				       where, name);
+	rule->who = SB_WHO_UNIT;
+	rule->unit = strdup(name);
+	return rule->unit ? 0 : -ENOMEM;
+}
+
+/* "*", "user:NAME|UID", "group:NAME|GID" or "unit:NAME"; user and group
+ * names resolve now, so a typo fails the load instead of silently
+ * matching nobody. */
 static int parse_who(struct sb_rule *rule, const char *text, const char *where, char *errbuf,
 		     size_t errsize)
 {
@@ -104,6 +122,8 @@ static int parse_who(struct sb_rule *rule, const char *text, const char *where, 
 		rule->who = SB_WHO_ANY;
 		return 0;
 	}
+	if (strncmp(text, "unit:", 5) == 0)
+		return parse_unit(rule, text + 5, where, errbuf, errsize);
 	if (strncmp(text, "user:", 5) == 0) {
 		user = true;
 		kind = "user";
@@ -115,7 +135,7 @@ static int parse_who(struct sb_rule *rule, const char *text, const char *where, 
 	} else {
 		return sb_policy_error(
 			errbuf, errsize,
-			"%s: unknown subject '%s' (expected user:NAME, group:NAME or *)", where,
+			"%s: unknown subject '%s' (expected user:NAME, group:NAME, unit:NAME or *)", where,
 			text);
 	}
 	rule->who = user ? SB_WHO_UID : SB_WHO_GID;

@@ -8,6 +8,7 @@
 
 #include "daemon/policy-internal.h"
 #include "proto/consts.h"
+#include "proto/optval.h"
 
 static int parse_one_const(enum sb_const_group group, const char *key, const char *value,
 			   int64_t min, int64_t max, int *ret, char *errbuf, size_t errsize)
@@ -27,6 +28,18 @@ static int parse_one_const(enum sb_const_group group, const char *key, const cha
 			return sb_policy_error(errbuf, errsize, "%s: %s is out of range", key,
 					       value);
 	}
+	*ret = (int)v;
+	return 0;
+}
+
+static int parse_one_int(const char *key, const char *value, int64_t min, int64_t max, int *ret,
+			 char *errbuf, size_t errsize)
+{
+	int64_t v;
+	int r = sb_policy_parse_int(key, value, min, max, &v, errbuf, errsize);
+
+	if (r < 0)
+		return r;
 	*ret = (int)v;
 	return 0;
 }
@@ -108,11 +121,7 @@ int sb_policy_request_set_key(struct sb_policy_request *req, struct sockaddr_sto
 		}
 		return 0;
 	case SB_PK_PORT:
-		r = sb_policy_parse_int(key, value, 0, 65535, &v, errbuf, errsize);
-		if (r < 0)
-			return r;
-		req->port = (int)v;
-		return 0;
+		return parse_one_int(key, value, 0, 65535, &req->port, errbuf, errsize);
 	case SB_PK_ADDRESS:
 		return set_address(req, storage, value, errbuf, errsize);
 	case SB_PK_OPTION:
@@ -123,12 +132,35 @@ int sb_policy_request_set_key(struct sb_policy_request *req, struct sockaddr_sto
 		req->option = opt.option;
 		return 0;
 	case SB_PK_VALUE:
+		/* A name, as TCP_CONGESTION takes one; else a number. */
+		if ((value[0] >= 'a' && value[0] <= 'z') || (value[0] >= 'A' && value[0] <= 'Z')) {
+			if (!sb_optval_name_valid(value))
+				return sb_policy_error(errbuf, errsize,
+						       "value: '%s' is neither a number nor a name",
+						       value);
+			req->text = value;
+			req->has_value = false;
+			return 0;
+		}
 		r = sb_policy_parse_int(key, value, INT64_MIN, INT64_MAX, &v, errbuf, errsize);
 		if (r < 0)
 			return r;
 		req->value = v;
 		req->has_value = true;
+		req->text = NULL;
 		return 0;
+	case SB_PK_INTERFACE:
+		if (!sb_optval_ifname_valid(value))
+			return sb_policy_error(errbuf, errsize,
+					       "interface: '%s' is not an interface name", value);
+		req->interface = value;
+		return 0;
+	case SB_PK_GROUPS:
+		return parse_one_int(key, value, 1, 32, &req->group, errbuf, errsize);
+	case SB_PK_PSM:
+		return parse_one_int(key, value, 0, 65535, &req->psm, errbuf, errsize);
+	case SB_PK_CHANNEL:
+		return parse_one_int(key, value, 0, 65535, &req->channel, errbuf, errsize);
 	case SB_PK_NETNS:
 		/* Allowed in rules, but a request is in one namespace. */
 		if (!sb_policy_netns_name_valid(value) || strcmp(value, "*") == 0)

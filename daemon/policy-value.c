@@ -17,6 +17,7 @@
 #include "daemon/policy-internal.h"
 #include "proto/consts.h"
 #include "proto/number.h"
+#include "proto/optval.h"
 
 /* clang-format off */
 static const char *const key_names[SB_PK_MAX] = {
@@ -28,6 +29,10 @@ static const char *const key_names[SB_PK_MAX] = {
 	[SB_PK_OPTION] = "option",
 	[SB_PK_VALUE] = "value",
 	[SB_PK_NETNS] = "netns",
+	[SB_PK_GROUPS] = "groups",
+	[SB_PK_PSM] = "psm",
+	[SB_PK_CHANNEL] = "channel",
+	[SB_PK_INTERFACE] = "interface",
 };
 /* clang-format on */
 
@@ -44,6 +49,11 @@ static const int named_option_levels[] = {
 
 #define TYPE_MAX 15 /* SOCK_TYPE_MASK: the flag bits are not part of a type */
 #define PORT_MAX 65535
+/* Netlink multicast groups a bind names (nl_groups has 32 bits). */
+#define GROUP_MAX 32
+/* L2CAP PSMs and HCI channels are 16 bits, RFCOMM channels 8. */
+#define PSM_MAX 65535
+#define CHANNEL_MAX 65535
 #define NETNS_NAME_MAX 255
 
 const char *sb_policy_key_to_string(enum sb_policy_key key)
@@ -375,6 +385,9 @@ static int parse_netns(struct sb_rule *r, const char *text, char *errbuf, size_t
 	return sb_policy_strv_add(&r->netns, &r->n_netns, text);
 }
 
+/* Names start with a letter; numbers with a digit or '-'. */
+#define IS_NAME(text) (((text)[0] >= 'a' && (text)[0] <= 'z') || ((text)[0] >= 'A' && (text)[0] <= 'Z'))
+
 static int parse_element(struct sb_rule *r, enum sb_policy_key key, char *text, char *errbuf,
 			 size_t errsize)
 {
@@ -399,10 +412,33 @@ static int parse_element(struct sb_rule *r, enum sb_policy_key key, char *text, 
 	case SB_PK_OPTION:
 		return parse_sockopt(r, text, errbuf, errsize);
 	case SB_PK_VALUE:
+		/* A name is the value of an option set from text. */
+		if (IS_NAME(text)) {
+			if (!sb_optval_name_valid(text))
+				return sb_policy_error(errbuf, errsize,
+						       "value: '%s' is neither a number nor a name "
+						       "(a letter, then at most %d letters, digits, '_' or '-')",
+						       text, SB_OPTVAL_NAME_MAX - 1);
+			return sb_policy_strv_add(&r->value_names, &r->n_value_names, text);
+		}
 		rc = parse_range("value", text, INT64_MIN, INT64_MAX, &range, errbuf, errsize);
 		return rc < 0 ? rc : range_add(&r->value, range);
 	case SB_PK_NETNS:
 		return parse_netns(r, text, errbuf, errsize);
+	case SB_PK_GROUPS:
+		rc = parse_range("groups", text, 1, GROUP_MAX, &range, errbuf, errsize);
+		return rc < 0 ? rc : range_add(&r->groups, range);
+	case SB_PK_PSM:
+		rc = parse_range("psm", text, 0, PSM_MAX, &range, errbuf, errsize);
+		return rc < 0 ? rc : range_add(&r->psm, range);
+	case SB_PK_CHANNEL:
+		rc = parse_range("channel", text, 0, CHANNEL_MAX, &range, errbuf, errsize);
+		return rc < 0 ? rc : range_add(&r->channel, range);
+	case SB_PK_INTERFACE:
+		if (!sb_optval_ifname_valid(text))
+			return sb_policy_error(errbuf, errsize,
+					       "interface: '%s' is not an interface name", text);
+		return sb_policy_strv_add(&r->interfaces, &r->n_interfaces, text);
 	case SB_PK_MAX:
 		break;
 	}

@@ -45,6 +45,9 @@ void sb_policy_request_init(struct sb_policy_request *req, enum sb_policy_method
 		.type = -1,
 		.protocol = -1,
 		.port = -1,
+		.group = -1,
+		.psm = -1,
+		.channel = -1,
 		.address = NULL,
 		.address_len = 0,
 		.level = -1,
@@ -120,10 +123,16 @@ struct sb_rule *sb_policy_add_rule(struct sb_policy *p)
 void sb_rule_done(struct sb_rule *r)
 {
 	free(r->name);
+	free(r->unit);
 	free(r->family.v);
 	free(r->type.v);
 	free(r->port.v);
 	free(r->value.v);
+	free(r->groups.v);
+	free(r->psm.v);
+	free(r->channel.v);
+	sb_policy_strv_free(r->value_names, r->n_value_names);
+	sb_policy_strv_free(r->interfaces, r->n_interfaces);
 	free(r->protocols);
 	free(r->addresses);
 	free(r->options);
@@ -140,6 +149,7 @@ void sb_policy_free(struct sb_policy *p)
 		sb_rule_done(&p->rules[i]);
 	free(p->rules);
 	sb_policy_strv_free(p->files, p->n_files);
+	sb_policy_strv_free(p->units, p->n_units);
 	free(p->members);
 	sb_subids_free(p->subids);
 	free(p);
@@ -154,6 +164,11 @@ void sb_policy_set_subids(struct sb_policy *p, struct sb_subids *t)
 const struct sb_subids *sb_policy_subids(const struct sb_policy *p)
 {
 	return p ? p->subids : NULL;
+}
+
+bool sb_policy_names_units(const struct sb_policy *p)
+{
+	return p && p->n_units > 0;
 }
 
 size_t sb_policy_rule_count(const struct sb_policy *p)

@@ -17,12 +17,18 @@ enum sb_policy_method {
 	SB_PM_MAX,
 };
 
-/* Who asks: from SO_PEERCRED / SO_PEERGROUPS. */
+/* Who asks: from SO_PEERCRED / SO_PEERGROUPS, and the systemd unit of
+ * its cgroup (peer-unit.h). */
 struct sb_policy_subject {
 	uid_t uid;
 	gid_t gid;
 	const gid_t *groups;
 	size_t n_groups;
+	const char *unit; /* NULL: in no unit, or not known */
+	/* The unit could not be read: every "deny unit:" rule matches, no
+	 * "allow unit:" rule does (a client must not escape a denial by
+	 * hiding its unit). */
+	bool unit_unknown;
 };
 
 /* What is asked, in policy terms. Fields that do not apply are -1 (ints),
@@ -33,12 +39,19 @@ struct sb_policy_request {
 	int type;     /* without SOCK_NONBLOCK / SOCK_CLOEXEC */
 	int protocol; /* as socket() takes it (AF_PACKET: network order) */
 	int port;     /* bind: the address's port (INET/INET6/SCTP/RDS/VSOCK), else -1 */
+	int group;    /* bind: one netlink multicast group (1-32), else -1 */
+	int psm;      /* bind: the PSM of an L2CAP address, else -1 */
+	int channel;  /* bind: the channel of an RFCOMM or HCI address, else -1 */
 	const struct sockaddr *address; /* bind: the address, for address= */
 	socklen_t address_len;
 	int level;    /* setsockopt */
 	int option;   /* setsockopt */
 	bool has_value;
 	int64_t value; /* setsockopt integer value */
+	const char *text;      /* setsockopt: a value set from text (TCP_CONGESTION) */
+	/* setsockopt: the interface SO_BINDTODEVICE or SO_BINDTOIFINDEX
+	 * binds to; NULL when it unbinds */
+	const char *interface;
 	const char *netns; /* NULL: the daemon's own network namespace */
 };
 
@@ -86,13 +99,16 @@ const struct sb_subids *sb_policy_subids(const struct sb_policy *p);
 size_t sb_policy_rule_count(const struct sb_policy *p);
 /* The files the policy was read from, in load order. */
 size_t sb_policy_files(const struct sb_policy *p, const char *const **ret);
+/* Does any rule name a unit:? Only then is a client's unit read. */
+bool sb_policy_names_units(const struct sb_policy *p);
 /* Whether an allow rule for method m lists family in its family= (a rule
  * without family= names none). */
 bool sb_policy_names_family(const struct sb_policy *p, enum sb_policy_method m, int family);
 
 /* Build a request from "key" -> "value" text pairs as the policy file
- * writes them (family=AF_PACKET, port=80, value=0x100, address=127.0.0.1,
- * option=SO_MARK, netns=lab1), for dry runs (sockbrokerctl check). One
+ * writes them (family=AF_PACKET, port=80, value=0x100, value=cubic,
+ * address=127.0.0.1, option=SO_MARK, interface=eth0, groups=3, psm=0x1001,
+ * channel=1, netns=lab1), for dry runs (sockbrokerctl check). One
  * value per key. 0 or -EINVAL with errbuf filled. address is stored in
  * *storage, which must outlive req. */
 int sb_policy_request_set_key(struct sb_policy_request *req, struct sockaddr_storage *storage,

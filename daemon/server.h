@@ -43,6 +43,14 @@ struct sb_limits {
 		.max_fds_unread_per_uid = 128,                                                     \
 	})
 
+/* What the daemon knows of a peer's systemd unit (peer-unit.h). */
+enum sb_client_unit {
+	SB_CLIENT_UNIT_UNREAD, /* not read yet: no policy asked for it */
+	SB_CLIENT_UNIT_NONE,   /* in no unit */
+	SB_CLIENT_UNIT_FOUND,  /* in unit */
+	SB_CLIENT_UNIT_UNKNOWN,
+};
+
 struct sb_client {
 	struct sb_server *server;
 	struct sb_client *prev, *next;
@@ -57,6 +65,11 @@ struct sb_client {
 	/* The task name, escaped (\xNN for anything but printable ASCII):
 	 * clients choose it, and it goes into logs and JSON. */
 	char comm[SB_COMM_MAX];
+	/* The peer's systemd unit, read at the first decision of a policy
+	 * that names units: the process that connected may be gone later,
+	 * and a unit read once stays the connection's, like its uid. */
+	enum sb_client_unit unit_state;
+	char *unit;
 	/* Allocated while a message is partly read; freed when idle so a
 	 * held connection costs little. */
 	struct sb_decoder *decoder;
@@ -128,8 +141,9 @@ int sb_server_reload(struct sb_server *s, char *errbuf, size_t errsize);
 /* Stop accepting, let queued replies drain, then leave the loop. */
 void sb_server_stop(struct sb_server *s);
 
-/* The policy subject for a connection's peer. */
-void sb_client_subject(const struct sb_client *c, struct sb_policy_subject *who);
+/* The policy subject for a connection's peer. Reads its unit first when
+ * the policy names units and it was not read yet. */
+void sb_client_subject(struct sb_client *c, struct sb_policy_subject *who);
 /* The uid whose shares of the daemon (connections, workers, descriptors
  * in flight) the peer's use counts against. */
 uid_t sb_client_owner(const struct sb_client *c);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,6 +18,9 @@ struct sb_sockopt {
 	const struct sb_sockopt_def *def;
 	int64_t value;
 	const char *text; /* points into the request */
+	/* SB_OPTVAL_IFINDEX: the name of interface value, once
+	 * sb_sockopt_resolve() found it; "" for 0. */
+	char ifname[IFNAMSIZ];
 };
 
 /* Read {level, name, value | text} from obj. param names the object in
@@ -25,6 +29,10 @@ struct sb_sockopt {
  * refused too (SetSockOpt brokers only what needs privilege). */
 int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 		     struct sb_sockopt *opt, struct sb_error *err);
+/* What the policy needs that the request does not say: the name of the
+ * interface an index stands for, in the calling thread's network
+ * namespace (the socket's). 0, or -ENODEV with err filled. */
+int sb_sockopt_resolve(struct sb_sockopt *opt, struct sb_error *err);
 int sb_sockopt_apply(int fd, const struct sb_sockopt *opt, struct sb_error *err);
 /* "SO_MARK=256" for logs. */
 void sb_sockopt_summary(const struct sb_sockopt *opt, char *buf, size_t size);

@@ -5,21 +5,38 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/netlink.h>
+
 #include "proto/consts.h"
+#include "proto/optval.h"
 #include "proto/sockopt.h"
 #include "proto/util.h"
 
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
 static const struct sb_sockopt_def table[] = {
-	/* Need CAP_NET_ADMIN or CAP_NET_RAW (net/core/sock.c, net/ipv4/ip_sockglue.c,
-	 * net/ipv6/ipv6_sockglue.c). */
+	/* Need CAP_NET_ADMIN, CAP_NET_RAW or CAP_NET_BROADCAST (net/core/sock.c,
+	 * net/ipv4/ip_sockglue.c, net/ipv6/ipv6_sockglue.c, net/ipv4/tcp_cong.c,
+	 * net/netlink/af_netlink.c); docs/SECURITY.md §2 says what each gives. */
 	{ SOL_SOCKET, SO_MARK, true, SB_OPTVAL_U32 },
-	{ SOL_SOCKET, SO_PRIORITY, true, SB_OPTVAL_U32 },
+	{ SOL_SOCKET, SO_PRIORITY, true, SB_OPTVAL_U32 },       /* above 6 */
 	{ SOL_SOCKET, SO_RCVBUFFORCE, true, SB_OPTVAL_INT },
 	{ SOL_SOCKET, SO_SNDBUFFORCE, true, SB_OPTVAL_INT },
 	{ SOL_SOCKET, SO_DEBUG, true, SB_OPTVAL_BOOL },
-	{ SOL_SOCKET, SO_BINDTODEVICE, true, SB_OPTVAL_IFNAME },
+	{ SOL_SOCKET, SO_BINDTODEVICE, true, SB_OPTVAL_IFNAME }, /* re-binding */
+	{ SOL_SOCKET, SO_BINDTOIFINDEX, true, SB_OPTVAL_IFINDEX }, /* re-binding */
+	{ SOL_SOCKET, SO_PREFER_BUSY_POLL, true, SB_OPTVAL_BOOL },
+	{ SOL_SOCKET, SO_BUSY_POLL_BUDGET, true, SB_OPTVAL_INT }, /* raising it */
 	{ SOL_IP, IP_TRANSPARENT, true, SB_OPTVAL_BOOL },
 	{ SOL_IPV6, IPV6_TRANSPARENT, true, SB_OPTVAL_BOOL },
+	/* An algorithm outside net.ipv4.tcp_allowed_congestion_control. */
+	{ SOL_TCP, TCP_CONGESTION, true, SB_OPTVAL_NAME },
+	{ SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, true, SB_OPTVAL_BOOL },
 	/* Need no privilege, but must precede bind or listen. */
 	{ SOL_SOCKET, SO_REUSEADDR, false, SB_OPTVAL_BOOL },
 	{ SOL_SOCKET, SO_REUSEPORT, false, SB_OPTVAL_BOOL },
@@ -62,12 +79,15 @@ const struct sb_sockopt_def *sb_sockopt_find_name(const char *name)
 
 bool sb_ifname_valid(const char *name)
 {
-	size_t n = strlen(name);
+	return !*name || sb_optval_ifname_valid(name);
+}
 
-	if (n >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (*p <= ' ' || *p >= 0x7f || *p == '/' || *p == ':')
-			return false;
-	return true;
+bool sb_sockopt_is_text(const struct sb_sockopt_def *def)
+{
+	return def->kind == SB_OPTVAL_IFNAME || def->kind == SB_OPTVAL_NAME;
+}
+
+bool sb_sockopt_text_valid(const struct sb_sockopt_def *def, const char *text)
+{
+	return def->kind == SB_OPTVAL_IFNAME ? sb_ifname_valid(text) : sb_optval_name_valid(text);
 }

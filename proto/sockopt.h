@@ -12,6 +12,8 @@ enum sb_optval {
 	SB_OPTVAL_U32,    /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
 	SB_OPTVAL_BOOL,   /* any nonzero is on: compared as 0 or 1 */
 	SB_OPTVAL_IFNAME, /* an interface name in "text", "" to unbind */
+	SB_OPTVAL_IFINDEX, /* an interface index, 0 to unbind: decided by its name */
+	SB_OPTVAL_NAME,   /* a name in "text" (sb_optval_name_valid()) */
 };
 
 struct sb_sockopt_def {
@@ -31,3 +33,9 @@ const char *sb_sockopt_name(const struct sb_sockopt_def *def);
 /* What the kernel accepts as an interface name (dev_valid_name()), and
  * printable, as it goes into logs; "" unbinds. */
 bool sb_ifname_valid(const char *name);
+/* Does the option's value travel as "text" (an interface or algorithm
+ * name) rather than as an integer "value"? */
+bool sb_sockopt_is_text(const struct sb_sockopt_def *def);
+/* Is text a value the option takes (an interface name, "" to unbind; or
+ * an algorithm name)? */
+bool sb_sockopt_text_valid(const struct sb_sockopt_def *def, const char *text);

@@ -148,10 +148,11 @@ static int parse_option(struct sb_spec *s, const char *name, const char *value,
 		return sb_error_param(err, "options", "options: at most %u", SB_OPTIONS_MAX);
 	o = &s->options[s->n_options];
 	*o = (struct sb_spec_option){.def = def};
-	if (def->kind == SB_OPTVAL_IFNAME) {
-		if (!value || strlen(value) >= sizeof(o->text) || !sb_ifname_valid(value))
-			return sb_error_param(err, "options",
-					      "options: %s=NAME takes an interface name", buf);
+	if (sb_sockopt_is_text(def)) {
+		if (!value || strlen(value) >= sizeof(o->text) || !sb_sockopt_text_valid(def, value))
+			return sb_error_param(err, "options", "options: %s=NAME takes %s", buf,
+					      def->kind == SB_OPTVAL_IFNAME ? "an interface name" :
+									      "an algorithm name");
 		strcpy(o->text, value);
 	} else if (!value) {
 		if (def->kind != SB_OPTVAL_BOOL)
@@ -365,7 +366,7 @@ int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
 		const struct sb_spec_option *o = &spec->options[i];
 		const char *name = sb_sockopt_name(o->def);
 
-		if (o->def->kind == SB_OPTVAL_IFNAME)
+		if (sb_sockopt_is_text(o->def))
 			ok = append(buf, size, &len, ",%s=%s", name, o->text);
 		else if (o->def->kind == SB_OPTVAL_BOOL && o->value == 1)
 			ok = append(buf, size, &len, ",%s", name);
@@ -396,7 +397,7 @@ json_object *sb_spec_option_json(const struct sb_spec_option *o)
 	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, def->level)) < 0 ||
 	    sb_json_add(obj, "name", json_object_new_string(sb_sockopt_name(def))) < 0)
 		return NULL;
-	if (def->kind == SB_OPTVAL_IFNAME ?
+	if (sb_sockopt_is_text(def) ?
 		    sb_json_add(obj, "text", json_object_new_string(o->text)) < 0 :
 		    sb_json_add(obj, "value", json_object_new_int64(o->value)) < 0)
 		return NULL;

@@ -20,7 +20,7 @@
 struct sb_spec_option {
 	const struct sb_sockopt_def *def;
 	int64_t value; /* a BOOL is 0 or 1 */
-	char text[16]; /* SB_OPTVAL_IFNAME: an interface name (IFNAMSIZ) */
+	char text[16]; /* text options: an interface (IFNAMSIZ) or algorithm name */
 };
 
 /* backlog: listen() with this backlog (0..65535), or: */

@@ -12,6 +12,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <netpacket/packet.h>
 #include <pthread.h>
 #include <sched.h>
@@ -53,7 +54,8 @@ static const char policy[] =
 	"allow user:nobody bind family=AF_INET port=1000-1010\n"
 	"allow user:nobody bind family=AF_NETLINK,AF_PACKET\n"
 	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
-	"allow user:nobody setsockopt option=SO_BINDTODEVICE\n";
+	"allow user:nobody setsockopt option=SO_BINDTODEVICE\n"
+	"allow user:nobody setsockopt option=TCP_CONGESTION value=reno\n";
 
 static struct sb_test_daemon daemon_;
 
@@ -1124,6 +1126,18 @@ static int child_setsockopt(void *arg)
 	CHECK(sockbroker_setsockopt_at(h, fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == 0);
 	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_MARK) == 0x1ff);
 	sockbroker_close(h);
+	close(fd);
+
+	/* An algorithm name is text too, up to its NUL; the policy decides
+	 * on the name (reno, which every kernel has, stands in for one
+	 * that needs privilege). */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(fd >= 0);
+	CHECK(sockbroker_setsockopt(fd, SOL_TCP, TCP_CONGESTION, "reno\0junk", 9) == 0);
+	len = sizeof(dev);
+	CHECK(getsockopt(fd, SOL_TCP, TCP_CONGESTION, dev, &len) == 0);
+	CHECK(strncmp(dev, "reno", len) == 0 && len >= 4);
+	CHECK_FAILS(sockbroker_setsockopt(fd, SOL_TCP, TCP_CONGESTION, "cubic", 5), EACCES);
 	close(fd);
 	return 0;
 }

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <linux/if_ether.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
@@ -817,7 +819,11 @@ END_TEST
 START_TEST(test_error_unknown_key)
 {
 	parse_fails("allow * socket colour=blue\n", "t:1: unknown key 'colour'");
-	parse_fails("allow * socket interface=eth0\n", "t:1: unknown key 'interface'");
+	parse_fails("allow * socket ifname=eth0\n", "t:1: unknown key 'ifname'");
+	/* interface= is setsockopt's: what a packet socket may use is not
+	 * for the policy to say (sockbroker-policy(5)). */
+	parse_fails("allow * socket interface=eth0\n",
+		    "t:1: key 'interface' does not apply to method socket");
 }
 END_TEST
 
@@ -891,7 +897,7 @@ START_TEST(test_error_missing_fields)
 		"allow * connect\n",
 		"t:1: unknown method 'connect' (expected socket, bind, setsockopt, admin or *)");
 	parse_fails("allow alice socket\n",
-		    "t:1: unknown subject 'alice' (expected user:NAME, group:NAME or *)");
+		    "t:1: unknown subject 'alice' (expected user:NAME, group:NAME, unit:NAME or *)");
 	parse_fails("allow user: socket\n", "t:1: missing user name after 'user:'");
 	parse_fails("allow group: socket\n", "t:1: missing group name after 'group:'");
 }
@@ -1748,6 +1754,287 @@ START_TEST(test_method_strings)
 }
 END_TEST
 
+
+/* ------------------------------------------- values set from text, interfaces */
+
+static struct sb_policy_request text_req(int level, int option, const char *text)
+{
+	struct sb_policy_request req = sockopt_req(level, option, false, 0);
+
+	req.text = text;
+	return req;
+}
+
+static struct sb_policy_request interface_req(int option, const char *interface)
+{
+	struct sb_policy_request req = sockopt_req(SOL_SOCKET, option, false, 0);
+
+	req.interface = interface;
+	return req;
+}
+
+START_TEST(test_value_names)
+{
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow * setsockopt option=TCP_CONGESTION value=cubic,bbr\n"
+			 "allow * setsockopt option=SO_PRIORITY value=7\n");
+	struct sb_policy_subject who = subject(1000, 1000);
+	struct sb_policy_request cubic = text_req(SOL_TCP, TCP_CONGESTION, "cubic");
+	struct sb_policy_request bbr = text_req(SOL_TCP, TCP_CONGESTION, "bbr");
+	struct sb_policy_request reno = text_req(SOL_TCP, TCP_CONGESTION, "reno");
+	/* Names and numbers never stand for each other. */
+	struct sb_policy_request number = sockopt_req(SOL_TCP, TCP_CONGESTION, true, 7);
+	struct sb_policy_request prio_text = text_req(SOL_SOCKET, SO_PRIORITY, "7");
+	struct sb_policy_request prio = sockopt_req(SOL_SOCKET, SO_PRIORITY, true, 7);
+
+	expect(p, &who, &cubic, true, "t:1");
+	expect(p, &who, &bbr, true, "t:1");
+	expect(p, &who, &reno, false, "default");
+	expect(p, &who, &number, false, "default");
+	expect(p, &who, &prio_text, false, "default");
+	expect(p, &who, &prio, true, "t:2");
+	parse_fails("allow * setsockopt value=cu/bic\n",
+		    "t:1: value: 'cu/bic' is neither a number nor a name (a letter, then at most 14 "
+		    "letters, digits, '_' or '-')");
+	parse_fails("allow * setsockopt value=abcdefghijklmnop\n",
+		    "t:1: value: 'abcdefghijklmnop' is neither a number nor a name (a letter, then at "
+		    "most 14 letters, digits, '_' or '-')");
+	parse_fails("allow * setsockopt value=1cubic\n", "t:1: value: '1cubic' is not a number");
+}
+END_TEST
+
+START_TEST(test_interface_key)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow * setsockopt option=SO_BINDTODEVICE,SO_BINDTOIFINDEX interface=eth0,wlan0\n"
+		"allow user:1001 setsockopt option=SO_BINDTODEVICE\n");
+	struct sb_policy_subject who = subject(1000, 1000), any = subject(1001, 1001);
+	struct sb_policy_request eth0 = interface_req(SO_BINDTODEVICE, "eth0");
+	struct sb_policy_request wlan0 = interface_req(SO_BINDTOIFINDEX, "wlan0");
+	struct sb_policy_request lo = interface_req(SO_BINDTODEVICE, "lo");
+	struct sb_policy_request unbind = interface_req(SO_BINDTODEVICE, NULL);
+	struct sb_policy_request index = interface_req(SO_BINDTOIFINDEX, NULL);
+
+	expect(p, &who, &eth0, true, "t:1");
+	expect(p, &who, &wlan0, true, "t:1");
+	expect(p, &who, &lo, false, "default");
+	/* Unbinding names no interface: only a rule without the key allows it. */
+	expect(p, &who, &unbind, false, "default");
+	expect(p, &who, &index, false, "default");
+	expect(p, &any, &unbind, true, "t:2");
+	expect(p, &any, &lo, true, "t:2");
+	parse_fails("allow * setsockopt interface=a/b\n", "t:1: interface: 'a/b' is not an interface name");
+	parse_fails("allow * setsockopt interface=0123456789abcdef\n",
+		    "t:1: interface: '0123456789abcdef' is not an interface name");
+	parse_fails("allow * bind interface=eth0\n",
+		    "t:1: key 'interface' does not apply to method bind");
+}
+END_TEST
+
+/* ------------------------------------------- netlink groups, Bluetooth */
+
+/* Bluetooth's protocol numbers (linux ABI), without libbluetooth's headers. */
+#ifndef BTPROTO_L2CAP
+#define BTPROTO_L2CAP 0
+#define BTPROTO_HCI 1
+#define BTPROTO_RFCOMM 3
+#endif
+
+static struct sb_policy_request bind_field_req(int family, int protocol, int group, int psm,
+					       int channel)
+{
+	struct sb_policy_request req = bind_req(family, -1);
+
+	req.type = SOCK_RAW;
+	req.protocol = protocol;
+	req.group = group;
+	req.psm = psm;
+	req.channel = channel;
+	return req;
+}
+
+START_TEST(test_bind_keys)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow * bind family=AF_NETLINK groups=1,3-5\n"
+		"allow * bind family=AF_BLUETOOTH protocol=BTPROTO_L2CAP psm=0x1001-0x10ff,25\n"
+		"allow * bind family=AF_BLUETOOTH protocol=BTPROTO_RFCOMM,BTPROTO_HCI channel=1,3\n"
+		"allow user:1001 bind family=AF_NETLINK,AF_BLUETOOTH\n");
+	struct sb_policy_subject who = subject(1000, 1000), any = subject(1001, 1001);
+	static const int groups_yes[] = {1, 3, 4, 5}, groups_no[] = {2, 6, 32};
+	struct sb_policy_request req;
+
+	for (size_t i = 0; i < ELEMENTSOF(groups_yes); i++) {
+		req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, groups_yes[i], -1, -1);
+		expect(p, &who, &req, true, "t:1");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(groups_no); i++) {
+		req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, groups_no[i], -1, -1);
+		expect(p, &who, &req, false, "default");
+		/* A rule without groups= keeps its meaning: every group. */
+		expect(p, &any, &req, true, "t:4");
+	}
+	/* A bind to no group matches no rule that names groups. */
+	req = bind_field_req(AF_NETLINK, NETLINK_ROUTE, -1, -1, -1);
+	expect(p, &who, &req, false, "default");
+	expect(p, &any, &req, true, "t:4");
+
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 0x1001, -1);
+	expect(p, &who, &req, true, "t:2");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 25, -1);
+	expect(p, &who, &req, true, "t:2");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_L2CAP, -1, 1, -1);
+	expect(p, &who, &req, false, "default");
+	expect(p, &any, &req, true, "t:4");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_RFCOMM, -1, -1, 3);
+	expect(p, &who, &req, true, "t:3");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_HCI, -1, -1, 1);
+	expect(p, &who, &req, true, "t:3");
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_HCI, -1, -1, 2);
+	expect(p, &who, &req, false, "default");
+	/* A PSM is no channel. */
+	req = bind_field_req(AF_BLUETOOTH, BTPROTO_RFCOMM, -1, 3, -1);
+	expect(p, &who, &req, false, "default");
+
+	parse_fails("allow * bind groups=0\n", "t:1: groups: 0 is out of range (1-32)");
+	parse_fails("allow * bind groups=1-33\n", "t:1: groups: 33 is out of range (1-32)");
+	parse_fails("allow * bind psm=65536\n", "t:1: psm: 65536 is out of range (0-65535)");
+	parse_fails("allow * bind channel=-1\n", "t:1: channel: -1 is out of range (0-65535)");
+	parse_fails("allow * setsockopt groups=1\n",
+		    "t:1: key 'groups' does not apply to method setsockopt");
+	parse_fails("allow * socket psm=1\n", "t:1: key 'psm' does not apply to method socket");
+}
+END_TEST
+
+START_TEST(test_request_set_key_new_keys)
+{
+	struct sb_policy_request req;
+	struct sockaddr_storage ss;
+
+	sb_policy_request_init(&req, SB_PM_BIND);
+	ck_assert_int_eq(req.group, -1);
+	ck_assert_int_eq(req.psm, -1);
+	ck_assert_int_eq(req.channel, -1);
+	ck_assert_ptr_null(req.text);
+	ck_assert_ptr_null(req.interface);
+	ck_assert_int_eq(set_key(&req, &ss, "groups", "3"), 0);
+	ck_assert_int_eq(req.group, 3);
+	ck_assert_int_eq(set_key(&req, &ss, "psm", "0x1001"), 0);
+	ck_assert_int_eq(req.psm, 0x1001);
+	ck_assert_int_eq(set_key(&req, &ss, "channel", "1"), 0);
+	ck_assert_int_eq(req.channel, 1);
+	ck_assert_int_eq(set_key(&req, &ss, "interface", "eth0"), 0);
+	ck_assert_str_eq(req.interface, "eth0");
+	ck_assert_int_eq(set_key(&req, &ss, "value", "cubic"), 0);
+	ck_assert_str_eq(req.text, "cubic");
+	ck_assert(!req.has_value);
+	ck_assert_int_eq(set_key(&req, &ss, "value", "7"), 0);
+	ck_assert_ptr_null(req.text);
+	ck_assert(req.has_value);
+	ck_assert_int_eq(set_key(&req, &ss, "groups", "33"), -EINVAL);
+	ck_assert_str_eq(errbuf, "groups: 33 is out of range (1-32)");
+	ck_assert_int_eq(set_key(&req, &ss, "interface", "a b"), -EINVAL);
+	ck_assert_str_eq(errbuf, "interface: 'a b' is not an interface name");
+	ck_assert_int_eq(set_key(&req, &ss, "value", "cu.bic"), -EINVAL);
+	ck_assert_str_eq(errbuf, "value: 'cu.bic' is neither a number nor a name");
+}
+END_TEST
+
+/* ------------------------------------------------------------ unit: */
+
+static struct sb_policy_subject unit_subject(uid_t uid, const char *unit, bool unknown)
+{
+	struct sb_policy_subject who = subject(uid, uid);
+
+	who.unit = unit;
+	who.unit_unknown = unknown;
+	return who;
+}
+
+START_TEST(test_unit_rules)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow unit:sshd.service socket family=AF_INET type=SOCK_RAW\n"
+		"allow user:1000 socket family=AF_PACKET\n"
+		"deny unit:evil.service socket\n"
+		"allow unit:x@1.service socket family=AF_INET type=SOCK_RAW\n"
+		"allow unit:sshd.service bind\n");
+	struct sb_policy_subject sshd = unit_subject(1000, "sshd.service", false);
+	struct sb_policy_subject evil = unit_subject(1000, "evil.service", false);
+	struct sb_policy_subject other = unit_subject(1000, "other.service", false);
+	struct sb_policy_subject none = unit_subject(1000, NULL, false);
+	struct sb_policy_subject unknown = unit_subject(1000, NULL, true);
+	struct sb_policy_request raw = socket_req(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL);
+	struct sb_policy_request packet = socket_req(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), NULL);
+	struct sb_policy_request http = bind_req(AF_INET, 80);
+
+	ck_assert(sb_policy_names_units(p));
+	expect(p, &sshd, &raw, true, "t:1");
+	expect(p, &other, &raw, false, "default");
+	expect(p, &none, &raw, false, "default");
+	/* The unit is one more thing the client is, beside its uid. */
+	expect(p, &sshd, &packet, true, "t:2");
+	expect(p, &evil, &packet, false, "t:3");
+	expect(p, &none, &packet, true, "t:2");
+	/* Whoever might be in any unit: every unit's denials, no allowance. */
+	expect(p, &unknown, &packet, false, "t:3");
+	expect(p, &unknown, &raw, false, "t:3");
+	expect(p, &sshd, &http, true, "t:5");
+	expect(p, &unknown, &http, false, "default");
+}
+END_TEST
+
+START_TEST(test_unit_names)
+{
+	_cleanup_policy_ struct sb_policy *p = parse_ok(
+		"allow unit:getty@tty1.service socket\n"
+		"allow unit:session-3.scope socket\n"
+		"allow unit:systemd-fsck@dev-disk-by\\x2duuid-1.service socket\n"
+		"allow unit:getty@tty1.service bind\n");
+	struct sb_policy_subject getty = unit_subject(0, "getty@tty1.service", false);
+	struct sb_policy_request req = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+
+	ck_assert_uint_eq(sb_policy_rule_count(p), 4);
+	expect(p, &getty, &req, true, "t:1");
+	parse_fails("allow unit: socket\n",
+		    "t:1: '' is not the name of a unit that runs processes (.service, .scope, "
+		    ".socket, .mount or .swap)");
+	parse_fails("allow unit:user.slice socket\n",
+		    "t:1: 'user.slice' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+	parse_fails("allow unit:a/b.service socket\n",
+		    "t:1: 'a/b.service' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+	parse_fails("allow unit:.service socket\n",
+		    "t:1: '.service' is not the name of a unit that runs processes (.service, "
+		    ".scope, .socket, .mount or .swap)");
+}
+END_TEST
+
+START_TEST(test_unit_cost_independent_of_other_units)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	struct sb_policy_subject who = unit_subject(1000, "u5000.service", false);
+	struct sb_policy_request req = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
+	struct sb_policy *p;
+	struct sb_decision d;
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 10000; i++)
+		fprintf(f, "allow unit:u%d.service socket family=AF_INET\n", i);
+	fclose(f);
+	p = parse_ok(text);
+	free(text);
+	/* One rule of its unit, however many units the policy names. */
+	ck_assert_uint_eq(sb_policy_check_counted(p, &who, &req, &d), 1);
+	ck_assert(d.allow);
+	ck_assert_str_eq(d.rule, "t:5001");
+	sb_policy_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -1822,5 +2109,12 @@ int main(void)
 	SB_TEST(s, test_request_set_key_errors);
 	SB_TEST(s, test_dry_run);
 	SB_TEST(s, test_method_strings);
+	SB_TEST(s, test_value_names);
+	SB_TEST(s, test_interface_key);
+	SB_TEST(s, test_bind_keys);
+	SB_TEST(s, test_request_set_key_new_keys);
+	SB_TEST(s, test_unit_rules);
+	SB_TEST(s, test_unit_names);
+	SB_TEST(s, test_unit_cost_independent_of_other_units);
 	return sb_test_run(s);
 }

@@ -114,6 +114,7 @@ cat >"$policy" <<'EOF'
 # servers on port 80 work by their bind rule alone.
 allow user:nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP
 allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff
+allow user:nobody setsockopt option=TCP_CONGESTION value=reno
 allow user:nobody bind family=AF_INET,AF_INET6 port=80,81,1000-1013
 allow user:nobody socket family=AF_PACKET,AF_NETLINK,AF_VSOCK,AF_CAN,AF_ALG,AF_TIPC,AF_RDS,AF_BLUETOOTH
 allow user:nobody bind family=AF_PACKET,AF_NETLINK,AF_VSOCK,AF_CAN,AF_ALG,AF_TIPC,AF_RDS,AF_BLUETOOTH

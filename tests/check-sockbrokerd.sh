@@ -104,7 +104,7 @@ out=$(cat "$dir/nocaps.log")
 check "started without capabilities: a warning for each, at start" eval 'has "warning: started without any of the capabilities" && has "warning: started without CAP_NET_RAW: raw and packet sockets will fail" && has "warning: started without CAP_NET_BIND_SERVICE"'
 stop_daemon
 # As sockbrokerd.service runs it: CAP_SYS_ADMIN is left out on purpose.
-start_daemon "$dir/unit.log" setpriv --inh-caps=-all --bounding-set=-all,+net_raw,+net_admin,+net_bind_service,+setuid,+setgid
+start_daemon "$dir/unit.log" setpriv --inh-caps=-all --bounding-set=-all,+net_raw,+net_admin,+net_broadcast,+net_bind_service,+setuid,+setgid
 out=$(cat "$dir/unit.log")
 check "with the unit's capabilities: no warning, CAP_SYS_ADMIN noted" eval '! has "warning" && has "started without CAP_SYS_ADMIN: requests with netns will fail"'
 stop_daemon

@@ -22,7 +22,7 @@ socket_unit=$top_builddir/systemd/sockbrokerd.socket
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 addr=127.0.0.81
 # What sockbrokerd.service grants, as setpriv spells it.
-unit_caps=+net_raw,+net_admin,+net_bind_service,+setuid,+setgid
+unit_caps=+net_raw,+net_admin,+net_broadcast,+net_bind_service,+setuid,+setgid
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root to run sockbrokerd and to change users"
 private_netns "$@"
@@ -94,8 +94,8 @@ check "systemd-analyze security: exposure $exposure is 2.5 or lower" \
 caps_of() { unit_value "$service" "$1" | tr ' ' '\n' | sort | tr '\n' ' '; }
 out="$(caps_of AmbientCapabilities)/ $(caps_of CapabilityBoundingSet)"
 status=0
-want="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SETGID CAP_SETUID "
-check "the service holds exactly the five capabilities brokering needs" \
+want="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_SETGID CAP_SETUID "
+check "the service holds exactly the six capabilities brokering needs" \
 	eval '[ "$out" = "$want/ $want" ]'
 out=$(grep -E '^(User|Type|NotifyAccess|WatchdogSec|NoNewPrivileges|ExecReload)=' "$service")
 check "the service: a dedicated user, Type=notify, a watchdog, reload through sockbrokerctl" \
@@ -200,10 +200,10 @@ pids+=($root_pid)
 wait_for 5 "$ctl" --socket="$dir/root.sock" status >/dev/null 2>&1
 out="eff=$(cap_line CapEff $root_pid) prm=$(cap_line CapPrm $root_pid) bnd=$(cap_line CapBnd $root_pid) amb=$(cap_line CapAmb $root_pid) nnp=$(cap_line NoNewPrivs $root_pid)"
 status=0
-# CAP_SETGID 6, CAP_SETUID 7, CAP_NET_BIND_SERVICE 10, CAP_NET_ADMIN 12,
-# CAP_NET_RAW 13, CAP_SYS_ADMIN 21 (netns).
+# CAP_SETGID 6, CAP_SETUID 7, CAP_NET_BIND_SERVICE 10, CAP_NET_BROADCAST 11,
+# CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SYS_ADMIN 21 (netns).
 check "started by hand: only the needed capabilities, no_new_privs" \
-	eval '[ "$out" = "eff=00000000002034c0 prm=00000000002034c0 bnd=00000000002034c0 amb=0000000000000000 nnp=1" ]'
+	eval '[ "$out" = "eff=0000000000203cc0 prm=0000000000203cc0 bnd=0000000000203cc0 amb=0000000000000000 nnp=1" ]'
 kill "$root_pid"
 wait "$root_pid"
 
@@ -216,7 +216,8 @@ sock=$dir/unit.sock
 printf '%s\n' \
 	"allow user:nobody socket family=AF_INET type=SOCK_STREAM" \
 	"allow user:nobody socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP" \
-	"allow user:nobody bind family=AF_INET port=80" >"$dir/policy.conf"
+	"allow user:nobody bind family=AF_INET port=80" \
+	"allow unit:sbtest-s.service socket family=AF_PACKET type=SOCK_RAW" >"$dir/policy.conf"
 # NOTIFY_SOCKET in a directory mounted read-only, as ReadOnlyPaths=/run
 # leaves /run/systemd/notify.
 ro_dir=$dir/ro-run
@@ -227,7 +228,7 @@ pids+=($!)
 wait_for 5 grep -q LISTENING "$ro_notify_log" 2>/dev/null
 if ! unshare -m --propagation private sh -c 'mount -t proc -o hidepid=invisible,subset=pid proc /proc' 2>"$dir/err"; then
 	reason="cannot mount /proc with hidepid=invisible,subset=pid: $(cat "$dir/err")"
-	for t in "serves nobody" "socket owned by nobody" "raw ICMP" "capabilities" "list" "admin" \
+	for t in "serves nobody" "socket owned by nobody" "raw ICMP" "unit" "capabilities" "list" "admin" \
 		"sd_notify" "system calls"; do
 		skip "as the unit runs it: $t" "$reason"
 	done
@@ -280,10 +281,30 @@ for line in open("/proc/net/tcp").readlines()[1:]:
 	check "as the unit runs it: nobody gets a raw ICMP socket (CAP_NET_RAW, ambient)" \
 		eval 'status_is 0 && [ "$out" = raw ]'
 
+	# A unit: rule: the client's cgroup read through /proc as
+	# ProtectProc=invisible shows it, with the client's identity.
+	cgroot=$(findmnt -n -t cgroup2 -o TARGET 2>/dev/null | head -n 1)
+	cg=$cgroot/sbtest-systemd.slice/sbtest-s.service
+	packet_as_nobody() {
+		sh -c '[ -z "$0" ] || echo 0 >"$0/cgroup.procs" || exit 99; exec "$@"' "$1" \
+			"${nobody[@]}" "$ctl" --socket="$sock" run --socket=AF_PACKET:SOCK_RAW:ETH_P_ALL -- true
+	}
+	if [ -n "$cgroot" ] && mkdir -p "$cg" 2>/dev/null; then
+		run packet_as_nobody "$cg"
+		in_unit=$status
+		run packet_as_nobody ""
+		out="in the unit: status $in_unit, outside: status $status"
+		check "as the unit runs it: a unit: rule grants the unit's clients alone" \
+			eval '[ "$in_unit" = 0 ] && [ "$status" != 0 ]'
+		rmdir "$cg" "${cg%/*}" 2>/dev/null
+	else
+		skip "as the unit runs it: unit" "no writable cgroup2 hierarchy here"
+	fi
+
 	out="uid=$(awk '$1 == "Uid:" {print $2}' /proc/$unit_pid/status) eff=$(cap_line CapEff $unit_pid) amb=$(cap_line CapAmb $unit_pid) nnp=$(cap_line NoNewPrivs $unit_pid)"
 	status=0
-	check "as the unit runs it: non-root, the five capabilities, no_new_privs" \
-		eval '[ "$out" = "uid=$svc_uid eff=00000000000034c0 amb=0000000000000000 nnp=1" ]'
+	check "as the unit runs it: non-root, the six capabilities, no_new_privs" \
+		eval '[ "$out" = "uid=$svc_uid eff=0000000000003cc0 amb=0000000000000000 nnp=1" ]'
 
 	run "$ctl" --socket="$sock" list --json
 	check "as the unit runs it: list sees nobody's grant through ProtectProc=invisible" \
@@ -297,11 +318,11 @@ assert [(g["pid"], g["uid"], g["comm"]) for g in d["grants"]] == [(int(sys.argv[
 	out=$(cat "$ro_notify_log")
 	status=0
 	check "as the unit runs it: sd_notify reaches NOTIFY_SOCKET on a read-only mount" \
-		eval 'has "^READY=1$" && has "^STATUS=Serving, 3 policy rule"'
+		eval 'has "^READY=1$" && has "^STATUS=Serving, 4 policy rule"'
 
 	run "$ctl" --socket="$sock" reload
 	check "as the unit runs it: root's sockbrokerctl reload (ExecReload=+)" \
-		eval 'status_is 0 && has "^Policy reloaded: +3 rule"'
+		eval 'status_is 0 && has "^Policy reloaded: +4 rule"'
 	kill -HUP "$unit_pid"
 	run "$ctl" --socket="$sock" status
 	kill "$holder_pid"

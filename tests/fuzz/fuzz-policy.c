@@ -29,6 +29,9 @@ static const struct sb_policy_subject subjects[] = {
 	{65534, 65534, groups + 2, 1},
 	{1000, 1000, groups, 3},
 	{4294967294u, 4294967294u, NULL, 0},
+	/* In a unit, and of a unit that could not be read. */
+	{1000, 1000, groups, 3, "sshd.service", false},
+	{1000, 1000, groups, 3, NULL, true},
 };
 
 /* A request of each method, its fields from two selector bytes. */

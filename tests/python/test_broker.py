@@ -155,6 +155,17 @@ class Basics(BrokerCase):
         self.assertEqual((e.rule, e.varlink_error), ("default", "org.sockbroker.PermissionDenied"))
         self.assertEqual(s.getsockopt(socket.SOL_SOCKET, sockbroker.SO_MARK), 0)
 
+    def test_text_option(self):
+        """TCP_CONGESTION: an algorithm name as str or bytes, decided by name"""
+        s = self.keep(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+        sockbroker.setsockopt(s, socket.IPPROTO_TCP, sockbroker.TCP_CONGESTION, b"reno\0x")
+        self.assertEqual(s.getsockopt(socket.IPPROTO_TCP, sockbroker.TCP_CONGESTION, 16)
+                         .rstrip(b"\0"), b"reno")
+        sockbroker.setsockopt(s, "SOL_TCP", "TCP_CONGESTION", "reno")
+        with self.assertRaises(PermissionError) as cm:
+            sockbroker.setsockopt(s, socket.IPPROTO_TCP, sockbroker.TCP_CONGESTION, "cubic")
+        self.assertIn("policy denies setsockopt TCP_CONGESTION=cubic", cm.exception.strerror)
+
     def test_denials(self):
         """what the policy does not allow: PermissionError naming the request"""
         with self.assertRaises(PermissionError) as cm:

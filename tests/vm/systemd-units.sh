@@ -18,10 +18,10 @@ sock=/run/sockbroker/sockbroker.sock
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 # The unit's capabilities, as setpriv spells them, and as the kernel's
 # mask: CAP_SETGID 6, CAP_SETUID 7, CAP_NET_BIND_SERVICE 10,
-# CAP_NET_ADMIN 12, CAP_NET_RAW 13.
-unit_caps=+net_raw,+net_admin,+net_bind_service,+setuid,+setgid
-unit_mask=00000000000034c0
-unit_names="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SETGID CAP_SETUID"
+# CAP_NET_BROADCAST 11, CAP_NET_ADMIN 12, CAP_NET_RAW 13.
+unit_caps=+net_raw,+net_admin,+net_broadcast,+net_bind_service,+setuid,+setgid
+unit_mask=0000000000003cc0
+unit_names="CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW CAP_SETGID CAP_SETUID"
 
 if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ]; then
 	skip_all "systemd is not PID 1: not in the test VM's systemd mode"
@@ -116,7 +116,7 @@ check "sandbox: runs as sockbroker with exactly the unit's capabilities, no_new_
 	eval '[ "$out" = "uid=$uid $uid $uid $uid gid=$gid $gid $gid $gid eff=$unit_mask prm=$unit_mask bnd=$unit_mask nnp=1 seccomp=2" ]'
 caps_of() { show sockbrokerd.service "$1" | tr ' a-z' '\nA-Z' | sort | xargs; }
 out="$(caps_of CapabilityBoundingSet) / $(caps_of AmbientCapabilities)"
-check "sandbox: systemd's view: bounding and ambient sets are the five listed" \
+check "sandbox: systemd's view: bounding and ambient sets are the six listed" \
 	eval '[ "$out" = "$unit_names / $unit_names" ]'
 
 # A process with the daemon's uid, gid and capabilities tries to create a

@@ -49,9 +49,21 @@ OPTION_CONSTANTS = {
         ("SO_SNDBUFFORCE", 32),
         ("SO_RCVBUFFORCE", 33),
         ("SO_MARK", 36),
+        ("SO_BINDTOIFINDEX", 62),
+        ("SO_PREFER_BUSY_POLL", 69),
+        ("SO_BUSY_POLL_BUDGET", 70),
         ("IP_TRANSPARENT", 19),
         ("IPV6_TRANSPARENT", 75),
+        ("TCP_CONGESTION", 13),
+        ("NETLINK_LISTEN_ALL_NSID", 8),
     )
+}
+
+# The options whose value travels as text ("text", not "value"), as
+# (level, optname) numbers: an interface name, an algorithm name.
+_TEXT_OPTIONS = {
+    (getattr(_socket, "SOL_SOCKET", 1), OPTION_CONSTANTS["SO_BINDTODEVICE"]),
+    (getattr(_socket, "SOL_TCP", 6), OPTION_CONSTANTS["TCP_CONGESTION"]),
 }
 
 # The errno values each error may carry (section 2); anything else, or
@@ -165,14 +177,14 @@ def _local_number(value):
 def _option_json(level, optname, value):
     """One SocketOption object (docs/PROTOCOL.md section 4)."""
     obj = {"level": _constant(level, "level"), "name": _constant(optname, "optname")}
-    bindtodevice = _local_number(optname) == getattr(_socket, "SO_BINDTODEVICE", 25)
+    text = (_local_number(level), _local_number(optname)) in _TEXT_OPTIONS
     if isinstance(value, (bool, int)):
         obj["value"] = int(value)
     elif isinstance(value, str):
         obj["text"] = value
     elif isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
-        if bindtodevice:
+        if text:
             # As the kernel reads it: up to the first NUL.
             obj["text"] = os.fsdecode(data.split(b"\0", 1)[0])
         elif len(data) == 4:
@@ -442,7 +454,8 @@ class Broker:
         module has anyway, as Python's own).  options is a sequence of
         (level, optname, value) set in order before the bind, each
         level and optname a number or its C name ('SOL_SOCKET',
-        'SO_MARK'), value an int, or str / bytes for SO_BINDTODEVICE.
+        'SO_MARK'), value an int, or str / bytes for SO_BINDTODEVICE and
+        TCP_CONGESTION.
         bind is an address in the form socket.bind() takes for the
         family; listen a backlog to listen() with after the bind; netns
         the name of a network namespace under /run/netns to create the
@@ -564,11 +577,12 @@ class Broker:
         """Have the broker set a privileged option on sock.
 
         As socket.setsockopt(level, optname, value): level and optname
-        are numbers (or C names), value an int, or for SO_BINDTODEVICE a
-        str or bytes.  Only options that need privilege are brokered
-        (SO_MARK, SO_PRIORITY, SO_RCVBUFFORCE, SO_SNDBUFFORCE, SO_DEBUG,
-        SO_BINDTODEVICE, IP_TRANSPARENT, IPV6_TRANSPARENT); set others
-        yourself.
+        are numbers (or C names), value an int, or for SO_BINDTODEVICE and
+        TCP_CONGESTION a str or bytes.  Only options that need privilege
+        are brokered (SO_MARK, SO_PRIORITY, SO_RCVBUFFORCE, SO_SNDBUFFORCE,
+        SO_DEBUG, SO_BINDTODEVICE, SO_BINDTOIFINDEX, SO_PREFER_BUSY_POLL,
+        SO_BUSY_POLL_BUDGET, IP_TRANSPARENT, IPV6_TRANSPARENT,
+        TCP_CONGESTION, NETLINK_LISTEN_ALL_NSID); set others yourself.
         """
         fd = _fileno(sock)
         obj = _option_json(level, optname, value)

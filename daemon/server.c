@@ -489,6 +489,10 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 
 void sb_client_resume(struct sb_client *c)
 {
+	/* A connection the loop does not watch (tests/fuzz/fuzz-request.c
+	 * drives sb_dispatch_frame() on one of its own) has no turn to take. */
+	if (!c->io)
+		return;
 	/* Input that came while the call held reading off raised no edge
 	 * the loop saw: arming again makes epoll look. */
 	c->rearm = true;

@@ -3,8 +3,9 @@
  * which runs sb_call_parse(), the method table, the fd-count check and
  * every method's own parameter parsing and validation (daemon/method-*.c),
  * the policy check, and the reply builder, exactly as a client reaches
- * them. No event loop runs: the connection's socket is one end of a
- * socketpair and the reply is read from the other.
+ * them. The connection's socket is one end of a socketpair and the reply
+ * is read from the other; the event loop runs only for the calls that act
+ * on a worker (Bind, SetSockOpt), until they are answered.
  *
  * Input: a subject byte (which uid/groups ask), a descriptor byte (how
  * many descriptors of which kinds come with the call: sockets of several
@@ -301,6 +302,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	sb_dispatch_frame(&conn, &f);
 	sb_frame_done(&f);
+	/* Bind and SetSockOpt act on a worker and answer from the loop. */
+	while (conn.offload)
+		FUZZ_ASSERT(sd_event_run(server.event, 5 * 1000 * 1000) >= 0);
 	/* The reply fitted in the socket buffer, so nothing stays queued. */
 	FUZZ_ASSERT(!conn.out);
 

@@ -277,5 +277,23 @@ out=$(cat /tmp/watchdog-client.out)
 check "watchdog: the client queued meanwhile is served by the new daemon" \
 	eval 'status_is 0 && has "^Policy rules: +4$"'
 
+# --------------------------------------------------- unit:
+# A system service's unit, as systemd made its cgroup, decides: the same
+# program as nobody gets a raw ICMP socket inside the transient service
+# the rule names, and not outside it.
+section "unit:"
+echo "allow unit:sbtest-client.service socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP" >>"$policy"
+systemctl reload sockbrokerd.service
+# shellcheck disable=SC2016 # a python program
+is_raw='import socket; s = socket.socket(fileno=3); assert s.type == socket.SOCK_RAW'
+run systemd-run --quiet --wait --pipe --unit=sbtest-client -p User=nobody \
+	"$ctl" run --socket=AF_INET:SOCK_RAW:IPPROTO_ICMP -- python3 -c "$is_raw"
+check "unit: a client in the service a unit: rule names gets what the rule allows" status_is 0
+run systemd-run --quiet --wait --pipe --unit=sbtest-other -p User=nobody \
+	"$ctl" run --socket=AF_INET:SOCK_RAW:IPPROTO_ICMP -- python3 -c "$is_raw"
+check "unit: the same client in another service is refused" eval '! status_is 0'
+run "${nobody[@]}" "$ctl" run --socket=AF_INET:SOCK_RAW:IPPROTO_ICMP -- python3 -c "$is_raw"
+check "unit: and outside any service" eval '! status_is 0'
+
 section "done"
 echo "1..$n"

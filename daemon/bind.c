@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
 #include <linux/vm_sockets.h>
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
+#endif
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +32,13 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 		    ((const struct sockaddr_vm *)sa)->svm_port <= INT32_MAX)
 			return (int)((const struct sockaddr_vm *)sa)->svm_port;
 		break;
+#ifdef HAVE_LINUX_QRTR_H
+	case AF_QIPCRTR:
+		if (len >= sizeof(struct sockaddr_qrtr) &&
+		    ((const struct sockaddr_qrtr *)sa)->sq_port <= INT32_MAX)
+			return (int)((const struct sockaddr_qrtr *)sa)->sq_port;
+		break;
+#endif
 	}
 	return -1;
 }

@@ -18,8 +18,7 @@
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 {
 	switch (sa->sa_family) {
-	case AF_INET:
-	case AF_RDS: /* RDS binds a sockaddr_in */
+	case AF_INET: /* and RDS, which binds a sockaddr_in */
 		if (len >= sizeof(struct sockaddr_in))
 			return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 		break;

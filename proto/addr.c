@@ -175,6 +175,11 @@ enum sb_addr_shape sb_addr_shape(int family, int protocol)
 	}
 }
 
+int sb_addr_bind_family(int domain)
+{
+	return domain == AF_RDS ? AF_INET : domain;
+}
+
 bool sb_addr_family_supported(int family)
 {
 	return sb_addr_shape(family, 0) != SB_ADDR_NONE;

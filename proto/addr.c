@@ -1401,6 +1401,27 @@ static const struct codec codecs[SB_ADDR_MAX_SHAPE] = {
 #endif
 };
 
+size_t sb_addr_features(const char **names, size_t max)
+{
+	static const struct {
+		enum sb_addr_shape shape;
+		const char *name;
+	} optional[] = {
+		{SB_ADDR_TIPC, "tipc-addresses"}, {SB_ADDR_CAN_J1939, "j1939-addresses"},
+		{SB_ADDR_ALG, "alg-addresses"},	  {SB_ADDR_VSOCK, "vsock-addresses"},
+		{SB_ADDR_QRTR, "qrtr-addresses"}, {SB_ADDR_L2CAP, SB_FEATURE_BLUETOOTH_ADDRESSES},
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(optional); i++)
+		if (codecs[optional[i].shape].from_json) {
+			if (n < max)
+				names[n] = optional[i].name;
+			n++;
+		}
+	return n;
+}
+
 static const struct codec *codec_for(int family, int protocol)
 {
 	const struct codec *c = &codecs[sb_addr_shape(family, protocol)];

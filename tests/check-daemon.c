@@ -839,10 +839,16 @@ START_TEST(varlink_introspection)
 }
 END_TEST
 
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+#define HAVE_BLUETOOTH_ADDRESSES 1
+#else
+#define HAVE_BLUETOOTH_ADDRESSES 0
+#endif
+
 static int child_info(void *arg)
 {
 	struct sb_reply reply;
-	json_object *caller, *uid, *families;
+	json_object *caller, *uid, *families, *features;
 
 	if (call("{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0 || reply.error)
 		return 10;
@@ -852,6 +858,14 @@ static int child_info(void *arg)
 	if (!json_object_object_get_ex(reply.parameters, "families", &families) ||
 	    !strstr(json_object_to_json_string(families), "\"AF_INET\""))
 		return 12;
+	/* Whether this build reads Bluetooth addresses, and VSOCK's, which
+	 * every Linux header set has. */
+	if (!json_object_object_get_ex(reply.parameters, "features", &features) ||
+	    !json_object_is_type(features, json_type_array) ||
+	    !strstr(json_object_to_json_string(features), "\"vsock-addresses\"") ||
+	    !strstr(json_object_to_json_string(features), "\"bluetooth-addresses\"") !=
+		    !HAVE_BLUETOOTH_ADDRESSES)
+		return 13;
 	sb_reply_done(&reply);
 	return 0;
 }

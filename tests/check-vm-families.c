@@ -494,15 +494,23 @@ static int client_bluetooth(void)
 		{SOCK_RAW, BTPROTO_HCI},
 	};
 
-	for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
-		int fd = sockbroker_socket(AF_BLUETOOTH, kinds[i].type, kinds[i].protocol);
+	/* struct sockaddr_hci: the management channel of no device. */
+	struct {
+		sa_family_t family;
+		uint16_t dev, channel;
+	} hci = {AF_BLUETOOTH, 0xffff, 3};
+	int fd;
 
+	for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+		fd = sockbroker_socket(AF_BLUETOOTH, kinds[i].type, kinds[i].protocol);
 		CHECK(fd >= 0);
 		CHECK(is_socket(fd, AF_BLUETOOTH, kinds[i].type));
 		close(fd);
 	}
-	CHECK_FAILS(sockbroker_socket_spec("AF_BLUETOOTH:SOCK_RAW:BTPROTO_HCI@65535:3"),
-		    EAFNOSUPPORT);
+	fd = sockbroker_socket(AF_BLUETOOTH, SOCK_RAW, BTPROTO_HCI);
+	CHECK(fd >= 0);
+	CHECK_FAILS(sockbroker_bind(fd, (struct sockaddr *)&hci, sizeof(hci)), EAFNOSUPPORT);
+	close(fd);
 	return 0;
 }
 #endif

@@ -52,15 +52,15 @@ int sb_socket_domain(int fd, int *ret)
 	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, ret, &len) < 0 ? -errno : 0;
 }
 
-/* Check that addr suits the socket, as bind(2) would, and find the
- * socket's protocol for the families whose address shape needs it: the
- * broker reads an address by the socket's family, so a mismatch must be
- * caught here. */
+/* Check that addr suits the socket, as bind(2) would (an RDS socket takes
+ * a sockaddr_in), and find the socket's protocol for the families whose
+ * address shape needs it: the broker reads an address by the socket's
+ * family, so a mismatch must be caught here. */
 static int socket_protocol(int fd, int domain, int family, int *ret)
 {
 	int type;
 
-	if (domain != family)
+	if (sb_addr_bind_family(domain) != family)
 		return -EAFNOSUPPORT;
 	*ret = 0;
 	/* Only CAN and Bluetooth addresses depend on the protocol. */

@@ -7,6 +7,7 @@
 
 #include "client/ctl-output.h"
 #include "client/ctl.h"
+#include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"
 #include "proto/protocol.h"
@@ -251,6 +252,7 @@ struct info {
 	int64_t uid, gid, pid;
 	json_object *groups;   /* array of integers */
 	json_object *families; /* copy: array of names (numbers for unnamed ones) */
+	json_object *features; /* copy: array of names */
 	json_object *limits;   /* copy, the known keys in a fixed order */
 };
 
@@ -271,12 +273,31 @@ static const struct {
 static void info_done(struct info *in)
 {
 	json_object_put(in->families);
+	json_object_put(in->features);
 	json_object_put(in->limits);
+}
+
+/* A feature's name: lower-case words joined by '-', as the broker writes
+ * them; anything else is not printed. */
+static bool feature_name_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return n > 0 && n <= 64 && s[n] == '\0';
+}
+
+static bool has_feature(json_object *features, const char *name)
+{
+	for (size_t i = 0; i < json_object_array_length(features); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(features, i)), name) ==
+		    0)
+			return true;
+	return false;
 }
 
 static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 {
-	json_object *caller, *limits, *families;
+	json_object *caller, *limits, *families, *features = NULL;
 	size_t n;
 	int r;
 
@@ -289,7 +310,8 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 	    (r = sb_param_array(caller, "groups", true, CTL_REPLY_LIST_MAX, &in->groups, err)) <
 		    0 ||
 	    (r = sb_param_object(p, "limits", true, &limits, err)) < 0 ||
-	    (r = sb_param_array(p, "families", true, 256, &families, err)) < 0)
+	    (r = sb_param_array(p, "families", true, 256, &families, err)) < 0 ||
+	    (r = sb_param_array(p, "features", false, 64, &features, err)) < 0)
 		return r;
 	n = json_object_array_length(in->groups);
 	for (size_t i = 0; i < n; i++) {
@@ -301,9 +323,21 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 					      i);
 	}
 	in->families = json_object_new_array();
+	in->features = json_object_new_array();
 	in->limits = json_object_new_object();
-	if (!in->families || !in->limits)
+	if (!in->families || !in->features || !in->limits)
 		return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
+	/* Absent from brokers older than the field: none known. */
+	n = features ? json_object_array_length(features) : 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(features, i);
+
+		if (!json_object_is_type(f, json_type_string) ||
+		    !feature_name_ok(json_object_get_string(f)))
+			return sb_error_param(err, "features", "features[%zu]: expected a name", i);
+		json_object_array_add(in->features,
+				      json_object_new_string(json_object_get_string(f)));
+	}
 	n = json_object_array_length(families);
 	for (size_t i = 0; i < n; i++) {
 		json_object *f = json_object_array_get_idx(families, i);
@@ -332,11 +366,29 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 	return 0;
 }
 
+/* The names of array on one line: they are short and a reader scans
+ * them. "-" for none. */
+static const char *join_names(json_object *array, char *line, size_t size)
+{
+	size_t n = json_object_array_length(array), used = 0;
+
+	line[0] = 0;
+	for (size_t i = 0; i < n && used < size; i++) {
+		int w = snprintf(line + used, size - used, "%s%s", i ? " " : "",
+				 json_object_get_string(json_object_array_get_idx(array, i)));
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return n ? line : "-";
+}
+
 static int print_info_text(const struct info *in)
 {
 	struct ctl_table *t = ctl_table_new(2, NULL);
 	size_t n = json_object_array_length(in->groups);
-	char buf[256];
+	char buf[256], line[2048];
 	int r;
 
 	if (!t)
@@ -363,22 +415,13 @@ static int print_info_text(const struct info *in)
 	ctl_table_cell(t, "PID:");
 	ctl_table_cellf(t, "%lld", (long long)in->pid);
 	ctl_table_cell(t, "Kernel families:");
-	/* One line: the names are short and a reader scans them. */
-	{
-		size_t nf = json_object_array_length(in->families), used = 0;
-		char line[2048];
-
-		line[0] = 0;
-		for (size_t i = 0; i < nf && used < sizeof(line); i++) {
-			int w = snprintf(
-				line + used, sizeof(line) - used, "%s%s", i ? " " : "",
-				json_object_get_string(json_object_array_get_idx(in->families, i)));
-
-			if (w < 0)
-				break;
-			used += (size_t)w;
-		}
-		ctl_table_cell(t, line);
+	ctl_table_cell(t, join_names(in->families, line, sizeof(line)));
+	ctl_table_cell(t, "Features:");
+	ctl_table_cell(t, join_names(in->features, line, sizeof(line)));
+	if (!has_feature(in->features, SB_FEATURE_BLUETOOTH_ADDRESSES)) {
+		ctl_table_cell(t, "Bluetooth addresses:");
+		ctl_table_cell(t, "off: the broker was built without BlueZ's headers "
+				  "(libbluetooth-dev)");
 	}
 	for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
 		json_object *v;
@@ -456,6 +499,7 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 		json_object_object_add(o, "version", json_object_new_string(in.version));
 		json_object_object_add(o, "caller", caller);
 		json_object_object_add(o, "families", json_object_get(in.families));
+		json_object_object_add(o, "features", json_object_get(in.features));
 		json_object_object_add(o, "limits", json_object_get(in.limits));
 		json_object_object_add(o, "dry_runs", json_object_get(runs));
 		ctl_print_json(o);

@@ -2,6 +2,9 @@
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <linux/vm_sockets.h>
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
+#endif
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +27,7 @@
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 {
 	switch (sa->sa_family) {
-	case AF_INET:
-	case AF_RDS: /* RDS binds a sockaddr_in */
+	case AF_INET: /* and RDS, which binds a sockaddr_in */
 		if (len >= sizeof(struct sockaddr_in))
 			return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 		break;
@@ -38,6 +40,13 @@ int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len)
 		    ((const struct sockaddr_vm *)sa)->svm_port <= INT32_MAX)
 			return (int)((const struct sockaddr_vm *)sa)->svm_port;
 		break;
+#ifdef HAVE_LINUX_QRTR_H
+	case AF_QIPCRTR:
+		if (len >= sizeof(struct sockaddr_qrtr) &&
+		    ((const struct sockaddr_qrtr *)sa)->sq_port <= INT32_MAX)
+			return (int)((const struct sockaddr_qrtr *)sa)->sq_port;
+		break;
+#endif
 	}
 	return -1;
 }

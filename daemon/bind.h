@@ -10,7 +10,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/sockinfo.h"
 
-/* The port of an INET/INET6/RDS/VSOCK address, or -1. */
+/* The port of an INET/INET6 (and RDS), VSOCK or QRTR address, or -1. */
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);
 
 /* What a bind the policy allowed needs when it is carried out. */

@@ -123,9 +123,9 @@ int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, soc
 	if (r < 0)
 		return r;
 	/* The plain form is the address as written for a socket of its own
-	 * family; the general path reads it for the family the socket has,
-	 * and words what that makes of it. */
-	if (si.family != ss->ss_family)
+	 * family (or AF_INET for RDS); the general path reads it for the
+	 * family the socket has, and words what that makes of it. */
+	if (sb_addr_bind_family(si.family) != ss->ss_family)
 		return SB_METHOD_DECLINED;
 	r = sb_bind_authorize(req, fd, &si, ss, len, NULL, &guard);
 	if (r < 0)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.sockbroker.Info and the org.varlink.service introspection methods. */
 #include "daemon/dispatch.h"
+#include "proto/addr.h"
 #include "proto/idl.h"
 #include "proto/protocol.h"
 
-static const char *const no_keys[] = { NULL };
+static const char *const no_keys[] = {NULL};
 
 static json_object *limits_json(const struct sb_server *s)
 {
@@ -12,12 +13,14 @@ static json_object *limits_json(const struct sb_server *s)
 
 	json_object_object_add(o, "max_message", json_object_new_int64(SB_MESSAGE_MAX));
 	json_object_object_add(o, "max_fds", json_object_new_int64(SB_FDS_MAX));
-	json_object_object_add(o, "max_connections", json_object_new_int64(s->limits.max_connections));
+	json_object_object_add(o, "max_connections",
+			       json_object_new_int64(s->limits.max_connections));
 	json_object_object_add(o, "max_connections_per_uid",
 			       json_object_new_int64(s->limits.max_connections_per_uid));
 	json_object_object_add(o, "max_requests_in_flight",
 			       json_object_new_int64(s->limits.max_requests_in_flight));
-	json_object_object_add(o, "idle_timeout_sec", json_object_new_int64(s->limits.idle_timeout_sec));
+	json_object_object_add(o, "idle_timeout_sec",
+			       json_object_new_int64(s->limits.idle_timeout_sec));
 	json_object_object_add(o, "max_sockets_unread_per_uid",
 			       json_object_new_int64(s->limits.max_fds_unread_per_uid));
 	json_object_object_add(o, "max_sockets_unread",
@@ -38,6 +41,19 @@ static json_object *caller_json(const struct sb_client *c)
 	return o;
 }
 
+/* The optional parts this build has: a client learns here that Bind
+ * cannot read, say, Bluetooth addresses, before a call fails. */
+static json_object *features_json(void)
+{
+	json_object *a = json_object_new_array();
+	const char *names[16];
+	size_t n = sb_addr_features(names, ELEMENTSOF(names));
+
+	for (size_t i = 0; i < n && i < ELEMENTSOF(names); i++)
+		json_object_array_add(a, json_object_new_string(names[i]));
+	return a;
+}
+
 int sb_method_info(struct sb_request *req)
 {
 	const struct sb_server *s = req->conn->server;
@@ -54,6 +70,7 @@ int sb_method_info(struct sb_request *req)
 	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
 	json_object_object_add(req->reply, "limits", limits_json(s));
 	json_object_object_add(req->reply, "families", families);
+	json_object_object_add(req->reply, "features", features_json());
 	json_object_object_add(req->reply, "caller", caller_json(req->conn));
 	return 0;
 }
@@ -82,7 +99,7 @@ int sb_method_get_info(struct sb_request *req)
 
 int sb_method_get_interface_description(struct sb_request *req)
 {
-	static const char *const keys[] = { "interface", NULL };
+	static const char *const keys[] = {"interface", NULL};
 	const char *name, *text;
 	int r;
 

@@ -141,7 +141,7 @@ static int parse_args(json_object *params, struct socket_args *a, struct sb_erro
 	r = sb_param_object(params, "bind", false, &a->bind, err);
 	if (r < 0)
 		return r;
-	r = sb_param_int(params, "listen", false, 0, 65535, &backlog, err);
+	r = sb_param_const(params, "listen", SB_C_BACKLOG, false, 0, 65535, &backlog, err);
 	if (r < 0)
 		return r;
 	a->backlog = r > 0 ? (int)backlog : -1;

@@ -25,6 +25,7 @@ enum sb_addr_shape {
 	SB_ADDR_PACKET,	   /* ifname, protocol, pkttype, hatype, addr */
 	SB_ADDR_ALG,	   /* type, name, feat, mask */
 	SB_ADDR_VSOCK,	   /* cid, port, flags */
+	SB_ADDR_QRTR,	   /* node, port */
 	SB_ADDR_L2CAP,	   /* bdaddr, psm, cid, bdaddr_type */
 	SB_ADDR_RFCOMM,	   /* bdaddr, channel */
 	SB_ADDR_HCI,	   /* dev, channel */

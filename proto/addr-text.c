@@ -73,9 +73,13 @@ static const struct field alg_fields[] = {
 	{"mask", K_NUM, 1},
 };
 static const struct field vsock_fields[] = {
-	{"cid", K_NUM, 1},
-	{"port", K_NUM, 1},
+	{"cid", K_CONST, 1},
+	{"port", K_CONST, 1},
 	{"flags", K_NUM, 1},
+};
+static const struct field qrtr_fields[] = {
+	{"node", K_CONST, 1},
+	{"port", K_CONST, 1},
 };
 /* A Bluetooth address spans six ':'-separated tokens. */
 static const struct field l2cap_fields[] = {
@@ -107,9 +111,9 @@ static const struct form forms[SB_ADDR_MAX_SHAPE] = {
 	[SB_ADDR_TIPC] = FORM(tipc_fields, 4),	     [SB_ADDR_CAN] = FORM(can_fields, 1),
 	[SB_ADDR_CAN_ISOTP] = FORM(isotp_fields, 3), [SB_ADDR_CAN_J1939] = FORM(j1939_fields, 4),
 	[SB_ADDR_PACKET] = FORM(packet_fields, 1),   [SB_ADDR_ALG] = FORM(alg_fields, 2),
-	[SB_ADDR_VSOCK] = FORM(vsock_fields, 2),     [SB_ADDR_L2CAP] = FORM(l2cap_fields, 2),
-	[SB_ADDR_RFCOMM] = FORM(rfcomm_fields, 2),   [SB_ADDR_HCI] = FORM(hci_fields, 1),
-	[SB_ADDR_SCO] = FORM(sco_fields, 1),
+	[SB_ADDR_VSOCK] = FORM(vsock_fields, 2),     [SB_ADDR_QRTR] = FORM(qrtr_fields, 2),
+	[SB_ADDR_L2CAP] = FORM(l2cap_fields, 2),     [SB_ADDR_RFCOMM] = FORM(rfcomm_fields, 2),
+	[SB_ADDR_HCI] = FORM(hci_fields, 1),	     [SB_ADDR_SCO] = FORM(sco_fields, 1),
 };
 
 /* What follows "[HOST%SCOPE]:" in the AF_INET6 form. */

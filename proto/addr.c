@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The address codec's JSON form: one object shape per family (and per
  * protocol for AF_CAN and AF_BLUETOOTH), every key read through a typed
- * getter and range-checked, and the exact inverse from struct sockaddr. */
+ * getter and range-checked, and the exact inverse from struct sockaddr.
+ * Numbers are written as numbers; some are also read by name (VSOCK and
+ * QRTR's special ids, from the constant table). */
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
@@ -26,6 +28,9 @@
 #endif
 #ifdef HAVE_LINUX_VM_SOCKETS_H
 #include <linux/vm_sockets.h>
+#endif
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
 #endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 #include <bluetooth/bluetooth.h>
@@ -146,6 +151,10 @@ enum sb_addr_shape sb_addr_shape(int family, int protocol)
 	case AF_VSOCK:
 		return SB_ADDR_VSOCK;
 #endif
+#ifdef HAVE_LINUX_QRTR_H
+	case AF_QIPCRTR:
+		return SB_ADDR_QRTR;
+#endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 	case AF_BLUETOOTH:
 		switch (protocol) {
@@ -164,6 +173,11 @@ enum sb_addr_shape sb_addr_shape(int family, int protocol)
 	default:
 		return SB_ADDR_NONE;
 	}
+}
+
+int sb_addr_bind_family(int domain)
+{
+	return domain == AF_RDS ? AF_INET : domain;
 }
 
 bool sb_addr_family_supported(int family)
@@ -392,13 +406,17 @@ struct int_member {
 	size_t size; /* 1, 2 or 4 bytes */
 	enum byte_order order;
 	unsigned flags;
-	int64_t max; /* the least is 0 */
+	int64_t max;		   /* the least is 0 */
+	enum sb_const_group names; /* names it is read by, or SB_C_MAX_GROUP */
 };
 
-#define INT_MEMBER(type, member, key, order, flags, max)                                       \
-	{                                                                                      \
-		key, offsetof(type, member), sizeof(((type *)NULL)->member), order, flags, max \
+#define INT_NAMED(type, member, key, order, flags, max, names)                                  \
+	{                                                                                       \
+		key, offsetof(type, member), sizeof(((type *)NULL)->member), order, flags, max, \
+			names                                                                   \
 	}
+#define INT_MEMBER(type, member, key, order, flags, max) \
+	INT_NAMED(type, member, key, order, flags, max, SB_C_MAX_GROUP)
 
 static void store_int(void *sa, const struct int_member *m, uint32_t v)
 {
@@ -464,7 +482,11 @@ static int get_ints(json_object *obj, const struct int_member *members, size_t n
 		int64_t v = 0;
 		int r;
 
-		r = sb_param_int(obj, m->key, m->flags & INT_REQUIRED, 0, m->max, &v, err);
+		if (m->names == SB_C_MAX_GROUP)
+			r = sb_param_int(obj, m->key, m->flags & INT_REQUIRED, 0, m->max, &v, err);
+		else
+			r = sb_param_const(obj, m->key, m->names, m->flags & INT_REQUIRED, 0,
+					   m->max, &v, err);
 		if (r < 0)
 			return r;
 		store_int(sa, m, (uint32_t)v);
@@ -1095,8 +1117,10 @@ static int alg_to_json(const void *sa, socklen_t len, struct out *o, struct sb_e
 
 #ifdef HAVE_LINUX_VM_SOCKETS_H
 static const struct int_member vsock_ints[] = {
-	INT_MEMBER(struct sockaddr_vm, svm_cid, "cid", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
-	INT_MEMBER(struct sockaddr_vm, svm_port, "port", HOST_ORDER, INT_REQUIRED, UINT32_MAX),
+	INT_NAMED(struct sockaddr_vm, svm_cid, "cid", HOST_ORDER, INT_REQUIRED, UINT32_MAX,
+		  SB_C_VMADDR_CID),
+	INT_NAMED(struct sockaddr_vm, svm_port, "port", HOST_ORDER, INT_REQUIRED, UINT32_MAX,
+		  SB_C_VMADDR_PORT),
 #ifdef VMADDR_FLAG_TO_HOST
 	INT_MEMBER(struct sockaddr_vm, svm_flags, "flags", HOST_ORDER, INT_OMIT_ZERO, UINT8_MAX),
 #endif
@@ -1125,6 +1149,39 @@ static int vsock_from_json(json_object *obj, sb_ifname_resolver resolve _unused_
 static int vsock_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
 {
 	put_ints(o, vsock_ints, ELEMENTSOF(vsock_ints), sa);
+	return 0;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* AF_QIPCRTR: (node, port). Ports below the ephemeral range (0x4000) need
+ * CAP_NET_ADMIN: brokered binds. */
+
+#ifdef HAVE_LINUX_QRTR_H
+static const struct int_member qrtr_ints[] = {
+	INT_NAMED(struct sockaddr_qrtr, sq_node, "node", HOST_ORDER, INT_REQUIRED, UINT32_MAX,
+		  SB_C_QRTR_NODE),
+	INT_NAMED(struct sockaddr_qrtr, sq_port, "port", HOST_ORDER, INT_REQUIRED, UINT32_MAX,
+		  SB_C_QRTR_PORT),
+};
+
+static int qrtr_from_json(json_object *obj, sb_ifname_resolver resolve _unused_,
+			  struct sockaddr_storage *ss, socklen_t *len, struct sb_error *err)
+{
+	struct sockaddr_qrtr *sq = (struct sockaddr_qrtr *)ss;
+	int r;
+
+	r = get_ints(obj, qrtr_ints, ELEMENTSOF(qrtr_ints), sq, err);
+	if (r < 0)
+		return r;
+	sq->sq_family = AF_QIPCRTR;
+	*len = sizeof(*sq);
+	return 0;
+}
+
+static int qrtr_to_json(const void *sa, socklen_t len, struct out *o, struct sb_error *err)
+{
+	put_ints(o, qrtr_ints, ELEMENTSOF(qrtr_ints), sa);
 	return 0;
 }
 #endif
@@ -1328,6 +1385,10 @@ static const struct codec codecs[SB_ADDR_MAX_SHAPE] = {
 	[SB_ADDR_VSOCK] = {KEYS("cid", "port", "flags"), vsock_from_json, vsock_to_json,
 			   sizeof(struct sockaddr_vm), "AF_VSOCK"},
 #endif
+#ifdef HAVE_LINUX_QRTR_H
+	[SB_ADDR_QRTR] = {KEYS("node", "port"), qrtr_from_json, qrtr_to_json,
+			  sizeof(struct sockaddr_qrtr), "AF_QIPCRTR"},
+#endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 	[SB_ADDR_L2CAP] = {KEYS("bdaddr", "psm", "cid", "bdaddr_type"), l2cap_from_json,
 			   l2cap_to_json, sizeof(struct sockaddr_l2), "L2CAP"},
@@ -1339,6 +1400,27 @@ static const struct codec codecs[SB_ADDR_MAX_SHAPE] = {
 			 "SCO"},
 #endif
 };
+
+size_t sb_addr_features(const char **names, size_t max)
+{
+	static const struct {
+		enum sb_addr_shape shape;
+		const char *name;
+	} optional[] = {
+		{SB_ADDR_TIPC, "tipc-addresses"}, {SB_ADDR_CAN_J1939, "j1939-addresses"},
+		{SB_ADDR_ALG, "alg-addresses"},	  {SB_ADDR_VSOCK, "vsock-addresses"},
+		{SB_ADDR_QRTR, "qrtr-addresses"}, {SB_ADDR_L2CAP, SB_FEATURE_BLUETOOTH_ADDRESSES},
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(optional); i++)
+		if (codecs[optional[i].shape].from_json) {
+			if (n < max)
+				names[n] = optional[i].name;
+			n++;
+		}
+	return n;
+}
 
 static const struct codec *codec_for(int family, int protocol)
 {

@@ -35,5 +35,17 @@ int sb_addr_from_text(const char *text, int family, int protocol, struct sockadd
 int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char *buf,
 		    size_t size, struct sb_error *err);
 
+/* The sa_family of the addresses bind(2) takes on a socket of this domain:
+ * AF_INET for AF_RDS (a struct sockaddr_in), the domain itself for the
+ * rest. */
+int sb_addr_bind_family(int domain);
+
+/* The optional address formats this build has, by the names Info reports
+ * in features: up to max of them into names, in a fixed order; returns how
+ * many there are. Bluetooth's needs BlueZ's headers (libbluetooth-dev),
+ * the others linux-libc-dev's. */
+#define SB_FEATURE_BLUETOOTH_ADDRESSES "bluetooth-addresses"
+size_t sb_addr_features(const char **names, size_t max);
+
 /* Does this family have an address codec in this build? */
 bool sb_addr_family_supported(int family);

@@ -31,6 +31,9 @@
 #ifdef HAVE_LINUX_VM_SOCKETS_H
 #include <linux/vm_sockets.h>
 #endif
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
+#endif
 #ifdef HAVE_LINUX_RDS_H
 #include <linux/rds.h>
 #endif
@@ -224,6 +227,11 @@ const char *sb_const_group_name(enum sb_const_group group)
 		[SB_C_TIPC] = "TIPC constant",
 		[SB_C_MSG] = "message flag",
 		[SB_C_ERRNO] = "errno name",
+		[SB_C_VMADDR_CID] = "VSOCK context id",
+		[SB_C_VMADDR_PORT] = "VSOCK port",
+		[SB_C_QRTR_NODE] = "QRTR node",
+		[SB_C_QRTR_PORT] = "QRTR port",
+		[SB_C_BACKLOG] = "listen() backlog",
 	};
 
 	if (!group_valid(group))

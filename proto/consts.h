@@ -27,6 +27,11 @@ enum sb_const_group {
 	SB_C_TIPC,      /* TIPC address types and scopes */
 	SB_C_MSG,       /* MSG_ flags */
 	SB_C_ERRNO,     /* errno names */
+	SB_C_VMADDR_CID,  /* AF_VSOCK context ids: VMADDR_CID_ANY, ... */
+	SB_C_VMADDR_PORT, /* AF_VSOCK ports: VMADDR_PORT_ANY */
+	SB_C_QRTR_NODE, /* AF_QIPCRTR nodes: QRTR_NODE_BCAST */
+	SB_C_QRTR_PORT, /* AF_QIPCRTR ports: QRTR_PORT_CTRL */
+	SB_C_BACKLOG,   /* listen() backlogs: SOMAXCONN */
 	SB_C_MAX_GROUP,
 };
 

@@ -17,6 +17,9 @@
 #include <linux/netlink.h>
 #include <linux/tipc.h>
 #include <linux/vm_sockets.h>
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
+#endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 #include <bluetooth/bluetooth.h>
 #include <bluetooth/hci.h>
@@ -850,6 +853,69 @@ START_TEST(test_vsock)
 }
 END_TEST
 
+/* The special context ids and port by name, in both syntaxes; written
+ * back as numbers. A name of the other key's kind is refused. */
+START_TEST(test_vsock_names)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_vm *svm = (struct sockaddr_vm *)&ss;
+	socklen_t len;
+
+	encode_json(AF_VSOCK, 0, "{\"cid\":\"VMADDR_CID_ANY\",\"port\":\"VMADDR_PORT_ANY\"}", &ss,
+		    &len);
+	ck_assert_uint_eq(svm->svm_cid, VMADDR_CID_ANY);
+	ck_assert_uint_eq(svm->svm_port, VMADDR_PORT_ANY);
+	json_round_trip(AF_VSOCK, 0, "{\"cid\":\"VMADDR_CID_LOCAL\",\"port\":1001}",
+			"{\"cid\":1,\"port\":1001}");
+	json_round_trip(AF_VSOCK, 0, "{\"cid\":\"VMADDR_CID_HOST\",\"port\":22}",
+			"{\"cid\":2,\"port\":22}");
+	json_round_trip(AF_VSOCK, 0, "{\"cid\":\"VMADDR_CID_HYPERVISOR\",\"port\":22}",
+			"{\"cid\":0,\"port\":22}");
+	text_round_trip(AF_VSOCK, 0, "VMADDR_CID_ANY:1001", "4294967295:1001");
+	text_round_trip(AF_VSOCK, 0, "VMADDR_CID_LOCAL:VMADDR_PORT_ANY", "1:4294967295");
+	json_fails(AF_VSOCK, 0, "{\"cid\":\"VMADDR_PORT_ANY\",\"port\":1}", "cid");
+	json_fails(AF_VSOCK, 0, "{\"cid\":1,\"port\":\"VMADDR_CID_ANY\"}", "port");
+	text_fails(AF_VSOCK, 0, "VMADDR_CID_NONE:1", "cid");
+	text_fails(AF_VSOCK, 0, "AF_INET:1", "cid");
+}
+END_TEST
+
+#ifdef HAVE_LINUX_QRTR_H
+START_TEST(test_qrtr)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_qrtr *sq = (struct sockaddr_qrtr *)&ss;
+	struct sockaddr_qrtr in = {.sq_family = AF_QIPCRTR, .sq_node = 7, .sq_port = 1000};
+	char text[64];
+	socklen_t len;
+
+	encode_json(AF_QIPCRTR, 0, "{\"node\":1,\"port\":1000}", &ss, &len);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_qrtr));
+	ck_assert_int_eq(sq->sq_family, AF_QIPCRTR);
+	ck_assert_uint_eq(sq->sq_node, 1);
+	ck_assert_uint_eq(sq->sq_port, 1000);
+	json_round_trip(AF_QIPCRTR, 0, "{\"node\":1,\"port\":1000}", "{\"node\":1,\"port\":1000}");
+	json_round_trip(AF_QIPCRTR, 0, "{\"node\":\"QRTR_NODE_BCAST\",\"port\":\"QRTR_PORT_CTRL\"}",
+			"{\"node\":4294967295,\"port\":4294967294}");
+	text_round_trip(AF_QIPCRTR, 0, "1:1000", "1:1000");
+	text_round_trip(AF_QIPCRTR, 0, "QRTR_NODE_BCAST:QRTR_PORT_CTRL", "4294967295:4294967294");
+	ck_assert_int_eq(sb_addr_to_text(SA(&in), sizeof(in), 0, text, sizeof(text), NULL), 0);
+	ck_assert_str_eq(text, "7:1000");
+	json_fails(AF_QIPCRTR, 0, "{\"node\":1}", "port");
+	json_fails(AF_QIPCRTR, 0, "{\"node\":1,\"port\":4294967296}", "port");
+	json_fails(AF_QIPCRTR, 0, "{\"node\":-1,\"port\":1}", "node");
+	json_fails(AF_QIPCRTR, 0, "{\"node\":\"QRTR_PORT_CTRL\",\"port\":1}", "node");
+	json_fails(AF_QIPCRTR, 0, "{\"node\":1,\"port\":1,\"cid\":1}", "cid");
+	text_fails(AF_QIPCRTR, 0, "1", "port");
+	text_fails(AF_QIPCRTR, 0, "1:2:3", "address");
+	ck_assert(sb_addr_family_supported(AF_QIPCRTR));
+	/* Truncated: the port is missing. */
+	ck_assert_ptr_null(
+		sb_addr_to_json(SA(&in), offsetof(struct sockaddr_qrtr, sq_port), 0, NULL));
+}
+END_TEST
+#endif
+
 START_TEST(test_bluetooth)
 {
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
@@ -1114,6 +1180,10 @@ int main(void)
 	SB_TEST(s, test_alg);
 	SB_TEST(s, test_alg_decode);
 	SB_TEST(s, test_vsock);
+	SB_TEST(s, test_vsock_names);
+#ifdef HAVE_LINUX_QRTR_H
+	SB_TEST(s, test_qrtr);
+#endif
 	SB_TEST(s, test_bluetooth);
 	SB_TEST(s, test_truncated_sockaddrs);
 	SB_TEST(s, test_packet_decode_halen);

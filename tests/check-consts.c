@@ -18,6 +18,10 @@
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/tipc.h>
+#include <linux/vm_sockets.h>
+#ifdef HAVE_LINUX_QRTR_H
+#include <linux/qrtr.h>
+#endif
 #ifdef HAVE_BLUETOOTH_BLUETOOTH_H
 #include <bluetooth/bluetooth.h>
 #endif
@@ -290,6 +294,22 @@ START_TEST(test_bluetooth)
 }
 END_TEST
 
+/* The names the address codec and the Socket method's "listen" take. */
+START_TEST(test_address_and_backlog_names)
+{
+	assert_pair(SB_C_VMADDR_CID, "VMADDR_CID_ANY", VMADDR_CID_ANY);
+	assert_pair(SB_C_VMADDR_CID, "VMADDR_CID_LOCAL", VMADDR_CID_LOCAL);
+	assert_pair(SB_C_VMADDR_CID, "VMADDR_CID_HOST", VMADDR_CID_HOST);
+	assert_pair(SB_C_VMADDR_PORT, "VMADDR_PORT_ANY", VMADDR_PORT_ANY);
+	ck_assert_int_eq(value_of(SB_C_VMADDR_CID, "VMADDR_CID_ANY"), 4294967295);
+#ifdef HAVE_LINUX_QRTR_H
+	assert_pair(SB_C_QRTR_NODE, "QRTR_NODE_BCAST", QRTR_NODE_BCAST);
+	assert_pair(SB_C_QRTR_PORT, "QRTR_PORT_CTRL", QRTR_PORT_CTRL);
+#endif
+	assert_pair(SB_C_BACKLOG, "SOMAXCONN", SOMAXCONN);
+}
+END_TEST
+
 START_TEST(test_errno_names)
 {
 	int named = 0;
@@ -421,6 +441,11 @@ static enum sb_const_group group_of(const char *suffix)
 		[SB_C_TIPC] = "TIPC",
 		[SB_C_MSG] = "MSG",
 		[SB_C_ERRNO] = "ERRNO",
+		[SB_C_VMADDR_CID] = "VMADDR_CID",
+		[SB_C_VMADDR_PORT] = "VMADDR_PORT",
+		[SB_C_QRTR_NODE] = "QRTR_NODE",
+		[SB_C_QRTR_PORT] = "QRTR_PORT",
+		[SB_C_BACKLOG] = "BACKLOG",
 	};
 
 	for (int g = 0; g < SB_C_MAX_GROUP; g++)
@@ -505,6 +530,7 @@ int main(void)
 	SB_TEST(s, test_packet_alg_can_options);
 	SB_TEST(s, test_tipc_and_msg);
 	SB_TEST(s, test_bluetooth);
+	SB_TEST(s, test_address_and_backlog_names);
 	SB_TEST(s, test_errno_names);
 	SB_TEST(s, test_number_parsing);
 	SB_TEST(s, test_invalid_groups);

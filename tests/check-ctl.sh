@@ -156,10 +156,11 @@ check "check for an unknown user names it, a usage error (exit 2)" eval 'status_
 
 # ------------------------------------------------------------ info
 ctl_nobody info
-check "info as nobody: identity, families and a dry-run table" eval 'status_is 0 && has "^User: +65534 \(nobody\)$" && has "^Kernel families: .*AF_INET" && has "^METHOD +REQUEST +DECISION +RULE$" && has "^bind +family=AF_INET port=80 +allow +$policy:3$" && has "^admin +- +deny +default$"'
+check "info as nobody: identity, families and a dry-run table" eval 'status_is 0 && has "^User: +65534 \(nobody\)$" && has "^Kernel families: .*AF_INET" && has "^Features: .*vsock-addresses" && { has "^Features: .*bluetooth-addresses" || has "^Bluetooth addresses: +off: .*libbluetooth-dev"; } && has "^METHOD +REQUEST +DECISION +RULE$" && has "^bind +family=AF_INET port=80 +allow +$policy:3$" && has "^admin +- +deny +default$"'
 ctl_nobody info --json
 check "info --json: caller, families, limits and dry runs" json '
-assert set(d) == {"version", "caller", "families", "limits", "dry_runs"}, d
+assert set(d) == {"version", "caller", "families", "features", "limits", "dry_runs"}, d
+assert "vsock-addresses" in d["features"], d["features"]
 assert d["caller"]["uid"] == 65534 and d["caller"]["gid"] == 65534 and d["caller"]["pid"] > 0
 assert d["caller"]["groups"] == [] or d["caller"]["groups"] == [65534]
 assert "AF_INET" in d["families"]

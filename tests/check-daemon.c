@@ -551,6 +551,32 @@ static int child_flags(void *arg)
 	return 0;
 }
 
+/* "listen" takes the backlog by name too: SOMAXCONN, and no other. */
+static int child_listen_somaxconn(void *arg)
+{
+	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\","
+			       "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80},\"listen\":\"SOMAXCONN\"}");
+
+	if (fd < 0)
+		return 10;
+	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
+		return 11;
+	close(fd);
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"SOMAXCON\"}") !=
+	    -EINVAL)
+		return 12;
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"AF_INET\"}") !=
+	    -EINVAL)
+		return 13;
+	return 0;
+}
+
+START_TEST(socket_listen_takes_somaxconn_by_name)
+{
+	ck_assert_int_eq(sb_test_run_as_nobody(child_listen_somaxconn, NULL), 0);
+}
+END_TEST
+
 START_TEST(socket_with_flags_options_and_bind_in_one_call)
 {
 	ck_assert_int_eq(sb_test_run_as_nobody(child_flags, NULL), 0);
@@ -821,10 +847,16 @@ START_TEST(varlink_introspection)
 }
 END_TEST
 
+#ifdef HAVE_BLUETOOTH_BLUETOOTH_H
+#define HAVE_BLUETOOTH_ADDRESSES 1
+#else
+#define HAVE_BLUETOOTH_ADDRESSES 0
+#endif
+
 static int child_info(void *arg)
 {
 	struct sb_reply reply;
-	json_object *caller, *uid, *families;
+	json_object *caller, *uid, *families, *features;
 
 	if (call("{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0 || reply.error)
 		return 10;
@@ -834,6 +866,14 @@ static int child_info(void *arg)
 	if (!json_object_object_get_ex(reply.parameters, "families", &families) ||
 	    !strstr(json_object_to_json_string(families), "\"AF_INET\""))
 		return 12;
+	/* Whether this build reads Bluetooth addresses, and VSOCK's, which
+	 * every Linux header set has. */
+	if (!json_object_object_get_ex(reply.parameters, "features", &features) ||
+	    !json_object_is_type(features, json_type_array) ||
+	    !strstr(json_object_to_json_string(features), "\"vsock-addresses\"") ||
+	    !strstr(json_object_to_json_string(features), "\"bluetooth-addresses\"") !=
+		    !HAVE_BLUETOOTH_ADDRESSES)
+		return 13;
 	sb_reply_done(&reply);
 	return 0;
 }
@@ -1554,6 +1594,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, setsockopt_refuses_options_needing_no_privilege, start, stop);
 	SB_TEST_FIXTURE(s, socket_is_owned_by_the_client, start, stop);
 	SB_TEST_FIXTURE(s, socket_with_flags_options_and_bind_in_one_call, start, stop);
+	SB_TEST_FIXTURE(s, socket_listen_takes_somaxconn_by_name, start, stop);
 	SB_TEST_FIXTURE(s, socket_in_named_network_namespace, start, stop);
 	SB_TEST_FIXTURE(s, socket_not_in_policy_is_denied, start, stop);
 	SB_TEST_FIXTURE(s, denial_reports_errno_and_rule, start, stop);

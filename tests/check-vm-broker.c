@@ -12,24 +12,16 @@
  * the reason. tests/vm/check-vm-broker.sh runs this program in a VM that
  * has them (see docs/VM-TESTS.md), where a missing family is a failure. */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/audit.h>
 #include <linux/can.h>
 #include <linux/can/bcm.h>
 #include <linux/can/raw.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <net/if.h>
-#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef HAVE_LINUX_IF_ALG_H
@@ -39,6 +31,7 @@
 #include "client/sockbroker.h"
 #include "tests/child-check.h"
 #include "tests/harness.h"
+#include "tests/sandbox.h"
 #include "tests/sockets.h"
 #include "tests/testlib.h"
 
@@ -47,8 +40,6 @@
 #endif
 
 #define CAN_IFNAME "vcan0"
-/* Generous for a VM under software emulation on busy cores. */
-#define RECEIVE_MS 5000
 
 static const char policy[] =
 	"allow user:nobody socket family=AF_CAN protocol=CAN_RAW,CAN_BCM,CAN_ISOTP\n"
@@ -65,90 +56,7 @@ static struct sb_test_daemon daemon_;
 /* vcan0's index, looked up by the test before it forks the client. */
 static int can_ifindex;
 
-/* ------------------------------------------------------------ the sandbox */
-
-#if defined(__x86_64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ARG0_LOW offsetof(struct seccomp_data, args[0])
-#else
-#define ARG0_LOW (offsetof(struct seccomp_data, args[0]) + sizeof(__u32))
-#endif
-
-#define SANDBOX_ERRNO EAFNOSUPPORT
-
-/* socket(AF_CAN, ...) and socket(AF_ALG, ...) fail with EAFNOSUPPORT,
- * everything else is allowed. A system call of another ABI (x32, i386)
- * kills the process: the filter could not tell its socket() apart. The
- * kernel reads only the low 32 bits of the int domain, so the filter
- * compares just those. 0 or -errno. */
-static int sandbox(void)
-{
-#ifdef SB_AUDIT_ARCH
-	struct sock_filter filter[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-#ifdef __x86_64__
-		/* x32 system calls share the arch value, with this bit set. */
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-#endif
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_CAN, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_ALG, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | SANDBOX_ERRNO),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {.len = ELEMENTSOF(filter), .filter = filter};
-
-	/* sb_test_become_nobody() has set no_new_privs, which an
-	 * unprivileged process needs to install a filter. */
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		return -errno;
-	return 0;
-#else
-	return -EOPNOTSUPP;
-#endif
-}
-
 /* ------------------------------------------------- checks in the client */
-
-/* n bytes at got must equal want; on a difference, both go to the log. */
-#define CHECK_BYTES(got, want, n)                                                                \
-	do {                                                                                     \
-		if (memcmp((got), (want), (n)) != 0) {                                           \
-			fprintf(stderr, "%s:%d: %s differs from %s\n", __FILE__, __LINE__, #got, \
-				#want);                                                          \
-			print_hex("got ", (got), (n));                                           \
-			print_hex("want", (want), (n));                                          \
-			return 1;                                                                \
-		}                                                                                \
-	} while (0)
-
-static void print_hex(const char *label, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	fprintf(stderr, "  %s ", label);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fprintf(stderr, "\n");
-}
-
-/* Wait until fd is readable; false after RECEIVE_MS. */
-static bool readable(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	return poll(&p, 1, RECEIVE_MS) == 1 && (p.revents & POLLIN);
-}
 
 /* fd is a real socket of this family, type and protocol (asked of the
  * kernel, not of the broker). Linux 6.1 reports SO_PROTOCOL 0 for CAN
@@ -178,143 +86,46 @@ static int bound_ifindex(int fd)
  * give it. Every CAN protocol the tests use, and AF_ALG. */
 static int direct_creation_blocked(void)
 {
-	CHECK_FAILS(socket(AF_CAN, SOCK_RAW, CAN_RAW), SANDBOX_ERRNO);
-	CHECK_FAILS(socket(AF_CAN, SOCK_DGRAM, CAN_BCM), SANDBOX_ERRNO);
-	CHECK_FAILS(socket(AF_CAN, SOCK_DGRAM, CAN_ISOTP), SANDBOX_ERRNO);
-	CHECK_FAILS(socket(AF_ALG, SOCK_SEQPACKET, 0), SANDBOX_ERRNO);
+	CHECK_FAILS(socket(AF_CAN, SOCK_RAW, CAN_RAW), SB_SANDBOX_ERRNO);
+	CHECK_FAILS(socket(AF_CAN, SOCK_DGRAM, CAN_BCM), SB_SANDBOX_ERRNO);
+	CHECK_FAILS(socket(AF_CAN, SOCK_DGRAM, CAN_ISOTP), SB_SANDBOX_ERRNO);
+	CHECK_FAILS(socket(AF_ALG, SOCK_SEQPACKET, 0), SB_SANDBOX_ERRNO);
 	return 0;
-}
-
-struct client {
-	int (*fn)(void);
-};
-
-/* Runs as nobody: sandbox, prove it, then fn. */
-static int sandboxed(void *arg)
-{
-	const struct client *c = arg;
-	int r = sandbox();
-
-	if (r < 0) {
-		fprintf(stderr, "cannot install the seccomp filter: %s\n", strerror(-r));
-		return 2;
-	}
-	if (direct_creation_blocked() != 0)
-		return 3;
-	return c->fn();
 }
 
 /* ------------------------------------------------------ the test's side */
 
-static bool in_vm(void)
-{
-	const char *vm = getenv("SB_VM");
-
-	return vm && strcmp(vm, "1") == 0;
-}
-
-/* Why this kernel cannot run the test (into why), or NULL when it can. */
-static const char *kernel_lacks(int family, int type, int protocol, const char *name, char *why,
-				size_t size)
-{
-	int fd = socket(family, type | SOCK_CLOEXEC, protocol);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT || errno == ESOCKTNOSUPPORT)
-		snprintf(why, size, "no %s in this kernel; run it in the VM", name);
-	else
-		snprintf(why, size, "cannot create an %s socket as root: %s", name,
-			 strerror(errno));
-	return why;
-}
-
-/* Skip when the kernel lacks a family; in the VM, which has every one,
- * that is a failure instead. */
-#define NEED_KERNEL(family, type, protocol, name)                                     \
+#define NEED_CAN()                                                                    \
 	do {                                                                          \
-		char _why[128];                                                       \
-		if (kernel_lacks(family, type, protocol, name, _why, sizeof(_why))) { \
-			ck_assert_msg(!in_vm(), "in the VM: %s", _why);               \
-			SB_SKIP("%s", _why);                                          \
+		SB_NEED_SANDBOX();                                                    \
+		SB_NEED_KERNEL(AF_CAN, SOCK_RAW, CAN_RAW, "AF_CAN");                  \
+		can_ifindex = (int)if_nametoindex(CAN_IFNAME);                        \
+		if (can_ifindex == 0) {                                               \
+			ck_assert_msg(!sb_test_in_vm(), "in the VM: no " CAN_IFNAME); \
+			SB_SKIP("no " CAN_IFNAME " interface; run it in the VM");     \
 		}                                                                     \
 	} while (0)
 
-#ifdef SB_AUDIT_ARCH
-#define HAVE_SANDBOX true
-#else
-#define HAVE_SANDBOX false
-#endif
-
-#define NEED_ROOT()                                                                 \
-	do {                                                                        \
-		SB_NEED_ROOT();                                                     \
-		if (!HAVE_SANDBOX)                                                  \
-			SB_SKIP("no seccomp filter written for this architecture"); \
+#define NEED_ALG()                                                   \
+	do {                                                         \
+		SB_NEED_SANDBOX();                                   \
+		SB_NEED_KERNEL(AF_ALG, SOCK_SEQPACKET, 0, "AF_ALG"); \
 	} while (0)
 
-#define NEED_CAN()                                                                \
-	do {                                                                      \
-		NEED_ROOT();                                                      \
-		NEED_KERNEL(AF_CAN, SOCK_RAW, CAN_RAW, "AF_CAN");                 \
-		can_ifindex = (int)if_nametoindex(CAN_IFNAME);                    \
-		if (can_ifindex == 0) {                                           \
-			ck_assert_msg(!in_vm(), "in the VM: no " CAN_IFNAME);     \
-			SB_SKIP("no " CAN_IFNAME " interface; run it in the VM"); \
-		}                                                                 \
-	} while (0)
-
-#define NEED_ALG()                                                \
-	do {                                                      \
-		NEED_ROOT();                                      \
-		NEED_KERNEL(AF_ALG, SOCK_SEQPACKET, 0, "AF_ALG"); \
-	} while (0)
+static const int sandboxed_families[] = {AF_CAN, AF_ALG};
 
 /* Run fn in a sandboxed client against a daemon with policy_text. The
  * client's messages go to the log, and the first one into the failure. */
 static void run_client(const char *policy_text, int (*fn)(void))
 {
-	struct client c = {.fn = fn};
-	char msg[2048], drain[512];
-	size_t len = 0;
-	int p[2], status;
-	pid_t pid;
+	const struct sb_sandboxed_client c = {
+		.families = sandboxed_families,
+		.n_families = ELEMENTSOF(sandboxed_families),
+		.blocked = direct_creation_blocked,
+		.fn = fn,
+	};
 
-	sb_test_daemon_start_for_library(&daemon_, policy_text);
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		/* dup2 clears close-on-exec on the copy: stderr stays open. */
-		if (dup2(p[1], STDERR_FILENO) < 0)
-			_exit(125);
-		sb_test_become_nobody();
-		_exit(sandboxed(&c));
-	}
-	close(p[1]);
-	for (;;) {
-		/* Past the buffer, drain and drop: the client must not block. */
-		bool full = len == sizeof(msg) - 1;
-		ssize_t n = full ? read(p[0], drain, sizeof(drain))
-				 : read(p[0], msg + len, sizeof(msg) - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (!full)
-			len += (size_t)n;
-	}
-	msg[len] = 0;
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	sb_test_daemon_stop(&daemon_);
-	fputs(msg, stderr);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "the client failed (wait status 0x%x): %.*s", status, (int)strcspn(msg, "\n"),
-		      msg);
+	sb_run_sandboxed(&daemon_, policy_text, &c);
 }
 
 /* ------------------------------------------------------------------ CAN */
@@ -341,7 +152,7 @@ static int client_can_raw(void)
 
 	memcpy(out.data, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
 	CHECK(write(tx, &out, sizeof(out)) == (ssize_t)sizeof(out));
-	CHECK(readable(rx));
+	CHECK(sb_vm_readable(rx));
 	CHECK(recvfrom(rx, &in, sizeof(in), 0, (struct sockaddr *)&from, &from_len) ==
 	      (ssize_t)sizeof(in));
 	CHECK(in.can_id == out.can_id && in.len == out.len);
@@ -384,7 +195,7 @@ static int client_can_bcm(void)
 	CHECK(connect(bcm, (struct sockaddr *)&ifaddr, sizeof(ifaddr)) == 0);
 	CHECK(write(bcm, &msg, sizeof(msg)) == (ssize_t)sizeof(msg));
 
-	CHECK(readable(raw));
+	CHECK(sb_vm_readable(raw));
 	CHECK(read(raw, &in, sizeof(in)) == (ssize_t)sizeof(in));
 	CHECK(in.can_id == 0x456 && in.len == 4);
 	CHECK_BYTES(in.data, msg.frame.data, 4);
@@ -396,7 +207,7 @@ static int client_can_bcm(void)
 START_TEST(can_bcm_tx_send_seen_on_raw)
 {
 	NEED_CAN();
-	NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_BCM, "CAN_BCM");
+	SB_NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_BCM, "CAN_BCM");
 	run_client(policy, client_can_bcm);
 }
 END_TEST
@@ -433,13 +244,13 @@ static int client_can_isotp(void)
 	for (size_t i = 0; i < sizeof(pdu); i++)
 		pdu[i] = (unsigned char)(i * 7 + 3);
 	CHECK(write(a, pdu, sizeof(pdu)) == (ssize_t)sizeof(pdu));
-	CHECK(readable(b));
+	CHECK(sb_vm_readable(b));
 	CHECK(read(b, in, sizeof(in)) == (ssize_t)sizeof(pdu));
 	CHECK_BYTES(in, pdu, sizeof(pdu));
 
 	/* And back, a single frame. */
 	CHECK(write(b, "reply", 5) == 5);
-	CHECK(readable(a));
+	CHECK(sb_vm_readable(a));
 	CHECK(read(a, in, sizeof(in)) == 5);
 	CHECK_BYTES(in, "reply", 5);
 	close(a);
@@ -450,7 +261,7 @@ static int client_can_isotp(void)
 START_TEST(can_isotp_multi_frame)
 {
 	NEED_CAN();
-	NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_ISOTP, "CAN_ISOTP");
+	SB_NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_ISOTP, "CAN_ISOTP");
 	run_client(policy, client_can_isotp);
 }
 END_TEST
@@ -508,7 +319,7 @@ static int client_can_bind_isotp(void)
 	for (size_t i = 0; i < sizeof(pdu); i++)
 		pdu[i] = (unsigned char)i;
 	CHECK(write(peer, pdu, sizeof(pdu)) == (ssize_t)sizeof(pdu));
-	CHECK(readable(tp));
+	CHECK(sb_vm_readable(tp));
 	CHECK(read(tp, in, sizeof(in)) == (ssize_t)sizeof(pdu));
 	CHECK_BYTES(in, pdu, sizeof(pdu));
 	close(peer);
@@ -519,7 +330,7 @@ static int client_can_bind_isotp(void)
 START_TEST(can_isotp_bind_on_client_fd)
 {
 	NEED_CAN();
-	NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_ISOTP, "CAN_ISOTP");
+	SB_NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_ISOTP, "CAN_ISOTP");
 	run_client(policy, client_can_bind_isotp);
 }
 END_TEST
@@ -568,7 +379,7 @@ static int client_can_fd(void)
 	for (int i = 0; i < CANFD_MAX_DLEN; i++)
 		out.data[i] = (unsigned char)(0xff - i);
 	CHECK(write(tx, &out, CANFD_MTU) == CANFD_MTU);
-	CHECK(readable(rx));
+	CHECK(sb_vm_readable(rx));
 	CHECK(read(rx, &in, sizeof(in)) == CANFD_MTU);
 	CHECK(in.can_id == out.can_id && in.len == CANFD_MAX_DLEN);
 	CHECK(in.flags & CANFD_BRS);
@@ -576,7 +387,7 @@ static int client_can_fd(void)
 
 	/* Classic frames still arrive as classic frames on an FD socket. */
 	CHECK(write(tx, &classic, CAN_MTU) == CAN_MTU);
-	CHECK(readable(rx));
+	CHECK(sb_vm_readable(rx));
 	CHECK(read(rx, &in, sizeof(in)) == CAN_MTU);
 	CHECK(in.can_id == classic.can_id && in.len == 2);
 	CHECK_BYTES(in.data, classic.data, 2);
@@ -795,7 +606,7 @@ START_TEST(family_not_granted_is_refused)
 	NEED_CAN();
 	/* The refusals must come from the policy, not from the kernel. */
 	NEED_ALG();
-	NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_J1939, "CAN_J1939");
+	SB_NEED_KERNEL(AF_CAN, SOCK_DGRAM, CAN_J1939, "CAN_J1939");
 	run_client(policy_can_only, client_not_granted);
 }
 END_TEST
@@ -830,8 +641,8 @@ static int client_sandbox(void)
 	close(fd);
 	/* socket() flags do not get past it. */
 	CHECK_FAILS(socket(AF_CAN, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, CAN_RAW),
-		    SANDBOX_ERRNO);
-	CHECK_FAILS(socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), SANDBOX_ERRNO);
+		    SB_SANDBOX_ERRNO);
+	CHECK_FAILS(socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), SB_SANDBOX_ERRNO);
 
 	/* The broker's path works for both. */
 	fd = sockbroker_socket(AF_CAN, SOCK_RAW, CAN_RAW);

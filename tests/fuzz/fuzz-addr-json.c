@@ -24,8 +24,8 @@
 #include "tests/fuzz/fuzz.h"
 
 static const int families[] = {
-	AF_UNIX,  AF_INET, AF_INET6,	 AF_NETLINK, AF_TIPC,	   AF_CAN, AF_PACKET, AF_ALG,
-	AF_VSOCK, AF_RDS,  AF_BLUETOOTH, AF_UNSPEC,  AF_APPLETALK, AF_MAX, -1,
+	AF_UNIX,  AF_INET, AF_INET6,	 AF_NETLINK, AF_TIPC,	AF_CAN,	      AF_PACKET, AF_ALG,
+	AF_VSOCK, AF_RDS,  AF_BLUETOOTH, AF_QIPCRTR, AF_UNSPEC, AF_APPLETALK, AF_MAX,	 -1,
 };
 
 static const int protocols[] = {

@@ -20,8 +20,8 @@
 #include "tests/fuzz/fuzz.h"
 
 static const int families[] = {
-	AF_UNIX, AF_INET,  AF_INET6, AF_NETLINK,   AF_TIPC,   AF_CAN, AF_PACKET,
-	AF_ALG,	 AF_VSOCK, AF_RDS,   AF_BLUETOOTH, AF_UNSPEC, AF_MAX,
+	AF_UNIX, AF_INET,  AF_INET6, AF_NETLINK,   AF_TIPC,    AF_CAN,	  AF_PACKET,
+	AF_ALG,	 AF_VSOCK, AF_RDS,   AF_BLUETOOTH, AF_QIPCRTR, AF_UNSPEC, AF_MAX,
 };
 
 static const int protocols[] = {

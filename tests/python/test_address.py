@@ -169,6 +169,11 @@ class Others(AddressCase):
         """AF_VSOCK (cid, port) both ways"""
         self.both_ways(A.AF_VSOCK, 0, (2, 1234), {"cid": 2, "port": 1234})
 
+    def test_qrtr(self):
+        """AF_QIPCRTR (node, port) both ways"""
+        self.both_ways(A.AF_QIPCRTR, 0, (1, 1000), {"node": 1, "port": 1000})
+        self.assertRaises(OverflowError, A.to_json, A.AF_QIPCRTR, 0, (1, 1 << 32))
+
     def test_rds(self):
         """AF_RDS (host, port) both ways"""
         self.both_ways(A.AF_RDS, 0, ("127.0.0.1", 4000), {"host": "127.0.0.1", "port": 4000})

@@ -97,6 +97,7 @@ class Basics(BrokerCase):
         self.assertEqual(d["caller"]["uid"], 65534)
         self.assertEqual(d["caller"]["pid"], os.getpid())
         self.assertIn("AF_INET", d["families"])
+        self.assertIn("vsock-addresses", d["features"])
         self.assertEqual(d["limits"]["max_message"], 65536)
 
     def test_raw_icmp_echo(self):

@@ -1,17 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Proves the test VM has the socket families the brokered CAN and AF_ALG
-# tests need (raw CAN frames on vcan0, BCM, ISO-TP, J1939, an AF_ALG hash
-# and cipher with known answers), and that the host's kernel lacks them,
-# which is why those tests run in the VM.
+# Proves the test VM has the socket families the brokered VM tests need
+# (raw CAN frames on vcan0, BCM, ISO-TP, J1939, an AF_ALG hash and cipher
+# with known answers, a TIPC RDM datagram by service name, an RDS datagram,
+# a VSOCK stream over loopback, an SCTP stream, a QRTR datagram, and the
+# Bluetooth L2CAP, RFCOMM, SCO and HCI sockets), and that the host's kernel
+# lacks them, which is why those tests run in the VM.
 set -u
 
 here=$(cd -- "$(dirname -- "$0")" && pwd -P)
 . "$here/tap.sh"
 
-CHECKS=(can-raw can-bcm can-isotp can-j1939 alg-hash alg-skcipher)
+CHECKS=(can-raw can-bcm can-isotp can-j1939 alg-hash alg-skcipher tipc-rdm rds vsock-loopback
+	sctp bt-l2cap bt-rfcomm bt-sco bt-hci qrtr)
 EAFNOSUPPORT=97
+EPROTONOSUPPORT=93
+EADDRNOTAVAIL=99
 
 # The distribution's interpreter: it is the same inside the VM.
 python=/usr/bin/python3
@@ -40,6 +45,12 @@ for check in "${CHECKS[@]}"; do
 	case $line in
 	"fail $check: [Errno $EAFNOSUPPORT]"*)
 		tap_check 0 "$check: the host's kernel lacks the family (EAFNOSUPPORT)"
+		;;
+	"fail $check: [Errno $EPROTONOSUPPORT]"*)
+		tap_check 0 "$check: the host's kernel lacks the protocol (EPROTONOSUPPORT)"
+		;;
+	"fail vsock-loopback: [Errno $EADDRNOTAVAIL]"*)
+		tap_check 0 "$check: the host's kernel lacks the VSOCK loopback transport (EADDRNOTAVAIL)"
 		;;
 	"")
 		tap_check 1 "$check: the probe said nothing on the host"

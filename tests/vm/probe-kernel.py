@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Checks that the running kernel has the socket families the VM tests need,
-# by using each for real: a CAN frame sent on vcan0 must arrive on another
-# socket, AF_ALG must hash and encrypt known test vectors.
+# by using each for real where it can without hardware: a CAN frame sent on
+# vcan0 must arrive on another socket, AF_ALG must hash and encrypt known
+# test vectors, TIPC, RDS, VSOCK, SCTP and QRTR must carry a datagram or a
+# stream on this host; Bluetooth, which has no controller here, must create
+# its sockets.
 #
 # Usage: probe-kernel.py [CHECK...]   (default: all checks)
 # Prints "ok CHECK" or "fail CHECK: reason" per check; exits 0 when all
@@ -89,6 +92,85 @@ def alg_skcipher():
         raise AssertionError(f"ecb(aes) gave {got}, want {want}")
 
 
+def recv_check(s, want):
+    s.settimeout(5)
+    got = s.recv(len(want) + 16)
+    if got != want:
+        raise AssertionError(f"received {got!r}, sent {want!r}")
+
+
+def tipc_rdm():
+    # A service name (type 18888, instance 17), no bearer: node-local.
+    rx = socket.socket(socket.AF_TIPC, socket.SOCK_RDM)
+    tx = socket.socket(socket.AF_TIPC, socket.SOCK_RDM)
+    with rx, tx:
+        rx.bind((socket.TIPC_ADDR_NAMESEQ, 18888, 17, 17))
+        tx.sendto(b"tipc", (socket.TIPC_ADDR_NAME, 18888, 17, 0))
+        recv_check(rx, b"tipc")
+
+
+def rds():
+    # 127.0.0.1 takes RDS's loopback transport.
+    rx = socket.socket(socket.AF_RDS, socket.SOCK_SEQPACKET)
+    tx = socket.socket(socket.AF_RDS, socket.SOCK_SEQPACKET)
+    with rx, tx:
+        rx.bind(("127.0.0.1", 18001))
+        tx.bind(("127.0.0.1", 18002))
+        tx.sendto(b"rds", ("127.0.0.1", 18001))
+        recv_check(rx, b"rds")
+
+
+def vsock_loopback():
+    VMADDR_CID_LOCAL = 1
+    with socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM) as srv:
+        srv.bind((VMADDR_CID_LOCAL, 1001))
+        srv.listen(1)
+        with socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM) as c:
+            c.settimeout(5)
+            c.connect((VMADDR_CID_LOCAL, 1001))
+            conn, _ = srv.accept()
+            with conn:
+                c.sendall(b"vsock")
+                recv_check(conn, b"vsock")
+
+
+def sctp():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP) as srv:
+        srv.bind(("127.0.0.1", 999))
+        srv.listen(1)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP) as c:
+            c.settimeout(5)
+            c.connect(("127.0.0.1", 999))
+            conn, _ = srv.accept()
+            with conn:
+                c.sendall(b"sctp")
+                recv_check(conn, b"sctp")
+
+
+# <bluetooth/bluetooth.h>: this Python may be built without it.
+AF_BLUETOOTH = 31
+BT_PROTOCOLS = {"l2cap": (socket.SOCK_SEQPACKET, 0), "hci": (socket.SOCK_RAW, 1),
+                "sco": (socket.SOCK_SEQPACKET, 2), "rfcomm": (socket.SOCK_STREAM, 3)}
+
+
+def bluetooth(proto):
+    def check():
+        type_, number = BT_PROTOCOLS[proto]
+        socket.socket(AF_BLUETOOTH, type_, number).close()
+    return check
+
+
+def qrtr():
+    # The local node delivers to its own ports without an endpoint.
+    rx = socket.socket(socket.AF_QIPCRTR, socket.SOCK_DGRAM)
+    tx = socket.socket(socket.AF_QIPCRTR, socket.SOCK_DGRAM)
+    with rx, tx:
+        node, _ = rx.getsockname()  # the local node, before any bind
+        rx.bind((node, 0))  # port 0: the next free ephemeral port
+        tx.sendto(b"qrtr", rx.getsockname())
+        recv_check(rx, b"qrtr")
+
+
 CHECKS = {
     "can-raw": can_raw,
     "can-bcm": can_bcm,
@@ -96,6 +178,15 @@ CHECKS = {
     "can-j1939": can_j1939,
     "alg-hash": alg_hash,
     "alg-skcipher": alg_skcipher,
+    "tipc-rdm": tipc_rdm,
+    "rds": rds,
+    "vsock-loopback": vsock_loopback,
+    "sctp": sctp,
+    "bt-l2cap": bluetooth("l2cap"),
+    "bt-rfcomm": bluetooth("rfcomm"),
+    "bt-sco": bluetooth("sco"),
+    "bt-hci": bluetooth("hci"),
+    "qrtr": qrtr,
 }
 
 

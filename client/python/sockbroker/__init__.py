@@ -31,7 +31,8 @@ flowinfo, scope_id) for AF_INET6; (pid, groups) for AF_NETLINK;
 for CAN_J1939; (ifname, proto[, pkttype[, hatype[, addr]]]) for
 AF_PACKET, proto being the ethertype as socket.bind() takes it (host
 byte order: 3 for ETH_P_ALL); (type, name[, feat[, mask]]) for AF_ALG;
-(cid, port) for AF_VSOCK; (host, port) for AF_RDS; (bdaddr, psm),
+(cid, port) for AF_VSOCK; (host, port) for AF_RDS; (node, port) for
+AF_QIPCRTR; (bdaddr, psm),
 (bdaddr, channel), (device_id,) and a bare bdaddr (bytes) for Bluetooth
 L2CAP, RFCOMM, HCI and SCO.  Host names are resolved here, as
 socket.bind() resolves them; the broker is given numbers.

@@ -33,6 +33,7 @@ AF_TIPC = _const("AF_TIPC", 30)
 AF_BLUETOOTH = _const("AF_BLUETOOTH", 31)
 AF_ALG = _const("AF_ALG", 38)
 AF_VSOCK = _const("AF_VSOCK", 40)
+AF_QIPCRTR = _const("AF_QIPCRTR", 42)
 CAN_ISOTP = _const("CAN_ISOTP", 6)
 CAN_J1939 = _const("CAN_J1939", 7)
 BTPROTO_L2CAP = _const("BTPROTO_L2CAP", 0)
@@ -75,6 +76,7 @@ _FAMILY_NAMES = {
     AF_BLUETOOTH: "AF_BLUETOOTH",
     AF_ALG: "AF_ALG",
     AF_VSOCK: "AF_VSOCK",
+    AF_QIPCRTR: "AF_QIPCRTR",
 }
 
 
@@ -292,6 +294,14 @@ def _vsock(address):
     }
 
 
+def _qrtr(address):
+    node, port = _tuple(address, AF_QIPCRTR, 2, 2)
+    return {
+        "node": _int(node, "node", 0, 0xFFFFFFFF),
+        "port": _int(port, "port", 0, 0xFFFFFFFF),
+    }
+
+
 def _bluetooth(address, proto):
     if proto == BTPROTO_SCO:
         # A bare address, bytes in the socket module's documentation.
@@ -345,6 +355,8 @@ def to_json(family, proto, address):
         return _alg(address)
     if family == AF_VSOCK:
         return _vsock(address)
+    if family == AF_QIPCRTR:
+        return _qrtr(address)
     if family == AF_RDS:
         return _inet(address, AF_RDS)
     if family == AF_BLUETOOTH:
@@ -435,6 +447,8 @@ def from_json(family, proto, obj):
         return (obj["type"], obj["name"], obj.get("feat", 0), obj.get("mask", 0))
     if family == AF_VSOCK:
         return (obj["cid"], obj["port"])
+    if family == AF_QIPCRTR:
+        return (obj["node"], obj["port"])
     if family == AF_BLUETOOTH:
         if proto == BTPROTO_SCO:
             return obj["bdaddr"].encode("ascii")

@@ -642,8 +642,9 @@ class Broker:
         """What the broker is, what its kernel supports and who the caller is.
 
         A dict: 'version', 'limits' (a dict), 'families' (the names of
-        the families the broker's kernel can create, such as 'AF_CAN')
-        and 'caller' ('uid', 'gid', 'pid', 'groups').
+        the families the broker's kernel can create, such as 'AF_CAN'),
+        'features' (the optional parts the broker was built with, such as
+        'bluetooth-addresses') and 'caller' ('uid', 'gid', 'pid', 'groups').
         """
         params, fds = self._call("org.sockbroker.Info", {})
         for f in fds:

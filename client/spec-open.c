@@ -17,6 +17,15 @@ static bool needs_privilege(int errnum)
 	return errnum == EPERM || errnum == EACCES;
 }
 
+/* A socket() the broker may make instead: one refused for lack of
+ * privilege, or by a sandbox's family filter, which answers EAFNOSUPPORT
+ * (systemd's RestrictAddressFamilies=). A family the kernel lacks gets
+ * the broker's own refusal. */
+static bool socket_refused(int errnum)
+{
+	return needs_privilege(errnum) || errnum == EAFNOSUPPORT;
+}
+
 static int local_error(struct sb_error *err, const char *what)
 {
 	return sb_error_set(err, SB_ERR_SYSTEM, errno, NULL, "%s: %m", what);
@@ -55,7 +64,7 @@ static int create(const struct sb_spec *spec, struct sb_opener *o, struct sb_err
 	int fd, r;
 
 	fd = socket(spec->family, spec->type | cloexec, spec->protocol);
-	if (fd >= 0 || !needs_privilege(errno))
+	if (fd >= 0 || !socket_refused(errno))
 		return fd >= 0 ? fd : local_error(err, "socket");
 	params = sb_spec_to_params(&bare, err);
 	if (!params)

@@ -318,12 +318,13 @@ check "run: a command that does not exist exits 127" eval 'status_is 127 && err_
 # A directory of $PATH that the user cannot search makes execvp() say
 # EACCES; the command is still not found.
 mkdir -m 700 "$dir/private"
-run as_nobody env PATH="$dir/private:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- no-such-program-xyz
+run env PATH="$dir/private:/usr/bin:/bin" "${nobody[@]}" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- no-such-program-xyz
 check "run: not found past a PATH entry nobody cannot enter: 127" eval 'status_is 127 && err_has "No such file"'
-run as_nobody env PATH="$dir/private:/usr/bin:/bin" SOCKBROKER_PRELOAD="$top_builddir/.libs/libsockbroker-preload.so" "$ctl" --socket="$sock" exec -- no-such-program-xyz
+stage_for_nobody "$dir" "$top_builddir/.libs/libsockbroker-preload.so"
+run env PATH="$dir/private:/usr/bin:/bin" SOCKBROKER_PRELOAD="$dir/libsockbroker-preload.so" "${nobody[@]}" "$ctl" --socket="$sock" exec -- no-such-program-xyz
 check "exec: the same: 127" eval 'status_is 127 && err_has "No such file"'
 cp "$(type -P true)" "$dir/not-executable" && chmod 644 "$dir/not-executable"
-run as_nobody env PATH="$dir:/usr/bin:/bin" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- not-executable
+run env PATH="$dir:/usr/bin:/bin" "${nobody[@]}" "$ctl" --socket="$sock" run --socket="AF_INET:SOCK_DGRAM" -- not-executable
 check "run: found but not executable: 126" eval 'status_is 126 && err_has "Permission denied"'
 ctl_nobody run --socket="AF_INET:SOCK_DGRAM" -- sh -c 'echo "$LISTEN_FDS $LISTEN_FDNAMES"; [ "$LISTEN_PID" = "$$" ]'
 check "run: the command runs in the same process (LISTEN_PID)" eval 'status_is 0 && [ "$out" = "1 AF_INET" ]'

@@ -201,23 +201,7 @@ if command -v nginx >/dev/null; then
 	mkdir -p "$dir/nginx/html"
 	echo sockbroker >"$dir/nginx/html/index.html"
 	chmod -R a+rX "$dir/nginx"
-	cat >"$dir/nginx/nginx.conf" <<EOF
-daemon off;
-master_process off;
-pid $dir/nginx/nginx.pid;
-error_log stderr;
-events { worker_connections 16; }
-http {
-	access_log off;
-	client_body_temp_path $dir/nginx/tmp;
-	proxy_temp_path $dir/nginx/tmp;
-	fastcgi_temp_path $dir/nginx/tmp;
-	uwsgi_temp_path $dir/nginx/tmp;
-	scgi_temp_path $dir/nginx/tmp;
-	server { listen 127.0.0.1:80; root $dir/nginx/html; }
-}
-EOF
-	mkdir -p "$dir/nginx/tmp" && chown nobody "$dir/nginx/tmp" "$dir/nginx"
+	nginx_conf "$dir/nginx" "$dir/nginx/html" "master_process off;"
 	plain nginx -e stderr -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
 	if status_is 0 || ! has "Permission denied"; then
 		not_ok "nginx on :80 fails for nobody without the broker"

@@ -226,22 +226,8 @@ s.serve_forever()'
 if command -v nginx >/dev/null; then
 	# With its master process: nginx 1.22 crashes on inherited sockets
 	# under master_process off.
-	mkdir -p "$dir/nginx/tmp" && chown nobody "$dir/nginx/tmp" "$dir/nginx"
-	cat >"$dir/nginx/nginx.conf" <<EOF
-daemon off;
-pid $dir/nginx/nginx.pid;
-error_log stderr;
-events { worker_connections 16; }
-http {
-	access_log off;
-	client_body_temp_path $dir/nginx/tmp;
-	proxy_temp_path $dir/nginx/tmp;
-	fastcgi_temp_path $dir/nginx/tmp;
-	uwsgi_temp_path $dir/nginx/tmp;
-	scgi_temp_path $dir/nginx/tmp;
-	server { listen 127.0.0.1:80; root $dir/www; }
-}
-EOF
+	mkdir -p "$dir/nginx"
+	nginx_conf "$dir/nginx" "$dir/www"
 	serve "recipe: nginx takes the socket as inherited (NGINX=\"3;\")" http://127.0.0.1/index.html \
 		env NGINX="3;" "${nobody[@]}" "$ctl" --socket="$sock" run --socket=AF_INET:SOCK_STREAM,SO_REUSEADDR@127.0.0.1:80 -- \
 		nginx -e stderr -p "$dir/nginx" -c "$dir/nginx/nginx.conf"

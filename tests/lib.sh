@@ -44,6 +44,30 @@ stage_for_nobody() {
 	done
 }
 
+# nginx_conf DIR ROOT [DIRECTIVE]: DIR/nginx.conf for an unprivileged nginx
+# in the foreground, its files under DIR (DIR/tmp writable by nobody),
+# serving ROOT on 127.0.0.1:80; DIRECTIVE (e.g. "master_process off;")
+# goes at the top.
+nginx_conf() {
+	mkdir -p "$1/tmp" && chown nobody "$1/tmp" "$1" || return 1
+	cat >"$1/nginx.conf" <<EOF
+daemon off;
+${3:-}
+pid $1/nginx.pid;
+error_log stderr;
+events { worker_connections 16; }
+http {
+	access_log off;
+	client_body_temp_path $1/tmp;
+	proxy_temp_path $1/tmp;
+	fastcgi_temp_path $1/tmp;
+	uwsgi_temp_path $1/tmp;
+	scgi_temp_path $1/tmp;
+	server { listen 127.0.0.1:80; root $2; }
+}
+EOF
+}
+
 n=0
 
 ok() {

@@ -30,7 +30,7 @@ if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" install 
 fi
 
 status=0
-"$here/run-in-vm" --tap --systemd --install "$tmp/root" --timeout 480 --results "$tmp/results" -- \
+"$here/run-in-vm" --tap --systemd --install "$tmp/root" --timeout 900 --results "$tmp/results" -- \
 	bash "$here/systemd-units.sh" 2>"$tmp/err" || status=$?
 cat "$tmp/err" >&2
 [ -r "$tmp/results/elapsed" ] && tap_diag "boot, tests and power-off took $(cat "$tmp/results/elapsed") s"

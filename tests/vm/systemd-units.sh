@@ -71,7 +71,7 @@ section "socket activation"
 printf '%s\n' \
 	"allow user:nobody socket family=AF_INET type=SOCK_STREAM" \
 	"allow user:nobody bind family=AF_INET port=80" \
-	"deny user:nobody socket family=AF_INET type=SOCK_DGRAM" >"$policy"
+	"deny user:nobody socket family=AF_INET type=SOCK_RAW" >"$policy"
 chmod 644 "$policy"
 systemctl start sockbrokerd.socket
 out="socket: $(show sockbrokerd.socket ActiveState); service: $(show sockbrokerd.service ActiveState) $(show sockbrokerd.service MainPID); $(stat -c '%F %a %U' "$sock" 2>&1)"
@@ -177,8 +177,10 @@ check "sandbox: systemd-analyze security on the running unit: exposure ${exposur
 
 # --------------------------------------------------- clients and the journal
 section "clients and the journal"
-run "${nobody[@]}" "$ctl" run --socket=AF_INET:SOCK_DGRAM -- true
-check "journal: nobody's request for a UDP socket is refused" eval '! status_is 0'
+# A raw socket: nobody cannot make it, so run asks the broker (a UDP
+# socket it would make itself).
+run "${nobody[@]}" "$ctl" run --socket=AF_INET:SOCK_RAW:IPPROTO_ICMP -- true
+check "journal: nobody's request for a raw ICMP socket is refused" eval '! status_is 0'
 # The fields of each record found, one "NAME=value" a line.
 denials() {
 	journalctl -b -q --no-pager -u sockbrokerd DECISION=deny CLIENT_UID=65534 -o json |

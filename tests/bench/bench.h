@@ -203,6 +203,10 @@ void bench_profile(const struct bench_opts *o);	   /* instruction counts */
 void bench_placement(const struct bench_opts *o);  /* why unpinned rows vary */
 /* libsockbroker-preload.so, with sockbrokerd d for the brokered row. */
 void bench_interposer(const struct bench_opts *o, struct bench_server *d);
+/* Latency job: sockbroker_socket() for raw ICMP + close(), ns per call. */
+int bench_job_library_raw(struct bench_job *job, struct bench_result *res);
+/* sockbroker.socket() in Python against sockbroker_socket() */
+void bench_python(const struct bench_opts *o, struct bench_server *d);
 /* The host section's cross-CPU pipe round trip in ns; 0 if not measured. */
 double bench_host_cross_cpu_ns(void);
 /* The exec'd side of the authbind measurement (argv after the mode). */

@@ -85,7 +85,7 @@ static int job_interposed_raw(struct bench_job *job, struct bench_result *res)
 		    -res->error;
 }
 
-static int job_library_raw(struct bench_job *job, struct bench_result *res)
+int bench_job_library_raw(struct bench_job *job, struct bench_result *res)
 {
 	return socket_calls(job, res, sockbroker_socket, AF_INET, SOCK_RAW | SOCK_CLOEXEC,
 			    IPPROTO_ICMP);
@@ -118,7 +118,7 @@ void bench_interposer(const struct bench_opts *o, struct bench_server *d)
 		 BENCH_CPU},
 	};
 	struct bench_arm broker[] = {
-		{"sockbroker_socket()", bench_job_of(job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU),
+		{"sockbroker_socket()", bench_job_of(bench_job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU),
 		 d, BENCH_CPU},
 		{"interposed socket()",
 		 bench_job_of(job_interposed_raw, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},

@@ -16,8 +16,8 @@ static void help(void)
 	       "  -r, --rounds=N          interleaved rounds per comparison (default 15)\n"
 	       "  -c, --calls=N           calls per latency batch (default 2000)\n"
 	       "  -s, --only=SECTION      host, socket, bind, scaling, throughput,\n"
-	       "                          memory, datapath, profile, placement or\n"
-	       "                          interposer\n"
+	       "                          memory, datapath, profile, placement,\n"
+	       "                          interposer or python\n"
 	       "  -n, --connections=N     idle connections for the memory figure (default 10000)\n"
 	       "  -P, --profile-out=FILE  keep the base callgrind profile in FILE\n"
 	       "  -a, --against=PROGRAM   also measure another sockbrokerd, interleaved (A/B)\n"
@@ -41,7 +41,7 @@ static bool section_known(const char *name)
 {
 	static const char *const sections[] = {"host",	     "socket", "bind",	   "scaling",
 					       "throughput", "memory", "datapath", "profile",
-					       "placement",  "interposer", NULL};
+					       "placement",  "interposer", "python", NULL};
 
 	for (size_t i = 0; sections[i]; i++)
 		if (strcmp(sections[i], name) == 0)
@@ -178,6 +178,16 @@ int main(int argc, char **argv)
 			bench_row("interposer", "sockbrokerd", "-", "", "", "failed");
 		} else {
 			bench_interposer(&o, &d);
+			bench_server_stop(&d);
+		}
+	}
+	if (bench_wants(&o, "python")) {
+		struct bench_server d = {0};
+
+		if (bench_daemon_start(&d, "python", bench_policy, NULL) < 0) {
+			bench_row("python", "sockbrokerd", "-", "", "", "failed");
+		} else {
+			bench_python(&o, &d);
 			bench_server_stop(&d);
 		}
 	}

@@ -4,7 +4,9 @@
 # candump and a python3 AF_CAN program, unmodified, as nobody under a
 # seccomp filter that refuses AF_CAN sockets with EAFNOSUPPORT, get their
 # sockets through `sockbrokerctl exec`. Each is first shown to fail in the
-# same sandbox without it. Prints TAP.
+# same sandbox without it. Then the CAN example written for the Python
+# package (docs/examples/can.py), in the same sandbox without exec, gets
+# its socket from sockbroker.socket(). Prints TAP.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd -P)
 . "$here/tap.sh"
@@ -33,13 +35,13 @@ ctl=$dir/sockbrokerctl
 deny=$dir/deny-family
 export SOCKBROKER_PRELOAD=$dir/libsockbroker-preload.so
 sandboxed=("${nobody[@]}" "$deny" $AF_CAN $EAFNOSUPPORT)
-echo "allow user:nobody socket family=AF_CAN" >"$dir/policy.conf"
+printf "allow user:nobody socket family=AF_CAN\nallow user:nobody bind family=AF_CAN\n" >"$dir/policy.conf"
 "$top_builddir/sockbrokerd" --listen "$dir/sock" --policy "$dir/policy.conf" \
 	>"$dir/daemon.log" 2>&1 &
 for _ in $(seq 100); do [ -S "$dir/sock" ] && break; sleep 0.1; done
 export SOCKBROKER_SOCKET=$dir/sock
 
-tap_plan 4
+tap_plan 6
 "${sandboxed[@]}" cansend vcan0 123#DEADBEEF >"$dir/out" 2>&1
 status=$?
 tap_check "$((status == 0))" "cansend fails in the sandbox without the broker (exit $status)"
@@ -84,4 +86,34 @@ status=$?
 grep -q "frame 0x321 received" "$dir/py"
 tap_check "$(( status != 0 || $? != 0 ))" "a python3 AF_CAN program in the sandbox under exec"
 tap_diag "$(cat "$dir/py")"
+
+# The package from the source tree, where nobody can read it; the example
+# as docs/examples has it. can.py echoes each frame it receives and then
+# sends 0x001 with 01 02 03; cansend (root, outside the sandbox) sends
+# until can.py has received one.
+mkdir -p "$dir/python" && cp -r "${top_srcdir:-.}/client/python/sockbroker" "$dir/python/" &&
+	cp "${top_srcdir:-.}/docs/examples/can.py" "$dir/" && chmod -R a+rX "$dir" || exit 99
+"${sandboxed[@]}" /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_CAN, socket.SOCK_RAW, socket.CAN_RAW)' \
+	>"$dir/denied" 2>&1
+status=$?
+grep -q "Address family not supported" "$dir/denied"
+tap_check "$(( status == 0 || $? != 0 ))" "python3 cannot make an AF_CAN socket in the sandbox"
+tap_diag "$(cat "$dir/denied")"
+candump vcan0 >"$dir/pydump" 2>&1 &
+dump=$!
+env PYTHONPATH="$dir/python" "${sandboxed[@]}" /usr/bin/python3 "$dir/can.py" vcan0 \
+	>"$dir/example" 2>&1 &
+example=$!
+for _ in $(seq 50); do
+	sleep 0.2
+	grep -q "^Received: can_id=456" "$dir/example" && break
+	kill -0 "$example" 2>/dev/null || break
+	cansend vcan0 456#C0FFEE
+done
+sleep 0.5
+kill "$example" "$dump" 2>/dev/null
+wait "$example" "$dump"
+grep -q "^Received: can_id=456, can_dlc=3" "$dir/example" && grep -q "001 .*01 02 03" "$dir/pydump"
+tap_check "$?" "the package's CAN example in the sandbox gets its socket from sockbroker.socket()"
+tap_diag "$(cat "$dir/example" "$dir/pydump" "$dir/daemon.log")"
 exit 0

@@ -106,6 +106,20 @@ static bool is_name(const char *name)
 	return *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* Cut path in place at its last slash: returns the last component and
+ * sets *dir to what is above it ("." for none, "/" for the root). */
+static const char *split_path(char *path, const char **dir)
+{
+	char *slash = strrchr(path, '/');
+
+	*dir = ".";
+	if (!slash)
+		return path;
+	*dir = slash == path ? "/" : path;
+	*slash = 0;
+	return slash + 1;
+}
+
 /* The socket's directory, resolved, into *ret. A missing one is made
  * (mode 0755) in the directory above, once that is checked. The result
  * is resolved again: a link put in its place is refused by the check. */
@@ -113,8 +127,7 @@ static int resolve_dir(const char *given, char **ret, char *errbuf, size_t errsi
 {
 	_cleanup_free_ char *copy = NULL, *above = NULL;
 	_cleanup_close_ int afd = -1;
-	const char *leaf, *given_above = ".";
-	char *slash;
+	const char *leaf, *given_above;
 	int r;
 
 	*ret = realpath(given, NULL);
@@ -125,16 +138,9 @@ static int resolve_dir(const char *given, char **ret, char *errbuf, size_t errsi
 	copy = strdup(given);
 	if (!copy)
 		return listen_error(errbuf, errsize, ENOMEM, "out of memory");
-	slash = strrchr(copy, '/');
-	leaf = slash ? slash + 1 : copy;
+	leaf = split_path(copy, &given_above);
 	if (!is_name(leaf))
 		return listen_error(errbuf, errsize, ENOENT, "%s: no such directory", given);
-	if (slash == copy) {
-		given_above = "/";
-	} else if (slash) {
-		*slash = 0;
-		given_above = copy;
-	}
 	above = realpath(given_above, NULL);
 	if (!above)
 		return listen_error(errbuf, errsize, errno, "%s: %s", given_above, strerror(errno));
@@ -154,9 +160,6 @@ static int resolve_dir(const char *given, char **ret, char *errbuf, size_t errsi
 	return 0;
 }
 
-/* A socket of a previous run is replaced; anything else stays. dfd is a
- * directory only root or the daemon's user can change, so what fstatat()
- * sees is what unlinkat() removes. */
 /* Does a server accept on the socket name in dfd? A live one is not
  * stale: taking its path over would leave it running, unreachable.
  * Connected through the directory already checked, without a wait: a
@@ -173,6 +176,9 @@ static bool socket_answers(int dfd, const char *name)
 	       errno == EINPROGRESS;
 }
 
+/* A socket of a previous run is replaced; anything else stays. dfd is a
+ * directory only root or the daemon's user can change, so what fstatat()
+ * sees is what unlinkat() removes. */
 static int remove_stale(int dfd, const char *dir, const char *name, char *errbuf, size_t errsize)
 {
 	struct stat st;
@@ -198,24 +204,18 @@ static int remove_stale(int dfd, const char *dir, const char *name, char *errbuf
 	return 0;
 }
 
-/* With umask 0: the modes given are the modes the files get. */
-static int listen_at(char *path, char *errbuf, size_t errsize)
+/* With umask 0: the modes given are the modes the files get. path is a
+ * writable copy of given, which the messages name. */
+static int listen_at(const char *given, char *path, char *errbuf, size_t errsize)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_close_ int dfd = -1, fd = -1;
-	char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path, *given_dir = ".";
+	const char *given_dir, *name = split_path(path, &given_dir);
 	int r;
 
 	if (!is_name(name))
-		return listen_error(errbuf, errsize, EINVAL, "%s: not a file name", path);
-	if (slash == path) {
-		given_dir = "/";
-	} else if (slash) {
-		*slash = 0;
-		given_dir = path;
-	}
+		return listen_error(errbuf, errsize, EINVAL, "%s: not a file name", given);
 	/* Bound by the resolved path: a link on the given one could be
 	 * changed after the check by whoever owns it. */
 	r = resolve_dir(given_dir, &dir, errbuf, errsize);
@@ -252,7 +252,7 @@ int sb_listen_on(const char *path, char *errbuf, size_t errsize)
 		return listen_error(errbuf, errsize, ENOMEM, "out of memory");
 	/* The daemon has no other thread yet to create files meanwhile. */
 	umask_before = umask(0);
-	r = listen_at(copy, errbuf, errsize);
+	r = listen_at(path, copy, errbuf, errsize);
 	umask(umask_before);
 	return r;
 }

@@ -5,7 +5,7 @@
 #include <json-c/json.h>
 
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
+#include "daemon/client-fd.h"
 #include "proto/error.h"
 #include "proto/fast-bind.h"
 #include "proto/fast-socket.h"

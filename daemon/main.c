@@ -19,7 +19,7 @@
 #include "daemon/netns.h"
 #include "daemon/policy-verify.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
+#include "daemon/client-fd.h"
 #include "daemon/subid.h"
 
 struct options {

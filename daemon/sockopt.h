@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "daemon/policy.h"
-#include "daemon/sockinfo.h"
+#include "daemon/client-fd.h"
 #include "proto/error.h"
 #include "proto/sockopt.h"
 

@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
 #include "tests/child-check.h"

@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl.h"
 
 static int connect_broker(struct ctl *ctl)
 {

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/ctl-output.h"
-#include "client/ctl.h"
+#include "client/ctl/ctl-output.h"
+#include "client/ctl/ctl.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"

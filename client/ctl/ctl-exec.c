@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl.h"
 
 static const char exec_help[] =
 	"Usage: sockbrokerctl exec [--] CMD [ARG...]\n"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl.h"
 
 char *ctl_find_command(const char *cmd, int amode)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/ctl.h"
-#include "client/spec-open.h"
+#include "client/ctl/ctl.h"
+#include "client/lib/spec-open.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"

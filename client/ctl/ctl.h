@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#include "client/conn.h"
+#include "client/lib/conn.h"
 #include "proto/util.h"
 
 /* Exit statuses, documented in sockbrokerctl(8). run adds 126 and 127

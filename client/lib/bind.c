@@ -3,11 +3,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
 #include "proto/message.h"
-#include "proto/sockinfo.h"
+#include "proto/socket-identity.h"
 #include "proto/protocol.h"
 
 int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret)

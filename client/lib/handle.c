@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 
 /* Every live handle, so that fork can take their locks and a child can
  * drop its copies of the parent's connections. Lock order: registry,

@@ -3,7 +3,7 @@
  * caller as the broker sees it. */
 #include <string.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
 

@@ -7,8 +7,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "client/conn.h"
-#include "client/sockbroker.h"
+#include "client/lib/conn.h"
+#include "client/lib/sockbroker.h"
 
 /* Marks the functions libsockbroker exports (everything else is hidden
  * by -fvisibility=hidden and by libsockbroker.sym). */
@@ -70,6 +70,6 @@ int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, j
 int sb_check_type(int type);
 struct sb_spec;
 /* The socket of spec, made where the caller's privileges suffice and
- * the broker asked for the rest (client/spec-open.h), or -1 with errno
+ * the broker asked for the rest (client/lib/spec-open.h), or -1 with errno
  * set (the public API's convention). */
 int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec);

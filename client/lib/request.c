@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
 

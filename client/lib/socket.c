@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
-#include "client/spec-open.h"
+#include "client/lib/internal.h"
+#include "client/lib/spec-open.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
@@ -133,7 +133,7 @@ int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec)
 	int r;
 
 	/* What the caller may do itself is done here, the rest asked of
-	 * the broker (client/spec-open.h); listen() only when asked. */
+	 * the broker (client/lib/spec-open.h); listen() only when asked. */
 	r = sb_spec_open(spec, &o.base, &err);
 	if (r < 0)
 		return err.message[0] ? sb_fail(r, NULL) : -1;

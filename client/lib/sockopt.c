@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/optval.h"
 #include "proto/protocol.h"
 

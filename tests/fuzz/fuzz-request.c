@@ -36,7 +36,7 @@
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
+#include "daemon/client-fd.h"
 #include "daemon/subid.h"
 #include "proto/message.h"
 #include "proto/protocol.h"

@@ -133,7 +133,7 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 	}
 	st.known = getsockname(fd, (struct sockaddr *)&st.before, &st.len) == 0;
 
-	r = sb_call(sb, &m, &res);
+	r = sb_handle_call(sb, &m, &res);
 	json_object_put(call);
 	if (r < 0)
 		sb_fail(r, &res);

@@ -76,7 +76,7 @@ _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, i
 	m.len = (size_t)n;
 	m.recv_flags = socket_recv_flags(type);
 
-	r = sb_call(sb, &m, &res);
+	r = sb_handle_call(sb, &m, &res);
 	return socket_reply(r, &res);
 }
 
@@ -107,9 +107,9 @@ static int lib_call(struct sb_opener *base, const char *method, json_object *par
 	/* Bind is not repeated on a new connection: the broker may have
 	 * bound already (a second bind fails). Socket and SetSockOpt are
 	 * harmless to repeat. */
-	r = sb_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
-			   strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
-			   &res);
+	r = sb_handle_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
+				  strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
+				  &res);
 	if (r >= 0 && ret_fd)
 		r = reply_fd(&res);
 	if (r < 0) {

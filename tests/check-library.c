@@ -323,6 +323,10 @@ START_TEST(test_request_builder_checks)
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(sockbroker_request_netns(req, ".."), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sockbroker_request_netns(req, ".x"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sockbroker_request_netns(req, "a b"), -1);
+	ck_assert_int_eq(errno, EINVAL);
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = 0;
 	ck_assert_int_eq(sockbroker_request_netns(req, name), -1);

@@ -7,8 +7,8 @@
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
 #include "proto/message.h"
-#include "proto/socket-identity.h"
 #include "proto/protocol.h"
+#include "proto/socket-identity.h"
 
 int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret)
 {

@@ -4,8 +4,8 @@
 
 #include <json-c/json.h>
 
+#include "daemon/client-fd.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
 #include "proto/error.h"
 #include "proto/fast-bind.h"
 #include "proto/fast-socket.h"

@@ -7,8 +7,8 @@
 #include <json-c/json.h>
 #include <sys/socket.h>
 
+#include "daemon/client-fd.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
 
 struct sb_grants *sb_grants_new(size_t capacity);
 void sb_grants_free(struct sb_grants *g);

@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/caps.h"
+#include "daemon/client-fd.h"
 #include "daemon/closer.h"
 #include "daemon/fsid.h"
 #include "daemon/listen.h"
@@ -19,7 +20,6 @@
 #include "daemon/netns.h"
 #include "daemon/policy-verify.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
 #include "daemon/subid.h"
 
 struct options {

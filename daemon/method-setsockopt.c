@@ -43,7 +43,7 @@ int sb_method_setsockopt(struct sb_request *req)
 	r = sb_sockopt_parse(params, "", true, &opt, &req->error);
 	if (r < 0)
 		return r;
-	/* The socket is of the daemon's network namespace (sockinfo.h). */
+	/* The socket is of the daemon's network namespace (client-fd.h). */
 	r = sb_sockopt_resolve(&opt, &req->error);
 	if (r < 0)
 		return r;

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "daemon/client-fd.h"
 #include "daemon/policy.h"
-#include "daemon/sockinfo.h"
 #include "proto/error.h"
 #include "proto/sockopt.h"
 

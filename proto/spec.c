@@ -11,6 +11,7 @@
 #include "proto/addr-internal.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"
+#include "proto/netns-name.h"
 #include "proto/number.h"
 #include "proto/spec.h"
 
@@ -205,9 +206,7 @@ static int parse_params(struct sb_spec *s, char *params, struct sb_error *err)
 		} else if (strcmp(p, "netns") == 0) {
 			if (s->netns[0])
 				return sb_error_param(err, "netns", "netns: given twice");
-			if (!value || !*value || strlen(value) > SB_NETNS_NAME_MAX ||
-			    strchr(value, '/') || strcmp(value, ".") == 0 ||
-			    strcmp(value, "..") == 0)
+			if (!value || !sb_netns_name_valid(value))
 				return sb_error_param(err, "netns",
 						      "netns: expected a name under /run/netns");
 			strcpy(s->netns, value);

@@ -28,8 +28,10 @@
 
 #include "proto/fast-bind.h"
 #include "proto/frame.h"
+#include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
+#include "proto/spec.h"
 #include "tests/call.h"
 #include "tests/child-check.h"
 #include "tests/harness.h"
@@ -749,6 +751,35 @@ START_TEST(malformed_requests_get_precise_errors)
 	expect_error("not json", SB_ERR_PROTOCOL, EBADMSG);
 	expect_error("{\"method\":\"org.sockbroker.Info\",\"extra\":true}", SB_ERR_INVALID_PARAMETER, EINVAL);
 	assert_fds_back_to(before);
+}
+END_TEST
+
+/* A namespace name the client's spec parser refuses, the daemon refuses
+ * too, with the same error: the two ends share one rule. */
+START_TEST(netns_names_refused_by_both_ends)
+{
+	char too_long[SB_NETNS_NAME_MAX + 2];
+	const char *names[] = {".x", "a b", "", "..", "a/b", too_long};
+
+	memset(too_long, 'n', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = 0;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		_cleanup_json_ json_object *name = json_object_new_string(names[i]);
+		struct sb_error err = {.name = NULL};
+		char text[128], json[512];
+		struct sb_spec spec;
+
+		snprintf(text, sizeof(text), "AF_INET:SOCK_DGRAM,netns=%s", names[i]);
+		ck_assert_msg(sb_spec_parse(text, &spec, &err) == -EINVAL, "'%s' parsed", text);
+		ck_assert_str_eq(err.name, SB_ERR_INVALID_PARAMETER);
+		ck_assert_str_eq(err.parameter, "netns");
+		snprintf(json, sizeof(json),
+			 "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":"
+			 "\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":%s}}",
+			 json_object_to_json_string(name));
+		ck_assert_msg(call_errno(json, NULL, 0, SB_ERR_INVALID_PARAMETER) == EINVAL,
+			      "'%s' not refused by the daemon", names[i]);
+	}
 }
 END_TEST
 
@@ -1600,6 +1631,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, denial_reports_errno_and_rule, start, stop);
 	SB_TEST_FIXTURE(s, af_unix_is_never_brokered, start, stop);
 	SB_TEST_FIXTURE(s, malformed_requests_get_precise_errors, start, stop);
+	SB_TEST_FIXTURE(s, netns_names_refused_by_both_ends, start, stop);
 	SB_TEST_FIXTURE(s, invalid_parameter_names_the_parameter, start, stop);
 	SB_TEST_FIXTURE(s, non_socket_and_o_path_descriptors_are_refused, start, stop);
 	SB_TEST_FIXTURE(s, wrong_descriptor_counts_are_refused_and_closed, start, stop);

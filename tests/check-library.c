@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
 #include "tests/child-check.h"
@@ -322,6 +322,10 @@ START_TEST(test_request_builder_checks)
 	ck_assert_int_eq(sockbroker_request_netns(req, "a/b"), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(sockbroker_request_netns(req, ".."), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sockbroker_request_netns(req, ".x"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sockbroker_request_netns(req, "a b"), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = 0;

@@ -16,6 +16,7 @@
 #include <linux/if_packet.h>
 
 #include "proto/message.h"
+#include "proto/netns-name.h"
 #include "proto/number.h"
 #include "proto/spec.h"
 #include "tests/testlib.h"
@@ -453,6 +454,36 @@ START_TEST(test_options_listen_netns)
 }
 END_TEST
 
+/* The daemon judges a Socket call's netns with sb_netns_name_valid(); the
+ * spec parser must give the same verdict, so that a name is refused here
+ * rather than by the broker. */
+START_TEST(test_netns_names_as_the_daemon_judges)
+{
+	char longest[SB_NETNS_NAME_MAX + 1], too_long[SB_NETNS_NAME_MAX + 2];
+	const char *refused[] = {".x", "a b", "", "..", ".", "a/b", "ä", too_long};
+	const char *accepted[] = {"lab1", "a.b", "A-9_x", "x.", longest};
+	char text[128];
+
+	memset(longest, 'n', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = 0;
+	memset(too_long, 'n', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = 0;
+	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+		ck_assert_msg(!sb_netns_name_valid(refused[i]), "'%s' valid", refused[i]);
+		snprintf(text, sizeof(text), "AF_INET:SOCK_DGRAM,netns=%s", refused[i]);
+		fails(text, "netns");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(accepted); i++) {
+		struct sb_spec spec;
+
+		ck_assert_msg(sb_netns_name_valid(accepted[i]), "'%s' invalid", accepted[i]);
+		snprintf(text, sizeof(text), "AF_INET:SOCK_DGRAM,netns=%s", accepted[i]);
+		parse_ok(text, &spec);
+		ck_assert_str_eq(spec.netns, accepted[i]);
+	}
+}
+END_TEST
+
 START_TEST(test_can_listen)
 {
 	static const struct {
@@ -510,6 +541,7 @@ int main(void)
 	SB_TEST(s, test_params);
 	SB_TEST(s, test_params_unformattable_address);
 	SB_TEST(s, test_options_listen_netns);
+	SB_TEST(s, test_netns_names_as_the_daemon_judges);
 	SB_TEST(s, test_can_listen);
 	return sb_test_run(s);
 }

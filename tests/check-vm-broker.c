@@ -28,7 +28,7 @@
 #include <linux/if_alg.h>
 #endif
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/sandbox.h"

@@ -44,7 +44,7 @@
 #include <bluetooth/sco.h>
 #endif
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "tests/child-check.h"
 #include "tests/harness.h"
 #include "tests/sandbox.h"

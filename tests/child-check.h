@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 
 /* For clients of the raw wire protocol. */
 #define REQUIRE(cond)                                                                         \

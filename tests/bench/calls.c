@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <time.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "proto/protocol.h"
 #include "tests/bench/bench.h"
 #include "tests/call.h"

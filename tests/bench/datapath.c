@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 #include "tests/bench/bench.h"
 
 #define PACKET_SIZE 64

@@ -32,11 +32,11 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 
+#include "daemon/client-fd.h"
 #include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
-#include "daemon/sockinfo.h"
 #include "daemon/subid.h"
 #include "proto/message.h"
 #include "proto/protocol.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/optval.h"
 #include "proto/protocol.h"
 
@@ -87,7 +87,8 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 			json_object_put(params);
 			return sb_fail(r, NULL);
 		}
-		r = sb_call_method(sb, SB_METHOD_SETSOCKOPT, params, &fd, 0, NULL, NULL, &res);
+		r = sb_handle_call_method(sb, SB_METHOD_SETSOCKOPT, params, &fd, 0, NULL, NULL,
+					  &res);
 	} else {
 		struct sb_call_msg m = {.fds = &fd, .n_fds = 1};
 		int value;
@@ -102,7 +103,7 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 		m.text = text;
 		m.len = (size_t)n;
 		/* Setting an option again to the same value is harmless. */
-		r = sb_call(sb, &m, &res);
+		r = sb_handle_call(sb, &m, &res);
 	}
 	if (r < 0)
 		sb_fail(r, &res);

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
-#include "client/spec-open.h"
+#include "client/lib/internal.h"
+#include "client/lib/spec-open.h"
 #include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
@@ -76,7 +76,7 @@ _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, i
 	m.len = (size_t)n;
 	m.recv_flags = socket_recv_flags(type);
 
-	r = sb_call(sb, &m, &res);
+	r = sb_handle_call(sb, &m, &res);
 	return socket_reply(r, &res);
 }
 
@@ -107,9 +107,9 @@ static int lib_call(struct sb_opener *base, const char *method, json_object *par
 	/* Bind is not repeated on a new connection: the broker may have
 	 * bound already (a second bind fails). Socket and SetSockOpt are
 	 * harmless to repeat. */
-	r = sb_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
-			   strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
-			   &res);
+	r = sb_handle_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
+				  strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
+				  &res);
 	if (r >= 0 && ret_fd)
 		r = reply_fd(&res);
 	if (r < 0) {
@@ -133,7 +133,7 @@ int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec)
 	int r;
 
 	/* What the caller may do itself is done here, the rest asked of
-	 * the broker (client/spec-open.h); listen() only when asked. */
+	 * the broker (client/lib/spec-open.h); listen() only when asked. */
 	r = sb_spec_open(spec, &o.base, &err);
 	if (r < 0)
 		return err.message[0] ? sb_fail(r, NULL) : -1;

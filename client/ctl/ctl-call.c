@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sockbrokerctl's side of the conversation: one connection, calls whose
- * failures are reported in one place, and checked reading of replies. */
 #include <limits.h>
 #include <string.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl-call.h"
+#include "client/ctl/ctl-error.h"
 
 static int connect_broker(struct ctl *ctl)
 {

@@ -12,7 +12,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl-commands.h"
+#include "client/ctl/ctl-error.h"
+#include "client/ctl/ctl-execute.h"
 
 static const char exec_help[] =
 	"Usage: sockbrokerctl exec [--] CMD [ARG...]\n"

@@ -3,7 +3,7 @@
  * in the public API's convention. */
 #include <string.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/addr.h"
 
 _public_ int sockbroker_addr_parse(int family, int protocol, const char *text,

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sockbrokerctl: global options and the command table. */
+/* sockbrokerctl: global options and the command table. Nothing calls
+ * back into this file (ctl.h draws the order of the others). */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "client/ctl-output.h"
-#include "client/ctl.h"
+#include "client/ctl/ctl-call.h"
+#include "client/ctl/ctl-commands.h"
+#include "client/ctl/ctl-error.h"
 
 static const struct {
 	const char *name;
@@ -42,65 +43,6 @@ static void help(void)
 	       "  -V, --version           print the version and exit\n\n"
 	       "Exit status: 0 success (check: allow), 1 refused or failed (check: deny),\n"
 	       "2 usage error, 3 the broker cannot be reached. See sockbrokerctl(8).\n");
-}
-
-static void verror(const char *fmt, va_list ap)
-{
-	_cleanup_free_ char *text = NULL, *escaped = NULL;
-
-	if (vasprintf(&text, fmt, ap) < 0) {
-		fputs("sockbrokerctl: out of memory\n", stderr);
-		return;
-	}
-	escaped = ctl_escape(text);
-	fprintf(stderr, "sockbrokerctl: %s\n", escaped ? escaped : "out of memory");
-}
-
-void ctl_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(fmt, ap);
-	va_end(ap);
-}
-
-int ctl_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(fmt, ap);
-	va_end(ap);
-	fputs("Try 'sockbrokerctl --help'.\n", stderr);
-	return CTL_EXIT_USAGE;
-}
-
-int ctl_parse_report_options(struct ctl *ctl, int argc, char **argv, const char *help_text)
-{
-	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{},
-	};
-	int c;
-
-	/* Each command parses its own argv from the start. */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) >= 0) {
-		switch (c) {
-		case 'j':
-			ctl->json = true;
-			break;
-		case 'h':
-			fputs(help_text, stdout);
-			return CTL_EXIT_OK;
-		default:
-			return ctl_usage_error("%s: unknown option %s", argv[0], argv[optind - 1]);
-		}
-	}
-	return -1;
 }
 
 static int parse_global(struct ctl *ctl, int argc, char **argv)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "client/conn.h"
+#include "client/lib/conn.h"
 #include "proto/fast-bind.h"
 #include "proto/fast-socket.h"
 #include "proto/frame.h"

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/ctl.h"
-#include "client/spec-open.h"
+#include "client/ctl/ctl-call.h"
+#include "client/ctl/ctl-commands.h"
+#include "client/ctl/ctl-error.h"
+#include "client/ctl/ctl-execute.h"
+#include "client/lib/spec-open.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/ctl-output.h"
+#include "client/ctl/ctl-output.h"
 
 #define COLUMNS_MAX 16
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 
 _public_ ssize_t sockbroker_send_fds(int sock, const void *buf, size_t len, const int *fds,
 				     size_t n_fds)

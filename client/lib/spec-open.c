@@ -3,12 +3,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "client/spec-open.h"
+#include "client/lib/spec-open.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"
 #include "proto/protocol.h"
-#include "proto/sockinfo.h"
+#include "proto/socket-identity.h"
 
 /* What a lack of privilege looks like: the kernel's EPERM or EACCES (an
  * LSM or seccomp may say either). */

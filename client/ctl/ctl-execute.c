@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Executing the command of run and exec: the search of $PATH, and the
- * exit status of a command that could not be executed, as shells give
- * it (127 not found, 126 found but not executable). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "client/ctl.h"
+#include "client/ctl/ctl-error.h"
+#include "client/ctl/ctl-execute.h"
 
 char *ctl_find_command(const char *cmd, int amode)
 {

@@ -3,12 +3,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
 #include "proto/message.h"
-#include "proto/sockinfo.h"
 #include "proto/protocol.h"
+#include "proto/socket-identity.h"
 
 int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, json_object **ret)
 {
@@ -133,7 +133,7 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 	}
 	st.known = getsockname(fd, (struct sockaddr *)&st.before, &st.len) == 0;
 
-	r = sb_call(sb, &m, &res);
+	r = sb_handle_call(sb, &m, &res);
 	json_object_put(call);
 	if (r < 0)
 		sb_fail(r, &res);

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
+#include "proto/netns-name.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
 
@@ -124,13 +125,10 @@ _public_ int sockbroker_request_netns(struct sockbroker_request *req, const char
 	if (!req)
 		return sb_fail(-EINVAL, NULL);
 	if (name) {
-		size_t len = strlen(name);
-
-		/* A plain file name under /run/netns. */
-		if (len == 0 || len > SB_NETNS_NAME_MAX || strchr(name, '/') ||
-		    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		/* The daemon's rule, so the broker is not asked in vain. */
+		if (!sb_netns_name_valid(name))
 			return sb_fail(-EINVAL, NULL);
-		memcpy(req->spec.netns, name, len + 1);
+		memcpy(req->spec.netns, name, strlen(name) + 1);
 	} else {
 		req->spec.netns[0] = '\0';
 	}

@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/ctl-output.h"
-#include "client/ctl.h"
+#include "client/ctl/ctl-call.h"
+#include "client/ctl/ctl-commands.h"
+#include "client/ctl/ctl-error.h"
+#include "client/ctl/ctl-output.h"
+#include "client/ctl/ctl-report-options.h"
 #include "proto/addr.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"

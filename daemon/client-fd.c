@@ -3,8 +3,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "daemon/sockinfo.h"
-#include "proto/sockinfo.h"
+#include "daemon/client-fd.h"
+#include "proto/socket-identity.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71

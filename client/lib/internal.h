@@ -7,8 +7,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "client/conn.h"
-#include "client/sockbroker.h"
+#include "client/lib/conn.h"
+#include "client/lib/sockbroker.h"
 
 /* Marks the functions libsockbroker exports (everything else is hidden
  * by -fvisibility=hidden and by libsockbroker.sym). */
@@ -36,15 +36,16 @@ struct sb_call_msg {
 	void *userdata;
 };
 
-/* Make a call on sb (NULL: the process-wide connection), connecting
+/* Make a call through the handle sb (NULL: the process-wide one), connecting
  * first when needed, and once more after a broken connection (a
  * restarted broker, an idle timeout). Same returns as sb_conn_call();
  * -ENOENT / -ECONNREFUSED when no broker listens. */
-int sb_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res);
+int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res);
 /* The same with a method name and parameters (ownership passes). */
-int sb_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
-		   const int *fd, int recv_flags, bool (*may_repeat)(const struct sb_call_msg *m),
-		   void *userdata, struct sb_result *res);
+int sb_handle_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
+			  const int *fd, int recv_flags,
+			  bool (*may_repeat)(const struct sb_call_msg *m), void *userdata,
+			  struct sb_result *res);
 
 /* The public API's failure exit: remembers the broker's message for
  * sockbroker_last_message() (res may be NULL for a local failure), sets
@@ -70,6 +71,6 @@ int sb_addr_json(const struct sockaddr *addr, socklen_t addrlen, int protocol, j
 int sb_check_type(int type);
 struct sb_spec;
 /* The socket of spec, made where the caller's privileges suffice and
- * the broker asked for the rest (client/spec-open.h), or -1 with errno
+ * the broker asked for the rest (client/lib/spec-open.h), or -1 with errno
  * set (the public API's convention). */
 int sb_spec_socket(struct sockbroker *sb, const struct sb_spec *spec);

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "client/sockbroker.h"
+#include "client/lib/sockbroker.h"
 
 /* The interposed functions, and only they, leave this library
  * (preload.sym); they are what the program calls. */

@@ -4,7 +4,7 @@
 #include <linux/can/isotp.h>
 #include <sys/socket.h>
 
-#include "proto/sockinfo.h"
+#include "proto/socket-identity.h"
 
 static int get_int(int fd, int opt, int *ret)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/internal.h"
+#include "client/lib/internal.h"
 
 /* Every live handle, so that fork can take their locks and a child can
  * drop its copies of the parent's connections. Lock order: registry,
@@ -200,7 +200,7 @@ no_broker:
 	return sb_result_local_error(res, r, "connect to the broker");
 }
 
-int sb_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res)
+int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res)
 {
 	struct sockbroker *h = sb ? sb : &default_handle;
 	int r;
@@ -217,9 +217,10 @@ int sb_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result
 	return r;
 }
 
-int sb_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
-		   const int *fd, int recv_flags, bool (*may_repeat)(const struct sb_call_msg *m),
-		   void *userdata, struct sb_result *res)
+int sb_handle_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
+			  const int *fd, int recv_flags,
+			  bool (*may_repeat)(const struct sb_call_msg *m), void *userdata,
+			  struct sb_result *res)
 {
 	json_object *call = sb_call_new(method, parameters, false, false);
 	struct sb_call_msg m = {
@@ -238,7 +239,7 @@ int sb_call_method(struct sockbroker *sb, const char *method, json_object *param
 		res->fd = -1;
 		return sb_result_local_error(res, -ENOMEM, "build the call");
 	}
-	r = sb_call(sb, &m, res);
+	r = sb_handle_call(sb, &m, res);
 	json_object_put(call);
 	return r;
 }

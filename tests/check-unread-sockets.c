@@ -27,7 +27,7 @@
 #define DAEMON_MAX_FDS 1024
 #define ATTACK_CONNECTIONS 100
 #define CALLS_PER_CONNECTION 15
-/* sockbrokerd's default share of one uid (PROTOCOL.md §10). */
+/* sockbrokerd's default share of one uid (docs/PROTOCOL.md, "Limits"). */
 #define UNREAD_PER_UID 128
 
 static const char policy_text[] = "allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"

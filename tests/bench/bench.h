@@ -15,7 +15,7 @@
 /* The CPU both ends run on in pinned measurements. */
 #define BENCH_CPU 0
 /* CPU time the working floor spends per request, about what sockbrokerd
- * spends beyond the floor (PERFORMANCE.md §5.5); the rows say "2 µs". */
+ * spends beyond the floor (docs/PERFORMANCE.md, "Placement"); the rows say "2 µs". */
 #define BENCH_WORK_NS 2000
 /* The policy names the bench clients by number (tests/harness.h). */
 #define BENCH_UID "65534"

@@ -9,12 +9,11 @@
  * user-space cost of one request. Start-up, policy loading and the
  * connections held are outside both windows.
  *
- * Until the sixth session this was the difference of two whole runs of
- * 100 and 600 calls, whose fixed costs did not cancel exactly: with 1,000
- * connections held their accepts and closes (about 60 million
- * instructions) varied by up to 1.2 million from run to run, -2,200 to
- * +800 per request, which crossed the 5% line of the scaling row by
- * chance. */
+ * The difference of two whole runs (say 100 and 600 calls) would not do:
+ * their fixed costs do not cancel exactly. With 1,000 connections held,
+ * their accepts and closes (about 60 million instructions) vary by up to
+ * 1.2 million from run to run, -2,200 to +800 per request, which crosses
+ * the 5% line of the scaling row by chance. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>

@@ -4,8 +4,9 @@
  * reply; past RLIMIT_NOFILE of them the kernel refuses every further
  * hand-over (ETOOMANYREFS) to a daemon without CAP_SYS_ADMIN and
  * CAP_SYS_RESOURCE, as the unit runs it. The attack: connections that
- * each ask for 15 sockets, shut down their side and never read, which
- * the daemon used to close and forget. docs/SECURITY.md. */
+ * each ask for 15 sockets, shut down their side and never read: a
+ * daemon that closed such a connection and forgot it would leave its
+ * sockets charged to itself (docs/SECURITY.md). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>

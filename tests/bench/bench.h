@@ -185,6 +185,8 @@ int bench_job_broker_socket(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_socket_marked(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_bind(struct bench_job *job, struct bench_result *res);
 int bench_job_plain_bind(struct bench_job *job, struct bench_result *res);
+/* Brokered binds between GetInfo markers, as for the socket calls. */
+int bench_job_broker_bind_marked(struct bench_job *job, struct bench_result *res);
 /* Rate jobs, calls per second for job->seconds. */
 int bench_job_floor_socket_rate(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_socket_rate(struct bench_job *job, struct bench_result *res);

@@ -6,7 +6,7 @@
 #include "daemon/caps.h"
 #include "daemon/log.h"
 
-/* What brokering needs (docs/SECURITY.md §2): raw and packet sockets, netlink group
+/* What brokering needs (docs/SECURITY.md): raw and packet sockets, netlink group
  * binds and privileged options (NETLINK_LISTEN_ALL_NSID wants
  * CAP_NET_BROADCAST), low ports, the client's fsuid/fsgid, and entering
  * named network namespaces. */

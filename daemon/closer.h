@@ -25,7 +25,7 @@ void sb_close_later(int fd);
 /* From now on hold what is queued for up to usec, or until 16 wait, and
  * then wake one worker for all of them: waking a worker for every
  * descriptor cost a context switch and two futex calls per request
- * (docs/PERFORMANCE.md §5.10). While anything stays queued the loop
+ * (docs/PERFORMANCE.md, "The Bind call"). While anything stays queued the loop
  * looks again every usec, and starts a worker when every worker is in a
  * close (up to the bound). Without the hold each descriptor wakes a
  * worker at once. The hold keeps waiting workers asleep; a worker still

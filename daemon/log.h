@@ -5,7 +5,7 @@
  * Records of notice, info and debug level are held for a moment once the
  * event loop runs (log_hold_start()) and written together: every request
  * is logged, and one write(2) or journald datagram per batch replaces one
- * per request (docs/PERFORMANCE.md §5.9). Warnings and worse are written
+ * per request (docs/PERFORMANCE.md, "Logging"). Warnings and worse are written
  * at once, after what is held. */
 #pragma once
 

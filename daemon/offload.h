@@ -9,7 +9,7 @@
  * threads, where a stuck one costs a thread and never the loop, and at
  * most SB_OFFLOAD_PER_OWNER operations of one owner run at a time: the
  * rest wait in order, so one owner's stuck calls hold at most that many
- * of the SB_OFFLOAD_WORKERS threads (docs/SECURITY.md §5). */
+ * of the SB_OFFLOAD_WORKERS threads (docs/SECURITY.md). */
 #pragma once
 
 #include <stdbool.h>

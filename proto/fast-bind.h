@@ -2,7 +2,7 @@
 /* The Bind call for an IPv4 or IPv6 address and its successful reply,
  * written and recognized without json-c. Building, parsing and freeing
  * json-c trees for one address cost both ends more instructions than
- * the bind itself (docs/PERFORMANCE.md §5.10).
+ * the bind itself (docs/PERFORMANCE.md, "The Bind call").
  *
  * Each reader finds the address in the message, writes the message
  * again from it and accepts only when that gives the very same bytes,

@@ -31,7 +31,7 @@
  * cheap. Calls and replies are mostly under 200 bytes, and at this size
  * the buffer a decoder allocates for each message comes from glibc's
  * per-thread cache: 4 KiB went through the heap's bins, at a cost that
- * changed with the heap's history (docs/PERFORMANCE.md §5.8). */
+ * changed with the heap's history (docs/PERFORMANCE.md, "Memory per connection"). */
 #define DECODER_BUF_MIN 1024u
 /* Queued messages gathered into one sendmsg(). */
 #define OUTQ_IOV_MAX 64

@@ -22,7 +22,7 @@
 static const struct sb_sockopt_def table[] = {
 	/* Need CAP_NET_ADMIN, CAP_NET_RAW or CAP_NET_BROADCAST (net/core/sock.c,
 	 * net/ipv4/ip_sockglue.c, net/ipv6/ipv6_sockglue.c, net/ipv4/tcp_cong.c,
-	 * net/netlink/af_netlink.c); docs/SECURITY.md §2 says what each gives. */
+	 * net/netlink/af_netlink.c); docs/SECURITY.md says what each gives. */
 	{ SOL_SOCKET, SO_MARK, true, SB_OPTVAL_U32 },
 	{ SOL_SOCKET, SO_PRIORITY, true, SB_OPTVAL_U32 },       /* above 6 */
 	{ SOL_SOCKET, SO_RCVBUFFORCE, true, SB_OPTVAL_INT },

@@ -6,7 +6,8 @@ SB_BUILD_PACKAGES="build-essential autoconf automake libtool pkgconf libsystemd-
 # The real programs check-programs.sh and check-run.sh run (nginx,
 # lighttpd): their packages must not start services on the machine (see
 # below). bash-completion: the completion is built and tested with it.
-SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx lighttpd can-utils strace bash-completion"
+# clang-format: make check-format.
+SB_TEST_PACKAGES="iproute2 python3 python3-pip python3-setuptools python3-wheel util-linux procps systemd tcpdump iputils-ping nginx lighttpd can-utils strace bash-completion clang-format"
 
 sb_install_missing() {
 	local missing=() p

@@ -143,7 +143,7 @@ static void policy_freep(struct sb_policy **p)
 }
 #define _cleanup_policy_ _cleanup_(policy_freep)
 
-/* ------------------------------------------------- the brief's examples */
+/* -------------------------------- the examples of sockbroker-policy(5) */
 
 /* The example policy, with ids standing in for the users and groups
  * that do not exist on a test machine. */

@@ -96,7 +96,7 @@ static const char *plain(json_object *obj)
 
 START_TEST(test_protocol_doc_examples)
 {
-	/* docs/PROTOCOL.md section 8, but for the CAN one (next test). */
+	/* docs/PROTOCOL.md, "Text form of a socket", but for the CAN one (next test). */
 	canonical("AF_INET:SOCK_STREAM@127.0.0.1:80");
 	canonical("AF_INET6:SOCK_DGRAM@[::1]:53");
 	canonical("AF_INET:SOCK_RAW:IPPROTO_ICMP");

@@ -4,8 +4,9 @@
  * reply; past RLIMIT_NOFILE of them the kernel refuses every further
  * hand-over (ETOOMANYREFS) to a daemon without CAP_SYS_ADMIN and
  * CAP_SYS_RESOURCE, as the unit runs it. The attack: connections that
- * each ask for 15 sockets, shut down their side and never read, which
- * the daemon used to close and forget. docs/SECURITY.md. */
+ * each ask for 15 sockets, shut down their side and never read: a
+ * daemon that closed such a connection and forgot it would leave its
+ * sockets charged to itself (docs/SECURITY.md). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 #define DAEMON_MAX_FDS 1024
 #define ATTACK_CONNECTIONS 100
 #define CALLS_PER_CONNECTION 15
-/* sockbrokerd's default share of one uid (PROTOCOL.md §10). */
+/* sockbrokerd's default share of one uid (docs/PROTOCOL.md, "Limits"). */
 #define UNREAD_PER_UID 128
 
 static const char policy_text[] = "allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"

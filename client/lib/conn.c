@@ -222,7 +222,7 @@ static int conn_fail(struct sb_conn *c, struct sb_result *res, int r, const char
  * recvmsg() on a stream socket is woken as well when the broker reads the
  * request (the kernel's write-space callback wakes every waiter); under
  * load those useless wake-ups took a quarter of the broker's CPU
- * (docs/PERFORMANCE.md §5.7). poll() asks for POLLIN only and is not
+ * (docs/PERFORMANCE.md, "Throughput"). poll() asks for POLLIN only and is not
  * woken by it. */
 static int wait_readable(int fd)
 {

@@ -15,7 +15,7 @@
 /* The CPU both ends run on in pinned measurements. */
 #define BENCH_CPU 0
 /* CPU time the working floor spends per request, about what sockbrokerd
- * spends beyond the floor (PERFORMANCE.md §5.5); the rows say "2 µs". */
+ * spends beyond the floor (docs/PERFORMANCE.md, "Placement"); the rows say "2 µs". */
 #define BENCH_WORK_NS 2000
 /* The policy names the bench clients by number (tests/harness.h). */
 #define BENCH_UID "65534"
@@ -185,6 +185,8 @@ int bench_job_broker_socket(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_socket_marked(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_bind(struct bench_job *job, struct bench_result *res);
 int bench_job_plain_bind(struct bench_job *job, struct bench_result *res);
+/* Brokered binds between GetInfo markers, as for the socket calls. */
+int bench_job_broker_bind_marked(struct bench_job *job, struct bench_result *res);
 /* Rate jobs, calls per second for job->seconds. */
 int bench_job_floor_socket_rate(struct bench_job *job, struct bench_result *res);
 int bench_job_broker_socket_rate(struct bench_job *job, struct bench_result *res);

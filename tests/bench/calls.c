@@ -339,3 +339,34 @@ int bench_job_plain_bind(struct bench_job *job, struct bench_result *res)
 {
 	return bind_loop(job, res, false);
 }
+
+int bench_job_broker_bind_marked(struct bench_job *job, struct bench_result *res)
+{
+	_cleanup_close_ int conn = -1;
+	uint64_t t0;
+	int r;
+
+	if (setenv("SOCKBROKER_SOCKET", job->socket, 1) < 0)
+		return bench_fail(res, errno, "setenv: %m");
+	r = bind_once(true, true);
+	if (r < 0)
+		return bench_fail(res, r, "sockbroker_bind to 127.0.0.1:%d: %s (%s)",
+				  BENCH_BIND_PORT, strerror(-r), sockbroker_last_message());
+	for (unsigned i = 0; i < job->warmup; i++)
+		bind_once(true, false);
+	bench_worker_ready(job);
+	conn = sb_test_connect(job->socket);
+	if (conn < 0)
+		return bench_fail(res, -conn, "marker connection: %s", strerror(-conn));
+	if (mark(job, conn, res) < 0 || mark(job, conn, res) < 0)
+		return -EIO;
+	t0 = bench_now_ns();
+	for (unsigned i = 0; i < job->calls; i++) {
+		r = bind_once(true, false);
+		if (r < 0)
+			return bench_fail(res, r, "bind call %u: %s", i, strerror(-r));
+		pause_us(job->pause_us);
+	}
+	finish(res, t0, job->calls);
+	return mark(job, conn, res);
+}

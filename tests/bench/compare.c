@@ -3,7 +3,7 @@
  * shuffled from round to round, so drifts of the machine (other load,
  * frequency, caches) fall on every arm alike. Shuffled, not rotated: a
  * rotation keeps each arm's predecessor, and an unpinned arm starts from
- * the CPUs its predecessor left the processes on (PERFORMANCE.md §2). */
+ * the CPUs its predecessor left the processes on (docs/PERFORMANCE.md, "Method"). */
 #include <stdint.h>
 #include <string.h>
 

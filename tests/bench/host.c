@@ -5,7 +5,7 @@
  * round trip wakes an idle CPU twice. The ratio between the two tells
  * how much an unpinned pair loses when the scheduler separates it, which
  * differs from host to host far more than anything sockbroker does
- * (PERFORMANCE.md §5.5). What an idle CPU does while it waits decides
+ * (docs/PERFORMANCE.md, "Placement"). What an idle CPU does while it waits decides
  * most of that cost, so the section names it too. */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -104,7 +104,7 @@ static bool read_line(const char *path, char *buf, size_t size)
 /* How idle CPUs wait. Under the haltpoll governor of a KVM guest with
  * its polling window at 0, an idle vCPU halts at once and a wake-up waits
  * for the hypervisor to run it again: that is the cross-CPU row
- * (PERFORMANCE.md §3.5). The window means nothing under other governors. */
+ * (docs/PERFORMANCE.md, "The host's idle path"). The window means nothing under other governors. */
 static void note_idle_path(void)
 {
 	const char *sysfs = "/sys/devices/system/cpu/cpuidle";

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Placement: how often an unpinned pair stays on one CPU, which decides
- * what an unpinned call costs (PERFORMANCE.md §5.5). Each trial runs a
+ * what an unpinned call costs (docs/PERFORMANCE.md, "Placement"). Each trial runs a
  * batch with server and client pinned to one CPU, then frees both and
  * times a batch unpinned. The unpinned batch counts as together when it
  * costs less than twice the pinned one: a pair on two CPUs pays a

@@ -3,18 +3,17 @@
  * are not. The daemon runs under valgrind --tool=callgrind, which dumps
  * its counts each time the daemon enters sb_method_get_info(). The
  * client makes two GetInfo calls on a second connection, then its
- * sockbroker_socket() calls, then one more GetInfo: the second dump holds
- * what lies between two markers alone, the third the same plus the
- * calls, so their difference divided by the calls is the daemon's
- * user-space cost of one request. Start-up, policy loading and the
- * connections held are outside both windows.
+ * sockbroker_socket() (or sockbroker_bind()) calls, then one more
+ * GetInfo: the second dump holds what lies between two markers alone,
+ * the third the same plus the calls, so their difference divided by the
+ * calls is the daemon's user-space cost of one request. Start-up, policy
+ * loading and the connections held are outside both windows.
  *
- * Until the sixth session this was the difference of two whole runs of
- * 100 and 600 calls, whose fixed costs did not cancel exactly: with 1,000
- * connections held their accepts and closes (about 60 million
- * instructions) varied by up to 1.2 million from run to run, -2,200 to
- * +800 per request, which crossed the 5% line of the scaling row by
- * chance. */
+ * The difference of two whole runs (say 100 and 600 calls) would not do:
+ * their fixed costs do not cancel exactly. With 1,000 connections held,
+ * their accepts and closes (about 60 million instructions) vary by up to
+ * 1.2 million from run to run, -2,200 to +800 per request, which crosses
+ * the 5% line of the scaling row by chance. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +31,9 @@
 #define PROFILE_HELD 1000
 /* Runs per configuration, of which the median is reported. */
 #define PROFILE_REPEATS 3
+/* The calls counted: marked jobs (calls.c). */
+#define SOCKET_CALLS bench_job_broker_socket_marked
+#define BIND_CALLS bench_job_broker_bind_marked
 
 /* The "summary:" (or "totals:") line of a callgrind output file. */
 static long long callgrind_total(const char *path)
@@ -68,18 +70,19 @@ static int copy_file(const char *from, const char *to)
 	return n < 0 ? -errno : 0;
 }
 
-/* One daemon run under callgrind serving CALLS requests from one client
- * (uid 65534), with held idle root connections: instructions per
- * request, or -1. keep: where to copy the dump of the calls. */
-static double run_once(const char *program, const char *name, const char *policy, size_t held,
-		       const char *keep)
+/* One daemon run under callgrind serving CALLS requests of fn (a marked
+ * job) from one client (uid 65534), with held idle root connections:
+ * instructions per request, or -1. keep: where to copy the dump of the
+ * calls. */
+static double run_once(bench_fn fn, const char *program, const char *name, const char *policy,
+		       size_t held, const char *keep)
 {
 	char out[256], opt[300], dump[300];
 	const char *wrapper[] = {VALGRIND, "--tool=callgrind", opt,
 				 "--dump-before=sb_method_get_info", "--quiet", NULL};
 	struct bench_server d = {0};
 	struct bench_job job = {
-		.fn = bench_job_broker_socket_marked,
+		.fn = fn,
 		.calls = CALLS,
 		.pause_us = PAUSE_US,
 		.who = BENCH_NOBODY,
@@ -149,13 +152,13 @@ static int make_dump_dir(void)
 }
 
 /* Instructions per request, the median of PROFILE_REPEATS runs, or -1. */
-static double per_request(const char *program, const char *name, const char *policy, size_t held,
-			  const char *keep)
+static double per_request(bench_fn fn, const char *program, const char *name, const char *policy,
+			  size_t held, const char *keep)
 {
 	double v[PROFILE_REPEATS];
 
 	for (size_t i = 0; i < PROFILE_REPEATS; i++) {
-		v[i] = run_once(program, name, policy, held, i == 0 ? keep : NULL);
+		v[i] = run_once(fn, program, name, policy, held, i == 0 ? keep : NULL);
 		if (v[i] < 0)
 			return -1;
 	}
@@ -182,7 +185,7 @@ void bench_profile(const struct bench_opts *o)
 {
 	_cleanup_free_ char *other = bench_policy_other_rules();
 	_cleanup_free_ char *own = bench_policy_own_rules();
-	double base, v;
+	double base, bind_base, v;
 	char value[48], ratio[48];
 	int r;
 
@@ -202,25 +205,33 @@ void bench_profile(const struct bench_opts *o)
 	bench_progress("instructions per request under callgrind (%d calls between markers, "
 		       "median of %d runs per configuration)",
 		       CALLS, PROFILE_REPEATS);
-	base = per_request(NULL, "cg-base", bench_policy, 0, o->profile_out);
+	base = per_request(SOCKET_CALLS, NULL, "cg-base", bench_policy, 0, o->profile_out);
 	if (base <= 0 || !other || !own) {
 		bench_row("s", "daemon instructions per request", "-", "", "", "failed");
 		return;
 	}
 	bench_rowf("s", "daemon Ir/request, 3 rules", "", "", "-", "%.0f Ir", base);
+	bind_base = per_request(BIND_CALLS, NULL, "cg-bind", bench_policy, 0, NULL);
+	if (bind_base > 0)
+		bench_rowf("s", "daemon Ir/Bind call, 3 rules", "", "", "-", "%.0f Ir", bind_base);
+	else
+		bench_row("s", "daemon Ir/Bind call, 3 rules", "-", "", "", "failed");
 
-	v = per_request(NULL, "cg-other", other, 0, NULL);
+	v = per_request(SOCKET_CALLS, NULL, "cg-other", other, 0, NULL);
 	ir_row("daemon Ir/request, +1,000 rules for others", v, base, true);
-	v = per_request(NULL, "cg-held", bench_policy, PROFILE_HELD, NULL);
+	v = per_request(SOCKET_CALLS, NULL, "cg-held", bench_policy, PROFILE_HELD, NULL);
 	ir_row("daemon Ir/request, +1,000 idle connections", v, base, true);
 	if (o->against) {
-		v = per_request(o->against, "cg-against", bench_policy, 0, NULL);
+		v = per_request(SOCKET_CALLS, o->against, "cg-against", bench_policy, 0, NULL);
 		ir_row("daemon Ir/request, --against daemon", v, base, false);
+		v = per_request(BIND_CALLS, o->against, "cg-against-bind", bench_policy, 0, NULL);
+		if (bind_base > 0)
+			ir_row("daemon Ir/Bind call, --against daemon", v, bind_base, false);
 		if (v < 0)
 			bench_note("--against: callgrind found no sb_method_get_info() to mark "
 				   "the calls by; the program must not be stripped");
 	}
-	v = per_request(NULL, "cg-own", own, 0, NULL);
+	v = per_request(SOCKET_CALLS, NULL, "cg-own", own, 0, NULL);
 	if (v < 0) {
 		bench_row("s", "daemon Ir/request, +1,000 rules for caller", "-", "",
 			  "(worst case, linear)", "failed");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Varlink frame decoder with attached descriptors (proto/frame.c),
- * against a model of the framing rules of frame.h and PROTOCOL.md §1:
+ * against a model of the framing rules of frame.h and PROTOCOL.md's framing:
  * messages end at NUL, no message reaches the size limit, a message
  * carries at most max_fds descriptors, and the descriptors of a read
  * belong to the message holding the read's last byte. Errors are sticky

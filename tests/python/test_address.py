@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Every family's address tuples, both ways, without a broker: the
-socket module's tuple to the broker's object (docs/PROTOCOL.md section 7)
+socket module's tuple to the broker's object (docs/PROTOCOL.md, "Addresses")
 and a reply's object back to the tuple socket.getsockname() gives."""
 
 import errno

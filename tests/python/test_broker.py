@@ -77,7 +77,7 @@ class BrokerCase(unittest.TestCase):
     @staticmethod
     def release(sock):
         # The broker drops its copy of a socket it bound a moment after
-        # the reply (docs/PROTOCOL.md §1): a listening socket holds its
+        # the reply (docs/PROTOCOL.md, "Descriptors"): a listening socket holds its
         # port until then, and the next test binds the same one.
         sock.close()
         time.sleep(0.02)

@@ -3,7 +3,7 @@
 
 to_json() takes an address in the form socket.socket.bind() takes for the
 family (and, for AF_CAN and AF_BLUETOOTH, the protocol) and returns the
-address object of docs/PROTOCOL.md section 7.  Host names are resolved
+address object of docs/PROTOCOL.md, "Addresses".  Host names are resolved
 here, as socket.bind() would resolve them: the broker takes numbers only.
 from_json() turns an address object of a reply back into the tuple
 socket.socket.getsockname() would give.

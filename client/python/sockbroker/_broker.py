@@ -25,7 +25,8 @@ except ImportError:  # the package as it is in the source tree
 
 DEFAULT_SOCKET = _BUILT_SOCKET_PATH
 
-# docs/PROTOCOL.md section 1: a message is at most 65536 bytes with its NUL.
+# A message is at most 65536 bytes with its NUL (docs/PROTOCOL.md, "Transport
+# and framing").
 _MAX_MESSAGE = 65536
 _NONBLOCK = getattr(_socket, "SOCK_NONBLOCK", 0o4000)
 _CLOEXEC = getattr(_socket, "SOCK_CLOEXEC", 0o2000000)
@@ -66,8 +67,9 @@ _TEXT_OPTIONS = {
     (getattr(_socket, "SOL_TCP", 6), OPTION_CONSTANTS["TCP_CONGESTION"]),
 }
 
-# The errno values each error may carry (section 2); anything else, or
-# none, becomes the first. None: the kernel's or the parser's, any errno.
+# The errno values each error may carry (docs/PROTOCOL.md, "Messages");
+# anything else, or none, becomes the first. None: the kernel's or the
+# parser's, any errno.
 _ERROR_ERRNOS = {
     "org.sockbroker.PermissionDenied": (errno.EACCES, errno.EPERM),
     "org.sockbroker.SystemError": None,
@@ -175,7 +177,7 @@ def _local_number(value):
 
 
 def _option_json(level, optname, value):
-    """One SocketOption object (docs/PROTOCOL.md section 4)."""
+    """One SocketOption object (docs/PROTOCOL.md, "Socket")."""
     obj = {"level": _constant(level, "level"), "name": _constant(optname, "optname")}
     text = (_local_number(level), _local_number(optname)) in _TEXT_OPTIONS
     if isinstance(value, (bool, int)):

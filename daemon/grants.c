@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
 #include "proto/addr.h"
+#include "proto/json-util.h"
 
 struct grant {
 	uint64_t time_usec;

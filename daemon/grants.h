@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 #include <sys/socket.h>
 
-#include "daemon/server.h"
+#include "daemon/state.h"
 #include "daemon/sockinfo.h"
 
 struct sb_grants *sb_grants_new(size_t capacity);

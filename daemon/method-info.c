@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.sockbroker.Info and the org.varlink.service introspection methods. */
-#include "daemon/dispatch.h"
+#include "daemon/methods.h"
 #include "proto/addr.h"
 #include "proto/idl.h"
 #include "proto/protocol.h"

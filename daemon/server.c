@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "daemon/client.h"
 #include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/families.h"
@@ -18,7 +19,6 @@
 #include "daemon/inflight.h"
 #include "daemon/log.h"
 #include "daemon/offload.h"
-#include "daemon/peer-unit.h"
 #include "daemon/server.h"
 #include "daemon/subid.h"
 #include "daemon/uid-counts.h"
@@ -48,46 +48,6 @@ static uint64_t now_usec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-/* The peer's unit, read with its identity: /proc mounted
- * hidepid=invisible (ProtectProc=) shows a process only to an identity
- * that may ptrace-read it. */
-static void read_unit(struct sb_client *c)
-{
-	char unit[SB_UNIT_NAME_MAX + 1];
-	int r = -EPERM;
-
-	if (sb_fsid_become(c->cred.uid, c->cred.gid))
-		r = sb_peer_unit(c->fd, &c->cred, unit, sizeof(unit));
-	if (r > 0)
-		c->unit = strdup(unit);
-	if (r > 0 && c->unit)
-		c->unit_state = SB_CLIENT_UNIT_FOUND;
-	else if (r == 0)
-		c->unit_state = SB_CLIENT_UNIT_NONE;
-	else
-		c->unit_state = SB_CLIENT_UNIT_UNKNOWN;
-	if (c->unit_state == SB_CLIENT_UNIT_UNKNOWN)
-		log_info("uid=%u pid=%d: the unit is unknown (%s): decided as any unit's denials",
-			 (unsigned)c->cred.uid, (int)c->cred.pid, strerror(r < 0 ? -r : ENOMEM));
-}
-
-void sb_client_subject(struct sb_client *c, struct sb_policy_subject *who)
-{
-	if (c->unit_state == SB_CLIENT_UNIT_UNREAD && sb_policy_names_units(c->server->policy))
-		read_unit(c);
-	who->uid = c->cred.uid;
-	who->gid = c->cred.gid;
-	who->groups = c->groups;
-	who->n_groups = c->n_groups;
-	who->unit = c->unit_state == SB_CLIENT_UNIT_FOUND ? c->unit : NULL;
-	who->unit_unknown = c->unit_state == SB_CLIENT_UNIT_UNKNOWN;
-}
-
-uid_t sb_client_owner(const struct sb_client *c)
-{
-	return c->counted_uid;
 }
 
 static void conn_free(struct sb_client *c)
@@ -193,7 +153,11 @@ static bool conn_flush(struct sb_client *c)
 	return true;
 }
 
-void sb_client_send(struct sb_client *c, json_object *msg, int fd)
+static void conn_send_text(struct sb_client *c, const char *text, size_t len, int fd);
+
+/* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
+ * reply on c and try to write it at once. On failure c is closed. */
+static void conn_send(struct sb_client *c, json_object *msg, int fd)
 {
 	const char *text;
 	size_t len;
@@ -203,7 +167,7 @@ void sb_client_send(struct sb_client *c, json_object *msg, int fd)
 		c->closing = true;
 		return;
 	}
-	sb_client_send_text(c, text, len, fd);
+	conn_send_text(c, text, len, fd);
 }
 
 /* The kernel refused a reply carrying a socket: the audit log said
@@ -225,11 +189,12 @@ static void handover_failed(struct sb_client *c, int errnum)
 		     "the kernel refused to pass the socket: the daemon has too many sockets "
 		     "handed over and not yet received");
 	msg = sb_error_reply_new(&err);
-	sb_client_send(c, msg, -1);
+	conn_send(c, msg, -1);
 	json_object_put(msg);
 }
 
-void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int fd)
+/* The same for a reply already in its wire form (len bytes, no NUL). */
+static void conn_send_text(struct sb_client *c, const char *text, size_t len, int fd)
 {
 	ssize_t n;
 
@@ -279,13 +244,46 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 		c->closing = true;
 }
 
-void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err)
+/* Send err as a final reply, then close once it is written. */
+static void conn_send_fatal(struct sb_client *c, const struct sb_error *err)
 {
 	json_object *msg = sb_error_reply_new(err);
 
-	sb_client_send(c, msg, -1);
+	conn_send(c, msg, -1);
 	json_object_put(msg);
 	c->closing = true;
+}
+
+/* Send a call's answer (dispatch.h), and let go of what it holds. */
+static void conn_send_answer(struct sb_client *c, struct sb_answer *a)
+{
+	bool handed = false;
+
+	if (a->send) {
+		if (a->text)
+			conn_send_text(c, a->text, a->len, a->fd);
+		else
+			conn_send(c, a->msg, a->fd);
+		handed = !c->closing;
+	}
+	if (a->close)
+		c->closing = true;
+	json_object_put(a->msg);
+	/* Once the socket is in flight to the client (or queued, with a copy)
+	 * ours is not the last reference and closing it is cheap; otherwise
+	 * the client may be gone and ours the last. */
+	if (handed)
+		safe_close(a->fd);
+	else
+		sb_close_later(a->fd);
+}
+
+void sb_client_serve(struct sb_client *c, struct sb_frame *f)
+{
+	struct sb_answer a;
+
+	sb_dispatch_frame(c, f, &a);
+	conn_send_answer(c, &a);
 }
 
 /* Dispatch complete requests while the in-flight limit and the
@@ -309,7 +307,7 @@ static void conn_process(struct sb_client *c)
 		if (sb_decoder_next(c->decoder, &f) <= 0)
 			break;
 		c->calls++;
-		sb_dispatch_frame(c, &f);
+		sb_client_serve(c, &f);
 		sb_frame_done(&f);
 	}
 	/* Stopping: the calls that arrived are answered, then the door shuts. */
@@ -371,7 +369,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 				     n == -EMSGSIZE ? "message exceeds %u bytes" :
 						      "malformed descriptors or control data (limit %u)",
 				     n == -EMSGSIZE ? SB_MESSAGE_MAX : SB_FDS_MAX);
-			sb_client_send_fatal(c, &err);
+			conn_send_fatal(c, &err);
 			return;
 		}
 		if (n < 0) {
@@ -487,10 +485,11 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 	return 0;
 }
 
-void sb_client_resume(struct sb_client *c)
+/* A call that held c back was answered: serve what waits, read on. */
+static void conn_resume(struct sb_client *c)
 {
 	/* A connection the loop does not watch (tests/fuzz/fuzz-request.c
-	 * drives sb_dispatch_frame() on one of its own) has no turn to take. */
+	 * drives sb_client_serve() on one of its own) has no turn to take. */
 	if (!c->io)
 		return;
 	/* Input that came while the call held reading off raised no edge
@@ -498,6 +497,17 @@ void sb_client_resume(struct sb_client *c)
 	c->rearm = true;
 	conn_turn(c, false, false);
 	conn_settle(c, 0);
+}
+
+/* A call on a worker (offload.h) is done: answer it, and go on. */
+static void on_offload_done(struct sb_offload *op)
+{
+	struct sb_client *c = op->conn;
+	struct sb_answer a;
+
+	sb_dispatch_finish(op, &a);
+	conn_send_answer(c, &a);
+	conn_resume(c);
 }
 
 static int read_peer_groups(struct sb_client *c)
@@ -741,7 +751,7 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 		log_error("%s", err);
 		return r;
 	}
-	r = sb_offload_init(event);
+	r = sb_offload_init(event, on_offload_done);
 	if (r < 0)
 		return r;
 	s->started_usec = now_usec();

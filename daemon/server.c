@@ -50,6 +50,12 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Every change of c's state goes through here (conn-state.h). */
+static void conn_on(struct sb_client *c, enum sb_conn_event e)
+{
+	c->state = sb_conn_next(c->state, e);
+}
+
 static void conn_free(struct sb_client *c)
 {
 	struct sb_server *s = c->server;
@@ -92,14 +98,15 @@ static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
-	c->reading = !c->closing && !c->stalled && !c->eof && !c->offload &&
+	c->reading = c->state == SB_CONN_READING && !c->offload &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
 	/* A connection that yielded its turn comes back with EPOLLOUT,
 	 * which a connection has at once, after the others already ready
 	 * (sd-event serves what became ready first). */
-	if ((c->out && !sb_outq_empty(c->out)) || c->stalled || c->yielded)
+	if ((c->out && !sb_outq_empty(c->out)) || c->state == SB_CONN_STALLED ||
+	    c->state == SB_CONN_YIELDED)
 		events |= EPOLLOUT;
 	if (events == c->events && !c->rearm)
 		return true;
@@ -164,7 +171,7 @@ static void conn_send(struct sb_client *c, json_object *msg, int fd)
 
 	text = msg ? sb_message_string(msg, &len) : NULL;
 	if (!text) {
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
 	conn_send_text(c, text, len, fd);
@@ -182,7 +189,7 @@ static void handover_failed(struct sb_client *c, int errnum)
 	log_warn("uid=%u pid=%d: the socket granted could not be handed over: %s",
 		 (unsigned)c->cred.uid, (int)c->cred.pid, strerror(errnum));
 	if (errnum != ETOOMANYREFS) {
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
 	sb_error_set(&err, SB_ERR_LIMIT_EXCEEDED, errnum, NULL,
@@ -213,7 +220,7 @@ static void conn_send_text(struct sb_client *c, const char *text, size_t len, in
 			if (fd >= 0)
 				handover_failed(c, (int)-n);
 			else
-				c->closing = true;
+				conn_on(c, SB_CONN_CLOSE);
 			return;
 		}
 		if (n > 0) {
@@ -233,7 +240,7 @@ static void conn_send_text(struct sb_client *c, const char *text, size_t len, in
 		 * client what it can, then give up on this connection. */
 		log_warn("uid=%u pid=%d: cannot queue a reply, closing", (unsigned)c->cred.uid,
 			 (int)c->cred.pid);
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
 	c->queued++;
@@ -241,7 +248,7 @@ static void conn_send_text(struct sb_client *c, const char *text, size_t len, in
 	if (fd >= 0)
 		sb_inflight_sent(c);
 	if (!conn_flush(c))
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 }
 
 /* Send err as a final reply, then close once it is written. */
@@ -251,7 +258,7 @@ static void conn_send_fatal(struct sb_client *c, const struct sb_error *err)
 
 	conn_send(c, msg, -1);
 	json_object_put(msg);
-	c->closing = true;
+	conn_on(c, SB_CONN_CLOSE);
 }
 
 /* Send a call's answer (dispatch.h), and let go of what it holds. */
@@ -264,10 +271,10 @@ static void conn_send_answer(struct sb_client *c, struct sb_answer *a)
 			conn_send_text(c, a->text, a->len, a->fd);
 		else
 			conn_send(c, a->msg, a->fd);
-		handed = !c->closing;
+		handed = c->state != SB_CONN_CLOSING;
 	}
 	if (a->close)
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 	json_object_put(a->msg);
 	/* Once the socket is in flight to the client (or queued, with a copy)
 	 * ours is not the last reference and closing it is cheap; otherwise
@@ -292,15 +299,15 @@ static void conn_process(struct sb_client *c)
 {
 	struct sb_frame f;
 
-	while (c->decoder && !c->closing && !c->offload &&
+	while (c->decoder && c->state != SB_CONN_CLOSING && !c->offload &&
 	       c->queued < c->server->limits.max_requests_in_flight) {
 		if (conn_peer_lagging(c, false)) {
-			c->stalled = true;
+			conn_on(c, SB_CONN_STALL);
 			return;
 		}
 		if (c->calls >= CALLS_PER_EVENT) {
 			/* Maybe nothing is left; then the next turn finds so. */
-			c->yielded = true;
+			conn_on(c, SB_CONN_YIELD);
 			c->rearm = true;
 			return;
 		}
@@ -312,14 +319,14 @@ static void conn_process(struct sb_client *c)
 	}
 	/* Stopping: the calls that arrived are answered, then the door shuts. */
 	if (c->server->stopping && sb_decoder_idle(c->decoder) && c->decoder)
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 }
 
 /* A peer that sent all it will is closed once its calls are served. */
 static void conn_close_if_served(struct sb_client *c)
 {
-	if (c->eof && !c->yielded && !c->stalled && !c->offload)
-		c->closing = true;
+	if (!c->offload)
+		conn_on(c, SB_CONN_SERVED);
 }
 
 /* Nothing held: drop the decoder so idle clients stay cheap. Calls
@@ -338,13 +345,15 @@ static void conn_read(struct sb_client *c, bool peer_done)
 {
 	struct sb_error err = { 0 };
 
-	for (int i = 0; i < READS_PER_EVENT && c->reading && !c->yielded && !c->closing; i++) {
+	for (int i = 0; i < READS_PER_EVENT && c->reading && c->state != SB_CONN_YIELDED &&
+			c->state != SB_CONN_CLOSING;
+	     i++) {
 		ssize_t n;
 
 		if (!c->decoder) {
 			c->decoder = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
 			if (!c->decoder) {
-				c->closing = true;
+				conn_on(c, SB_CONN_CLOSE);
 				return;
 			}
 			/* No call takes more: an unfinished one must not hold more
@@ -358,7 +367,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 			break;
 		if (n == 0) {
 			/* Answer what was asked, in turns, then close. */
-			c->eof = true;
+			conn_on(c, SB_CONN_EOF);
 			conn_process(c);
 			conn_close_if_served(c);
 			return;
@@ -373,13 +382,14 @@ static void conn_read(struct sb_client *c, bool peer_done)
 			return;
 		}
 		if (n < 0) {
-			c->closing = true;
+			conn_on(c, SB_CONN_CLOSE);
 			return;
 		}
 		/* Bytes alone do not count as activity (replies do): a byte now
 		 * and then must not keep a connection forever. */
 		conn_process(c);
-		c->reading = !c->stalled && !c->yielded && !c->offload &&
+		c->reading = c->state != SB_CONN_STALLED && c->state != SB_CONN_YIELDED &&
+			     !c->offload &&
 			     c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
@@ -400,11 +410,11 @@ empty:
 static void conn_turn(struct sb_client *c, bool read, bool peer_done)
 {
 	c->calls = 0;
-	c->yielded = false;
+	conn_on(c, SB_CONN_TURN);
 	conn_process(c);
 	conn_close_if_served(c);
 	conn_drop_idle_decoder(c);
-	if (read && !c->yielded)
+	if (read && c->state != SB_CONN_YIELDED)
 		conn_read(c, peer_done);
 }
 
@@ -426,11 +436,10 @@ static void conn_end(struct sb_client *c)
 		conn_free(c);
 		return;
 	}
-	if (!c->parked)
+	if (c->state != SB_CONN_PARKED)
 		log_debug("uid=%u pid=%d: %u socket(s) not yet received, keeping the connection",
 			  (unsigned)c->cred.uid, (int)c->cred.pid, c->fds_unread);
-	c->parked = true;
-	c->closing = false;
+	conn_on(c, SB_CONN_PARK);
 	/* Nothing more is answered: a call still acting on the client's
 	 * socket finishes without a reply. */
 	if (c->offload) {
@@ -454,8 +463,8 @@ static void conn_end(struct sb_client *c)
 static void conn_settle(struct sb_client *c, uint32_t revents)
 {
 	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
-		c->closing = true;
-	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
+		conn_on(c, SB_CONN_CLOSE);
+	if (c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
 		conn_end(c);
 		return;
 	}
@@ -467,7 +476,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 {
 	struct sb_client *c = userdata;
 
-	if (c->parked) {
+	if (c->state == SB_CONN_PARKED) {
 		conn_end(c);
 		return 0;
 	}
@@ -476,8 +485,8 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 			conn_end(c);
 			return 0;
 		}
-		if (c->stalled && !conn_peer_lagging(c, true))
-			c->stalled = false;
+		if (c->state == SB_CONN_STALLED && !conn_peer_lagging(c, true))
+			conn_on(c, SB_CONN_CAUGHT_UP);
 	}
 	/* Whatever woke the connection. */
 	conn_turn(c, revents & EPOLLIN, revents & (EPOLLRDHUP | EPOLLHUP));
@@ -706,7 +715,7 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->parked) {
+		if (c->state == SB_CONN_PARKED) {
 			conn_end(c);
 		} else if (now - c->last_active > limit) {
 			log_debug("uid=%u pid=%d idle for %u s, closing", (unsigned)c->cred.uid,
@@ -845,7 +854,7 @@ static int on_stop_grace(sd_event_source *src, uint64_t usec, void *userdata)
 		if (!c->out || sb_outq_empty(c->out))
 			conn_free(c);
 		else
-			c->closing = true;
+			conn_on(c, SB_CONN_CLOSE);
 	}
 	return 0;
 }
@@ -859,16 +868,16 @@ void sb_server_stop(struct sb_server *s)
 		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->parked)
+		if (c->state == SB_CONN_PARKED)
 			continue;
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. Read to the end:
 		 * no new edge comes for what is already there. */
 		/* What this turn leaves is served in turns during the grace
 		 * below. */
-		if (!c->closing && !c->stalled)
+		if (c->state != SB_CONN_CLOSING && c->state != SB_CONN_STALLED)
 			conn_turn(c, true, true);
-		if ((c->closing && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
+		if ((c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
 			conn_free(c);
 	}
 	if (s->n_conns == 0) {

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/comm.h"
+#include "daemon/conn-state.h"
 #include "daemon/policy.h"
 
 struct sb_grants;
@@ -79,17 +80,16 @@ struct sb_client {
 	unsigned unread;
 	/* Of those, the ones that carried a socket (inflight.h). */
 	unsigned fds_unread;
-	/* Closed, but kept while its peer has sockets of ours unread: only
-	 * waiting for it to read them or hang up. */
-	bool parked;
-	bool stalled;	      /* too many replies unread: wait for the peer */
+	/* What the connection is doing, moved on by sb_conn_next() only. */
+	enum sb_conn_state state;
 	uint64_t last_active; /* CLOCK_MONOTONIC usec */
+	/* Apart from the state, as epoll's bookkeeping: whether reading is
+	 * on (EPOLLIN armed, and cleared within a read once the limits are
+	 * reached) depends on the queue and a call on a worker as well as on
+	 * the state, and an edge owed (rearm) on how the last read ended. */
 	bool reading;	      /* EPOLLIN armed */
 	uint32_t events;      /* the mask armed, always edge-triggered */
 	bool rearm;	      /* a read stopped before the socket was empty */
-	bool closing;	      /* drop once out drains */
-	bool yielded;	      /* calls left for the next turn (CALLS_PER_EVENT) */
-	bool eof;	      /* the peer sent all it will; close once served */
 	/* A call working on the client's socket off the loop (offload.h):
 	 * nothing else is served until it is answered. */
 	struct sb_offload *offload;

@@ -56,21 +56,28 @@ static bool is_denial(const struct sb_error *e)
 	return e->name && strcmp(e->name, SB_ERR_PERMISSION_DENIED) == 0;
 }
 
+/* The error reply for e, with the members of extra added to its
+ * parameters; NULL when out of memory. */
 static json_object *error_reply(const struct sb_error *e, json_object *extra)
 {
 	struct sb_error copy = *e;
-	json_object *msg, *params;
+	struct sb_json_builder b;
+	json_object *msg;
 
 	if (is_denial(e))
 		copy.parameter[0] = 0;
 	msg = sb_error_reply_new(&copy);
-	if (!msg || !json_object_object_get_ex(msg, "parameters", &params))
-		return msg;
+	/* Adding to msg's parameters, which msg keeps: b.r is all we take. */
+	b = sb_json_builder_of(sb_json_get(msg, "parameters"));
 	if (is_denial(e) && e->parameter[0])
-		json_object_object_add(params, "rule", json_object_new_string(e->parameter));
+		sb_json_set(&b, "rule", json_object_new_string(e->parameter));
 	if (extra) {
 		json_object_object_foreach(extra, key, val)
-			json_object_object_add(params, key, json_object_get(val));
+			sb_json_set(&b, key, json_object_get(val));
+	}
+	if (b.r < 0) {
+		json_object_put(msg);
+		return NULL;
 	}
 	return msg;
 }

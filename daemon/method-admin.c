@@ -45,18 +45,19 @@ static int admin_prologue(struct sb_request *req)
 
 static json_object *policy_files_json(const struct sb_policy *p)
 {
-	json_object *a = json_object_new_array();
+	struct sb_json_builder b = sb_json_new_array();
 	const char *const *files;
 	size_t n = sb_policy_files(p, &files);
 
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(files[i]));
-	return a;
+		sb_json_push(&b, json_object_new_string(files[i]));
+	return sb_json_done(&b);
 }
 
 int sb_method_admin_status(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	struct timespec ts;
 	uint64_t now;
 	int r;
@@ -66,18 +67,17 @@ int sb_method_admin_status(struct sb_request *req)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
-	json_object_object_add(req->reply, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
-	json_object_object_add(req->reply, "connections", json_object_new_int64(s->n_conns));
-	json_object_object_add(req->reply, "grants", json_object_new_int64((int64_t)s->n_grants));
-	json_object_object_add(req->reply, "denials", json_object_new_int64((int64_t)s->n_denials));
-	json_object_object_add(req->reply, "errors", json_object_new_int64((int64_t)s->n_errors));
-	json_object_object_add(req->reply, "plain_calls",
-			       json_object_new_int64((int64_t)s->n_plain_calls));
-	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "version", json_object_new_string(SB_VERSION));
+	sb_json_set(&b, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
+	sb_json_set(&b, "connections", json_object_new_int64(s->n_conns));
+	sb_json_set(&b, "grants", json_object_new_int64((int64_t)s->n_grants));
+	sb_json_set(&b, "denials", json_object_new_int64((int64_t)s->n_denials));
+	sb_json_set(&b, "errors", json_object_new_int64((int64_t)s->n_errors));
+	sb_json_set(&b, "plain_calls", json_object_new_int64((int64_t)s->n_plain_calls));
+	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
+	return sb_request_reply(req, &b);
 }
 
 /* A page of grants must fit a message: an escaped task name, an IPv6
@@ -89,7 +89,8 @@ int sb_method_admin_list(struct sb_request *req)
 	static const char *const keys[] = { "offset", "limit", NULL };
 	json_object *params = req->call->parameters;
 	int64_t offset = 0, limit = LIST_PAGE_MAX;
-	size_t total;
+	struct sb_json_builder b;
+	size_t total = 0;
 	int r;
 
 	r = sb_params_only(params, keys, &req->error);
@@ -104,18 +105,19 @@ int sb_method_admin_list(struct sb_request *req)
 	r = restore_fsid(req);
 	if (r < 0)
 		return r;
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "grants",
-			       sb_grants_list(req->conn->server->grants,
-					      req->admin ? (uid_t)-1 : req->conn->cred.uid,
-					      (size_t)offset, (size_t)limit, &total));
-	json_object_object_add(req->reply, "total", json_object_new_int64((int64_t)total));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "grants",
+		    sb_grants_list(req->conn->server->grants,
+				   req->admin ? (uid_t)-1 : req->conn->cred.uid, (size_t)offset,
+				   (size_t)limit, &total));
+	sb_json_set(&b, "total", json_object_new_int64((int64_t)total));
+	return sb_request_reply(req, &b);
 }
 
 int sb_method_admin_reload(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	char err[512];
 	int r;
 
@@ -130,10 +132,10 @@ int sb_method_admin_reload(struct sb_request *req)
 			  (unsigned)req->conn->cred.uid, (int)req->conn->cred.pid, err);
 		return sb_error_param(&req->error, "policy", "%s", err);
 	}
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
+	return sb_request_reply(req, &b);
 }
 
 /* Resolve a user name or uid, with its groups, for a dry run. */
@@ -194,6 +196,7 @@ int sb_method_admin_check(struct sb_request *req)
 	static const char *const keys[] = { "user", "method", "keys", NULL };
 	json_object *params = req->call->parameters, *kv = NULL;
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	struct sb_policy_request preq;
 	struct sb_policy_subject who;
 	struct sockaddr_storage addr;
@@ -262,8 +265,8 @@ int sb_method_admin_check(struct sb_request *req)
 		d = (struct sb_decision){.allow = true, .rule = "uid 0"};
 	else
 		sb_policy_check(s->policy, &who, &preq, &d);
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
-	json_object_object_add(req->reply, "rule", json_object_new_string(d.rule));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
+	sb_json_set(&b, "rule", json_object_new_string(d.rule));
+	return sb_request_reply(req, &b);
 }

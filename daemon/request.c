@@ -16,13 +16,22 @@ void sb_request_defer(struct sb_request *req, struct sb_offload *op)
 	sb_offload_submit(op);
 }
 
+int sb_request_reply(struct sb_request *req, struct sb_json_builder *b)
+{
+	req->reply = sb_json_done(b);
+	if (!req->reply)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
 int sb_request_not_found(struct sb_request *req, const char *name, int errnum, const char *key,
 			 const char *value, size_t len, const char *what)
 {
-	req->error_params = json_object_new_object();
-	if (req->error_params)
-		json_object_object_add(req->error_params, key,
-				       json_object_new_string_len(value, (int)len));
+	struct sb_json_builder b = sb_json_new_object();
+
+	/* Without them the error still goes out, naming less. */
+	sb_json_set(&b, key, json_object_new_string_len(value, (int)len));
+	req->error_params = sb_json_done(&b);
 	return sb_error_set(&req->error, name, errnum, NULL, "%s %.*s", what, (int)len, value);
 }
 

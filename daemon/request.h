@@ -50,6 +50,10 @@ struct sb_request {
  * is answered (sb_dispatch_finish()). */
 void sb_request_defer(struct sb_request *req, struct sb_offload *op);
 
+/* Take what b built as req's reply parameters: 0, or -ENOMEM with
+ * req->error filled when building failed. */
+int sb_request_reply(struct sb_request *req, struct sb_json_builder *b);
+
 /* An error naming what was not found, as org.varlink.service defines
  * it: name with errnum, and key: the len bytes of value in its
  * parameters. what prefixes the message. Returns -errnum. */

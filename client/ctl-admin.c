@@ -98,7 +98,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 {
 	int64_t counters[ELEMENTSOF(status_counters)], uptime;
 	_cleanup_json_ json_object *files = NULL;
-	struct sb_json_builder o = { NULL };
+	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
 	struct sb_result res;
 	struct sb_error err;
@@ -250,7 +250,7 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	static const char *const headers[] = {
 		"TIME", "PID", "UID", "COMMAND", "FAMILY", "TYPE", "PROTOCOL", "ADDRESS",
 	};
-	struct sb_json_builder list = { NULL };
+	struct sb_json_builder list = {NULL};
 	struct ctl_table *t = NULL;
 	json_object *grants;
 	struct sb_result res;
@@ -337,7 +337,7 @@ out:
 int ctl_reload(struct ctl *ctl, int argc, char **argv)
 {
 	_cleanup_json_ json_object *files = NULL;
-	struct sb_json_builder o = { NULL };
+	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
 	struct sb_result res;
 	struct sb_error err;

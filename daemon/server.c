@@ -389,8 +389,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 		 * and then must not keep a connection forever. */
 		conn_process(c);
 		c->reading = c->state != SB_CONN_STALLED && c->state != SB_CONN_YIELDED &&
-			     !c->offload &&
-			     c->queued < c->server->limits.max_requests_in_flight;
+			     !c->offload && c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
 		if (sb_decoder_drained(c->decoder) && !peer_done)
@@ -464,7 +463,8 @@ static void conn_settle(struct sb_client *c, uint32_t revents)
 {
 	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
 		conn_on(c, SB_CONN_CLOSE);
-	if (c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
+	if (c->state == SB_CONN_CLOSING &&
+	    (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
 		conn_end(c);
 		return;
 	}
@@ -877,7 +877,8 @@ void sb_server_stop(struct sb_server *s)
 		 * below. */
 		if (c->state != SB_CONN_CLOSING && c->state != SB_CONN_STALLED)
 			conn_turn(c, true, true);
-		if ((c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
+		if ((c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out))) ||
+		    !conn_update_events(c))
 			conn_free(c);
 	}
 	if (s->n_conns == 0) {

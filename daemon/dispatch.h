@@ -47,8 +47,10 @@ struct sb_method {
 /* A call's reply, for the server to send: sb_dispatch_frame() or
  * sb_dispatch_finish() fills it. */
 struct sb_answer {
-	bool send;	  /* false: none (a oneway call, or one on a worker) */
-	json_object *msg; /* the reply, ours; NULL with text */
+	bool send; /* false: none (a oneway call, or one on a worker) */
+	/* The reply, ours; NULL with text, or when it could not be built
+	 * (out of memory: the server then closes the connection). */
+	json_object *msg;
 	const char *text; /* or the reply in its wire form, len bytes */
 	size_t len;
 	int fd;	    /* handed over with the reply (ours), or -1 */

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "daemon/client-fd.h"
-#include "daemon/dispatch.h"
+#include "daemon/request.h"
 
 /* The port of an INET/INET6 (and RDS), VSOCK or QRTR address, or -1. */
 int sb_sockaddr_port(const struct sockaddr *sa, socklen_t len);

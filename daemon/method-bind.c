@@ -5,7 +5,8 @@
 #include <stdlib.h>
 
 #include "daemon/bind.h"
-#include "daemon/dispatch.h"
+#include "daemon/client-socket.h"
+#include "daemon/methods.h"
 #include "daemon/grants.h"
 #include "daemon/offload.h"
 #include "proto/addr.h"
@@ -84,7 +85,7 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 	op->si = *si;
 	op->base.work = bind_work;
 	op->base.finish = bind_finish;
-	sb_dispatch_defer(req, &op->base);
+	sb_request_defer(req, &op->base);
 	return SB_METHOD_DEFERRED;
 }
 

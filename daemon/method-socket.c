@@ -9,7 +9,8 @@
 
 #include "daemon/bind.h"
 #include "daemon/closer.h"
-#include "daemon/dispatch.h"
+#include "daemon/methods.h"
+#include "daemon/authorize.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/inflight.h"

@@ -410,10 +410,8 @@ static json_object *options_json(const struct sb_spec *spec)
 	for (size_t i = 0; a && i < spec->n_options; i++) {
 		json_object *o = sb_spec_option_json(&spec->options[i]);
 
-		if (!o || json_object_array_add(a, o) < 0) {
-			json_object_put(o);
+		if (sb_json_append(a, o) < 0)
 			return NULL;
-		}
 	}
 	return TAKE_PTR(a);
 }
@@ -432,11 +430,9 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 
 		ok = sb_json_add(params, "flags", flags) == 0;
 		if (ok && (spec->type & SOCK_NONBLOCK))
-			ok = json_object_array_add(flags,
-						   json_object_new_string("SOCK_NONBLOCK")) == 0;
+			ok = sb_json_append(flags, json_object_new_string("SOCK_NONBLOCK")) == 0;
 		if (ok && (spec->type & SOCK_CLOEXEC))
-			ok = json_object_array_add(flags, json_object_new_string("SOCK_CLOEXEC")) ==
-			     0;
+			ok = sb_json_append(flags, json_object_new_string("SOCK_CLOEXEC")) == 0;
 	}
 	if (ok && spec->protocol != 0)
 		ok = sb_json_add(params, "protocol",

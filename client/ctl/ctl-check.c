@@ -66,7 +66,10 @@ static int parse_keys(int argc, char **argv, json_object **ret)
 					       VALUE_MAX);
 		if (json_object_object_get_ex(keys, key, NULL))
 			return ctl_usage_error("check: key %s given twice", key);
-		json_object_object_add(keys, key, json_object_new_string(eq + 1));
+		if (sb_json_add(keys, key, json_object_new_string(eq + 1)) < 0) {
+			ctl_error("out of memory");
+			return CTL_EXIT_FAILED;
+		}
 	}
 	*ret = TAKE_PTR(keys);
 	return CTL_EXIT_OK;
@@ -127,15 +130,18 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 		return r;
 	}
 	if (ctl->json) {
-		json_object *o = json_object_new_object();
+		struct sb_json_builder o = sb_json_new_object();
 
-		json_object_object_add(o, "user", json_object_new_string(user));
-		json_object_object_add(o, "method", json_object_new_string(method));
-		json_object_object_add(o, "keys", json_object_get(keys));
-		json_object_object_add(o, "decision", json_object_new_string(v.decision));
-		json_object_object_add(o, "rule", v.rule ? json_object_new_string(v.rule) : NULL);
-		ctl_print_json(o);
-		json_object_put(o);
+		sb_json_set(&o, "user", json_object_new_string(user));
+		sb_json_set(&o, "method", json_object_new_string(method));
+		sb_json_set(&o, "keys", json_object_get(keys));
+		sb_json_set(&o, "decision", json_object_new_string(v.decision));
+		ctl_verdict_set_rule(&o, &v);
+		if (ctl_output_json(&o) != CTL_EXIT_OK) {
+			json_object_put(keys);
+			sb_result_done(&res);
+			return CTL_EXIT_FAILED;
+		}
 	} else {
 		_cleanup_free_ char *rule = ctl_escape(v.rule ? v.rule : "-");
 

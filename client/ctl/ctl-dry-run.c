@@ -10,19 +10,20 @@
 int ctl_dry_run(struct ctl *ctl, const char *what, const char *user, const char *method,
 		json_object *keys, struct sb_result *res, struct ctl_verdict *v)
 {
-	json_object *params = json_object_new_object();
+	struct sb_json_builder params = sb_json_new_object();
 	struct sb_error err;
+	json_object *p;
 	int r;
 
-	if (!params) {
-		json_object_put(keys);
+	sb_json_set(&params, "user", json_object_new_string(user));
+	sb_json_set(&params, "method", json_object_new_string(method));
+	sb_json_set(&params, "keys", keys);
+	p = sb_json_done(&params);
+	if (!p) {
 		ctl_error("out of memory");
 		return CTL_EXIT_FAILED;
 	}
-	json_object_object_add(params, "user", json_object_new_string(user));
-	json_object_object_add(params, "method", json_object_new_string(method));
-	json_object_object_add(params, "keys", keys);
-	r = ctl_call(ctl, what, SB_METHOD_ADMIN_CHECK, params, 0, res);
+	r = ctl_call(ctl, what, SB_METHOD_ADMIN_CHECK, p, 0, res);
 	if (r != CTL_EXIT_OK)
 		return r;
 	v->rule = NULL;
@@ -37,4 +38,12 @@ int ctl_dry_run(struct ctl *ctl, const char *what, const char *user, const char 
 		return ctl_bad_reply(what, &err);
 	}
 	return CTL_EXIT_OK;
+}
+
+void ctl_verdict_set_rule(struct sb_json_builder *b, const struct ctl_verdict *v)
+{
+	if (v->rule)
+		sb_json_set(b, "rule", json_object_new_string(v->rule));
+	else
+		sb_json_set_null(b, "rule");
 }

@@ -18,3 +18,7 @@ struct ctl_verdict {
  * caller releases; otherwise the exit status (res released). */
 int ctl_dry_run(struct ctl *ctl, const char *what, const char *user, const char *method,
 		json_object *keys, struct sb_result *res, struct ctl_verdict *v);
+
+struct sb_json_builder;
+/* The verdict's rule as "rule" of b: null when the broker named none. */
+void ctl_verdict_set_rule(struct sb_json_builder *b, const struct ctl_verdict *v);

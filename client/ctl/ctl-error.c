@@ -37,3 +37,12 @@ int ctl_usage_error(const char *fmt, ...)
 	fputs("Try 'sockbrokerctl --help'.\n", stderr);
 	return CTL_EXIT_USAGE;
 }
+
+int ctl_output_json(struct sb_json_builder *b)
+{
+	if (ctl_print_json(b) < 0) {
+		ctl_error("cannot format the output: out of memory");
+		return CTL_EXIT_FAILED;
+	}
+	return CTL_EXIT_OK;
+}

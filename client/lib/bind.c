@@ -6,6 +6,7 @@
 #include "client/lib/internal.h"
 #include "proto/addr.h"
 #include "proto/fast-bind.h"
+#include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "proto/socket-identity.h"
@@ -80,8 +81,8 @@ static int general_call(const struct sockaddr *addr, socklen_t addrlen, int prot
 	if (r < 0)
 		return r;
 	params = json_object_new_object();
-	if (!params || json_object_object_add(params, "fd", json_object_new_int(0)) < 0 ||
-	    json_object_object_add(params, "address", address) < 0) {
+	if (!params || sb_json_add(params, "fd", json_object_new_int(0)) < 0 ||
+	    sb_json_add(params, "address", address) < 0) {
 		json_object_put(params);
 		json_object_put(address);
 		return -ENOMEM;

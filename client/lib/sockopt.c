@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "client/lib/internal.h"
+#include "proto/json-util.h"
 #include "proto/optval.h"
 #include "proto/protocol.h"
 
@@ -50,13 +51,12 @@ int sb_sockopt_to_json(json_object *obj, int level, int optname, const void *opt
 	}
 	if (!v)
 		return -ENOMEM;
-	if (json_object_object_add(obj, "level", json_object_new_int(level)) < 0 ||
-	    json_object_object_add(obj, "name", json_object_new_int(optname)) < 0 ||
-	    json_object_object_add(obj, is_text_option(level, optname) ? "text" : "value", v) < 0) {
+	if (sb_json_add(obj, "level", json_object_new_int(level)) < 0 ||
+	    sb_json_add(obj, "name", json_object_new_int(optname)) < 0) {
 		json_object_put(v);
 		return -ENOMEM;
 	}
-	return 0;
+	return sb_json_add(obj, is_text_option(level, optname) ? "text" : "value", v);
 }
 
 _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, int optname,
@@ -80,7 +80,7 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 
 		if (!params)
 			return sb_fail(-ENOMEM, NULL);
-		r = json_object_object_add(params, "fd", json_object_new_int(0));
+		r = sb_json_add(params, "fd", json_object_new_int(0));
 		if (r >= 0)
 			r = sb_sockopt_to_json(params, level, optname, optval, optlen);
 		if (r < 0) {

@@ -16,13 +16,14 @@
 /* Who may call a method. The dispatcher decides it before the handler
  * runs, so that no handler checks it in a way of its own, or forgets. */
 enum sb_access {
+	/* Administrators only: the policy's admin method; uid 0 always.
+	 * First, so that a table entry without the column fails closed. */
+	SB_ACCESS_ADMIN,
 	/* Anyone: what the call asks for is the policy's to decide, which
 	 * the handler asks once it has read the request (Socket, Bind,
 	 * SetSockOpt), or it tells what any caller may know (Info, the
 	 * introspection methods). */
 	SB_ACCESS_ANYONE,
-	/* Administrators only: the policy's admin method; uid 0 always. */
-	SB_ACCESS_ADMIN,
 	/* Anyone, shown what is their own; an administrator everyone's
 	 * (req->admin, asked quietly: not being one is no denial). */
 	SB_ACCESS_ADMIN_SEES_ALL,

@@ -98,7 +98,11 @@ static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
-	c->reading = c->state == SB_CONN_READING && !c->offload &&
+	/* A connection that yielded its turn still reads: were EPOLLIN
+	 * dropped, a peer that then closed would wake it with HUP alone,
+	 * which conn_settle() takes for nothing left to read, and the calls
+	 * still unread would be lost. */
+	c->reading = (c->state == SB_CONN_READING || c->state == SB_CONN_YIELDED) && !c->offload &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;

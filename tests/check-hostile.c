@@ -1545,7 +1545,8 @@ END_TEST
 /* One connection's calls per turn. nobody's connection, accepted and
  * answered once, then (the daemon stopped) a run of oneway calls, which
  * no in-flight limit holds back; reports after each step and waits to be
- * told to go on, then to finish. */
+ * told to go on, then to finish. With arg, it closes the connection
+ * right after the run is written. */
 #define ONEWAY_CALLS 300
 #define ONEWAY_UDP                                                                      \
 	"{\"method\":\"org.sockbroker.Socket\",\"oneway\":true,\"parameters\":{\"family\":" \
@@ -1568,6 +1569,8 @@ static int child_oneway_flood(void *arg)
 	for (int i = 0; i < ONEWAY_CALLS; i++)
 		memcpy(calls + (size_t)i * sizeof(call), call, sizeof(call));
 	REQUIRE(send_fds(conn, calls, sizeof(calls), NULL, 0, 0) == 0);
+	if (arg)
+		close(TAKE_FD(conn));
 	REQUIRE(write(SB_TEST_REPORT_FD, "w", 1) == 1);
 	REQUIRE(read(STDIN_FILENO, &c, 1) == 0);
 	return 0;
@@ -1622,6 +1625,39 @@ START_TEST(oneway_floods_take_turns)
 		before += strstr(line, "allow uid=65534 ") != NULL;
 	fclose(log);
 	ck_assert_msg(before <= 2 * 16, "%d of nobody's calls were served before the other's", before);
+	close(release);
+	close(report);
+	ck_assert_int_eq(sb_test_wait_exit(flood), 0);
+	assert_unharmed();
+}
+END_TEST
+
+/* Calls a peer sent before it closed are all served, though its turns
+ * end with calls left and the hang-up comes meanwhile: each of the 300
+ * oneway Socket calls is granted and logged. */
+START_TEST(calls_sent_before_a_close_are_all_served)
+{
+	int release, report, granted = 0;
+	char c, line[512];
+	pid_t flood;
+	FILE *log;
+
+	flood = sb_test_spawn_as(SB_TEST_NOBODY, child_oneway_flood, "close", &release, &report);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert(sb_test_stop(daemon_.pid, 5000));
+	ck_assert_int_eq(write(release, "g", 1), 1);
+	ck_assert_int_eq(read(report, &c, 1), 1);
+	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
+	for (int tries = 0; tries < 100 && granted < ONEWAY_CALLS; tries++) {
+		usleep(50 * 1000);
+		log = fopen(daemon_.log, "re");
+		ck_assert_ptr_nonnull(log);
+		for (granted = 0; fgets(line, sizeof(line), log);)
+			granted += strstr(line, "allow uid=65534 ") != NULL;
+		fclose(log);
+	}
+	ck_assert_msg(granted == ONEWAY_CALLS, "%d of %d calls sent before the close were served",
+		      granted, ONEWAY_CALLS);
 	close(release);
 	close(report);
 	ck_assert_int_eq(sb_test_wait_exit(flood), 0);
@@ -1986,6 +2022,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
 	SB_TEST_FIXTURE(s, a_refused_connection_does_not_block_the_loop, start, stop);
 	SB_TEST_FIXTURE(s, oneway_floods_take_turns, start, stop);
+	SB_TEST_FIXTURE(s, calls_sent_before_a_close_are_all_served, start, stop);
 	SB_TEST_FIXTURE(s, a_connection_holds_one_read_of_calls, start, stop);
 	SB_TEST_FIXTURE(s, client_names_do_not_break_admin_list, start, stop);
 	SB_TEST_FIXTURE(s, client_names_cannot_forge_log_lines, start, stop);

@@ -49,6 +49,22 @@ static bool section_known(const char *name)
 	return false;
 }
 
+/* Run section on a daemon of its own with the bench policy. */
+static void with_daemon(const struct bench_opts *o, const char *section,
+			void (*run)(const struct bench_opts *, struct bench_server *))
+{
+	struct bench_server d = {0};
+
+	if (!bench_wants(o, section))
+		return;
+	if (bench_daemon_start(&d, section, bench_policy, NULL) < 0) {
+		bench_row(section, "sockbrokerd", "-", "", "", "failed");
+		return;
+	}
+	run(o, &d);
+	bench_server_stop(&d);
+}
+
 static int bad_value(int c, const char *value)
 {
 	fprintf(stderr, "bench-sockbroker: bad value for -%c: %s\n", c, value);
@@ -171,26 +187,8 @@ int main(int argc, char **argv)
 		bench_profile(&o);
 	if (bench_wants(&o, "placement"))
 		bench_placement(&o);
-	if (bench_wants(&o, "interposer")) {
-		struct bench_server d = {0};
-
-		if (bench_daemon_start(&d, "interposer", bench_policy, NULL) < 0) {
-			bench_row("interposer", "sockbrokerd", "-", "", "", "failed");
-		} else {
-			bench_interposer(&o, &d);
-			bench_server_stop(&d);
-		}
-	}
-	if (bench_wants(&o, "python")) {
-		struct bench_server d = {0};
-
-		if (bench_daemon_start(&d, "python", bench_policy, NULL) < 0) {
-			bench_row("python", "sockbrokerd", "-", "", "", "failed");
-		} else {
-			bench_python(&o, &d);
-			bench_server_stop(&d);
-		}
-	}
+	with_daemon(&o, "interposer", bench_interposer);
+	with_daemon(&o, "python", bench_python);
 
 	bench_table_print(stdout);
 	bench_dir_cleanup();

@@ -60,8 +60,8 @@ static int dry_run(struct ctl *ctl, const char *what, const char *user, const ch
 	if (r != CTL_EXIT_OK)
 		return r;
 	v->rule = NULL;
-	if (sb_param_string(res->reply.parameters, "decision", true, 8, &v->decision, &err) < 0 ||
-	    sb_param_string(res->reply.parameters, "rule", false, 4096, &v->rule, &err) < 0) {
+	if (sb_param_string(sb_reply_parameters(&res->reply), "decision", true, 8, &v->decision, &err) < 0 ||
+	    sb_param_string(sb_reply_parameters(&res->reply), "rule", false, 4096, &v->rule, &err) < 0) {
 		sb_result_done(res);
 		return ctl_bad_reply(what, &err);
 	}
@@ -460,7 +460,7 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 		r = CTL_EXIT_FAILED;
 		goto out;
 	}
-	if (info_parse(res.reply.parameters, &in, &err) < 0) {
+	if (info_parse(sb_reply_parameters(&res.reply), &in, &err) < 0) {
 		r = ctl_bad_reply("info", &err);
 		goto out;
 	}

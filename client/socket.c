@@ -6,7 +6,7 @@
 
 #include "client/internal.h"
 #include "client/spec-open.h"
-#include "proto/fast-socket.h"
+#include "proto/codec.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
 
@@ -28,12 +28,10 @@ static int socket_recv_flags(int type)
 /* The socket a Socket reply carried. */
 static int reply_fd(struct sb_result *res)
 {
-	int64_t idx;
+	struct sb_socket_reply reply;
 
-	/* The one descriptor of the reply is number 0. */
-	if ((!res->socket_reply &&
-	     sb_param_int(res->reply.parameters, "fd", true, 0, 0, &idx, NULL) < 0) ||
-	    res->fd < 0)
+	/* The one descriptor of the reply is number 0 (the table's range). */
+	if (sb_reply_args(&res->reply, &sb_socket_reply_def, &reply, NULL) < 0 || res->fd < 0)
 		return sb_error_set(&res->error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				    "reply to Socket carries no socket");
 	return sb_result_take_fd(res);
@@ -54,29 +52,26 @@ static int socket_reply(int r, struct sb_result *res)
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
 {
-	struct sb_fast_socket fs = {
-		.family = domain,
-		.type = type & SOCK_TYPE_BITS,
-		.flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
-		.protocol = protocol,
-	};
+	struct sb_socket_call call = SB_SOCKET_CALL_INIT(domain, type & SOCK_TYPE_BITS,
+							  type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
+							  protocol);
 	struct sb_result res;
 	struct sb_call_msg m = {.text = NULL};
-	char text[SB_FAST_SOCKET_MAX];
-	int n, r;
+	struct sb_wire w;
+	int r;
 
 	r = sb_check_type(type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	/* The plain form, which the broker reads without json-c. */
-	n = sb_fast_socket_call_format(text, sizeof(text), &fs);
-	if (n < 0)
-		return sb_fail(-EINVAL, NULL);
-	m.text = text;
-	m.len = (size_t)n;
+	r = sb_call_write(&sb_socket_call_def, &call, &w);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	m.text = w.text;
+	m.len = w.len;
 	m.recv_flags = socket_recv_flags(type);
 
 	r = sb_call(sb, &m, &res);
+	sb_wire_done(&w);
 	return socket_reply(r, &res);
 }
 

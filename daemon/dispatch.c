@@ -11,10 +11,10 @@
 
 /* Sorted by name for bsearch. */
 static const struct sb_method methods[] = {
-	{ SB_METHOD_BIND, sb_method_bind, 1 },
+	{ SB_METHOD_BIND, sb_method_bind, 1, &sb_bind_call_def },
 	{ SB_METHOD_INFO, sb_method_info, 0 },
-	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1 },
-	{ SB_METHOD_SOCKET, sb_method_socket, 0 },
+	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, &sb_setsockopt_call_def },
+	{ SB_METHOD_SOCKET, sb_method_socket, 0, &sb_socket_call_def },
 	{ SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0 },
 	{ SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0 },
 	{ SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0 },
@@ -33,6 +33,17 @@ static int method_cmp(const void *key, const void *elem)
 static const struct sb_method *method_lookup(const char *name)
 {
 	return bsearch(name, methods, ELEMENTSOF(methods), sizeof(methods[0]), method_cmp);
+}
+
+/* A call whose parameters were read with it (proto/codec.h) by their
+ * definition, which is cheaper than by name; any other by name. */
+static const struct sb_method *method_of(const struct sb_call *call)
+{
+	if (call->args_def)
+		for (size_t i = 0; i < ELEMENTSOF(methods); i++)
+			if (methods[i].params == call->args_def)
+				return &methods[i];
+	return method_lookup(call->method);
 }
 
 static bool interface_known(const char *method)
@@ -130,13 +141,31 @@ int sb_error_interface_not_found(struct sb_request *req, const char *interface, 
 			 "no interface");
 }
 
+/* The reply a handler left as a struct, written by the codec. */
+static int typed_reply(struct sb_request *req, struct sb_wire *w)
+{
+	int r = sb_reply_write(req->reply_def, &req->reply_args, w);
+
+	sb_message_done(req->reply_def, &req->reply_args);
+	req->reply_def = NULL;
+	if (r < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
 /* Answer a call: r is the handler's result, with req's reply or error. */
 static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, const char *method,
 			   bool oneway)
 {
+	struct sb_wire w;
 	json_object *msg = NULL;
 	bool handed = false;
 
+	/* Not the buffer: only what is written is read. */
+	w.text = NULL;
+	w.msg = NULL;
+	if (r >= 0 && req->reply_def)
+		r = typed_reply(req, &w);
 	if (r < 0) {
 		if (!is_denial(&req->error))
 			c->server->n_errors++;
@@ -146,15 +175,17 @@ static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, c
 				  req->error.message);
 		json_object_put(req->reply);
 		req->reply = NULL;
+		if (req->reply_def)
+			sb_message_done(req->reply_def, &req->reply_args);
 		sb_close_later(req->reply_fd);
 		req->reply_fd = -1;
 		msg = error_reply(&req->error, req->error_params);
-	} else if (req->reply_text_len == 0) {
+	} else if (!w.text) {
 		msg = sb_reply_new(TAKE_PTR(req->reply), false);
 	}
 	if (!oneway) {
-		if (r >= 0 && req->reply_text_len > 0)
-			sb_client_send_text(c, req->reply_text, req->reply_text_len, req->reply_fd);
+		if (w.text)
+			sb_client_send_text(c, w.text, w.len, req->reply_fd);
 		else
 			sb_client_send(c, msg, req->reply_fd);
 		handed = !c->closing;
@@ -162,6 +193,7 @@ static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, c
 	/* Not Varlink at all: the peer is confused, do not read on. */
 	if (r < 0 && req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0)
 		c->closing = true;
+	sb_wire_done(&w);
 	json_object_put(msg);
 	json_object_put(req->error_params);
 	req->error_params = NULL;
@@ -190,9 +222,10 @@ void sb_dispatch_defer(struct sb_request *req, struct sb_offload *op)
 void sb_dispatch_finish(struct sb_offload *op)
 {
 	struct sb_client *c = op->conn;
-	struct sb_request req = { .conn = c, .reply_fd = -1 };
+	struct sb_request req;
 	int r = op->result;
 
+	sb_request_init(&req, c, NULL, NULL);
 	c->offload = NULL;
 	if (r < 0)
 		req.error = op->error;
@@ -204,36 +237,16 @@ void sb_dispatch_finish(struct sb_offload *op)
 
 void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 {
-	struct sb_call call = { 0 };
-	struct sb_request req = { .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
+	struct sb_call call;
+	struct sb_request req;
 	const struct sb_method *m = NULL;
-	struct sb_fast_socket fast;
-	struct sockaddr_storage ss;
-	socklen_t sslen;
 	int r;
 
-	/* The plain Socket call, as libsockbroker writes it, skips json-c. */
-	if (f->n_fds == 0 && sb_fast_socket_call_parse(f->data, f->len, &fast)) {
-		call.method = SB_METHOD_SOCKET;
-		req.method_name = SB_METHOD_SOCKET;
-		r = sb_method_socket_fast(&req, &fast);
-		if (r != SB_METHOD_DECLINED)
-			goto plain;
-		call.method = NULL;
-	}
-	/* So is the plain Bind call of an IPv4 or IPv6 address. */
-	if (f->n_fds == 1 && sb_fast_bind_call_parse(f->data, f->len, &ss, &sslen)) {
-		call.method = SB_METHOD_BIND;
-		req.method_name = SB_METHOD_BIND;
-		r = sb_method_bind_fast(&req, &ss, sslen);
-		if (r != SB_METHOD_DECLINED)
-			goto plain;
-		call.method = NULL;
-	}
-	r = sb_call_parse(f->data, f->len, &call, &req.error);
+	sb_request_init(&req, c, &call, f);
+	r = sb_call_read(f->data, f->len, &call, &req.error);
 	if (r < 0)
 		goto reply;
-	m = method_lookup(call.method);
+	m = method_of(&call);
 	if (!m) {
 		const char *dot = strrchr(call.method, '.');
 
@@ -252,11 +265,14 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 				 m->n_fds, f->n_fds);
 		goto reply;
 	}
+	if (m->params) {
+		r = sb_call_args(&call, m->params, &req.error);
+		if (r < 0)
+			goto reply;
+		req.args = &call.args;
+	}
 	req.method_name = m->name;
 	r = m->fn(&req);
-	goto reply;
-plain:
-	c->server->n_plain_calls++;
 reply:
 	/* Deferred: sb_dispatch_finish() answers. */
 	if (r != SB_METHOD_DEFERRED)

@@ -3,12 +3,13 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "daemon/server.h"
 #include "daemon/sockinfo.h"
+#include "proto/codec.h"
 #include "proto/error.h"
-#include "proto/fast-bind.h"
-#include "proto/fast-socket.h"
 #include "proto/frame.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
@@ -21,25 +22,43 @@ struct sb_request {
 	struct sb_call *call;
 	struct sb_frame *frame; /* the call's descriptors; take what you keep */
 	const char *method_name; /* static: the table's name of the method */
+	/* The parameters as a struct, for a method with a definition (its
+	 * params in the table): the member of that method. */
+	union sb_call_args *args;
 	/* Results, set by the handler. */
 	json_object *reply;     /* reply parameters (NULL: {}) */
-	/* Or the whole reply, already written (proto/fast-socket.h,
-	 * proto/fast-bind.h). */
-	char reply_text[SB_FAST_SOCKET_MAX > SB_FAST_BIND_MAX ? SB_FAST_SOCKET_MAX : SB_FAST_BIND_MAX];
-	size_t reply_text_len;
+	/* Or, for a method with a definition, its reply as a struct in
+	 * reply_args, which the codec writes (proto/codec.h); the reply owns
+	 * its objects. */
+	const struct sb_message_def *reply_def;
 	int reply_fd;           /* descriptor handed over with the reply, or -1 */
-	struct sb_error error;  /* when the handler fails */
 	/* Members an error reply's parameters carry beyond errno, errno_name
 	 * and message (Varlink's InterfaceNotFound names the interface,
 	 * MethodNotFound the method); NULL: none. */
 	json_object *error_params;
+	/* The large members last: sb_request_init() does not clear them. */
+	union sb_reply_args reply_args; /* read only as reply_def says */
+	struct sb_error error;  /* when the handler fails */
 };
 
-/* 0, or -errno with req->error filled. A fast handler may instead
- * return SB_METHOD_DECLINED, before acting, for the general path. A
- * handler that passed the rest of its work to sb_dispatch_defer() returns
- * SB_METHOD_DEFERRED. */
-#define SB_METHOD_DECLINED 1
+/* Every member cleared but the buffers, which are written before they
+ * are read: clearing them cost more than the rest of dispatching a
+ * call. */
+static inline void sb_request_init(struct sb_request *req, struct sb_client *c,
+				   struct sb_call *call, struct sb_frame *f)
+{
+	memset(req, 0, offsetof(struct sb_request, reply_args));
+	req->conn = c;
+	req->call = call;
+	req->frame = f;
+	req->reply_fd = -1;
+	req->error.name = NULL;
+	req->error.errnum = 0;
+	req->error.parameter[0] = 0;
+	req->error.message[0] = 0;
+}
+/* 0, or -errno with req->error filled. A handler that passed the rest of
+ * its work to sb_dispatch_defer() returns SB_METHOD_DEFERRED. */
 #define SB_METHOD_DEFERRED 2
 typedef int (*sb_method_fn)(struct sb_request *req);
 
@@ -47,6 +66,9 @@ struct sb_method {
 	const char *name;
 	sb_method_fn fn;
 	unsigned n_fds; /* exactly this many descriptors come with the call */
+	/* The parameters' definition, read into req->args before fn runs;
+	 * NULL: fn reads req->call->parameters. */
+	const struct sb_message_def *params;
 };
 
 /* Handle one complete frame from c: parse, dispatch, queue the reply. */
@@ -79,11 +101,7 @@ int sb_request_client_socket(struct sb_request *req, const char *const *keys,
 
 /* The handlers (daemon/method-*.c). */
 int sb_method_socket(struct sb_request *req);
-/* A Socket call recognized in its plain form, without json-c. */
-int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *fs);
 int sb_method_bind(struct sb_request *req);
-/* A Bind call recognized in its plain form, its address read. */
-int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len);
 int sb_method_setsockopt(struct sb_request *req);
 int sb_method_info(struct sb_request *req);
 int sb_method_get_info(struct sb_request *req);

@@ -106,8 +106,6 @@ int sb_method_admin_status(struct sb_request *req)
 	json_object_object_add(req->reply, "grants", json_object_new_int64((int64_t)s->n_grants));
 	json_object_object_add(req->reply, "denials", json_object_new_int64((int64_t)s->n_denials));
 	json_object_object_add(req->reply, "errors", json_object_new_int64((int64_t)s->n_errors));
-	json_object_object_add(req->reply, "plain_calls",
-			       json_object_new_int64((int64_t)s->n_plain_calls));
 	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
 	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
 	return 0;

@@ -19,19 +19,6 @@ int sb_netns_init(void)
 	return own_netns_fd < 0 ? -errno : 0;
 }
 
-bool sb_netns_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > SB_NETNS_NAME_MAX || name[0] == '.')
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			return false;
-	return true;
-}
-
 int sb_netns_enter(const char *name, struct sb_error *err)
 {
 	_cleanup_close_ int fd = -1;

@@ -7,11 +7,10 @@
 #include <stdbool.h>
 
 #include "proto/error.h"
+#include "proto/netns-name.h"
 
 /* Open the daemon's own namespace once, to return to it. */
 int sb_netns_init(void);
-/* A plain file name: [A-Za-z0-9_.-], not starting with '.', bounded. */
-bool sb_netns_name_valid(const char *name);
 /* Enter /run/netns/NAME. 0 or -errno with *err filled. */
 int sb_netns_enter(const char *name, struct sb_error *err);
 /* Return to the daemon's namespace. Failing here would leave the daemon

@@ -8,6 +8,7 @@
 
 #include "proto/json-cost.h"
 #include "proto/json-util.h"
+#include "proto/fields.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 
@@ -246,29 +247,39 @@ int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_
 {
 	static const char *const keys[] = {"method", "parameters", "oneway", "more", NULL};
 	_cleanup_json_ json_object *root = NULL;
-	struct sb_call c = {.root = NULL};
+	const char *method = NULL;
+	json_object *parameters = NULL;
+	bool oneway = false, more = false;
 	int r;
 
-	*call = c;
+	/* Member by member: args is large and stays unread (args_def). */
+	call->root = NULL;
+	call->method = NULL;
+	call->parameters = NULL;
+	call->oneway = call->more = false;
+	call->args_def = NULL;
 	/* Refused before json-c builds what could be thousands of values. */
 	if (data && sb_json_values(data, len, SB_CALL_VALUES_MAX) > SB_CALL_VALUES_MAX)
 		return sb_error_set(err, SB_ERR_PROTOCOL, E2BIG, NULL,
 				    "call has more than %u JSON values", SB_CALL_VALUES_MAX);
-	r = parse_message(data, len, keys, "method", true, &root, &c.method, &c.parameters, err);
+	r = parse_message(data, len, keys, "method", true, &root, &method, &parameters, err);
 	if (r < 0)
 		return r;
-	r = sb_param_bool(root, "oneway", false, &c.oneway, err);
+	r = sb_param_bool(root, "oneway", false, &oneway, err);
 	if (r < 0)
 		return r;
-	r = sb_param_bool(root, "more", false, &c.more, err);
+	r = sb_param_bool(root, "more", false, &more, err);
 	if (r < 0)
 		return r;
 	/* A oneway call gets no reply, so it cannot ask for several. */
-	if (c.oneway && c.more)
+	if (oneway && more)
 		return sb_error_param(err, "more", "more: cannot be combined with oneway");
 
-	c.root = TAKE_PTR(root);
-	*call = c;
+	call->root = TAKE_PTR(root);
+	call->method = method;
+	call->parameters = parameters;
+	call->oneway = oneway;
+	call->more = more;
 	return 0;
 }
 
@@ -276,8 +287,16 @@ void sb_call_done(struct sb_call *call)
 {
 	if (!call)
 		return;
+	/* A compact call owns what it built (sb_bind_call_address()). */
+	if (!call->root && call->args_def)
+		sb_message_done(call->args_def, &call->args);
 	json_object_put(call->root);
-	*call = (struct sb_call){.root = NULL};
+	/* Not the whole struct: args is large, and nothing reads it unless
+	 * args_def says so. */
+	call->root = NULL;
+	call->method = NULL;
+	call->parameters = NULL;
+	call->args_def = NULL;
 }
 
 int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct sb_error *err)
@@ -316,6 +335,8 @@ void sb_reply_done(struct sb_reply *reply)
 {
 	if (!reply)
 		return;
+	if (!reply->root && reply->args_def)
+		sb_message_done(reply->args_def, &reply->args);
 	json_object_put(reply->root);
 	*reply = (struct sb_reply){.root = NULL};
 }

@@ -9,15 +9,22 @@
 
 #include "consts.h"
 #include "error.h"
+#include "messages.h"
 
 /* A parsed call. root owns everything; the other fields point into it.
- * parameters is never NULL (an empty object when absent). */
+ * A call read from JSON has parameters, never NULL (an empty object when
+ * absent). One read in a compact spelling (codec.h) has no root and no
+ * parameters: what it said is already in args. */
 struct sb_call {
 	json_object *root;
 	const char *method;
 	json_object *parameters;
 	bool oneway;
 	bool more;
+	/* The parameters as a struct, once read (sb_call_args()): args_def
+	 * tells which member of args. */
+	const struct sb_message_def *args_def;
+	union sb_call_args args;
 };
 
 /* Parse a call from one frame (data must hold no NUL before len). Rejects
@@ -28,14 +35,19 @@ int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_
 void sb_call_done(struct sb_call *call);
 
 /* A parsed reply or error reply. For an error reply, error is set and
- * errnum/errno_name/message are read from its parameters when present. */
+ * errnum/errno_name/message are read from its parameters when present.
+ * A successful reply read in a compact spelling (codec.h) holds its
+ * parameters as a struct, args (args_def tells which), and builds the
+ * object only when asked (sb_reply_parameters()). */
 struct sb_reply {
 	json_object *root;
-	json_object *parameters;  /* never NULL */
+	json_object *parameters;  /* never NULL once read or built */
 	const char *error;        /* NULL for a successful reply */
 	bool continues;
 	int errnum;               /* 0 when absent */
 	const char *message;      /* NULL when absent */
+	const struct sb_message_def *args_def;
+	union sb_reply_args args;
 };
 
 int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct sb_error *err);

@@ -43,6 +43,8 @@ static int read_field(const struct sb_field *f, json_object *params, void *msg,
 	int64_t v;
 	int r;
 
+	if (f->read)
+		return f->read(f, params, msg, err);
 	switch (f->kind) {
 	case SB_FIELD_INT:
 	case SB_FIELD_CONST:
@@ -60,7 +62,7 @@ static int read_field(const struct sb_field *f, json_object *params, void *msg,
 		return sb_param_object(params, f->name, required,
 				       (json_object **)((char *)msg + f->offset), err);
 	case SB_FIELD_CUSTOM:
-		return f->read ? f->read(f, params, msg, err) : 0;
+		return 0;
 	}
 	return sb_error_set(err, SB_ERR_SYSTEM, EINVAL, NULL, "%s: no such field kind", f->name);
 }

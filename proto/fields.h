@@ -21,17 +21,17 @@ enum sb_field_kind {
 	SB_FIELD_STRING, /* const char *, at most max bytes, into the message */
 	SB_FIELD_OBJECT, /* json_object *, into the message when read (a
 			  * required one NULL is written as null) */
-	SB_FIELD_CUSTOM, /* read by read(), written by write() */
+	SB_FIELD_CUSTOM, /* only what read() and write() do */
 };
 
 #define SB_FIELD_REQUIRED (1u << 0)
 
 struct sb_field;
 
-/* A custom field: read it from params into msg, 0 or -errno with err
- * filled (NULL: another field's reader reads it too). Any field: write
- * it into obj, 0 or -ENOMEM (NULL: by its kind; a custom one is not
- * written). */
+/* Read a field from params into msg, 0 or -errno with err filled; write
+ * it into obj, 0 or -ENOMEM. Either may be given for a field of any
+ * kind, in place of its kind's; NULL for a custom field: read with
+ * another field, or not written. */
 typedef int (*sb_field_read_fn)(const struct sb_field *f, json_object *params, void *msg,
 				struct sb_error *err);
 typedef int (*sb_field_write_fn)(const struct sb_field *f, const void *msg, json_object *obj);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "proto/consts.h"
+#include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/option-msg.h"
 #include "proto/optval.h"
@@ -114,4 +115,19 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 	if (opt->def->kind == SB_OPTVAL_BOOL)
 		opt->value = opt->value != 0;
 	return 0;
+}
+
+json_object *sb_sockopt_json(const struct sb_sockopt *opt)
+{
+	_cleanup_json_ json_object *obj = json_object_new_object();
+	const struct sb_sockopt_def *def = opt->def;
+
+	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, def->level)) < 0 ||
+	    sb_json_add(obj, "name", json_object_new_string(sb_sockopt_name(def))) < 0)
+		return NULL;
+	if (sb_sockopt_is_text(def) ?
+		    sb_json_add(obj, "text", json_object_new_string(opt->text ?: "")) < 0 :
+		    sb_json_add(obj, "value", json_object_new_int64(opt->value)) < 0)
+		return NULL;
+	return TAKE_PTR(obj);
 }

@@ -29,3 +29,6 @@ struct sb_sockopt {
  * brokers only what needs privilege). */
 int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 		     struct sb_sockopt *opt, struct sb_error *err);
+/* The SocketOption object for opt: level and name by name, value or
+ * text. NULL when out of memory. */
+json_object *sb_sockopt_json(const struct sb_sockopt *opt);

@@ -169,6 +169,27 @@ static int read_options(const struct sb_field *f, json_object *params, void *msg
 	return 0;
 }
 
+static int write_options(const struct sb_field *f, const void *msg, json_object *obj)
+{
+	const struct sb_socket_call *m = msg;
+	json_object *a;
+
+	if (m->n_options == 0)
+		return 0;
+	a = json_object_new_array();
+	if (sb_json_add(obj, f->name, a) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_options; i++) {
+		json_object *o = sb_sockopt_json(&m->options[i]);
+
+		if (!o || json_object_array_add(a, o) < 0) {
+			json_object_put(o);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int read_netns(const struct sb_field *f, json_object *params, void *msg,
 		      struct sb_error *err)
 {
@@ -176,7 +197,7 @@ static int read_netns(const struct sb_field *f, json_object *params, void *msg,
 	int r;
 
 	m->netns = NULL;
-	r = sb_param_string(params, f->name, false, SB_NETNS_NAME_MAX, &m->netns, err);
+	r = sb_param_string(params, f->name, false, (size_t)f->max, &m->netns, err);
 	if (r < 0)
 		return r;
 	if (m->netns && !sb_netns_name_valid(m->netns))
@@ -206,10 +227,12 @@ static const struct sb_field socket_call_fields[] = {
 	 .write = write_flags},
 	{"protocol", "?string", SB_FIELD_CUSTOM, 0, CALL(protocol), .read = read_protocol,
 	 .write = write_protocol},
-	{"options", "?[]SocketOption", SB_FIELD_CUSTOM, 0, CALL(options), .read = read_options},
+	{"options", "?[]SocketOption", SB_FIELD_CUSTOM, 0, CALL(options), .read = read_options,
+	 .write = write_options},
 	{"bind", "?object", SB_FIELD_OBJECT, 0, CALL(bind)},
 	{"listen", "?int", SB_FIELD_CONST, 0, CALL(backlog), SB_C_BACKLOG, 0, 65535, -1},
-	{"netns", "?string", SB_FIELD_CUSTOM, 0, CALL(netns), .read = read_netns},
+	{"netns", "?string", SB_FIELD_STRING, 0, CALL(netns), .max = SB_NETNS_NAME_MAX,
+	 .read = read_netns},
 };
 
 const struct sb_message_def sb_socket_call_def = {

@@ -92,19 +92,32 @@ static bool never_repeat(const struct sb_call_msg *m)
 	return false;
 }
 
-static int lib_call(struct sb_opener *base, const char *method, json_object *params, int fd,
-		    int *ret_fd)
+static int lib_call(struct sb_opener *base, const struct sb_message_def *def, const void *args,
+		    int fd, int *ret_fd)
 {
 	struct lib_opener *o = (struct lib_opener *)base;
+	struct sb_call_msg m = {
+		.fds = fd >= 0 ? &fd : NULL,
+		.n_fds = fd >= 0 ? 1 : 0,
+		.recv_flags = base->recv_flags,
+		/* Bind is not repeated on a new connection: the broker may
+		 * have bound already (a second bind fails). Socket and
+		 * SetSockOpt are harmless to repeat. */
+		.may_repeat = def == &sb_bind_call_def ? never_repeat : NULL,
+	};
 	struct sb_result res;
+	struct sb_wire w;
 	int r;
 
-	/* Bind is not repeated on a new connection: the broker may have
-	 * bound already (a second bind fails). Socket and SetSockOpt are
-	 * harmless to repeat. */
-	r = sb_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
-			   strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
-			   &res);
+	r = sb_call_write(def, args, &w);
+	if (r < 0) {
+		sb_fail(r, NULL);
+		return r;
+	}
+	m.text = w.text;
+	m.len = w.len;
+	r = sb_call(o->sb, &m, &res);
+	sb_wire_done(&w);
 	if (r >= 0 && ret_fd)
 		r = reply_fd(&res);
 	if (r < 0) {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "proto/json-util.h"
 #include "proto/protocol.h"
 #include "proto/setsockopt-msg.h"
 
@@ -13,9 +14,28 @@ static int read_option(const struct sb_field *f, json_object *params, void *msg,
 	return sb_sockopt_parse(params, "", true, &((struct sb_setsockopt_call *)msg)->opt, err);
 }
 
+/* All four, as the option's object has them. */
+static int write_option(const struct sb_field *f, const void *msg, json_object *obj)
+{
+	_cleanup_json_ json_object *o =
+		sb_sockopt_json(&((const struct sb_setsockopt_call *)msg)->opt);
+	struct json_object_iterator it, end;
+
+	if (!o)
+		return -ENOMEM;
+	end = json_object_iter_end(o);
+	for (it = json_object_iter_begin(o); !json_object_iter_equal(&it, &end);
+	     json_object_iter_next(&it))
+		if (sb_json_add(obj, json_object_iter_peek_name(&it),
+				json_object_get(json_object_iter_peek_value(&it))) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 static const struct sb_field setsockopt_call_fields[] = {
 	{"fd", "int", SB_FIELD_INT, SB_FIELD_REQUIRED, CALL(fd), .min = 0, .max = 0},
-	{"level", "string", SB_FIELD_CUSTOM, SB_FIELD_REQUIRED, CALL(opt), .read = read_option},
+	{"level", "string", SB_FIELD_CUSTOM, SB_FIELD_REQUIRED, CALL(opt), .read = read_option,
+	 .write = write_option},
 	{"name", "string", SB_FIELD_CUSTOM, SB_FIELD_REQUIRED, CALL(opt)},
 	{"value", "?int", SB_FIELD_CUSTOM, 0, CALL(opt)},
 	{"text", "?string", SB_FIELD_CUSTOM, 0, CALL(opt)},

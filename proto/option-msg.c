@@ -86,7 +86,11 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 			   INT_MAX, &name, err);
 	if (r < 0)
 		return r;
-	*opt = (struct sb_sockopt){ .def = sb_sockopt_find((int)level, (int)name) };
+	*opt = (struct sb_sockopt){
+		.def = sb_sockopt_find((int)level, (int)name),
+		.level = (int)level,
+		.name = (int)name,
+	};
 	why = refused_why((int)level, (int)name);
 	if (!opt->def || (privileged_only && !opt->def->privileged))
 		return sb_error_set(err, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "name",
@@ -121,13 +125,15 @@ json_object *sb_sockopt_json(const struct sb_sockopt *opt)
 {
 	_cleanup_json_ json_object *obj = json_object_new_object();
 	const struct sb_sockopt_def *def = opt->def;
+	bool text = def ? sb_sockopt_is_text(def) : opt->text != NULL;
 
-	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, def->level)) < 0 ||
-	    sb_json_add(obj, "name", json_object_new_string(sb_sockopt_name(def))) < 0)
+	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, opt->level)) < 0 ||
+	    sb_json_add(obj, "name",
+			def ? json_object_new_string(sb_sockopt_name(def)) :
+			      json_object_new_int(opt->name)) < 0)
 		return NULL;
-	if (sb_sockopt_is_text(def) ?
-		    sb_json_add(obj, "text", json_object_new_string(opt->text ?: "")) < 0 :
-		    sb_json_add(obj, "value", json_object_new_int64(opt->value)) < 0)
+	if (text ? sb_json_add(obj, "text", json_object_new_string(opt->text ?: "")) < 0 :
+		   sb_json_add(obj, "value", json_object_new_int64(opt->value)) < 0)
 		return NULL;
 	return TAKE_PTR(obj);
 }

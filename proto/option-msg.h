@@ -14,7 +14,11 @@
 #include "proto/sockopt.h"
 
 struct sb_sockopt {
+	/* NULL for an option the broker does not set: then only a writer
+	 * (sb_sockopt_json()) takes it, by level and name, and the broker
+	 * refuses it in its own words. */
 	const struct sb_sockopt_def *def;
+	int level, name;
 	int64_t value;
 	const char *text; /* points into the request */
 	/* SB_OPTVAL_IFINDEX: the name of interface value, once the daemon
@@ -29,6 +33,6 @@ struct sb_sockopt {
  * brokers only what needs privilege). */
 int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 		     struct sb_sockopt *opt, struct sb_error *err);
-/* The SocketOption object for opt: level and name by name, value or
- * text. NULL when out of memory. */
+/* The SocketOption object for opt: level and name by name (by number
+ * without a def), value or text. NULL when out of memory. */
 json_object *sb_sockopt_json(const struct sb_sockopt *opt);

@@ -393,6 +393,8 @@ void sb_spec_option_sockopt(const struct sb_spec_option *o, struct sb_sockopt *o
 {
 	*opt = (struct sb_sockopt){
 		.def = o->def,
+		.level = o->def->level,
+		.name = o->def->name,
 		.value = o->value,
 		.text = sb_sockopt_is_text(o->def) ? o->text : NULL,
 	};

@@ -70,8 +70,9 @@ struct sb_message_def {
 	void (*done)(void *msg);
 };
 
-/* Read params (an object) into msg: no member beyond the table's, each
- * field in table order, then the check. Strings and objects point into
+/* Read params (an object) into msg: no member beyond the table's (a
+ * reply's other members are ignored), each field in table order, then
+ * the check. Strings and objects point into
  * params. 0 or -errno with *err filled. */
 int sb_fields_read(const struct sb_message_def *def, json_object *params, void *msg,
 		   struct sb_error *err);

@@ -306,6 +306,32 @@ START_TEST(test_compact_replies_read_as_their_general_spelling)
 }
 END_TEST
 
+/* A reply's members the table does not know are a newer broker's: read
+ * past; a call's are refused. */
+START_TEST(test_unknown_members)
+{
+	static const char reply_text[] =
+		"{\"parameters\":{\"fd\":0,\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\","
+		"\"protocol\":17,\"later\":true}}";
+	static const char call_text[] =
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,"
+		"\"type\":2,\"later\":true}}";
+	struct sb_error err = {.name = NULL};
+	struct sb_socket_reply back;
+	struct sb_reply reply;
+	struct sb_call call;
+
+	ck_assert_int_eq(sb_reply_read(reply_text, strlen(reply_text), &reply, &err), 0);
+	ck_assert_int_eq(sb_reply_args(&reply, &sb_socket_reply_def, &back, &err), 0);
+	ck_assert_int_eq(back.protocol, 17);
+	sb_reply_done(&reply);
+	ck_assert_int_eq(sb_call_read(call_text, strlen(call_text), &call, &err), 0);
+	ck_assert_int_lt(sb_call_args(&call, &sb_socket_call_def, &err), 0);
+	ck_assert_str_eq(err.parameter, "later");
+	sb_call_done(&call);
+}
+END_TEST
+
 /* What the compact spelling cannot carry is written as general JSON. */
 START_TEST(test_writers_fall_back_to_json)
 {
@@ -337,6 +363,7 @@ int main(void)
 	SB_TEST(s, test_compact_calls_out_of_range_are_read_as_json);
 	SB_TEST(s, test_compact_and_general_bind_calls_are_the_same_address);
 	SB_TEST(s, test_compact_replies_read_as_their_general_spelling);
+	SB_TEST(s, test_unknown_members);
 	SB_TEST(s, test_writers_fall_back_to_json);
 	return sb_test_run(s);
 }

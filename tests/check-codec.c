@@ -116,6 +116,31 @@ START_TEST(test_tables_agree_with_the_interface_file)
 }
 END_TEST
 
+/* Every method of the interface file has its definitions, but those
+ * still read by hand (their handlers read the parameters object). */
+START_TEST(test_every_method_is_defined)
+{
+	static const char *const untyped[] = {"Info"};
+	const char *text = sb_idl_lookup(SB_INTERFACE), *p = text;
+
+	while ((p = strstr(p, "\nmethod "))) {
+		char name[64];
+		bool found = false;
+		size_t n;
+
+		p += strlen("\nmethod ");
+		n = strcspn(p, "(");
+		ck_assert_uint_lt(n, sizeof(name));
+		snprintf(name, sizeof(name), "%s.%.*s", SB_INTERFACE, (int)n, p);
+		for (const struct sb_message_def *const *d = sb_message_defs; *d; d++)
+			found |= strcmp((*d)->method, name) == 0;
+		for (size_t i = 0; i < ELEMENTSOF(untyped); i++)
+			found |= strcmp(name + strlen(SB_INTERFACE "."), untyped[i]) == 0;
+		ck_assert_msg(found, "%s has no definition (proto/messages.h)", name);
+	}
+}
+END_TEST
+
 /* Every definition has its counterpart: a call's reply and the reverse. */
 START_TEST(test_every_definition_has_its_counterpart)
 {
@@ -358,6 +383,7 @@ int main(void)
 	Suite *s = suite_create("codec");
 
 	SB_TEST(s, test_tables_agree_with_the_interface_file);
+	SB_TEST(s, test_every_method_is_defined);
 	SB_TEST(s, test_every_definition_has_its_counterpart);
 	SB_TEST(s, test_compact_and_general_socket_calls_are_the_same_struct);
 	SB_TEST(s, test_compact_calls_out_of_range_are_read_as_json);

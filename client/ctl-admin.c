@@ -82,13 +82,12 @@ static int print_table(struct ctl_table *t)
 
 /* The end of status and reload: the policy files after what the command
  * put in its JSON object o or its table t, then the output. */
-static int print_with_files(bool json, json_object *o, struct ctl_table *t, json_object *files)
+static int print_with_files(bool json, struct sb_json_builder *o, struct ctl_table *t,
+			    json_object *files)
 {
 	if (json) {
-		json_object_object_add(o, "policy_files", json_object_get(files));
-		ctl_print_json(o);
-		json_object_put(o);
-		return CTL_EXIT_OK;
+		sb_json_set(o, "policy_files", json_object_get(files));
+		return ctl_output_json(o);
 	}
 	if (t)
 		table_files(t, "Policy files:", files);
@@ -99,8 +98,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 {
 	int64_t counters[ELEMENTSOF(status_counters)], uptime;
 	_cleanup_json_ json_object *files = NULL;
+	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
-	json_object *o = NULL;
 	struct sb_result res;
 	struct sb_error err;
 	const char *version;
@@ -127,12 +126,11 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	}
 
 	if (ctl->json) {
-		o = json_object_new_object();
-		json_object_object_add(o, "version", json_object_new_string(version));
-		json_object_object_add(o, "uptime_usec", json_object_new_int64(uptime));
+		o = sb_json_new_object();
+		sb_json_set(&o, "version", json_object_new_string(version));
+		sb_json_set(&o, "uptime_usec", json_object_new_int64(uptime));
 		for (size_t i = 0; i < ELEMENTSOF(status_counters); i++)
-			json_object_object_add(o, status_counters[i].key,
-					       json_object_new_int64(counters[i]));
+			sb_json_set(&o, status_counters[i].key, json_object_new_int64(counters[i]));
 	} else {
 		t = ctl_table_new(2, NULL);
 		if (t) {
@@ -147,7 +145,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 			}
 		}
 	}
-	r = print_with_files(ctl->json, o, t, files);
+	r = print_with_files(ctl->json, &o, t, files);
 out:
 	sb_result_done(&res);
 	return r;
@@ -182,18 +180,21 @@ static int grant_parse(json_object *o, struct grant *g, struct sb_error *err)
 
 static json_object *grant_json(const struct grant *g)
 {
-	json_object *o = json_object_new_object();
+	struct sb_json_builder o = sb_json_new_object();
 
-	json_object_object_add(o, "time_usec", json_object_new_int64(g->time_usec));
-	json_object_object_add(o, "pid", json_object_new_int64(g->pid));
-	json_object_object_add(o, "uid", json_object_new_int64(g->uid));
-	json_object_object_add(o, "comm", json_object_new_string(g->comm));
-	json_object_object_add(o, "family", sb_const_json(SB_C_AF, g->family));
-	json_object_object_add(o, "type", sb_const_json(SB_C_SOCK, g->type));
-	json_object_object_add(o, "protocol", json_object_new_int64(g->protocol));
-	json_object_object_add(o, "inode", json_object_new_int64(g->inode));
-	json_object_object_add(o, "address", json_object_get(g->address));
-	return o;
+	sb_json_set(&o, "time_usec", json_object_new_int64(g->time_usec));
+	sb_json_set(&o, "pid", json_object_new_int64(g->pid));
+	sb_json_set(&o, "uid", json_object_new_int64(g->uid));
+	sb_json_set(&o, "comm", json_object_new_string(g->comm));
+	sb_json_set(&o, "family", sb_const_json(SB_C_AF, g->family));
+	sb_json_set(&o, "type", sb_const_json(SB_C_SOCK, g->type));
+	sb_json_set(&o, "protocol", json_object_new_int64(g->protocol));
+	sb_json_set(&o, "inode", json_object_new_int64(g->inode));
+	if (g->address)
+		sb_json_set(&o, "address", json_object_get(g->address));
+	else
+		sb_json_set_null(&o, "address");
+	return sb_json_done(&o);
 }
 
 /* The address in the text form of socket specs ("127.0.0.1:80"), or its
@@ -249,8 +250,9 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	static const char *const headers[] = {
 		"TIME", "PID", "UID", "COMMAND", "FAMILY", "TYPE", "PROTOCOL", "ADDRESS",
 	};
+	struct sb_json_builder list = {NULL};
 	struct ctl_table *t = NULL;
-	json_object *grants, *list = NULL;
+	json_object *grants;
 	struct sb_result res;
 	struct sb_error err;
 	size_t n, shown = 0;
@@ -263,10 +265,10 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	if (optind < argc)
 		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
 	if (ctl->json)
-		list = json_object_new_array();
+		list = sb_json_new_array();
 	else
 		t = ctl_table_new(ELEMENTSOF(headers), headers);
-	if (!list && !t) {
+	if (!list.obj && !t) {
 		ctl_error("out of memory");
 		r = CTL_EXIT_FAILED;
 		goto out;
@@ -307,20 +309,19 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 				r = ctl_bad_reply("list", &err);
 				goto out;
 			}
-			if (list)
-				json_object_array_add(list, grant_json(&g));
+			if (list.obj)
+				sb_json_push(&list, grant_json(&g));
 			else
 				table_grant(t, &g);
 			shown++;
 		}
 		offset += (int64_t)n;
 	}
-	if (list) {
-		json_object *o = json_object_new_object();
+	if (list.obj) {
+		struct sb_json_builder o = sb_json_new_object();
 
-		json_object_object_add(o, "grants", TAKE_PTR(list));
-		ctl_print_json(o);
-		json_object_put(o);
+		sb_json_set(&o, "grants", sb_json_done(&list));
+		r = ctl_output_json(&o);
 	} else if (shown == 0) {
 		printf("No brokered sockets are open.\n");
 	} else {
@@ -328,7 +329,7 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	}
 out:
 	ctl_table_free(t);
-	json_object_put(list);
+	json_object_put(sb_json_done(&list));
 	sb_result_done(&res);
 	return r;
 }
@@ -336,8 +337,8 @@ out:
 int ctl_reload(struct ctl *ctl, int argc, char **argv)
 {
 	_cleanup_json_ json_object *files = NULL;
+	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
-	json_object *o = NULL;
 	struct sb_result res;
 	struct sb_error err;
 	int64_t rules;
@@ -356,8 +357,8 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 		goto out;
 	}
 	if (ctl->json) {
-		o = json_object_new_object();
-		json_object_object_add(o, "rules", json_object_new_int64(rules));
+		o = sb_json_new_object();
+		sb_json_set(&o, "rules", json_object_new_int64(rules));
 	} else {
 		t = ctl_table_new(2, NULL);
 		if (t) {
@@ -365,7 +366,7 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 			ctl_table_cellf(t, "%lld rule(s)", (long long)rules);
 		}
 	}
-	r = print_with_files(ctl->json, o, t, files);
+	r = print_with_files(ctl->json, &o, t, files);
 out:
 	sb_result_done(&res);
 	return r;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client/ctl.h"
+#include "proto/json-util.h"
 
 static int connect_broker(struct ctl *ctl)
 {
@@ -90,7 +91,10 @@ int ctl_reply_strings(json_object *obj, const char *key, size_t max_len, json_ob
 					      "%s[%zu]: expected a string of at most %zu bytes",
 					      key, i, max_len);
 		}
-		json_object_array_add(copy, json_object_new_string(json_object_get_string(v)));
+		if (sb_json_append(copy, json_object_new_string(json_object_get_string(v))) < 0) {
+			json_object_put(copy);
+			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
+		}
 	}
 	*ret = copy;
 	return 0;

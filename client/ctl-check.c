@@ -39,24 +39,34 @@ struct verdict {
 	const char *rule;     /* file:line, "default", or NULL when absent */
 };
 
+/* The verdict's rule as "rule" of b: null when the broker named none. */
+static void set_rule(struct sb_json_builder *b, const struct verdict *v)
+{
+	if (v->rule)
+		sb_json_set(b, "rule", json_object_new_string(v->rule));
+	else
+		sb_json_set_null(b, "rule");
+}
+
 /* Call admin.Check; keys is consumed. On CTL_EXIT_OK *v points into res,
  * which the caller releases. */
 static int dry_run(struct ctl *ctl, const char *what, const char *user, const char *method,
 		   json_object *keys, struct sb_result *res, struct verdict *v)
 {
-	json_object *params = json_object_new_object();
+	struct sb_json_builder params = sb_json_new_object();
 	struct sb_error err;
+	json_object *p;
 	int r;
 
-	if (!params) {
-		json_object_put(keys);
+	sb_json_set(&params, "user", json_object_new_string(user));
+	sb_json_set(&params, "method", json_object_new_string(method));
+	sb_json_set(&params, "keys", keys);
+	p = sb_json_done(&params);
+	if (!p) {
 		ctl_error("out of memory");
 		return CTL_EXIT_FAILED;
 	}
-	json_object_object_add(params, "user", json_object_new_string(user));
-	json_object_object_add(params, "method", json_object_new_string(method));
-	json_object_object_add(params, "keys", keys);
-	r = ctl_call(ctl, what, SB_METHOD_ADMIN_CHECK, params, 0, res);
+	r = ctl_call(ctl, what, SB_METHOD_ADMIN_CHECK, p, 0, res);
 	if (r != CTL_EXIT_OK)
 		return r;
 	v->rule = NULL;
@@ -111,7 +121,10 @@ static int parse_keys(int argc, char **argv, json_object **ret)
 					       VALUE_MAX);
 		if (json_object_object_get_ex(keys, key, NULL))
 			return ctl_usage_error("check: key %s given twice", key);
-		json_object_object_add(keys, key, json_object_new_string(eq + 1));
+		if (sb_json_add(keys, key, json_object_new_string(eq + 1)) < 0) {
+			ctl_error("out of memory");
+			return CTL_EXIT_FAILED;
+		}
 	}
 	*ret = TAKE_PTR(keys);
 	return CTL_EXIT_OK;
@@ -172,15 +185,18 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 		return r;
 	}
 	if (ctl->json) {
-		json_object *o = json_object_new_object();
+		struct sb_json_builder o = sb_json_new_object();
 
-		json_object_object_add(o, "user", json_object_new_string(user));
-		json_object_object_add(o, "method", json_object_new_string(method));
-		json_object_object_add(o, "keys", json_object_get(keys));
-		json_object_object_add(o, "decision", json_object_new_string(v.decision));
-		json_object_object_add(o, "rule", v.rule ? json_object_new_string(v.rule) : NULL);
-		ctl_print_json(o);
-		json_object_put(o);
+		sb_json_set(&o, "user", json_object_new_string(user));
+		sb_json_set(&o, "method", json_object_new_string(method));
+		sb_json_set(&o, "keys", json_object_get(keys));
+		sb_json_set(&o, "decision", json_object_new_string(v.decision));
+		set_rule(&o, &v);
+		if (ctl_output_json(&o) != CTL_EXIT_OK) {
+			json_object_put(keys);
+			sb_result_done(&res);
+			return CTL_EXIT_FAILED;
+		}
 	} else {
 		_cleanup_free_ char *rule = ctl_escape(v.rule ? v.rule : "-");
 
@@ -219,17 +235,17 @@ static const struct probe {
 /* The probe's keys as the object admin.Check takes. */
 static json_object *probe_keys(const struct probe *p)
 {
-	json_object *o = json_object_new_object();
+	struct sb_json_builder o = sb_json_new_object();
 	char buf[256], *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", p->keys);
-	for (char *w = strtok_r(buf, " ", &save); o && w; w = strtok_r(NULL, " ", &save)) {
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		char *eq = strchr(w, '=');
 
 		*eq = 0;
-		json_object_object_add(o, w, json_object_new_string(eq + 1));
+		sb_json_set(&o, w, json_object_new_string(eq + 1));
 	}
-	return o;
+	return sb_json_done(&o);
 }
 
 static bool has_family(json_object *families, const char *name)
@@ -335,8 +351,9 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 		if (!json_object_is_type(f, json_type_string) ||
 		    !feature_name_ok(json_object_get_string(f)))
 			return sb_error_param(err, "features", "features[%zu]: expected a name", i);
-		json_object_array_add(in->features,
-				      json_object_new_string(json_object_get_string(f)));
+		if (sb_json_append(in->features, json_object_new_string(json_object_get_string(f))) <
+		    0)
+			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	}
 	n = json_object_array_length(families);
 	for (size_t i = 0; i < n; i++) {
@@ -345,15 +362,17 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 
 		if (json_object_is_type(f, json_type_int) && json_object_get_int64(f) >= 0 &&
 		    json_object_get_int64(f) <= 65535)
-			json_object_array_add(in->families,
-					      json_object_new_int64(json_object_get_int64(f)));
+			r = sb_json_append(in->families,
+					   json_object_new_int64(json_object_get_int64(f)));
 		else if (json_object_is_type(f, json_type_string) &&
 			 sb_const_value(SB_C_AF, json_object_get_string(f), &v) == 0)
-			json_object_array_add(in->families,
-					      json_object_new_string(json_object_get_string(f)));
+			r = sb_json_append(in->families,
+					   json_object_new_string(json_object_get_string(f)));
 		else
 			return sb_error_param(err, "families",
 					      "families[%zu]: expected an address family", i);
+		if (r < 0)
+			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
 		int64_t v;
@@ -361,7 +380,8 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 		r = sb_param_int(limits, limit_fields[i].key, true, 0, INT64_MAX, &v, err);
 		if (r < 0)
 			return r;
-		json_object_object_add(in->limits, limit_fields[i].key, json_object_new_int64(v));
+		if (sb_json_add(in->limits, limit_fields[i].key, json_object_new_int64(v)) < 0)
+			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	}
 	return 0;
 }
@@ -471,39 +491,42 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 	snprintf(user, sizeof(user), "%lld", (long long)in.uid);
 	for (size_t i = 0; i < ELEMENTSOF(probes); i++) {
 		const struct probe *p = &probes[i];
+		struct sb_json_builder o;
 		struct sb_result cres;
 		struct verdict v;
-		json_object *o;
 
 		if (p->family && !has_family(in.families, p->family))
 			continue;
 		r = dry_run(ctl, "info", user, p->method, probe_keys(p), &cres, &v);
 		if (r != CTL_EXIT_OK)
 			goto out;
-		o = json_object_new_object();
-		json_object_object_add(o, "method", json_object_new_string(p->method));
-		json_object_object_add(o, "keys", probe_keys(p));
-		json_object_object_add(o, "decision", json_object_new_string(v.decision));
-		json_object_object_add(o, "rule", v.rule ? json_object_new_string(v.rule) : NULL);
-		json_object_array_add(runs, o);
+		o = sb_json_new_object();
+		sb_json_set(&o, "method", json_object_new_string(p->method));
+		sb_json_set(&o, "keys", probe_keys(p));
+		sb_json_set(&o, "decision", json_object_new_string(v.decision));
+		set_rule(&o, &v);
 		sb_result_done(&cres);
+		if (sb_json_append(runs, sb_json_done(&o)) < 0) {
+			ctl_error("out of memory");
+			r = CTL_EXIT_FAILED;
+			goto out;
+		}
 	}
 
 	if (ctl->json) {
-		json_object *o = json_object_new_object(), *caller = json_object_new_object();
+		struct sb_json_builder o = sb_json_new_object(), caller = sb_json_new_object();
 
-		json_object_object_add(caller, "uid", json_object_new_int64(in.uid));
-		json_object_object_add(caller, "gid", json_object_new_int64(in.gid));
-		json_object_object_add(caller, "pid", json_object_new_int64(in.pid));
-		json_object_object_add(caller, "groups", json_object_get(in.groups));
-		json_object_object_add(o, "version", json_object_new_string(in.version));
-		json_object_object_add(o, "caller", caller);
-		json_object_object_add(o, "families", json_object_get(in.families));
-		json_object_object_add(o, "features", json_object_get(in.features));
-		json_object_object_add(o, "limits", json_object_get(in.limits));
-		json_object_object_add(o, "dry_runs", json_object_get(runs));
-		ctl_print_json(o);
-		json_object_put(o);
+		sb_json_set(&caller, "uid", json_object_new_int64(in.uid));
+		sb_json_set(&caller, "gid", json_object_new_int64(in.gid));
+		sb_json_set(&caller, "pid", json_object_new_int64(in.pid));
+		sb_json_set(&caller, "groups", json_object_get(in.groups));
+		sb_json_set(&o, "version", json_object_new_string(in.version));
+		sb_json_set(&o, "caller", sb_json_done(&caller));
+		sb_json_set(&o, "families", json_object_get(in.families));
+		sb_json_set(&o, "features", json_object_get(in.features));
+		sb_json_set(&o, "limits", json_object_get(in.limits));
+		sb_json_set(&o, "dry_runs", json_object_get(runs));
+		r = ctl_output_json(&o);
 		goto out;
 	}
 	if (print_info_text(&in) < 0) {

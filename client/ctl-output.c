@@ -165,10 +165,18 @@ int ctl_table_print(const struct ctl_table *t, FILE *f)
 	return 0;
 }
 
-void ctl_print_json(json_object *obj)
+int ctl_print_json(struct sb_json_builder *b)
 {
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+	_cleanup_json_ json_object *obj = sb_json_done(b);
+	const char *text = obj ? json_object_to_json_string_ext(
+					 obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE) :
+				 NULL;
+
+	if (!text)
+		return -ENOMEM;
+	puts(text);
+	return 0;
 }
 
 void ctl_format_timespan(uint64_t usec, char *buf, size_t size)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "proto/json-util.h"
 #include "proto/util.h"
 
 struct ctl_table;
@@ -34,9 +35,10 @@ int ctl_table_print(const struct ctl_table *t, FILE *f);
  * as \\. NULL on allocation failure. */
 char *ctl_escape(const char *text);
 
-/* Pretty JSON with a final newline; keys keep the order they were
- * added in. */
-void ctl_print_json(json_object *obj);
+/* What b built, as pretty JSON with a final newline; keys keep the
+ * order they were added in. 0, or -ENOMEM when building or formatting
+ * ran out of memory (nothing printed). */
+int ctl_print_json(struct sb_json_builder *b);
 
 /* "3d 4h 5min 6s", "2.5s", "17ms". */
 void ctl_format_timespan(uint64_t usec, char *buf, size_t size);

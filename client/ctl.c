@@ -65,6 +65,15 @@ void ctl_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+int ctl_output_json(struct sb_json_builder *b)
+{
+	if (ctl_print_json(b) < 0) {
+		ctl_error("cannot format the output: out of memory");
+		return CTL_EXIT_FAILED;
+	}
+	return CTL_EXIT_OK;
+}
+
 int ctl_usage_error(const char *fmt, ...)
 {
 	va_list ap;

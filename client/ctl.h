@@ -41,6 +41,11 @@ int ctl_exec(struct ctl *ctl, int argc, char **argv);
 void ctl_error(const char *fmt, ...) _printf_(1, 2);
 int ctl_usage_error(const char *fmt, ...) _printf_(1, 2);
 
+struct sb_json_builder;
+/* Print what b built as JSON (ctl_print_json()): the exit status, with
+ * the error printed when memory ran out. */
+int ctl_output_json(struct sb_json_builder *b);
+
 /* Parse the options every reporting command takes (--json, --help) and
  * leave optind at the first argument. help_text is printed for --help.
  * Returns -1 to go on, or the exit status to return at once. */

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "daemon/policy.h"
-#include "daemon/server.h"
+#include "daemon/state.h"
 
 void sb_audit_decision(const struct sb_client *c, const char *method, const char *summary,
 		       const struct sb_decision *d);

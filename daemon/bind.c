@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "daemon/audit.h"
+#include "daemon/authorize.h"
 #include "daemon/bind.h"
+#include "daemon/client.h"
 #include "daemon/ifname.h"
 #include "daemon/log.h"
 #include "proto/addr.h"

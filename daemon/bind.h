@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "daemon/dispatch.h"
+#include "daemon/request.h"
 #include "daemon/sockinfo.h"
 
 /* The port of an INET/INET6 (and RDS), VSOCK or QRTR address, or -1. */

@@ -2,25 +2,29 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/audit.h"
+#include "daemon/authorize.h"
 #include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/methods.h"
 #include "daemon/offload.h"
 #include "proto/protocol.h"
 
 /* Sorted by name for bsearch. */
 static const struct sb_method methods[] = {
-	{ SB_METHOD_BIND, sb_method_bind, 1, &sb_bind_call_def },
-	{ SB_METHOD_INFO, sb_method_info, 0 },
-	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, &sb_setsockopt_call_def },
-	{ SB_METHOD_SOCKET, sb_method_socket, 0, &sb_socket_call_def },
-	{ SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0 },
-	{ SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0 },
-	{ SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0 },
-	{ SB_METHOD_ADMIN_STATUS, sb_method_admin_status, 0 },
-	{ SB_METHOD_GET_INFO, sb_method_get_info, 0 },
-	{ SB_METHOD_GET_INTERFACE_DESCRIPTION, sb_method_get_interface_description, 0 },
+	{ SB_METHOD_BIND, sb_method_bind, 1, SB_ACCESS_ANYONE, .params = &sb_bind_call_def },
+	{ SB_METHOD_INFO, sb_method_info, 0, SB_ACCESS_ANYONE },
+	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, SB_ACCESS_ANYONE,
+	  .params = &sb_setsockopt_call_def },
+	{ SB_METHOD_SOCKET, sb_method_socket, 0, SB_ACCESS_ANYONE, .params = &sb_socket_call_def },
+	{ SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0, SB_ACCESS_ADMIN_FOR_OTHERS, "check",
+	  sb_method_admin_check_is_about_caller },
+	{ SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0, SB_ACCESS_ADMIN_SEES_ALL, "list" },
+	{ SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0, SB_ACCESS_ADMIN, "reload" },
+	{ SB_METHOD_ADMIN_STATUS, sb_method_admin_status, 0, SB_ACCESS_ADMIN, "status" },
+	{ SB_METHOD_GET_INFO, sb_method_get_info, 0, SB_ACCESS_ANYONE },
+	{ SB_METHOD_GET_INTERFACE_DESCRIPTION, sb_method_get_interface_description, 0,
+	  SB_ACCESS_ANYONE },
 };
 
 static const char *const interfaces[] = { SB_INTERFACE, SB_ADMIN_INTERFACE, SB_VARLINK_INTERFACE };
@@ -57,47 +61,6 @@ static bool interface_known(const char *method)
 	return false;
 }
 
-int sb_authorize(struct sb_request *req, const struct sb_policy_request *preq,
-		 const char *summary)
-{
-	struct sb_server *s = req->conn->server;
-	struct sb_policy_subject who;
-	struct sb_decision d;
-
-	sb_client_subject(req->conn, &who);
-	sb_policy_check(s->policy, &who, preq, &d);
-	sb_audit_decision(req->conn, sb_policy_method_to_string(preq->method), summary, &d);
-	if (d.allow)
-		return 0;
-	s->n_denials++;
-	sb_error_set(&req->error, SB_ERR_PERMISSION_DENIED, EACCES, NULL,
-		     "policy denies %s %s for uid %u (rule %s)",
-		     sb_policy_method_to_string(preq->method), summary,
-		     (unsigned)req->conn->cred.uid, d.rule);
-	/* The rule travels in the error's parameters (see sb_error_reply). */
-	snprintf(req->error.parameter, sizeof(req->error.parameter), "%s", d.rule);
-	return -EACCES;
-}
-
-int sb_request_client_socket(struct sb_request *req, const char *const *keys,
-			     struct sb_sockinfo *si)
-{
-	json_object *params = req->call->parameters;
-	int64_t index;
-	int r;
-
-	r = sb_params_only(params, keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_int(params, "fd", true, 0, 0, &index, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_sockinfo_get(req->frame->fds[0], si, &req->error);
-	if (r < 0)
-		return r;
-	return req->frame->fds[0];
-}
-
 /* Error replies. PermissionDenied carries the deciding rule where
  * InvalidParameter carries the parameter name. */
 static bool is_denial(const struct sb_error *e)
@@ -105,67 +68,93 @@ static bool is_denial(const struct sb_error *e)
 	return e->name && strcmp(e->name, SB_ERR_PERMISSION_DENIED) == 0;
 }
 
+/* The error reply for e, with the members of extra added to its
+ * parameters; NULL when out of memory. */
 static json_object *error_reply(const struct sb_error *e, json_object *extra)
 {
 	struct sb_error copy = *e;
-	json_object *msg, *params;
+	struct sb_json_builder b;
+	json_object *msg;
 
 	if (is_denial(e))
 		copy.parameter[0] = 0;
 	msg = sb_error_reply_new(&copy);
-	if (!msg || !json_object_object_get_ex(msg, "parameters", &params))
-		return msg;
+	/* Adding to msg's parameters, which msg keeps: b.r is all we take. */
+	b = sb_json_builder_of(sb_json_get(msg, "parameters"));
 	if (is_denial(e) && e->parameter[0])
-		json_object_object_add(params, "rule", json_object_new_string(e->parameter));
+		sb_json_set(&b, "rule", json_object_new_string(e->parameter));
 	if (extra) {
 		json_object_object_foreach(extra, key, val)
-			json_object_object_add(params, key, json_object_get(val));
+			sb_json_set(&b, key, json_object_get(val));
+	}
+	if (b.r < 0) {
+		json_object_put(msg);
+		return NULL;
 	}
 	return msg;
 }
 
-/* An error naming what was not found, as org.varlink.service defines it. */
-static int not_found(struct sb_request *req, const char *name, int errnum, const char *key,
-		     const char *value, size_t len, const char *what)
+/* Whether req's caller may make the call m, as the table says: 0, or
+ * -EACCES with req->error filled. An administrator admitted is told to
+ * the handler in req->admin. */
+static int authorize_call(struct sb_request *req, const struct sb_method *m)
 {
-	req->error_params = json_object_new_object();
-	if (req->error_params)
-		json_object_object_add(req->error_params, key,
-				       json_object_new_string_len(value, (int)len));
-	return sb_error_set(&req->error, name, errnum, NULL, "%s %.*s", what, (int)len, value);
-}
+	int r;
 
-int sb_error_interface_not_found(struct sb_request *req, const char *interface, size_t len)
-{
-	return not_found(req, SB_ERR_INTERFACE_NOT_FOUND, ENOENT, "interface", interface, len,
-			 "no interface");
-}
-
-/* The reply a handler left as a struct, written by the codec. */
-static int typed_reply(struct sb_request *req, struct sb_wire *w)
-{
-	int r = sb_reply_write(req->reply_def, &req->reply_args, w);
-
-	sb_message_done(req->reply_def, &req->reply_args);
-	req->reply_def = NULL;
+	switch (m->access) {
+	case SB_ACCESS_ANYONE:
+		return 0;
+	case SB_ACCESS_ADMIN_SEES_ALL:
+		if (!sb_may_administer(req))
+			return 0;
+		break;
+	case SB_ACCESS_ADMIN_FOR_OTHERS:
+		if (m->about_caller(req))
+			return 0;
+		break;
+	case SB_ACCESS_ADMIN:
+		break;
+	}
+	r = sb_authorize_admin(req, m->audit_name);
 	if (r < 0)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return r;
+	req->admin = true;
 	return 0;
 }
 
-/* Answer a call: r is the handler's result, with req's reply or error. */
-static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, const char *method,
-			   bool oneway)
+/* The reply the handler left as a struct, written by the codec into
+ * a->wire: in its text, or as a message a takes. */
+static int typed_reply(struct sb_answer *a)
 {
-	struct sb_wire w;
-	json_object *msg = NULL;
-	bool handed = false;
+	struct sb_request *req = &a->req;
+	int r = sb_reply_write(req->reply_def, &req->reply_args, &a->wire);
 
-	/* Not the buffer: only what is written is read. */
-	w.text = NULL;
-	w.msg = NULL;
-	if (r >= 0 && req->reply_def)
-		r = typed_reply(req, &w);
+	if (r < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	if (a->wire.msg) {
+		a->msg = TAKE_PTR(a->wire.msg);
+	} else {
+		a->text = a->wire.text;
+		a->len = a->wire.len;
+	}
+	return 0;
+}
+
+/* Fill a with the answer to a call: r is the handler's result, with
+ * a->req's reply or error. */
+static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
+{
+	struct sb_request *req = &a->req;
+	struct sb_client *c = req->conn;
+
+	a->msg = NULL;
+	a->text = NULL;
+	a->close = false;
+	a->wire.msg = NULL;
+	if (r >= 0 && req->reply_def && !oneway)
+		r = typed_reply(a);
+	if (req->reply_def)
+		sb_message_done(req->reply_def, &req->reply_args);
 	if (r < 0) {
 		if (!is_denial(&req->error))
 			c->server->n_errors++;
@@ -175,75 +164,58 @@ static void dispatch_reply(struct sb_client *c, struct sb_request *req, int r, c
 				  req->error.message);
 		json_object_put(req->reply);
 		req->reply = NULL;
-		if (req->reply_def)
-			sb_message_done(req->reply_def, &req->reply_args);
 		sb_close_later(req->reply_fd);
 		req->reply_fd = -1;
-		msg = error_reply(&req->error, req->error_params);
-	} else if (!w.text) {
-		msg = sb_reply_new(TAKE_PTR(req->reply), false);
+		a->msg = error_reply(&req->error, req->error_params);
+		/* Not Varlink at all: the peer is confused, do not read on. */
+		a->close = req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0;
+	} else if (!req->reply_def) {
+		a->msg = sb_reply_new(TAKE_PTR(req->reply), false);
 	}
-	if (!oneway) {
-		if (w.text)
-			sb_client_send_text(c, w.text, w.len, req->reply_fd);
-		else
-			sb_client_send(c, msg, req->reply_fd);
-		handed = !c->closing;
-	}
-	/* Not Varlink at all: the peer is confused, do not read on. */
-	if (r < 0 && req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0)
-		c->closing = true;
-	sb_wire_done(&w);
-	json_object_put(msg);
 	json_object_put(req->error_params);
 	req->error_params = NULL;
-	/* Once the socket is in flight to the client (or queued, with a copy)
-	 * ours is not the last reference and closing it is cheap; otherwise
-	 * the client may be gone and ours the last. */
-	if (handed)
-		safe_close(req->reply_fd);
-	else
-		sb_close_later(req->reply_fd);
+	a->fd = req->reply_fd;
+	a->send = !oneway;
+	if (oneway) {
+		json_object_put(a->msg);
+		a->msg = NULL;
+	}
 }
 
-void sb_dispatch_defer(struct sb_request *req, struct sb_offload *op)
+/* A call on a worker: nothing to send yet. */
+static void answer_none(struct sb_answer *a)
 {
-	struct sb_client *c = req->conn;
-
-	op->conn = c;
-	op->owner = sb_client_owner(c);
-	op->method = req->method_name;
-	op->oneway = req->call->oneway;
-	op->fd = sb_frame_take_fd(req->frame, 0);
-	c->offload = op;
-	sb_offload_submit(op);
+	a->send = false;
+	a->msg = NULL;
+	a->text = NULL;
+	a->fd = -1;
+	a->close = false;
 }
 
-void sb_dispatch_finish(struct sb_offload *op)
+void sb_dispatch_finish(struct sb_offload *op, struct sb_answer *a)
 {
 	struct sb_client *c = op->conn;
-	struct sb_request req;
+	struct sb_request *req = &a->req;
 	int r = op->result;
 
-	sb_request_init(&req, c, NULL, NULL);
+	sb_request_init(req, c, NULL, NULL);
 	c->offload = NULL;
 	if (r < 0)
-		req.error = op->error;
+		req->error = op->error;
 	if (op->finish)
-		r = op->finish(op, &req, r);
-	dispatch_reply(c, &req, r, op->method, op->oneway);
-	sb_client_resume(c);
+		r = op->finish(op, req, r);
+	answer(a, r, op->method, op->oneway);
 }
 
-void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
+void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f, struct sb_answer *a)
 {
 	struct sb_call call;
-	struct sb_request req;
+	struct sb_request *req = &a->req;
 	const struct sb_method *m = NULL;
 	int r;
 
-	sb_request_init(&req, c, &call, f);
-	r = sb_call_read(f->data, f->len, &call, &req.error);
+	sb_request_init(req, c, &call, f);
+	r = sb_call_read(f->data, f->len, &call, &req->error);
 	if (r < 0)
 		goto reply;
 	m = method_of(&call);
@@ -251,31 +223,36 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f)
 		const char *dot = strrchr(call.method, '.');
 
 		if (interface_known(call.method))
-			r = not_found(&req, SB_ERR_METHOD_NOT_FOUND, ENOSYS, "method",
-				      call.method, strlen(call.method), "no method");
+			r = sb_request_not_found(req, SB_ERR_METHOD_NOT_FOUND, ENOSYS, "method",
+						 call.method, strlen(call.method), "no method");
 		else
 			r = sb_error_interface_not_found(
-				&req, call.method,
+				req, call.method,
 				dot ? (size_t)(dot - call.method) : strlen(call.method));
 		goto reply;
 	}
 	if (f->n_fds != m->n_fds) {
-		r = sb_error_set(&req.error, SB_ERR_BAD_DESCRIPTOR, EBADF, "fd",
+		r = sb_error_set(&req->error, SB_ERR_BAD_DESCRIPTOR, EBADF, "fd",
 				 "%s takes %u descriptor(s), the call carried %zu", m->name,
 				 m->n_fds, f->n_fds);
 		goto reply;
 	}
+	req->method_name = m->name;
+	r = authorize_call(req, m);
+	if (r < 0)
+		goto reply;
 	if (m->params) {
-		r = sb_call_args(&call, m->params, &req.error);
+		r = sb_call_args(&call, m->params, &req->error);
 		if (r < 0)
 			goto reply;
-		req.args = &call.args;
+		req->args = &call.args;
 	}
-	req.method_name = m->name;
-	r = m->fn(&req);
+	r = m->fn(req);
 reply:
-	/* Deferred: sb_dispatch_finish() answers. */
+	/* Deferred: sb_dispatch_finish() answers once the worker is done. */
 	if (r != SB_METHOD_DEFERRED)
-		dispatch_reply(c, &req, r, call.method, call.oneway);
+		answer(a, r, call.method, call.oneway);
+	else
+		answer_none(a);
 	sb_call_done(&call);
 }

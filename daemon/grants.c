@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
 #include "proto/addr.h"
+#include "proto/json-util.h"
 
 struct grant {
 	uint64_t time_usec;
@@ -383,7 +383,7 @@ json_object *sb_grants_list(struct sb_grants *g, uid_t uid, size_t offset, size_
 			    size_t *total)
 {
 	_cleanup_close_ int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	json_object *list;
+	struct sb_json_builder list;
 	size_t seen = 0;
 
 	/* The /proc scan is the expensive part: once per listing, at its
@@ -395,10 +395,11 @@ json_object *sb_grants_list(struct sb_grants *g, uid_t uid, size_t offset, size_
 		prune(g);
 		g->scanned_usec = monotonic_usec();
 	}
-	list = json_object_new_array();
-	for (size_t i = 0; list && i < g->count; i++) {
+	list = sb_json_new_array();
+	for (size_t i = 0; list.r == 0 && i < g->count; i++) {
 		struct grant *e = &g->ring[(g->head + i) % g->capacity];
-		json_object *o, *address;
+		struct sb_json_builder o;
+		json_object *address;
 
 		if (uid != (uid_t)-1 && e->uid != uid)
 			continue;
@@ -406,21 +407,22 @@ json_object *sb_grants_list(struct sb_grants *g, uid_t uid, size_t offset, size_
 			continue;
 		if (proc_fd >= 0)
 			refresh_comm(proc_fd, e);
-		o = json_object_new_object();
-		json_object_object_add(o, "time_usec", json_object_new_int64((int64_t)e->time_usec));
-		json_object_object_add(o, "pid", json_object_new_int64(e->pid));
-		json_object_object_add(o, "uid", json_object_new_int64(e->uid));
-		json_object_object_add(o, "comm", json_object_new_string(e->comm));
-		json_object_object_add(o, "family", sb_const_json(SB_C_AF, e->family));
-		json_object_object_add(o, "type", sb_const_json(SB_C_SOCK, e->type));
-		json_object_object_add(o, "protocol", json_object_new_int(e->protocol));
-		json_object_object_add(o, "inode", json_object_new_int64((int64_t)e->inode));
+		o = sb_json_new_object();
+		sb_json_set(&o, "time_usec", json_object_new_int64((int64_t)e->time_usec));
+		sb_json_set(&o, "pid", json_object_new_int64(e->pid));
+		sb_json_set(&o, "uid", json_object_new_int64(e->uid));
+		sb_json_set(&o, "comm", json_object_new_string(e->comm));
+		sb_json_set(&o, "family", sb_const_json(SB_C_AF, e->family));
+		sb_json_set(&o, "type", sb_const_json(SB_C_SOCK, e->type));
+		sb_json_set(&o, "protocol", json_object_new_int(e->protocol));
+		sb_json_set(&o, "inode", json_object_new_int64((int64_t)e->inode));
+		/* None for a grant whose address was not kept. */
 		address = grant_address(e);
 		if (address)
-			json_object_object_add(o, "address", address);
-		json_object_array_add(list, o);
+			sb_json_set(&o, "address", address);
+		sb_json_push(&list, sb_json_done(&o));
 	}
 	(void)sb_fsid_restore();
 	*total = seen;
-	return list;
+	return sb_json_done(&list);
 }

@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 #include <sys/socket.h>
 
-#include "daemon/server.h"
+#include "daemon/state.h"
 #include "daemon/sockinfo.h"
 
 struct sb_grants *sb_grants_new(size_t capacity);
@@ -25,7 +25,7 @@ void sb_grants_add(struct sb_grants *g, const struct sb_client *c, int fd,
  * the admin's listing)
  * [offset, offset + limit) as a JSON array (org.sockbroker.admin.Grant
  * objects, pid and comm those of a holder now) and their total in
- * *total. */
+ * *total; NULL when out of memory. */
 json_object *sb_grants_list(struct sb_grants *g, uid_t uid, size_t offset, size_t limit,
 			    size_t *total);
 size_t sb_grants_count(const struct sb_grants *g);

@@ -3,9 +3,11 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "daemon/client.h"
 #include "daemon/inflight.h"
 #include "daemon/log.h"
 #include "daemon/uid-counts.h"
+#include "proto/frame.h"
 
 /* Each reply carrying a descriptor is a buffer of its own in the kernel,
  * charged at least this much (server.c bounds unread replies the same

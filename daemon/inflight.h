@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "daemon/server.h"
+#include "daemon/state.h"
 #include "proto/error.h"
 
 /* A reply carrying a socket was sent or queued on c. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.sockbroker.admin: status, grants, policy dry runs and reload for
- * sockbrokerctl. Authorised by the policy's admin method (uid 0 always,
- * by the default rule); anyone may list their own grants and check
- * their own requests. */
+ * sockbrokerctl. Who may call each is the method table's to say, and
+ * the dispatcher's to decide before a handler runs (dispatch.c): the
+ * policy's admin method (uid 0 always); anyone may list their own grants
+ * and check their own requests. */
 #include <grp.h>
 #include <stdint.h>
 #include <pwd.h>
@@ -11,12 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/audit.h"
-#include "daemon/dispatch.h"
+#include "daemon/client.h"
+#include "daemon/methods.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/log.h"
 #include "daemon/peer-unit.h"
+#include "daemon/server.h"
 #include "proto/protocol.h"
 
 static const char *const no_keys[] = { NULL };
@@ -31,84 +33,50 @@ static int restore_fsid(struct sb_request *req)
 	return 0;
 }
 
-/* Would the policy admit the client to administration? Asked quietly:
- * for calls that serve others too, a "no" is not a denial. */
-static bool is_admin(struct sb_request *req)
-{
-	struct sb_policy_request preq;
-	struct sb_policy_subject who;
-	struct sb_decision d;
-
-	if (req->conn->cred.uid == 0)
-		return true;
-	sb_client_subject(req->conn, &who);
-	sb_policy_request_init(&preq, SB_PM_ADMIN);
-	sb_policy_check(req->conn->server->policy, &who, &preq, &d);
-	return d.allow;
-}
-
-static int authorize_admin(struct sb_request *req, const char *what)
-{
-	struct sb_policy_request preq;
-	int r;
-
-	r = restore_fsid(req);
-	if (r < 0)
-		return r;
-	/* Root is never locked out of administration, whatever the policy
-	 * says: a "deny * *" line must not make the daemon unmanageable. */
-	if (req->conn->cred.uid == 0) {
-		struct sb_decision d = { .allow = true, .rule = "uid 0" };
-
-		sb_audit_decision(req->conn, "admin", what, &d);
-		return 0;
-	}
-	sb_policy_request_init(&preq, SB_PM_ADMIN);
-	return sb_authorize(req, &preq, what);
-}
-
-static int admin_prologue(struct sb_request *req, const char *what)
+/* The prologue of the calls only administrators make, admitted already. */
+static int admin_prologue(struct sb_request *req)
 {
 	int r = sb_params_only(req->call->parameters, no_keys, &req->error);
 
 	if (r < 0)
 		return r;
-	return authorize_admin(req, what);
+	return restore_fsid(req);
 }
 
 static json_object *policy_files_json(const struct sb_policy *p)
 {
-	json_object *a = json_object_new_array();
+	struct sb_json_builder b = sb_json_new_array();
 	const char *const *files;
 	size_t n = sb_policy_files(p, &files);
 
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(files[i]));
-	return a;
+		sb_json_push(&b, json_object_new_string(files[i]));
+	return sb_json_done(&b);
 }
 
 int sb_method_admin_status(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	struct timespec ts;
 	uint64_t now;
 	int r;
 
-	r = admin_prologue(req, "status");
+	r = admin_prologue(req);
 	if (r < 0)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "version", json_object_new_string(SB_VERSION));
-	json_object_object_add(req->reply, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
-	json_object_object_add(req->reply, "connections", json_object_new_int64(s->n_conns));
-	json_object_object_add(req->reply, "grants", json_object_new_int64((int64_t)s->n_grants));
-	json_object_object_add(req->reply, "denials", json_object_new_int64((int64_t)s->n_denials));
-	json_object_object_add(req->reply, "errors", json_object_new_int64((int64_t)s->n_errors));
-	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "version", json_object_new_string(SB_VERSION));
+	sb_json_set(&b, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
+	sb_json_set(&b, "connections", json_object_new_int64(s->n_conns));
+	sb_json_set(&b, "grants", json_object_new_int64((int64_t)s->n_grants));
+	sb_json_set(&b, "denials", json_object_new_int64((int64_t)s->n_denials));
+	sb_json_set(&b, "errors", json_object_new_int64((int64_t)s->n_errors));
+	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
+	return sb_request_reply(req, &b);
 }
 
 /* A page of grants must fit a message: an escaped task name, an IPv6
@@ -120,8 +88,8 @@ int sb_method_admin_list(struct sb_request *req)
 	static const char *const keys[] = { "offset", "limit", NULL };
 	json_object *params = req->call->parameters;
 	int64_t offset = 0, limit = LIST_PAGE_MAX;
-	size_t total;
-	bool admin;
+	struct sb_json_builder b;
+	size_t total = 0;
 	int r;
 
 	r = sb_params_only(params, keys, &req->error);
@@ -133,28 +101,26 @@ int sb_method_admin_list(struct sb_request *req)
 	r = sb_param_int(params, "limit", false, 1, LIST_PAGE_MAX, &limit, &req->error);
 	if (r < 0)
 		return r;
-	/* Anyone may list their own grants, an admin everyone's: a client
-	 * that is not admin is not denied, it is shown its own. */
-	admin = is_admin(req);
-	r = admin ? authorize_admin(req, "list") : restore_fsid(req);
+	r = restore_fsid(req);
 	if (r < 0)
 		return r;
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "grants",
-			       sb_grants_list(req->conn->server->grants,
-					      admin ? (uid_t)-1 : req->conn->cred.uid,
-					      (size_t)offset, (size_t)limit, &total));
-	json_object_object_add(req->reply, "total", json_object_new_int64((int64_t)total));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "grants",
+		    sb_grants_list(req->conn->server->grants,
+				   req->admin ? (uid_t)-1 : req->conn->cred.uid, (size_t)offset,
+				   (size_t)limit, &total));
+	sb_json_set(&b, "total", json_object_new_int64((int64_t)total));
+	return sb_request_reply(req, &b);
 }
 
 int sb_method_admin_reload(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	char err[512];
 	int r;
 
-	r = admin_prologue(req, "reload");
+	r = admin_prologue(req);
 	if (r < 0)
 		return r;
 	r = sb_server_reload(s, err, sizeof(err));
@@ -165,10 +131,10 @@ int sb_method_admin_reload(struct sb_request *req)
 			  (unsigned)req->conn->cred.uid, (int)req->conn->cred.pid, err);
 		return sb_error_param(&req->error, "policy", "%s", err);
 	}
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	json_object_object_add(req->reply, "policy_files", policy_files_json(s->policy));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
+	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
+	return sb_request_reply(req, &b);
 }
 
 /* Resolve a user name or uid, with its groups, for a dry run. */
@@ -210,11 +176,26 @@ static bool is_own_uid(const char *user, uid_t uid)
 	return strcmp(user, text) == 0;
 }
 
+/* The caller may ask about itself by uid, answered from the kernel's
+ * credentials; anything else (another user, another unit) reveals the
+ * policy and who exists, and costs NSS lookups that can block: admins
+ * only, decided before anything is looked up. */
+bool sb_method_admin_check_is_about_caller(const struct sb_request *req)
+{
+	json_object *params = req->call->parameters;
+	json_object *user = sb_json_get(params, "user"), *kv = sb_json_get(params, "keys");
+
+	return json_object_is_type(user, json_type_string) &&
+	       is_own_uid(json_object_get_string(user), req->conn->cred.uid) &&
+	       !(json_object_is_type(kv, json_type_object) && sb_json_get(kv, "unit"));
+}
+
 int sb_method_admin_check(struct sb_request *req)
 {
 	static const char *const keys[] = { "user", "method", "keys", NULL };
 	json_object *params = req->call->parameters, *kv = NULL;
 	struct sb_server *s = req->conn->server;
+	struct sb_json_builder b;
 	struct sb_policy_request preq;
 	struct sb_policy_subject who;
 	struct sockaddr_storage addr;
@@ -250,14 +231,11 @@ int sb_method_admin_check(struct sb_request *req)
 					      "keys.unit: expected the name of a unit that runs processes");
 		unit = json_object_get_string(unit_value);
 	}
-	/* The caller may ask about itself by uid, answered from the kernel's
-	 * credentials; anything else (another user, another unit) reveals
-	 * the policy and who exists, and costs NSS lookups that can block:
-	 * admins only, checked first. */
-	if (is_own_uid(user, req->conn->cred.uid) && !unit) {
+	/* Admitted (req->admin) when asking about anyone but itself. */
+	if (!req->admin) {
 		sb_client_subject(req->conn, &who);
 	} else {
-		r = authorize_admin(req, "check");
+		r = restore_fsid(req);
 		if (r < 0)
 			return r;
 		r = lookup_user(user, &who.uid, &who.gid, groups, &n_groups, &req->error);
@@ -280,13 +258,14 @@ int sb_method_admin_check(struct sb_request *req)
 				return sb_error_param(&req->error, "keys", "keys.%s: %s", key, err);
 		}
 	}
-	/* As authorize_admin() decides: root administers whatever the rules say. */
+	/* As sb_authorize_admin() decides: root administers whatever the rules
+	 * say. */
 	if (method == SB_PM_ADMIN && who.uid == 0)
 		d = (struct sb_decision){.allow = true, .rule = "uid 0"};
 	else
 		sb_policy_check(s->policy, &who, &preq, &d);
-	req->reply = json_object_new_object();
-	json_object_object_add(req->reply, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
-	json_object_object_add(req->reply, "rule", json_object_new_string(d.rule));
-	return 0;
+	b = sb_json_new_object();
+	sb_json_set(&b, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
+	sb_json_set(&b, "rule", json_object_new_string(d.rule));
+	return sb_request_reply(req, &b);
 }

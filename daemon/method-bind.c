@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "daemon/bind.h"
-#include "daemon/dispatch.h"
 #include "daemon/grants.h"
+#include "daemon/methods.h"
 #include "daemon/offload.h"
+#include "daemon/sockinfo.h"
 #include "proto/addr.h"
 
 /* The bind on a worker (offload.h), and the address the socket got. */
@@ -81,7 +82,7 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 	op->si = *si;
 	op->base.work = bind_work;
 	op->base.finish = bind_finish;
-	sb_dispatch_defer(req, &op->base);
+	sb_request_defer(req, &op->base);
 	return SB_METHOD_DEFERRED;
 }
 

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/dispatch.h"
+#include "daemon/authorize.h"
+#include "daemon/methods.h"
 #include "daemon/offload.h"
+#include "daemon/sockinfo.h"
 #include "daemon/sockopt.h"
 #include "proto/protocol.h"
 
@@ -61,6 +63,6 @@ int sb_method_setsockopt(struct sb_request *req)
 		op->opt.text = op->text;
 	}
 	op->base.work = setsockopt_work;
-	sb_dispatch_defer(req, &op->base);
+	sb_request_defer(req, &op->base);
 	return SB_METHOD_DEFERRED;
 }

@@ -7,12 +7,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "daemon/authorize.h"
 #include "daemon/bind.h"
 #include "daemon/closer.h"
-#include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/inflight.h"
+#include "daemon/methods.h"
 #include "daemon/netns.h"
 #include "daemon/sockopt.h"
 #include "proto/addr.h"

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "daemon/closer.h"
-#include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/offload.h"
 #include "daemon/thread.h"
@@ -117,6 +116,9 @@ static enum start_result start(struct sb_offload *op)
 	return STARTED;
 }
 
+/* The server's, which answers a finished operation's call. */
+static sb_offload_answer_fn answer;
+
 static void finish(struct sb_offload *op);
 
 /* Start the waiting operations whose owner's turn has come. Each owner's
@@ -169,7 +171,7 @@ static void finish(struct sb_offload *op)
 			break;
 		}
 	if (op->conn)
-		sb_dispatch_finish(op);
+		answer(op);
 	sb_close_later(op->fd);
 	free(op);
 }
@@ -191,10 +193,11 @@ static int on_done(sd_event_source *src, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-int sb_offload_init(sd_event *e)
+int sb_offload_init(sd_event *e, sb_offload_answer_fn answer_fn)
 {
 	int r;
 
+	answer = answer_fn;
 	done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (done_fd < 0)
 		return -errno;

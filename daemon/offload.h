@@ -44,10 +44,15 @@ struct sb_offload {
 	struct sb_error error;
 };
 
-/* Watch for finished operations on e. 0 or -errno. */
-int sb_offload_init(sd_event *e);
+/* Called on the loop with an operation whose work is done and whose
+ * connection is still there (op->conn), to answer its call. */
+typedef void (*sb_offload_answer_fn)(struct sb_offload *op);
+
+/* Watch for finished operations on e, answered with answer_fn. 0 or
+ * -errno. */
+int sb_offload_init(sd_event *e, sb_offload_answer_fn answer_fn);
 /* Run op->work on a worker, as soon as op->owner's turn allows, then
- * call sb_dispatch_finish() with it on the loop. Takes op. */
+ * answer its call on the loop (sb_offload_init()). Takes op. */
 void sb_offload_submit(struct sb_offload *op);
 /* op's connection is gone: it finishes without a reply. */
 void sb_offload_forget(struct sb_offload *op);

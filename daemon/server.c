@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "daemon/client.h"
 #include "daemon/closer.h"
 #include "daemon/dispatch.h"
 #include "daemon/families.h"
@@ -18,7 +19,6 @@
 #include "daemon/inflight.h"
 #include "daemon/log.h"
 #include "daemon/offload.h"
-#include "daemon/peer-unit.h"
 #include "daemon/server.h"
 #include "daemon/subid.h"
 #include "daemon/uid-counts.h"
@@ -50,44 +50,10 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* The peer's unit, read with its identity: /proc mounted
- * hidepid=invisible (ProtectProc=) shows a process only to an identity
- * that may ptrace-read it. */
-static void read_unit(struct sb_client *c)
+/* Every change of c's state goes through here (conn-state.h). */
+static void conn_on(struct sb_client *c, enum sb_conn_event e)
 {
-	char unit[SB_UNIT_NAME_MAX + 1];
-	int r = -EPERM;
-
-	if (sb_fsid_become(c->cred.uid, c->cred.gid))
-		r = sb_peer_unit(c->fd, &c->cred, unit, sizeof(unit));
-	if (r > 0)
-		c->unit = strdup(unit);
-	if (r > 0 && c->unit)
-		c->unit_state = SB_CLIENT_UNIT_FOUND;
-	else if (r == 0)
-		c->unit_state = SB_CLIENT_UNIT_NONE;
-	else
-		c->unit_state = SB_CLIENT_UNIT_UNKNOWN;
-	if (c->unit_state == SB_CLIENT_UNIT_UNKNOWN)
-		log_info("uid=%u pid=%d: the unit is unknown (%s): decided as any unit's denials",
-			 (unsigned)c->cred.uid, (int)c->cred.pid, strerror(r < 0 ? -r : ENOMEM));
-}
-
-void sb_client_subject(struct sb_client *c, struct sb_policy_subject *who)
-{
-	if (c->unit_state == SB_CLIENT_UNIT_UNREAD && sb_policy_names_units(c->server->policy))
-		read_unit(c);
-	who->uid = c->cred.uid;
-	who->gid = c->cred.gid;
-	who->groups = c->groups;
-	who->n_groups = c->n_groups;
-	who->unit = c->unit_state == SB_CLIENT_UNIT_FOUND ? c->unit : NULL;
-	who->unit_unknown = c->unit_state == SB_CLIENT_UNIT_UNKNOWN;
-}
-
-uid_t sb_client_owner(const struct sb_client *c)
-{
-	return c->counted_uid;
+	c->state = sb_conn_next(c->state, e);
 }
 
 static void conn_free(struct sb_client *c)
@@ -132,14 +98,15 @@ static bool conn_update_events(struct sb_client *c)
 {
 	uint32_t events = EPOLLET | EPOLLRDHUP;
 
-	c->reading = !c->closing && !c->stalled && !c->eof && !c->offload &&
+	c->reading = c->state == SB_CONN_READING && !c->offload &&
 		     c->queued < c->server->limits.max_requests_in_flight;
 	if (c->reading)
 		events |= EPOLLIN;
 	/* A connection that yielded its turn comes back with EPOLLOUT,
 	 * which a connection has at once, after the others already ready
 	 * (sd-event serves what became ready first). */
-	if ((c->out && !sb_outq_empty(c->out)) || c->stalled || c->yielded)
+	if ((c->out && !sb_outq_empty(c->out)) || c->state == SB_CONN_STALLED ||
+	    c->state == SB_CONN_YIELDED)
 		events |= EPOLLOUT;
 	if (events == c->events && !c->rearm)
 		return true;
@@ -193,17 +160,21 @@ static bool conn_flush(struct sb_client *c)
 	return true;
 }
 
-void sb_client_send(struct sb_client *c, json_object *msg, int fd)
+static void conn_send_text(struct sb_client *c, const char *text, size_t len, int fd);
+
+/* Queue msg (and fd, when >= 0; the caller keeps its own) as the next
+ * reply on c and try to write it at once. On failure c is closed. */
+static void conn_send(struct sb_client *c, json_object *msg, int fd)
 {
 	const char *text;
 	size_t len;
 
 	text = msg ? sb_message_string(msg, &len) : NULL;
 	if (!text) {
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
-	sb_client_send_text(c, text, len, fd);
+	conn_send_text(c, text, len, fd);
 }
 
 /* The kernel refused a reply carrying a socket: the audit log said
@@ -218,18 +189,19 @@ static void handover_failed(struct sb_client *c, int errnum)
 	log_warn("uid=%u pid=%d: the socket granted could not be handed over: %s",
 		 (unsigned)c->cred.uid, (int)c->cred.pid, strerror(errnum));
 	if (errnum != ETOOMANYREFS) {
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
 	sb_error_set(&err, SB_ERR_LIMIT_EXCEEDED, errnum, NULL,
 		     "the kernel refused to pass the socket: the daemon has too many sockets "
 		     "handed over and not yet received");
 	msg = sb_error_reply_new(&err);
-	sb_client_send(c, msg, -1);
+	conn_send(c, msg, -1);
 	json_object_put(msg);
 }
 
-void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int fd)
+/* The same for a reply already in its wire form (len bytes, no NUL). */
+static void conn_send_text(struct sb_client *c, const char *text, size_t len, int fd)
 {
 	ssize_t n;
 
@@ -248,7 +220,7 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 			if (fd >= 0)
 				handover_failed(c, (int)-n);
 			else
-				c->closing = true;
+				conn_on(c, SB_CONN_CLOSE);
 			return;
 		}
 		if (n > 0) {
@@ -268,7 +240,7 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 		 * client what it can, then give up on this connection. */
 		log_warn("uid=%u pid=%d: cannot queue a reply, closing", (unsigned)c->cred.uid,
 			 (int)c->cred.pid);
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 		return;
 	}
 	c->queued++;
@@ -276,16 +248,49 @@ void sb_client_send_text(struct sb_client *c, const char *text, size_t len, int 
 	if (fd >= 0)
 		sb_inflight_sent(c);
 	if (!conn_flush(c))
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 }
 
-void sb_client_send_fatal(struct sb_client *c, const struct sb_error *err)
+/* Send err as a final reply, then close once it is written. */
+static void conn_send_fatal(struct sb_client *c, const struct sb_error *err)
 {
 	json_object *msg = sb_error_reply_new(err);
 
-	sb_client_send(c, msg, -1);
+	conn_send(c, msg, -1);
 	json_object_put(msg);
-	c->closing = true;
+	conn_on(c, SB_CONN_CLOSE);
+}
+
+/* Send a call's answer (dispatch.h), and let go of what it holds. */
+static void conn_send_answer(struct sb_client *c, struct sb_answer *a)
+{
+	bool handed = false;
+
+	if (a->send) {
+		if (a->text)
+			conn_send_text(c, a->text, a->len, a->fd);
+		else
+			conn_send(c, a->msg, a->fd);
+		handed = c->state != SB_CONN_CLOSING;
+	}
+	if (a->close)
+		conn_on(c, SB_CONN_CLOSE);
+	json_object_put(a->msg);
+	/* Once the socket is in flight to the client (or queued, with a copy)
+	 * ours is not the last reference and closing it is cheap; otherwise
+	 * the client may be gone and ours the last. */
+	if (handed)
+		safe_close(a->fd);
+	else
+		sb_close_later(a->fd);
+}
+
+void sb_client_serve(struct sb_client *c, struct sb_frame *f)
+{
+	struct sb_answer a;
+
+	sb_dispatch_frame(c, f, &a);
+	conn_send_answer(c, &a);
 }
 
 /* Dispatch complete requests while the in-flight limit and the
@@ -294,34 +299,34 @@ static void conn_process(struct sb_client *c)
 {
 	struct sb_frame f;
 
-	while (c->decoder && !c->closing && !c->offload &&
+	while (c->decoder && c->state != SB_CONN_CLOSING && !c->offload &&
 	       c->queued < c->server->limits.max_requests_in_flight) {
 		if (conn_peer_lagging(c, false)) {
-			c->stalled = true;
+			conn_on(c, SB_CONN_STALL);
 			return;
 		}
 		if (c->calls >= CALLS_PER_EVENT) {
 			/* Maybe nothing is left; then the next turn finds so. */
-			c->yielded = true;
+			conn_on(c, SB_CONN_YIELD);
 			c->rearm = true;
 			return;
 		}
 		if (sb_decoder_next(c->decoder, &f) <= 0)
 			break;
 		c->calls++;
-		sb_dispatch_frame(c, &f);
+		sb_client_serve(c, &f);
 		sb_frame_done(&f);
 	}
 	/* Stopping: the calls that arrived are answered, then the door shuts. */
 	if (c->server->stopping && sb_decoder_idle(c->decoder) && c->decoder)
-		c->closing = true;
+		conn_on(c, SB_CONN_CLOSE);
 }
 
 /* A peer that sent all it will is closed once its calls are served. */
 static void conn_close_if_served(struct sb_client *c)
 {
-	if (c->eof && !c->yielded && !c->stalled && !c->offload)
-		c->closing = true;
+	if (!c->offload)
+		conn_on(c, SB_CONN_SERVED);
 }
 
 /* Nothing held: drop the decoder so idle clients stay cheap. Calls
@@ -340,13 +345,15 @@ static void conn_read(struct sb_client *c, bool peer_done)
 {
 	struct sb_error err = { 0 };
 
-	for (int i = 0; i < READS_PER_EVENT && c->reading && !c->yielded && !c->closing; i++) {
+	for (int i = 0; i < READS_PER_EVENT && c->reading && c->state != SB_CONN_YIELDED &&
+			c->state != SB_CONN_CLOSING;
+	     i++) {
 		ssize_t n;
 
 		if (!c->decoder) {
 			c->decoder = sb_decoder_new(SB_MESSAGE_MAX, SB_FDS_MAX);
 			if (!c->decoder) {
-				c->closing = true;
+				conn_on(c, SB_CONN_CLOSE);
 				return;
 			}
 			/* No call takes more: an unfinished one must not hold more
@@ -360,7 +367,7 @@ static void conn_read(struct sb_client *c, bool peer_done)
 			break;
 		if (n == 0) {
 			/* Answer what was asked, in turns, then close. */
-			c->eof = true;
+			conn_on(c, SB_CONN_EOF);
 			conn_process(c);
 			conn_close_if_served(c);
 			return;
@@ -371,18 +378,18 @@ static void conn_read(struct sb_client *c, bool peer_done)
 				     n == -EMSGSIZE ? "message exceeds %u bytes" :
 						      "malformed descriptors or control data (limit %u)",
 				     n == -EMSGSIZE ? SB_MESSAGE_MAX : SB_FDS_MAX);
-			sb_client_send_fatal(c, &err);
+			conn_send_fatal(c, &err);
 			return;
 		}
 		if (n < 0) {
-			c->closing = true;
+			conn_on(c, SB_CONN_CLOSE);
 			return;
 		}
 		/* Bytes alone do not count as activity (replies do): a byte now
 		 * and then must not keep a connection forever. */
 		conn_process(c);
-		c->reading = !c->stalled && !c->yielded && !c->offload &&
-			     c->queued < c->server->limits.max_requests_in_flight;
+		c->reading = c->state != SB_CONN_STALLED && c->state != SB_CONN_YIELDED &&
+			     !c->offload && c->queued < c->server->limits.max_requests_in_flight;
 		/* Nothing more was there: the next edge says when there is,
 		 * which saves a recvmsg() that would fail on every request. */
 		if (sb_decoder_drained(c->decoder) && !peer_done)
@@ -402,11 +409,11 @@ empty:
 static void conn_turn(struct sb_client *c, bool read, bool peer_done)
 {
 	c->calls = 0;
-	c->yielded = false;
+	conn_on(c, SB_CONN_TURN);
 	conn_process(c);
 	conn_close_if_served(c);
 	conn_drop_idle_decoder(c);
-	if (read && !c->yielded)
+	if (read && c->state != SB_CONN_YIELDED)
 		conn_read(c, peer_done);
 }
 
@@ -428,11 +435,10 @@ static void conn_end(struct sb_client *c)
 		conn_free(c);
 		return;
 	}
-	if (!c->parked)
+	if (c->state != SB_CONN_PARKED)
 		log_debug("uid=%u pid=%d: %u socket(s) not yet received, keeping the connection",
 			  (unsigned)c->cred.uid, (int)c->cred.pid, c->fds_unread);
-	c->parked = true;
-	c->closing = false;
+	conn_on(c, SB_CONN_PARK);
 	/* Nothing more is answered: a call still acting on the client's
 	 * socket finishes without a reply. */
 	if (c->offload) {
@@ -456,8 +462,9 @@ static void conn_end(struct sb_client *c)
 static void conn_settle(struct sb_client *c, uint32_t revents)
 {
 	if (!(revents & EPOLLIN) && (revents & (EPOLLHUP | EPOLLERR)))
-		c->closing = true;
-	if (c->closing && (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
+		conn_on(c, SB_CONN_CLOSE);
+	if (c->state == SB_CONN_CLOSING &&
+	    (!c->out || sb_outq_empty(c->out) || (revents & (EPOLLHUP | EPOLLERR)))) {
 		conn_end(c);
 		return;
 	}
@@ -469,7 +476,7 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 {
 	struct sb_client *c = userdata;
 
-	if (c->parked) {
+	if (c->state == SB_CONN_PARKED) {
 		conn_end(c);
 		return 0;
 	}
@@ -478,8 +485,8 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 			conn_end(c);
 			return 0;
 		}
-		if (c->stalled && !conn_peer_lagging(c, true))
-			c->stalled = false;
+		if (c->state == SB_CONN_STALLED && !conn_peer_lagging(c, true))
+			conn_on(c, SB_CONN_CAUGHT_UP);
 	}
 	/* Whatever woke the connection. */
 	conn_turn(c, revents & EPOLLIN, revents & (EPOLLRDHUP | EPOLLHUP));
@@ -487,10 +494,11 @@ static int on_conn_io(sd_event_source *src, int fd, uint32_t revents, void *user
 	return 0;
 }
 
-void sb_client_resume(struct sb_client *c)
+/* A call that held c back was answered: serve what waits, read on. */
+static void conn_resume(struct sb_client *c)
 {
 	/* A connection the loop does not watch (tests/fuzz/fuzz-request.c
-	 * drives sb_dispatch_frame() on one of its own) has no turn to take. */
+	 * drives sb_client_serve() on one of its own) has no turn to take. */
 	if (!c->io)
 		return;
 	/* Input that came while the call held reading off raised no edge
@@ -498,6 +506,17 @@ void sb_client_resume(struct sb_client *c)
 	c->rearm = true;
 	conn_turn(c, false, false);
 	conn_settle(c, 0);
+}
+
+/* A call on a worker (offload.h) is done: answer it, and go on. */
+static void on_offload_done(struct sb_offload *op)
+{
+	struct sb_client *c = op->conn;
+	struct sb_answer a;
+
+	sb_dispatch_finish(op, &a);
+	conn_send_answer(c, &a);
+	conn_resume(c);
 }
 
 static int read_peer_groups(struct sb_client *c)
@@ -696,7 +715,7 @@ static int on_sweep(sd_event_source *src, uint64_t usec, void *userdata)
 
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->parked) {
+		if (c->state == SB_CONN_PARKED) {
 			conn_end(c);
 		} else if (now - c->last_active > limit) {
 			log_debug("uid=%u pid=%d idle for %u s, closing", (unsigned)c->cred.uid,
@@ -741,7 +760,7 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 		log_error("%s", err);
 		return r;
 	}
-	r = sb_offload_init(event);
+	r = sb_offload_init(event, on_offload_done);
 	if (r < 0)
 		return r;
 	s->started_usec = now_usec();
@@ -835,7 +854,7 @@ static int on_stop_grace(sd_event_source *src, uint64_t usec, void *userdata)
 		if (!c->out || sb_outq_empty(c->out))
 			conn_free(c);
 		else
-			c->closing = true;
+			conn_on(c, SB_CONN_CLOSE);
 	}
 	return 0;
 }
@@ -849,16 +868,17 @@ void sb_server_stop(struct sb_server *s)
 		sd_event_source_set_enabled(s->listen_src[i], SD_EVENT_OFF);
 	for (struct sb_client *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->parked)
+		if (c->state == SB_CONN_PARKED)
 			continue;
 		/* Answer calls that already arrived: the client sent them to a
 		 * live daemon and must not see them vanish. Read to the end:
 		 * no new edge comes for what is already there. */
 		/* What this turn leaves is served in turns during the grace
 		 * below. */
-		if (!c->closing && !c->stalled)
+		if (c->state != SB_CONN_CLOSING && c->state != SB_CONN_STALLED)
 			conn_turn(c, true, true);
-		if ((c->closing && (!c->out || sb_outq_empty(c->out))) || !conn_update_events(c))
+		if ((c->state == SB_CONN_CLOSING && (!c->out || sb_outq_empty(c->out))) ||
+		    !conn_update_events(c))
 			conn_free(c);
 	}
 	if (s->n_conns == 0) {

@@ -3,7 +3,7 @@
 
 #include "proto/fields.h"
 #include "proto/json-util.h"
-#include "proto/message.h"
+#include "proto/params.h"
 
 #define FIELDS_MAX 16
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* json-c ownership helpers for the code that builds and parses messages
- * (proto/ and client/). */
+ * (proto/, client/ and daemon/). */
 #pragma once
 
 #include <errno.h>
@@ -47,4 +47,77 @@ static inline int sb_json_add(json_object *obj, const char *key, json_object *va
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Append val to the array arr, as sb_json_add() adds: 0 or -ENOMEM. */
+static inline int sb_json_append(json_object *arr, json_object *val)
+{
+	if (!val)
+		return -ENOMEM;
+	if (json_object_array_add(arr, val) < 0) {
+		json_object_put(val);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Building an object or array a member at a time, checked once at the
+ * end: the builder keeps the first failure, and every step consumes its
+ * value, taking a NULL one for the failed allocation that made it; after
+ * a failure the remaining values are only freed. */
+struct sb_json_builder {
+	json_object *obj;
+	int r; /* 0 or -ENOMEM */
+};
+
+static inline struct sb_json_builder sb_json_builder_of(json_object *obj)
+{
+	return (struct sb_json_builder){ obj, obj ? 0 : -ENOMEM };
+}
+
+static inline struct sb_json_builder sb_json_new_object(void)
+{
+	return sb_json_builder_of(json_object_new_object());
+}
+
+static inline struct sb_json_builder sb_json_new_array(void)
+{
+	return sb_json_builder_of(json_object_new_array());
+}
+
+/* Add val under key of the object being built. */
+static inline void sb_json_set(struct sb_json_builder *b, const char *key, json_object *val)
+{
+	if (b->r < 0)
+		json_object_put(val);
+	else
+		b->r = sb_json_add(b->obj, key, val);
+}
+
+/* Add a JSON null under key of the object being built: a member that
+ * is there with no value. */
+static inline void sb_json_set_null(struct sb_json_builder *b, const char *key)
+{
+	if (b->r == 0 && json_object_object_add(b->obj, key, NULL) < 0)
+		b->r = -ENOMEM;
+}
+
+/* Append val to the array being built. */
+static inline void sb_json_push(struct sb_json_builder *b, json_object *val)
+{
+	if (b->r < 0)
+		json_object_put(val);
+	else
+		b->r = sb_json_append(b->obj, val);
+}
+
+/* The object or array built, or NULL, with everything freed, when a step
+ * failed. */
+static inline json_object *sb_json_done(struct sb_json_builder *b)
+{
+	if (b->r < 0) {
+		json_object_put(b->obj);
+		b->obj = NULL;
+	}
+	return TAKE_PTR(b->obj);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Varlink message schema: calls, replies, errors, and typed parameter
- * getters that reject wrong types and out-of-range values precisely. */
+/* Varlink message schema: calls, replies, errors. Their parameters are
+ * read by the typed getters of params.h, which this includes. */
 #pragma once
 
 #include <json-c/json.h>
@@ -9,7 +9,8 @@
 
 #include "consts.h"
 #include "error.h"
-#include "messages.h"
+#include "proto/messages.h"
+#include "proto/params.h"
 
 /* A parsed call. root owns everything; the other fields point into it.
  * A call read from JSON has parameters, never NULL (an empty object when
@@ -64,24 +65,3 @@ json_object *sb_error_reply_new(const struct sb_error *e);
 /* Wire form of a message (compact JSON, no NUL). The string belongs to
  * msg. */
 const char *sb_message_string(json_object *msg, size_t *len);
-
-/* Typed getters. Each returns 1 when the key is present and valid, 0 when
- * it is absent and not required, and -EINVAL with *err naming the key
- * (InvalidParameter) otherwise. null counts as absent. */
-int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
-		    const char **ret, struct sb_error *err);
-int sb_param_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
-		 int64_t *ret, struct sb_error *err);
-int sb_param_bool(json_object *obj, const char *key, bool required, bool *ret,
-		  struct sb_error *err);
-int sb_param_object(json_object *obj, const char *key, bool required, json_object **ret,
-		    struct sb_error *err);
-int sb_param_array(json_object *obj, const char *key, bool required, size_t max_len,
-		   json_object **ret, struct sb_error *err);
-/* A constant given by name ("AF_PACKET") or by number, range-checked. */
-int sb_param_const(json_object *obj, const char *key, enum sb_const_group group, bool required,
-		   int64_t min, int64_t max, int64_t *ret, struct sb_error *err);
-
-/* Strict input: fail with InvalidParameter on any key not in the
- * NULL-terminated list allowed. */
-int sb_params_only(json_object *obj, const char *const *allowed, struct sb_error *err);

@@ -9,7 +9,7 @@
 
 #include "proto/consts.h"
 #include "proto/json-util.h"
-#include "proto/message.h"
+#include "proto/params.h"
 #include "proto/option-msg.h"
 #include "proto/optval.h"
 #include "proto/protocol.h"

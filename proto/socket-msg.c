@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 
 #include "proto/json-util.h"
-#include "proto/message.h"
+#include "proto/params.h"
 #include "proto/netns-name.h"
 #include "proto/socket-msg.h"
 
@@ -97,10 +97,9 @@ static int write_flags(const struct sb_field *f, const void *msg, json_object *o
 	if (sb_json_add(obj, f->name, a) < 0)
 		return -ENOMEM;
 	if ((flags & SOCK_NONBLOCK) &&
-	    json_object_array_add(a, json_object_new_string("SOCK_NONBLOCK")) < 0)
+	    sb_json_append(a, json_object_new_string("SOCK_NONBLOCK")) < 0)
 		return -ENOMEM;
-	if ((flags & SOCK_CLOEXEC) &&
-	    json_object_array_add(a, json_object_new_string("SOCK_CLOEXEC")) < 0)
+	if ((flags & SOCK_CLOEXEC) && sb_json_append(a, json_object_new_string("SOCK_CLOEXEC")) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -179,14 +178,9 @@ static int write_options(const struct sb_field *f, const void *msg, json_object 
 	a = json_object_new_array();
 	if (sb_json_add(obj, f->name, a) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < m->n_options; i++) {
-		json_object *o = sb_sockopt_json(&m->options[i]);
-
-		if (!o || json_object_array_add(a, o) < 0) {
-			json_object_put(o);
+	for (size_t i = 0; i < m->n_options; i++)
+		if (sb_json_append(a, sb_sockopt_json(&m->options[i])) < 0)
 			return -ENOMEM;
-		}
-	}
 	return 0;
 }
 

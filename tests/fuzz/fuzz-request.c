@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The daemon's request path: sb_dispatch_frame() on a connection object,
+/* The daemon's request path: sb_client_serve() on a connection object,
  * which runs sb_call_parse(), the method table, the fd-count check and
  * every method's own parameter parsing and validation (daemon/method-*.c),
  * the policy check, and the reply builder, exactly as a client reaches
@@ -32,7 +32,6 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 
-#include "daemon/dispatch.h"
 #include "daemon/fsid.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -300,7 +299,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(conn.comm, sizeof(conn.comm), "fuzz");
 	conn.reading = true;
 
-	sb_dispatch_frame(&conn, &f);
+	sb_client_serve(&conn, &f);
 	sb_frame_done(&f);
 	/* Bind and SetSockOpt act on a worker and answer from the loop. */
 	while (conn.offload)
@@ -310,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	got = read_reply(sv[1], buf, sizeof(buf), got_fds, &n_fds);
 	/* Only a message that is not Varlink ends the connection. */
-	FUZZ_ASSERT(check_reply(text, strlen(text), buf, got, n_fds) == conn.closing);
+	FUZZ_ASSERT(check_reply(text, strlen(text), buf, got, n_fds) == (conn.state == SB_CONN_CLOSING));
 	for (size_t i = 0; i < n_fds; i++)
 		close(got_fds[i]);
 	close(sv[0]);

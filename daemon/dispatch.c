@@ -12,10 +12,11 @@
 
 /* Sorted by name for bsearch. */
 static const struct sb_method methods[] = {
-	{ SB_METHOD_BIND, sb_method_bind, 1, SB_ACCESS_ANYONE },
+	{ SB_METHOD_BIND, sb_method_bind, 1, SB_ACCESS_ANYONE, .params = &sb_bind_call_def },
 	{ SB_METHOD_INFO, sb_method_info, 0, SB_ACCESS_ANYONE },
-	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, SB_ACCESS_ANYONE },
-	{ SB_METHOD_SOCKET, sb_method_socket, 0, SB_ACCESS_ANYONE },
+	{ SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, SB_ACCESS_ANYONE,
+	  .params = &sb_setsockopt_call_def },
+	{ SB_METHOD_SOCKET, sb_method_socket, 0, SB_ACCESS_ANYONE, .params = &sb_socket_call_def },
 	{ SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0, SB_ACCESS_ADMIN_FOR_OTHERS, "check",
 	  sb_method_admin_check_is_about_caller },
 	{ SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0, SB_ACCESS_ADMIN_SEES_ALL, "list" },
@@ -36,6 +37,17 @@ static int method_cmp(const void *key, const void *elem)
 static const struct sb_method *method_lookup(const char *name)
 {
 	return bsearch(name, methods, ELEMENTSOF(methods), sizeof(methods[0]), method_cmp);
+}
+
+/* A call whose parameters were read with it (proto/codec.h) by their
+ * definition, which is cheaper than by name; any other by name. */
+static const struct sb_method *method_of(const struct sb_call *call)
+{
+	if (call->args_def)
+		for (size_t i = 0; i < ELEMENTSOF(methods); i++)
+			if (methods[i].params == call->args_def)
+				return &methods[i];
+	return method_lookup(call->method);
 }
 
 static bool interface_known(const char *method)
@@ -110,6 +122,24 @@ static int authorize_call(struct sb_request *req, const struct sb_method *m)
 	return 0;
 }
 
+/* The reply the handler left as a struct, written by the codec into
+ * a->wire: in its text, or as a message a takes. */
+static int typed_reply(struct sb_answer *a)
+{
+	struct sb_request *req = &a->req;
+	int r = sb_reply_write(req->reply_def, &req->reply_args, &a->wire);
+
+	if (r < 0)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	if (a->wire.msg) {
+		a->msg = TAKE_PTR(a->wire.msg);
+	} else {
+		a->text = a->wire.text;
+		a->len = a->wire.len;
+	}
+	return 0;
+}
+
 /* Fill a with the answer to a call: r is the handler's result, with
  * a->req's reply or error. */
 static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
@@ -120,6 +150,11 @@ static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
 	a->msg = NULL;
 	a->text = NULL;
 	a->close = false;
+	a->wire.msg = NULL;
+	if (r >= 0 && req->reply_def && !oneway)
+		r = typed_reply(a);
+	if (req->reply_def)
+		sb_message_done(req->reply_def, &req->reply_args);
 	if (r < 0) {
 		if (!is_denial(&req->error))
 			c->server->n_errors++;
@@ -134,10 +169,7 @@ static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
 		a->msg = error_reply(&req->error, req->error_params);
 		/* Not Varlink at all: the peer is confused, do not read on. */
 		a->close = req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0;
-	} else if (req->reply_text_len > 0) {
-		a->text = req->reply_text;
-		a->len = req->reply_text_len;
-	} else {
+	} else if (!req->reply_def) {
 		a->msg = sb_reply_new(TAKE_PTR(req->reply), false);
 	}
 	json_object_put(req->error_params);
@@ -166,7 +198,7 @@ void sb_dispatch_finish(struct sb_offload *op, struct sb_answer *a)
 	struct sb_request *req = &a->req;
 	int r = op->result;
 
-	*req = (struct sb_request){ .conn = c, .reply_fd = -1 };
+	sb_request_init(req, c, NULL, NULL);
 	c->offload = NULL;
 	if (r < 0)
 		req->error = op->error;
@@ -177,37 +209,16 @@ void sb_dispatch_finish(struct sb_offload *op, struct sb_answer *a)
 
 void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f, struct sb_answer *a)
 {
-	struct sb_call call = { 0 };
+	struct sb_call call;
 	struct sb_request *req = &a->req;
 	const struct sb_method *m = NULL;
-	struct sb_fast_socket fast;
-	struct sockaddr_storage ss;
-	socklen_t sslen;
 	int r;
 
-	*req = (struct sb_request){ .conn = c, .call = &call, .frame = f, .reply_fd = -1 };
-	/* The plain Socket call, as libsockbroker writes it, skips json-c. */
-	if (f->n_fds == 0 && sb_fast_socket_call_parse(f->data, f->len, &fast)) {
-		call.method = SB_METHOD_SOCKET;
-		req->method_name = SB_METHOD_SOCKET;
-		r = sb_method_socket_fast(req, &fast);
-		if (r != SB_METHOD_DECLINED)
-			goto plain;
-		call.method = NULL;
-	}
-	/* So is the plain Bind call of an IPv4 or IPv6 address. */
-	if (f->n_fds == 1 && sb_fast_bind_call_parse(f->data, f->len, &ss, &sslen)) {
-		call.method = SB_METHOD_BIND;
-		req->method_name = SB_METHOD_BIND;
-		r = sb_method_bind_fast(req, &ss, sslen);
-		if (r != SB_METHOD_DECLINED)
-			goto plain;
-		call.method = NULL;
-	}
-	r = sb_call_parse(f->data, f->len, &call, &req->error);
+	sb_request_init(req, c, &call, f);
+	r = sb_call_read(f->data, f->len, &call, &req->error);
 	if (r < 0)
 		goto reply;
-	m = method_lookup(call.method);
+	m = method_of(&call);
 	if (!m) {
 		const char *dot = strrchr(call.method, '.');
 
@@ -230,10 +241,13 @@ void sb_dispatch_frame(struct sb_client *c, struct sb_frame *f, struct sb_answer
 	r = authorize_call(req, m);
 	if (r < 0)
 		goto reply;
+	if (m->params) {
+		r = sb_call_args(&call, m->params, &req->error);
+		if (r < 0)
+			goto reply;
+		req->args = &call.args;
+	}
 	r = m->fn(req);
-	goto reply;
-plain:
-	c->server->n_plain_calls++;
 reply:
 	/* Deferred: sb_dispatch_finish() answers once the worker is done. */
 	if (r != SB_METHOD_DEFERRED)

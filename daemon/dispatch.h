@@ -43,6 +43,9 @@ struct sb_method {
 	const char *audit_name;
 	/* SB_ACCESS_ADMIN_FOR_OTHERS: is the call about its caller? */
 	bool (*about_caller)(const struct sb_request *req);
+	/* The parameters' definition (proto/messages.h), read into
+	 * req->args before fn runs; NULL: fn reads req->call->parameters. */
+	const struct sb_message_def *params;
 };
 
 /* A call's reply, for the server to send: sb_dispatch_frame() or
@@ -56,8 +59,11 @@ struct sb_answer {
 	size_t len;
 	int fd;	    /* handed over with the reply (ours), or -1 */
 	bool close; /* not Varlink at all: read no more from the peer */
-	/* The call's own storage, which text may point into. */
+	/* The call's own storage. */
 	struct sb_request req;
+	/* A reply the handler left as a struct, as the codec wrote it
+	 * (proto/codec.h): text may point into it. */
+	struct sb_wire wire;
 };
 
 /* Handle one complete frame from c: parse, decide, dispatch, and fill a

@@ -22,8 +22,9 @@ struct grant {
 	int family, type, protocol;
 	ino_t inode;
 	json_object *address;
-	/* Or the address of a plain Bind, written as JSON when listed: the
-	 * plain path builds no JSON (docs/PERFORMANCE.md). */
+	/* Or an IPv4 or IPv6 address a Bind got, written as JSON only when
+	 * listed: a Bind in the compact spelling builds no JSON
+	 * (docs/PERFORMANCE.md). */
 	struct sockaddr_in6 inet;
 	socklen_t inet_len;
 };

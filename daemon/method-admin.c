@@ -74,7 +74,6 @@ int sb_method_admin_status(struct sb_request *req)
 	sb_json_set(&b, "grants", json_object_new_int64((int64_t)s->n_grants));
 	sb_json_set(&b, "denials", json_object_new_int64((int64_t)s->n_denials));
 	sb_json_set(&b, "errors", json_object_new_int64((int64_t)s->n_errors));
-	sb_json_set(&b, "plain_calls", json_object_new_int64((int64_t)s->n_plain_calls));
 	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
 	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
 	return sb_request_reply(req, &b);

@@ -6,13 +6,11 @@
 #include <string.h>
 
 #include "daemon/authorize.h"
-#include "daemon/client-socket.h"
 #include "daemon/methods.h"
 #include "daemon/offload.h"
+#include "daemon/client-fd.h"
 #include "daemon/sockopt.h"
 #include "proto/protocol.h"
-
-static const char *const setsockopt_keys[] = { "fd", "level", "name", "value", "text", NULL };
 
 /* The setsockopt() on a worker (offload.h): the client may hold the
  * socket's lock. */
@@ -31,18 +29,14 @@ static int setsockopt_work(struct sb_offload *base)
 
 int sb_method_setsockopt(struct sb_request *req)
 {
-	json_object *params = req->call->parameters;
+	struct sb_sockopt opt = req->args->setsockopt.opt;
 	struct sb_policy_request preq;
-	struct sb_sockopt opt;
 	struct sb_sockinfo si;
 	struct setsockopt_op *op;
 	char summary[160];
-	int fd, r;
+	int r;
 
-	fd = sb_request_client_socket(req, setsockopt_keys, &si);
-	if (fd < 0)
-		return fd;
-	r = sb_sockopt_parse(params, "", true, &opt, &req->error);
+	r = sb_sockinfo_get(req->frame->fds[0], &si, &req->error);
 	if (r < 0)
 		return r;
 	/* The socket is of the daemon's network namespace (client-fd.h). */

@@ -7,154 +7,20 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "daemon/authorize.h"
 #include "daemon/bind.h"
 #include "daemon/closer.h"
-#include "daemon/methods.h"
-#include "daemon/authorize.h"
 #include "daemon/fsid.h"
 #include "daemon/grants.h"
 #include "daemon/inflight.h"
+#include "daemon/methods.h"
 #include "daemon/netns.h"
 #include "daemon/sockopt.h"
 #include "proto/addr.h"
-#include "proto/fast-socket.h"
 #include "proto/protocol.h"
 #include "proto/strbuf.h"
 
-#define SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
-/* What a Socket call may ask for; parse_args() refuses beyond, and the
- * fast path leaves anything beyond to it. */
-#define FAMILY_MAX (AF_MAX - 1)
-#define TYPE_MAX SOCK_PACKET
-/* AF_PACKET keeps only 16 bits of it: 0x10300 would be ETH_P_ALL to the
- * kernel but not to the policy. */
-#define PACKET_PROTOCOL_MAX 0xffff
-
-static const char *const socket_keys[] = { "family", "type", "flags", "protocol", "options",
-					   "bind", "listen", "netns", NULL };
-
-struct socket_args {
-	int family, type, flags, protocol;
-	struct sb_sockopt options[SB_OPTIONS_MAX];
-	size_t n_options;
-	json_object *bind;
-	int backlog; /* -1: no listen() */
-	const char *netns;
-};
-
-/* The kernel turns PF_INET with SOCK_PACKET into an AF_PACKET socket
- * (__sock_create()): a rule about AF_INET must not hand one out. */
-static bool type_fits_family(int family, int type)
-{
-	return type != SOCK_PACKET || family == AF_PACKET;
-}
-
-static int parse_protocol(json_object *params, int family, int *ret, struct sb_error *err)
-{
-	json_object *v;
-	int64_t n;
-	int r;
-
-	if (!json_object_object_get_ex(params, "protocol", &v) || !v) {
-		*ret = 0;
-		return 0;
-	}
-	if (json_object_is_type(v, json_type_string)) {
-		r = sb_protocol_parse(family, json_object_get_string(v), ret);
-		if (r < 0)
-			return sb_error_param(err, "protocol", "protocol: unknown protocol %s for %s",
-					      json_object_get_string(v),
-					      sb_const_name(SB_C_AF, family) ?: "this family");
-		return 0;
-	}
-	r = sb_param_int(params, "protocol", true, 0,
-			 family == AF_PACKET ? PACKET_PROTOCOL_MAX : INT_MAX, &n,
-			 err);
-	if (r < 0)
-		return r;
-	*ret = (int)n;
-	return 0;
-}
-
-static int parse_args(json_object *params, struct socket_args *a, struct sb_error *err)
-{
-	json_object *flags = NULL, *options = NULL;
-	int64_t family, type, backlog;
-	int r;
-
-	r = sb_params_only(params, socket_keys, err);
-	if (r < 0)
-		return r;
-	r = sb_param_const(params, "family", SB_C_AF, true, 1, FAMILY_MAX, &family, err);
-	if (r < 0)
-		return r;
-	r = sb_param_const(params, "type", SB_C_SOCK, true, 1, INT_MAX, &type, err);
-	if (r < 0)
-		return r;
-	a->family = (int)family;
-	a->type = (int)type & ~SOCK_FLAGS;
-	a->flags = (int)type & SOCK_FLAGS;
-	if (a->type <= 0 || a->type > TYPE_MAX)
-		return sb_error_param(err, "type", "type: no socket type %d", a->type);
-	if (!type_fits_family(a->family, a->type))
-		return sb_error_param(err, "type",
-				      "type: SOCK_PACKET is AF_PACKET's; the kernel would make an AF_PACKET socket");
-
-	r = sb_param_array(params, "flags", false, 2, &flags, err);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; flags && i < json_object_array_length(flags); i++) {
-		json_object *wrap = json_object_new_object();
-		int64_t flag;
-
-		if (!wrap)
-			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-		json_object_object_add(wrap, "flags", json_object_get(json_object_array_get_idx(flags, i)));
-		r = sb_param_const(wrap, "flags", SB_C_SOCK_FLAG, true, 1, INT_MAX, &flag, err);
-		json_object_put(wrap);
-		if (r < 0)
-			return r;
-		if (flag & ~SOCK_FLAGS)
-			return sb_error_param(err, "flags", "flags: only SOCK_NONBLOCK and SOCK_CLOEXEC");
-		a->flags |= (int)flag;
-	}
-
-	r = parse_protocol(params, a->family, &a->protocol, err);
-	if (r < 0)
-		return r;
-
-	r = sb_param_array(params, "options", false, SB_OPTIONS_MAX, &options, err);
-	if (r < 0)
-		return r;
-	a->n_options = options ? json_object_array_length(options) : 0;
-	for (size_t i = 0; i < a->n_options; i++) {
-		json_object *o = json_object_array_get_idx(options, i);
-		char name[32];
-
-		snprintf(name, sizeof(name), "options[%zu]", i);
-		if (!json_object_is_type(o, json_type_object))
-			return sb_error_param(err, "options", "%s: expected an object", name);
-		r = sb_sockopt_parse(o, name, false, &a->options[i], err);
-		if (r < 0)
-			return r;
-	}
-
-	r = sb_param_object(params, "bind", false, &a->bind, err);
-	if (r < 0)
-		return r;
-	r = sb_param_const(params, "listen", SB_C_BACKLOG, false, 0, 65535, &backlog, err);
-	if (r < 0)
-		return r;
-	a->backlog = r > 0 ? (int)backlog : -1;
-	r = sb_param_string(params, "netns", false, SB_NETNS_NAME_MAX, &a->netns, err);
-	if (r < 0)
-		return r;
-	if (a->netns && !sb_netns_name_valid(a->netns))
-		return sb_error_param(err, "netns", "netns: %s is not a namespace name", a->netns);
-	return 0;
-}
-
-static void summarize(const struct socket_args *a, char *buf, size_t size)
+static void summarize(const struct sb_socket_call *a, char *buf, size_t size)
 {
 	const char *proto = sb_protocol_name(a->family, a->protocol);
 	struct sb_strbuf b;
@@ -178,7 +44,7 @@ static void summarize(const struct socket_args *a, char *buf, size_t size)
 
 /* A policy question about the socket a asks for. */
 static void policy_request_of(struct sb_policy_request *preq, enum sb_policy_method method,
-			      const struct socket_args *a)
+			      const struct sb_socket_call *a)
 {
 	sb_policy_request_init(preq, method);
 	preq->family = a->family;
@@ -193,7 +59,7 @@ static void policy_request_of(struct sb_policy_request *preq, enum sb_policy_met
  * them keeps CAP_NET_*. The identity stays for the next request (see
  * fsid.h). A switch the kernel refused would make the socket the
  * daemon's, so it fails the request. */
-static int create_as(const struct ucred *cred, const struct socket_args *a,
+static int create_as(const struct ucred *cred, const struct sb_socket_call *a,
 		     struct sb_error *err)
 {
 	int fd;
@@ -210,12 +76,12 @@ static int create_as(const struct ucred *cred, const struct socket_args *a,
 
 /* Decide on the socket the kernel made, not only on the one asked for.
  * A family other than asked is refused outright: none is known once
- * type_fits_family() holds, and this keeps it so should a kernel rewrite
+ * the call passed proto/socket-msg.c, and this keeps it so should a kernel rewrite
  * another request (the type is kept as asked by every family). Protocol
  * 0 asks for the family's default: decide again on what the kernel
  * chose, so a rule about that protocol applies. (CAN sockets may report
  * 0 whatever they are; they are asked for by a nonzero protocol anyway.) */
-static int check_created(struct sb_request *req, int fd, struct socket_args *a, char *summary,
+static int check_created(struct sb_request *req, int fd, struct sb_socket_call *a, char *summary,
 			 size_t size)
 {
 	struct sb_policy_request preq;
@@ -242,7 +108,7 @@ static int check_created(struct sb_request *req, int fd, struct socket_args *a, 
 /* The privileged options asked for with the socket, each decided as a
  * SetSockOpt on it would be: on the protocol the kernel chose, and on the
  * interfaces of the socket's network namespace, where this runs. */
-static int authorize_options(struct sb_request *req, struct socket_args *a, const char *summary)
+static int authorize_options(struct sb_request *req, struct sb_socket_call *a, const char *summary)
 {
 	for (size_t i = 0; i < a->n_options; i++) {
 		struct sb_sockopt *o = &a->options[i];
@@ -266,35 +132,23 @@ static int authorize_options(struct sb_request *req, struct socket_args *a, cons
 	return 0;
 }
 
-/* The reply. Without an address it is the fixed form the library reads
- * without json-c. */
-static int set_reply(struct sb_request *req, int fd, const struct socket_args *a)
+/* The reply: what the socket is, and with a bind the address it got. */
+static void set_reply(struct sb_request *req, int fd, const struct sb_socket_call *a)
 {
-	json_object *reply;
-	int n;
+	struct sb_socket_reply *reply = &req->reply_args.socket;
 
-	if (!a->bind) {
-		n = sb_fast_socket_reply_format(req->reply_text, sizeof(req->reply_text), a->family,
-						a->type, a->protocol);
-		if (n > 0) {
-			req->reply_text_len = (size_t)n;
-			return 0;
-		}
-	}
-	reply = json_object_new_object();
-	if (!reply)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	json_object_object_add(reply, "fd", json_object_new_int(0));
-	json_object_object_add(reply, "family", sb_const_json(SB_C_AF, a->family));
-	json_object_object_add(reply, "type", sb_const_json(SB_C_SOCK, a->type));
-	json_object_object_add(reply, "protocol", json_object_new_int(a->protocol));
+	*reply = (struct sb_socket_reply){
+		.family = a->family,
+		.type = a->type,
+		.protocol = a->protocol,
+	};
+	/* None when the kernel tells none (or out of memory). */
 	if (a->bind)
-		json_object_object_add(reply, "address", sb_local_address(fd, a->protocol));
-	req->reply = reply;
-	return 0;
+		reply->address = sb_local_address(fd, a->protocol);
+	req->reply_def = &sb_socket_reply_def;
 }
 
-static int apply_v6only(int fd, const struct socket_args *a, struct sb_error *err)
+static int apply_v6only(int fd, const struct sb_socket_call *a, struct sb_error *err)
 {
 	for (size_t i = 0; i < a->n_options; i++) {
 		const struct sb_sockopt *o = &a->options[i];
@@ -309,7 +163,7 @@ static int apply_v6only(int fd, const struct socket_args *a, struct sb_error *er
 	return 0;
 }
 
-static int serve(struct sb_request *req, struct socket_args *a)
+static int serve(struct sb_request *req, struct sb_socket_call *a)
 {
 	const struct ucred *cred = &req->conn->cred;
 	struct sb_sockinfo si;
@@ -372,11 +226,9 @@ static int serve(struct sb_request *req, struct socket_args *a)
 	if (a->backlog >= 0 && listen(fd, a->backlog) < 0)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "listen", "listen: %m");
 
-	r = set_reply(req, fd, a);
-	if (r < 0)
-		return r;
+	set_reply(req, fd, a);
 	sb_grants_add(req->conn->server->grants, req->conn, fd, &si,
-		      req->reply ? json_object_object_get(req->reply, "address") : NULL, NULL, 0);
+		      req->reply_args.socket.address, NULL, 0);
 	req->conn->server->n_grants++;
 	req->reply_fd = TAKE_FD(fd);
 	return 0;
@@ -384,28 +236,5 @@ static int serve(struct sb_request *req, struct socket_args *a)
 
 int sb_method_socket(struct sb_request *req)
 {
-	struct socket_args a = { 0 };
-	int r;
-
-	r = parse_args(req->call->parameters, &a, &req->error);
-	if (r < 0)
-		return r;
-	return serve(req, &a);
-}
-
-int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *fs)
-{
-	struct socket_args a = { .backlog = -1 };
-
-	/* Inside the ranges parse_args() enforces the two paths agree; the
-	 * general one words the errors outside them. */
-	if (fs->family < 1 || fs->family > FAMILY_MAX || fs->type < 1 || fs->type > TYPE_MAX ||
-	    !type_fits_family(fs->family, fs->type) ||
-	    (fs->family == AF_PACKET && fs->protocol > PACKET_PROTOCOL_MAX))
-		return SB_METHOD_DECLINED;
-	a.family = fs->family;
-	a.type = fs->type;
-	a.flags = fs->flags;
-	a.protocol = fs->protocol;
-	return serve(req, &a);
+	return serve(req, &req->args->socket);
 }

@@ -5,16 +5,11 @@
 #pragma once
 
 #include <stdbool.h>
-#include <sys/socket.h>
 
 #include "daemon/request.h"
 
 int sb_method_socket(struct sb_request *req);
-/* A Socket call recognized in its plain form, without json-c. */
-int sb_method_socket_fast(struct sb_request *req, const struct sb_fast_socket *fs);
 int sb_method_bind(struct sb_request *req);
-/* A Bind call recognized in its plain form, its address read. */
-int sb_method_bind_fast(struct sb_request *req, struct sockaddr_storage *ss, socklen_t len);
 int sb_method_setsockopt(struct sb_request *req);
 int sb_method_info(struct sb_request *req);
 int sb_method_get_info(struct sb_request *req);

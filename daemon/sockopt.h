@@ -12,23 +12,9 @@
 #include "daemon/client-fd.h"
 #include "daemon/policy.h"
 #include "proto/error.h"
+#include "proto/option-msg.h"
 #include "proto/sockopt.h"
 
-struct sb_sockopt {
-	const struct sb_sockopt_def *def;
-	int64_t value;
-	const char *text; /* points into the request */
-	/* SB_OPTVAL_IFINDEX: the name of interface value, once
-	 * sb_sockopt_resolve() found it; "" for 0. */
-	char ifname[IFNAMSIZ];
-};
-
-/* Read {level, name, value | text} from obj. param names the object in
- * errors ("options[2]" or "" for SetSockOpt's top level). Options not in
- * the table are NotSupported. With privileged_only, harmless options are
- * refused too (SetSockOpt brokers only what needs privilege). */
-int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
-		     struct sb_sockopt *opt, struct sb_error *err);
 /* What the policy needs that the request does not say: the name of the
  * interface an index stands for, in the calling thread's network
  * namespace (the socket's). 0, or -ENODEV with err filled. */

@@ -123,7 +123,5 @@ struct sb_server {
 	unsigned n_families;
 	uint64_t started_usec; /* CLOCK_MONOTONIC */
 	uint64_t n_grants, n_denials, n_errors;
-	/* Calls read in a fixed spelling, without the JSON parser. */
-	uint64_t n_plain_calls;
 	bool stopping;
 };

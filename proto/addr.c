@@ -42,7 +42,7 @@
 
 #include "proto/addr-internal.h"
 #include "proto/consts.h"
-#include "proto/message.h"
+#include "proto/params.h"
 
 /* Bytes a sockaddr must have for member to be complete. */
 #define REQUIRED_SIZE(type, member) (offsetof(type, member) + sizeof(((type *)NULL)->member))

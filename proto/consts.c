@@ -70,6 +70,11 @@ static size_t group_start[SB_C_MAX_GROUP + 1];
 /* The same positions sorted by group, value, then list order: the name
  * of a value (the reply of every Socket call) is a binary search. */
 static uint16_t by_value[ELEMENTSOF(table)];
+/* Names of the small values, the most looked up (families, types,
+ * IPPROTO_ numbers on every Socket call and reply): the position in table
+ * plus one of the entry by_value finds first, 0 for none. */
+#define SMALL_VALUES 64
+static uint16_t small_value[SB_C_MAX_GROUP][SMALL_VALUES];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static int compare_entries(const void *a, const void *b)
@@ -106,6 +111,14 @@ static void build_index(void)
 		while (pos < ELEMENTSOF(table) && (int)table[by_name[pos]].group < g)
 			pos++;
 		group_start[g] = pos;
+	}
+	/* In by_value order, so the first of equal values wins, as in
+	 * sb_const_name()'s search. */
+	for (i = ELEMENTSOF(table); i-- > 0;) {
+		const struct sb_const *c = &table[by_value[i]];
+
+		if (c->value >= 0 && c->value < SMALL_VALUES)
+			small_value[c->group][c->value] = (uint16_t)(by_value[i] + 1);
 	}
 }
 
@@ -149,6 +162,8 @@ const char *sb_const_name(enum sb_const_group group, int64_t value)
 	if (!group_valid(group))
 		return NULL;
 	pthread_once(&index_once, build_index);
+	if (value >= 0 && value < SMALL_VALUES)
+		return small_value[group][value] ? table[small_value[group][value] - 1].name : NULL;
 
 	/* Of the group's entries with this value, the first in list order:
 	 * the lowest position with (group, value) not below the key. A group

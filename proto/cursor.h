@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A strict reader over one message, for the plain forms that are read
- * without json-c (fast-socket.c, fast-bind.c): each step consumes
+/* A strict reader over one message, for the compact spellings that are read
+ * without json-c (compact-socket.c, compact-bind.c): each step consumes
  * exactly one expected piece or fails, and a failed reader stays
  * failed. */
 #pragma once

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Varlink message schema: calls, replies, errors, and typed parameter
- * getters that reject wrong types and out-of-range values precisely. */
+/* Varlink message schema: calls, replies, errors. Their parameters are
+ * read by the typed getters of params.h, which this includes. */
 #pragma once
 
 #include <json-c/json.h>
@@ -9,15 +9,23 @@
 
 #include "consts.h"
 #include "error.h"
+#include "proto/messages.h"
+#include "proto/params.h"
 
 /* A parsed call. root owns everything; the other fields point into it.
- * parameters is never NULL (an empty object when absent). */
+ * A call read from JSON has parameters, never NULL (an empty object when
+ * absent). One read in a compact spelling (codec.h) has no root and no
+ * parameters: what it said is already in args. */
 struct sb_call {
 	json_object *root;
 	const char *method;
 	json_object *parameters;
 	bool oneway;
 	bool more;
+	/* The parameters as a struct, once read (sb_call_args()): args_def
+	 * tells which member of args. */
+	const struct sb_message_def *args_def;
+	union sb_call_args args;
 };
 
 /* Parse a call from one frame (data must hold no NUL before len). Rejects
@@ -28,14 +36,19 @@ int sb_call_parse(const char *data, size_t len, struct sb_call *call, struct sb_
 void sb_call_done(struct sb_call *call);
 
 /* A parsed reply or error reply. For an error reply, error is set and
- * errnum/errno_name/message are read from its parameters when present. */
+ * errnum/errno_name/message are read from its parameters when present.
+ * A successful reply read in a compact spelling (codec.h) holds its
+ * parameters as a struct, args (args_def tells which), and builds the
+ * object only when asked (sb_reply_parameters()). */
 struct sb_reply {
 	json_object *root;
-	json_object *parameters;  /* never NULL */
+	json_object *parameters;  /* never NULL once read or built */
 	const char *error;        /* NULL for a successful reply */
 	bool continues;
 	int errnum;               /* 0 when absent */
 	const char *message;      /* NULL when absent */
+	const struct sb_message_def *args_def;
+	union sb_reply_args args;
 };
 
 int sb_reply_parse(const char *data, size_t len, struct sb_reply *reply, struct sb_error *err);
@@ -52,24 +65,3 @@ json_object *sb_error_reply_new(const struct sb_error *e);
 /* Wire form of a message (compact JSON, no NUL). The string belongs to
  * msg. */
 const char *sb_message_string(json_object *msg, size_t *len);
-
-/* Typed getters. Each returns 1 when the key is present and valid, 0 when
- * it is absent and not required, and -EINVAL with *err naming the key
- * (InvalidParameter) otherwise. null counts as absent. */
-int sb_param_string(json_object *obj, const char *key, bool required, size_t max_len,
-		    const char **ret, struct sb_error *err);
-int sb_param_int(json_object *obj, const char *key, bool required, int64_t min, int64_t max,
-		 int64_t *ret, struct sb_error *err);
-int sb_param_bool(json_object *obj, const char *key, bool required, bool *ret,
-		  struct sb_error *err);
-int sb_param_object(json_object *obj, const char *key, bool required, json_object **ret,
-		    struct sb_error *err);
-int sb_param_array(json_object *obj, const char *key, bool required, size_t max_len,
-		   json_object **ret, struct sb_error *err);
-/* A constant given by name ("AF_PACKET") or by number, range-checked. */
-int sb_param_const(json_object *obj, const char *key, enum sb_const_group group, bool required,
-		   int64_t min, int64_t max, int64_t *ret, struct sb_error *err);
-
-/* Strict input: fail with InvalidParameter on any key not in the
- * NULL-terminated list allowed. */
-int sb_params_only(json_object *obj, const char *const *allowed, struct sb_error *err);

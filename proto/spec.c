@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Socket specs, FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS]: parsed,
  * written back in canonical form (names where they exist, protocol 0 left
- * out), and turned into the parameters of an org.sockbroker.Socket call. */
+ * out), and turned into an org.sockbroker.Socket call (socket-msg.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -388,76 +388,46 @@ int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size)
 	return 0;
 }
 
-json_object *sb_spec_option_json(const struct sb_spec_option *o)
+void sb_spec_option_sockopt(const struct sb_spec_option *o, struct sb_sockopt *opt)
 {
-	_cleanup_json_ json_object *obj = json_object_new_object();
-	const struct sb_sockopt_def *def = o->def;
-
-	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, def->level)) < 0 ||
-	    sb_json_add(obj, "name", json_object_new_string(sb_sockopt_name(def))) < 0)
-		return NULL;
-	if (sb_sockopt_is_text(def) ?
-		    sb_json_add(obj, "text", json_object_new_string(o->text)) < 0 :
-		    sb_json_add(obj, "value", json_object_new_int64(o->value)) < 0)
-		return NULL;
-	return TAKE_PTR(obj);
+	*opt = (struct sb_sockopt){
+		.def = o->def,
+		.level = o->def->level,
+		.name = o->def->name,
+		.value = o->value,
+		.text = sb_sockopt_is_text(o->def) ? o->text : NULL,
+	};
 }
 
-static json_object *options_json(const struct sb_spec *spec)
+int sb_spec_socket_call(const struct sb_spec *spec, struct sb_socket_call *call,
+			struct sb_error *err)
 {
-	_cleanup_json_ json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && i < spec->n_options; i++) {
-		json_object *o = sb_spec_option_json(&spec->options[i]);
-
-		if (sb_json_append(a, o) < 0)
-			return NULL;
+	*call = SB_SOCKET_CALL_INIT(spec->family, spec->type & ~SOCK_FLAGS,
+				    spec->type & SOCK_FLAGS, spec->protocol);
+	call->n_options = spec->n_options;
+	for (size_t i = 0; i < spec->n_options; i++)
+		sb_spec_option_sockopt(&spec->options[i], &call->options[i]);
+	call->backlog = spec->backlog >= 0 ? spec->backlog : -1;
+	call->netns = spec->netns[0] ? spec->netns : NULL;
+	if (spec->has_address) {
+		call->bind = sb_addr_to_json((const struct sockaddr *)&spec->address,
+					     spec->address_len, spec->protocol, err);
+		if (!call->bind)
+			return -err->errnum;
 	}
-	return TAKE_PTR(a);
+	return 0;
 }
 
 json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 {
-	_cleanup_json_ json_object *params = NULL;
-	int base = spec->type & ~SOCK_FLAGS;
-	bool ok;
+	struct sb_socket_call call;
+	json_object *params;
 
-	params = json_object_new_object();
-	ok = params && sb_json_add(params, "family", sb_const_json(SB_C_AF, spec->family)) == 0 &&
-	     sb_json_add(params, "type", sb_const_json(SB_C_SOCK, base)) == 0;
-	if (ok && (spec->type & SOCK_FLAGS)) {
-		json_object *flags = json_object_new_array();
-
-		ok = sb_json_add(params, "flags", flags) == 0;
-		if (ok && (spec->type & SOCK_NONBLOCK))
-			ok = sb_json_append(flags, json_object_new_string("SOCK_NONBLOCK")) == 0;
-		if (ok && (spec->type & SOCK_CLOEXEC))
-			ok = sb_json_append(flags, json_object_new_string("SOCK_CLOEXEC")) == 0;
-	}
-	if (ok && spec->protocol != 0)
-		ok = sb_json_add(params, "protocol",
-				 sb_json_name_or_int(sb_protocol_name(spec->family, spec->protocol),
-						     spec->protocol)) == 0;
-	if (ok && spec->n_options)
-		ok = sb_json_add(params, "options", options_json(spec)) == 0;
-	if (ok && spec->backlog >= 0)
-		ok = sb_json_add(params, "listen", json_object_new_int(spec->backlog)) == 0;
-	if (ok && spec->netns[0])
-		ok = sb_json_add(params, "netns", json_object_new_string(spec->netns)) == 0;
-	if (!ok) {
-		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	if (sb_spec_socket_call(spec, &call, err) < 0)
 		return NULL;
-	}
-	if (spec->has_address) {
-		json_object *bind = sb_addr_to_json((const struct sockaddr *)&spec->address,
-						    spec->address_len, spec->protocol, err);
-
-		if (!bind)
-			return NULL;
-		if (sb_json_add(params, "bind", bind) < 0) {
-			sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-			return NULL;
-		}
-	}
-	return TAKE_PTR(params);
+	params = sb_fields_write(&sb_socket_call_def, &call);
+	json_object_put(call.bind);
+	if (!params)
+		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	return params;
 }

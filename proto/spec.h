@@ -15,6 +15,7 @@
 #include "error.h"
 #include "protocol.h"
 #include "sockopt.h"
+#include "socket-msg.h"
 
 /* One option, set before bind. */
 struct sb_spec_option {
@@ -49,9 +50,13 @@ bool sb_spec_can_listen(const struct sb_spec *spec);
 int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err);
 /* Canonical text; parse(format(x)) == x. -ENOSPC when buf is too small. */
 int sb_spec_format(const struct sb_spec *spec, char *buf, size_t size);
-/* Parameters of an org.sockbroker.Socket call for this spec (family,
- * type, flags, protocol, options, bind, listen when backlog is one,
- * netns). NULL on failure with *err filled. */
+/* The org.sockbroker.Socket call for this spec (family, type, flags,
+ * protocol, options, bind, listen when backlog is one, netns). Its
+ * options and netns point into spec; its bind is a new object, the
+ * caller's to put. 0 or -errno with *err filled. */
+int sb_spec_socket_call(const struct sb_spec *spec, struct sb_socket_call *call,
+			struct sb_error *err);
+/* The same call's parameters. NULL on failure with *err filled. */
 json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err);
-/* One option as a SocketOption object, or NULL (out of memory). */
-json_object *sb_spec_option_json(const struct sb_spec_option *o);
+/* One option as the protocol's struct; its text points into o. */
+void sb_spec_option_sockopt(const struct sb_spec_option *o, struct sb_sockopt *opt);

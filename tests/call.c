@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
 #include "proto/util.h"
@@ -110,33 +111,31 @@ int sb_test_call_errno(const char *path, const char *json, const int *fds, size_
 	return r;
 }
 
-int sb_test_call_spaced(char *out, size_t size, const char *plain)
+int sb_test_call_spaced(char *out, size_t size, const char *compact)
 {
 	static const char start[] = "{\"method\":\"";
-	const char *end = strstr(plain, "\",");
-	size_t head, n = strlen(plain);
+	const char *end = strstr(compact, "\",");
+	size_t head, n = strlen(compact);
 
-	if (strncmp(plain, start, strlen(start)) != 0 || !end || n + 2 > size)
+	if (strncmp(compact, start, strlen(start)) != 0 || !end || n + 2 > size)
 		return -1;
-	head = (size_t)(end - plain) + 2;
-	memcpy(out, plain, head);
+	head = (size_t)(end - compact) + 2;
+	memcpy(out, compact, head);
 	out[head] = ' ';
-	memcpy(out + head + 1, plain + head, n - head + 1);
+	memcpy(out + head + 1, compact + head, n - head + 1);
 	return 0;
 }
 
-int64_t sb_test_status_counter(const char *path, const char *name)
+int sb_test_call_compact(const char *text)
 {
-	struct sb_reply reply;
-	json_object *v;
-	int64_t n = -1;
+	struct sb_call call;
+	struct sb_error err;
+	int r;
 
-	if (sb_test_call_once(path, "{\"method\":\"" SB_METHOD_ADMIN_STATUS "\"}", NULL, 0, &reply,
-			      NULL) < 0)
+	if (sb_call_read(text, strlen(text), &call, &err) < 0)
 		return -1;
-	if (!reply.error && json_object_object_get_ex(reply.parameters, name, &v) &&
-	    json_object_is_type(v, json_type_int))
-		n = json_object_get_int64(v);
-	sb_reply_done(&reply);
-	return n;
+	/* Read compact: no JSON tree, the parameters already a struct. */
+	r = !call.root && call.args_def;
+	sb_call_done(&call);
+	return r;
 }

@@ -28,15 +28,15 @@ int sb_test_call_once(const char *path, const char *json, const int *fds, size_t
  * < 0 when the exchange itself failed. */
 int sb_test_call_errno(const char *path, const char *json, const int *fds, size_t n_fds,
 		       const char *error_name);
-/* The call plain (a string starting {"method":"...",) into out, with one
- * space after that method member: the same call to the general parser,
- * and one no plain reader accepts. 0, or -1 when plain does not start so
- * or out is too small. */
-int sb_test_call_spaced(char *out, size_t size, const char *plain);
-/* A counter of admin.Status (e.g. "plain_calls") from the daemon at
- * path, asked on a fresh connection; -1 when the call or the counter
- * fails. */
-int64_t sb_test_status_counter(const char *path, const char *name);
+/* The call compact (a string starting {"method":"...",) into out, with
+ * one space after that method member: the same call to the general
+ * parser, and one no compact reader accepts. 0, or -1 when compact does
+ * not start so or out is too small. */
+int sb_test_call_spaced(char *out, size_t size, const char *compact);
+/* Whether the codec, which the daemon reads every call with
+ * (proto/codec.h), reads text in a compact spelling: 1 or 0, -1 when it
+ * reads no call there. */
+int sb_test_call_compact(const char *text);
 
 /* Calls several suites make, as a client writes them: Info, a UDP socket,
  * SO_MARK 256 and a bind to 127.0.0.1:80 on the call's descriptor 0. */

@@ -26,7 +26,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "proto/fast-bind.h"
+#include "proto/compact-bind.h"
 #include "proto/frame.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
@@ -331,12 +331,12 @@ START_TEST(bind_port_not_in_policy_is_denied)
 }
 END_TEST
 
-/* libsockbroker's plain Bind call (proto/fast-bind.h) is an ordinary
- * call to the daemon, and a granted one is answered in the plain reply,
+/* libsockbroker's compact Bind call (proto/compact-bind.h) is an ordinary
+ * call to the daemon, and a granted one is answered in the compact reply,
  * which the library recognizes without json-c. */
-static int plain_bind(const struct sockaddr *sa, socklen_t salen)
+static int compact_bind(const struct sockaddr *sa, socklen_t salen)
 {
-	char call[SB_FAST_BIND_MAX], want[SB_FAST_BIND_MAX], *reply = NULL;
+	char call[SB_COMPACT_BIND_MAX], want[SB_COMPACT_BIND_MAX], *reply = NULL;
 	struct sockaddr_storage got;
 	socklen_t len = sizeof(got);
 	int one = 1, conn, back = -1, r = 0;
@@ -344,7 +344,7 @@ static int plain_bind(const struct sockaddr *sa, socklen_t salen)
 
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		return 20;
-	if (sb_fast_bind_call_format(call, sizeof(call), sa, salen) < 0)
+	if (sb_compact_bind_call_format(call, sizeof(call), sa, salen) < 0)
 		return 21;
 	conn = sb_test_connect(daemon_.socket);
 	if (conn < 0 || sb_test_call_raw(conn, call, &fd, 1, &reply, &back) < 0)
@@ -352,9 +352,9 @@ static int plain_bind(const struct sockaddr *sa, socklen_t salen)
 	else if (back >= 0)
 		r = 23;
 	else if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 ||
-		 sb_fast_bind_reply_format(want, sizeof(want), (struct sockaddr *)&got, len) < 0)
+		 sb_compact_bind_reply_format(want, sizeof(want), (struct sockaddr *)&got, len) < 0)
 		r = 24;
-	else if (strcmp(reply, want) != 0 || !sb_fast_bind_reply_parse(reply, strlen(reply))) {
+	else if (strcmp(reply, want) != 0 || !sb_compact_bind_reply_parse(reply, strlen(reply))) {
 		fprintf(stderr, "reply %s, want %s\n", reply, want);
 		r = 25;
 	}
@@ -364,28 +364,28 @@ static int plain_bind(const struct sockaddr *sa, socklen_t salen)
 	return r;
 }
 
-static int child_plain_bind(void *arg)
+static int child_compact_bind(void *arg)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80),
 				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(80),
 				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	int r = plain_bind((struct sockaddr *)&sin, sizeof(sin));
+	int r = compact_bind((struct sockaddr *)&sin, sizeof(sin));
 
 	if (r == 0 && *(bool *)arg)
-		r = plain_bind((struct sockaddr *)&sin6, sizeof(sin6));
+		r = compact_bind((struct sockaddr *)&sin6, sizeof(sin6));
 	return r;
 }
 
-START_TEST(plain_bind_is_answered_in_the_plain_reply)
+START_TEST(compact_bind_is_answered_in_the_compact_reply)
 {
 	_cleanup_close_ int probe = socket(AF_INET6, SOCK_DGRAM, 0);
 	struct sockaddr_in6 lo = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	bool ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo, sizeof(lo)) == 0;
 
 	if (!ipv6)
-		fprintf(stderr, "no IPv6 loopback here: the plain Bind reply is checked for IPv4 only\n");
-	ck_assert_int_eq(sb_test_run_as_nobody(child_plain_bind, &ipv6), 0);
+		fprintf(stderr, "no IPv6 loopback here: the compact Bind reply is checked for IPv4 only\n");
+	ck_assert_int_eq(sb_test_run_as_nobody(child_compact_bind, &ipv6), 0);
 }
 END_TEST
 
@@ -1619,7 +1619,7 @@ int main(void)
 	SB_TEST_FIXTURE(s, netlink_multicast_group_bind, start, stop);
 	SB_TEST_FIXTURE(s, privileged_bind_port_80, start, stop);
 	SB_TEST_FIXTURE(s, bind_port_not_in_policy_is_denied, start, stop);
-	SB_TEST_FIXTURE(s, plain_bind_is_answered_in_the_plain_reply, start, stop);
+	SB_TEST_FIXTURE(s, compact_bind_is_answered_in_the_compact_reply, start, stop);
 	SB_TEST_FIXTURE(s, dual_stack_binds_are_decided_for_ipv4_too, start, stop);
 	SB_TEST_FIXTURE(s, so_mark_on_client_socket, start, stop);
 	SB_TEST_FIXTURE(s, setsockopt_refuses_options_needing_no_privilege, start, stop);

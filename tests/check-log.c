@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "proto/fast-socket.h"
+#include "proto/compact-socket.h"
 #include "tests/call.h"
 #include "tests/harness.h"
 
@@ -91,14 +91,14 @@ static bool record_field(const char *record, const char *name, char *value, size
 	return false;
 }
 
-/* One plain Socket call on a fresh connection: 0 when it was answered,
+/* One compact Socket call on a fresh connection: 0 when it was answered,
  * with a socket when must_grant. */
-static int plain_call(const struct sb_fast_socket *call, bool must_grant)
+static int compact_call(const struct sb_compact_socket *call, bool must_grant)
 {
-	char text[SB_FAST_SOCKET_MAX], *reply = NULL;
+	char text[SB_COMPACT_SOCKET_MAX], *reply = NULL;
 	int conn = sb_test_connect(daemon_.socket), fd = -1, r = 0;
 
-	if (conn < 0 || sb_fast_socket_call_format(text, sizeof(text), call) < 0 ||
+	if (conn < 0 || sb_compact_socket_call_format(text, sizeof(text), call) < 0 ||
 	    sb_test_call_raw(conn, text, NULL, 0, &reply, &fd) < 0 || (must_grant && fd < 0))
 		r = 10;
 	free(reply);
@@ -109,14 +109,14 @@ static int plain_call(const struct sb_fast_socket *call, bool must_grant)
 
 static int child_calls(void *arg)
 {
-	static const struct sb_fast_socket calls[] = {
+	static const struct sb_compact_socket calls[] = {
 		{ AF_INET, SOCK_DGRAM, 0, 0 },
 		{ AF_INET6, SOCK_DGRAM, 0, 0 },
 		{ AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(calls); i++)
-		if (plain_call(&calls[i], false) != 0)
+		if (compact_call(&calls[i], false) != 0)
 			return 10;
 	return 0;
 }
@@ -182,11 +182,11 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 }
 END_TEST
 
-static const struct sb_fast_socket udp = { AF_INET, SOCK_DGRAM, 0, 0 };
+static const struct sb_compact_socket udp = { AF_INET, SOCK_DGRAM, 0, 0 };
 
 static int child_one_call(void *arg)
 {
-	return plain_call(&udp, true);
+	return compact_call(&udp, true);
 }
 
 /* An idle daemon writes a held record when its 20 ms are up: sd-event's
@@ -222,7 +222,7 @@ END_TEST
 static int child_many_calls(void *arg)
 {
 	for (int i = 0; i < *(int *)arg; i++)
-		if (plain_call(&udp, true) != 0)
+		if (compact_call(&udp, true) != 0)
 			return 10;
 	return 0;
 }

@@ -423,8 +423,8 @@ START_TEST(test_options_listen_netns)
 			 "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"options\":["
 			 "{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1},"
 			 "{\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\"}],"
-			 "\"listen\":16,\"netns\":\"lab1\","
-			 "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80}}");
+			 "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80},"
+			 "\"listen\":16,\"netns\":\"lab1\"}");
 	json_object_put(params);
 
 	fails("AF_INET:SOCK_STREAM,SO_NOPE", "options");

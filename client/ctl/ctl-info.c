@@ -292,7 +292,7 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 		r = CTL_EXIT_FAILED;
 		goto out;
 	}
-	if (info_parse(res.reply.parameters, &in, &err) < 0) {
+	if (info_parse(sb_reply_parameters(&res.reply), &in, &err) < 0) {
 		r = ctl_bad_reply("info", &err);
 		goto out;
 	}

@@ -132,14 +132,20 @@ struct run_opener {
 	int status; /* the exit status of a failed call */
 };
 
-static int run_call(struct sb_opener *base, const char *method, json_object *params, int fd,
-		    int *ret_fd)
+static int run_call(struct sb_opener *base, const struct sb_message_def *def, const void *args,
+		    int fd, int *ret_fd)
 {
 	struct run_opener *o = (struct run_opener *)base;
+	json_object *params = sb_fields_write(def, args);
 	struct sb_result res;
 	int r;
 
-	r = ctl_call_fds(o->ctl, o->what, method, params, fd >= 0 ? &fd : NULL, fd >= 0,
+	if (!params) {
+		ctl_error("%s: out of memory", o->what);
+		o->status = CTL_EXIT_FAILED;
+		return -ENOMEM;
+	}
+	r = ctl_call_fds(o->ctl, o->what, def->method, params, fd >= 0 ? &fd : NULL, fd >= 0,
 			 base->recv_flags, &res);
 	if (r != CTL_EXIT_OK) {
 		o->status = r;

@@ -5,8 +5,7 @@
 
 #include "client/lib/internal.h"
 #include "proto/addr.h"
-#include "proto/fast-bind.h"
-#include "proto/json-util.h"
+#include "proto/codec.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "proto/socket-identity.h"
@@ -70,27 +69,6 @@ static int socket_protocol(int fd, int domain, int family, int *ret)
 	return sb_socket_identity(fd, &domain, &type, ret);
 }
 
-/* The call in its general form, built with json-c. */
-static int general_call(const struct sockaddr *addr, socklen_t addrlen, int protocol,
-			json_object **ret)
-{
-	json_object *params, *address = NULL;
-	int r;
-
-	r = sb_addr_json(addr, addrlen, protocol, &address);
-	if (r < 0)
-		return r;
-	params = json_object_new_object();
-	if (!params || sb_json_add(params, "fd", json_object_new_int(0)) < 0 ||
-	    sb_json_add(params, "address", address) < 0) {
-		json_object_put(params);
-		json_object_put(address);
-		return -ENOMEM;
-	}
-	*ret = sb_call_new(SB_METHOD_BIND, params, false, false);
-	return *ret ? 0 : -ENOMEM;
-}
-
 _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sockaddr *addr,
 				socklen_t addrlen)
 {
@@ -101,10 +79,11 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 		.may_repeat = bind_not_applied,
 		.userdata = &st,
 	};
+	struct sb_bind_call call = {.fd = 0};
 	struct sb_result res;
-	json_object *call = NULL;
-	char text[SB_FAST_BIND_MAX];
-	int domain, protocol, n, r;
+	struct sb_wire w;
+	json_object *address;
+	int domain, r;
 
 	/* The descriptor before the address, in bind(2)'s order. */
 	r = sb_socket_domain(fd, &domain);
@@ -114,28 +93,27 @@ _public_ int sockbroker_bind_at(struct sockbroker *sb, int fd, const struct sock
 		return sb_fail(addrlen > 0 ? -EFAULT : -EINVAL, NULL);
 	if (addrlen < sizeof(sa_family_t) || addrlen > sizeof(struct sockaddr_storage))
 		return sb_fail(-EINVAL, NULL);
-	r = socket_protocol(fd, domain, addr->sa_family, &protocol);
+	r = socket_protocol(fd, domain, addr->sa_family, &call.protocol);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	/* IPv4 and IPv6 in the plain form, the rest through json-c. */
-	n = sb_fast_bind_call_format(text, sizeof(text), addr, addrlen);
-	if (n >= 0) {
-		m.text = text;
-		m.len = (size_t)n;
-	} else {
-		r = general_call(addr, addrlen, protocol, &call);
-		if (r < 0)
-			return sb_fail(r, NULL);
-		m.text = sb_message_string(call, &m.len);
-		if (!m.text) {
-			json_object_put(call);
-			return sb_fail(-ENOMEM, NULL);
-		}
+	memcpy(&call.sa, addr, addrlen);
+	call.sa_len = addrlen;
+	r = sb_call_write(&sb_bind_call_def, &call, &w);
+	if (r < 0) {
+		/* An address the broker could not take, or out of memory:
+		 * the address's own error says which. */
+		int e = sb_addr_json(addr, addrlen, call.protocol, &address);
+
+		if (e >= 0)
+			json_object_put(address);
+		return sb_fail(e < 0 ? e : r, NULL);
 	}
+	m.text = w.text;
+	m.len = w.len;
 	st.known = getsockname(fd, (struct sockaddr *)&st.before, &st.len) == 0;
 
 	r = sb_handle_call(sb, &m, &res);
-	json_object_put(call);
+	sb_wire_done(&w);
 	if (r < 0)
 		sb_fail(r, &res);
 	sb_result_done(&res);

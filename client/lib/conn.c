@@ -11,8 +11,7 @@
 #include <sys/un.h>
 
 #include "client/lib/conn.h"
-#include "proto/fast-bind.h"
-#include "proto/fast-socket.h"
+#include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/protocol.h"
 
@@ -299,16 +298,7 @@ int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds,
 			return sb_result_local_error(res, r, "clear FD_CLOEXEC");
 		}
 	}
-	if (sb_fast_socket_reply_parse(f.data, f.len)) {
-		sb_frame_done(&f);
-		res->socket_reply = true;
-		return 0;
-	}
-	if (sb_fast_bind_reply_parse(f.data, f.len)) {
-		sb_frame_done(&f);
-		return 0;
-	}
-	r = sb_reply_parse(f.data, f.len, &res->reply, &res->error);
+	r = sb_reply_read(f.data, f.len, &res->reply, &res->error);
 	sb_frame_done(&f);
 	if (r < 0) {
 		char why[sizeof(res->error.message)];

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "proto/error.h"
+#include "proto/codec.h"
 #include "proto/message.h"
 
 struct sb_conn;
@@ -31,13 +32,8 @@ enum sb_call_stage {
  * what failed. */
 struct sb_result {
 	enum sb_call_stage stage;
-	/* The reply was the plain Socket reply (proto/fast-socket.h),
-	 * recognized without parsing: it carries descriptor 0, and
-	 * reply.parameters is NULL. */
-	bool socket_reply;
-	/* NULL parameters also after the plain Bind reply
-	 * (proto/fast-bind.h), a success recognized without parsing whose
-	 * address no caller reads. */
+	/* Read by the codec (proto/codec.h): sb_reply_args() or
+	 * sb_reply_parameters() give its parameters. */
 	struct sb_reply reply;
 	int fd;
 	struct sb_error error;

@@ -56,7 +56,7 @@ _public_ int sockbroker_info(struct sockbroker *sb, struct sockbroker_info *info
 	if (!info)
 		return sb_fail(-EINVAL, NULL);
 	r = sb_handle_call_method(sb, SB_METHOD_INFO, NULL, NULL, 0, NULL, NULL, &res);
-	if (r >= 0 && parse_info(res.reply.parameters, info, &err) < 0)
+	if (r >= 0 && parse_info(sb_reply_parameters(&res.reply), info, &err) < 0)
 		r = sb_error_set(&res.error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				 "malformed Info reply: %s", err.message);
 	if (r < 0)

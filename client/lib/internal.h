@@ -52,12 +52,6 @@ int sb_handle_call_method(struct sockbroker *sb, const char *method, json_object
  * errno to -r and returns -1. */
 int sb_fail(int r, const struct sb_result *res);
 
-/* Parameters of one socket option as the protocol carries it: "value"
- * for integer options, "text" for string options (SO_BINDTODEVICE).
- * Adds level, name and value or text to obj. 0 or -errno (-EINVAL for a
- * size no option has, -EFAULT for a NULL optval). */
-int sb_sockopt_to_json(json_object *obj, int level, int optname, const void *optval,
-		       socklen_t optlen);
 /* The family of socket fd, or -EBADF/-ENOTSOCK: what the kernel checks
  * of a descriptor before the other arguments. */
 int sb_socket_domain(int fd, int *ret);

@@ -6,7 +6,7 @@
 
 #include "client/lib/internal.h"
 #include "client/lib/spec-open.h"
-#include "proto/fast-socket.h"
+#include "proto/codec.h"
 #include "proto/protocol.h"
 #include "proto/spec.h"
 
@@ -28,12 +28,10 @@ static int socket_recv_flags(int type)
 /* The socket a Socket reply carried. */
 static int reply_fd(struct sb_result *res)
 {
-	int64_t idx;
+	struct sb_socket_reply reply;
 
-	/* The one descriptor of the reply is number 0. */
-	if ((!res->socket_reply &&
-	     sb_param_int(res->reply.parameters, "fd", true, 0, 0, &idx, NULL) < 0) ||
-	    res->fd < 0)
+	/* The one descriptor of the reply is number 0 (the table's range). */
+	if (sb_reply_args(&res->reply, &sb_socket_reply_def, &reply, NULL) < 0 || res->fd < 0)
 		return sb_error_set(&res->error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				    "reply to Socket carries no socket");
 	return sb_result_take_fd(res);
@@ -54,29 +52,26 @@ static int socket_reply(int r, struct sb_result *res)
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
 {
-	struct sb_fast_socket fs = {
-		.family = domain,
-		.type = type & SOCK_TYPE_BITS,
-		.flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
-		.protocol = protocol,
-	};
+	struct sb_socket_call call = SB_SOCKET_CALL_INIT(domain, type & SOCK_TYPE_BITS,
+							  type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
+							  protocol);
 	struct sb_result res;
 	struct sb_call_msg m = {.text = NULL};
-	char text[SB_FAST_SOCKET_MAX];
-	int n, r;
+	struct sb_wire w;
+	int r;
 
 	r = sb_check_type(type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	/* The plain form, which the broker reads without json-c. */
-	n = sb_fast_socket_call_format(text, sizeof(text), &fs);
-	if (n < 0)
-		return sb_fail(-EINVAL, NULL);
-	m.text = text;
-	m.len = (size_t)n;
+	r = sb_call_write(&sb_socket_call_def, &call, &w);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	m.text = w.text;
+	m.len = w.len;
 	m.recv_flags = socket_recv_flags(type);
 
 	r = sb_handle_call(sb, &m, &res);
+	sb_wire_done(&w);
 	return socket_reply(r, &res);
 }
 
@@ -97,19 +92,32 @@ static bool never_repeat(const struct sb_call_msg *m)
 	return false;
 }
 
-static int lib_call(struct sb_opener *base, const char *method, json_object *params, int fd,
-		    int *ret_fd)
+static int lib_call(struct sb_opener *base, const struct sb_message_def *def, const void *args,
+		    int fd, int *ret_fd)
 {
 	struct lib_opener *o = (struct lib_opener *)base;
+	struct sb_call_msg m = {
+		.fds = fd >= 0 ? &fd : NULL,
+		.n_fds = fd >= 0 ? 1 : 0,
+		.recv_flags = base->recv_flags,
+		/* Bind is not repeated on a new connection: the broker may
+		 * have bound already (a second bind fails). Socket and
+		 * SetSockOpt are harmless to repeat. */
+		.may_repeat = def == &sb_bind_call_def ? never_repeat : NULL,
+	};
 	struct sb_result res;
+	struct sb_wire w;
 	int r;
 
-	/* Bind is not repeated on a new connection: the broker may have
-	 * bound already (a second bind fails). Socket and SetSockOpt are
-	 * harmless to repeat. */
-	r = sb_handle_call_method(o->sb, method, params, fd >= 0 ? &fd : NULL, base->recv_flags,
-				  strcmp(method, SB_METHOD_BIND) == 0 ? never_repeat : NULL, NULL,
-				  &res);
+	r = sb_call_write(def, args, &w);
+	if (r < 0) {
+		sb_fail(r, NULL);
+		return r;
+	}
+	m.text = w.text;
+	m.len = w.len;
+	r = sb_handle_call(o->sb, &m, &res);
+	sb_wire_done(&w);
 	if (r >= 0 && ret_fd)
 		r = reply_fd(&res);
 	if (r < 0) {

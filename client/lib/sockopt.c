@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include "client/lib/internal.h"
-#include "proto/json-util.h"
+#include "proto/codec.h"
 #include "proto/optval.h"
 #include "proto/protocol.h"
 
@@ -29,42 +29,17 @@ static int check_optval(int level, int optname, const void *optval, socklen_t op
 	return 0;
 }
 
-int sb_sockopt_to_json(json_object *obj, int level, int optname, const void *optval,
-		       socklen_t optlen)
-{
-	json_object *v;
-	int r;
-
-	r = check_optval(level, optname, optval, optlen);
-	if (r < 0)
-		return r;
-	if (is_text_option(level, optname)) {
-		/* As the kernel reads it: up to the first NUL. */
-		size_t len = optlen ? strnlen(optval, optlen) : 0;
-
-		v = json_object_new_string_len(optlen ? optval : "", (int)len);
-	} else {
-		int value;
-
-		memcpy(&value, optval, sizeof(value));
-		v = json_object_new_int(value);
-	}
-	if (!v)
-		return -ENOMEM;
-	if (sb_json_add(obj, "level", json_object_new_int(level)) < 0 ||
-	    sb_json_add(obj, "name", json_object_new_int(optname)) < 0) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return sb_json_add(obj, is_text_option(level, optname) ? "text" : "value", v);
-}
-
 _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, int optname,
 				      const void *optval, socklen_t optlen)
 {
+	/* Setting an option again to the same value is harmless: the call
+	 * may be repeated. */
+	struct sb_call_msg m = {.fds = &fd, .n_fds = 1};
+	struct sb_setsockopt_call call = {.fd = 0};
+	char text[SB_OPTVAL_MAX + 1];
 	struct sb_result res;
-	char text[160];
-	int domain, n, r;
+	struct sb_wire w;
+	int domain, r;
 
 	/* The descriptor before the value, in setsockopt(2)'s order. */
 	r = sb_socket_domain(fd, &domain);
@@ -74,37 +49,33 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 	if (r < 0)
 		return sb_fail(r, NULL);
 
+	/* An option the broker does not set goes by number all the same:
+	 * its refusal says why. */
+	call.opt = (struct sb_sockopt){
+		.def = sb_sockopt_find(level, optname),
+		.level = level,
+		.name = optname,
+	};
 	if (is_text_option(level, optname)) {
-		/* Strings need JSON escaping: let json-c write the call. */
-		json_object *params = json_object_new_object();
+		/* As the kernel reads it: up to the first NUL. */
+		size_t len = optlen ? strnlen(optval, optlen) : 0;
 
-		if (!params)
-			return sb_fail(-ENOMEM, NULL);
-		r = sb_json_add(params, "fd", json_object_new_int(0));
-		if (r >= 0)
-			r = sb_sockopt_to_json(params, level, optname, optval, optlen);
-		if (r < 0) {
-			json_object_put(params);
-			return sb_fail(r, NULL);
-		}
-		r = sb_handle_call_method(sb, SB_METHOD_SETSOCKOPT, params, &fd, 0, NULL, NULL,
-					  &res);
+		memcpy(text, optval, len);
+		text[len] = 0;
+		call.opt.text = text;
 	} else {
-		struct sb_call_msg m = {.fds = &fd, .n_fds = 1};
 		int value;
 
 		memcpy(&value, optval, sizeof(value));
-		n = snprintf(text, sizeof(text),
-			     "{\"method\":\"" SB_METHOD_SETSOCKOPT
-			     "\",\"parameters\":{\"fd\":0,\"level\":%d,\"name\":%d,\"value\":%d}}",
-			     level, optname, value);
-		if (n < 0 || (size_t)n >= sizeof(text))
-			return sb_fail(-EINVAL, NULL);
-		m.text = text;
-		m.len = (size_t)n;
-		/* Setting an option again to the same value is harmless. */
-		r = sb_handle_call(sb, &m, &res);
+		call.opt.value = value;
 	}
+	r = sb_call_write(&sb_setsockopt_call_def, &call, &w);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	m.text = w.text;
+	m.len = w.len;
+	r = sb_handle_call(sb, &m, &res);
+	sb_wire_done(&w);
 	if (r < 0)
 		sb_fail(r, &res);
 	sb_result_done(&res);

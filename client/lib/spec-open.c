@@ -35,18 +35,17 @@ static int local_error(struct sb_error *err, const char *what)
  * is only the broker's to make. */
 static int open_by_broker(const struct sb_spec *spec, struct sb_opener *o, struct sb_error *err)
 {
-	json_object *params = sb_spec_to_params(spec, err);
+	struct sb_socket_call call;
 	int fd, r;
 
-	if (!params)
-		return -err->errnum;
+	r = sb_spec_socket_call(spec, &call, err);
+	if (r < 0)
+		return r;
 	if (spec->backlog == SB_SPEC_LISTEN_AUTO && o->listen_auto && spec->has_address &&
-	    sb_spec_can_listen(spec) &&
-	    sb_json_add(params, "listen", json_object_new_int(SOMAXCONN)) < 0) {
-		json_object_put(params);
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
-	r = o->call(o, SB_METHOD_SOCKET, params, -1, &fd);
+	    sb_spec_can_listen(spec))
+		call.backlog = SOMAXCONN;
+	r = o->call(o, &sb_socket_call_def, &call, -1, &fd);
+	json_object_put(call.bind);
 	return r < 0 ? r : fd;
 }
 
@@ -54,22 +53,15 @@ static int open_by_broker(const struct sb_spec *spec, struct sb_opener *o, struc
 static int create(const struct sb_spec *spec, struct sb_opener *o, struct sb_error *err)
 {
 	int cloexec = (o->recv_flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0;
-	struct sb_spec bare = {
-		.family = spec->family,
-		.type = spec->type,
-		.protocol = spec->protocol,
-		.backlog = SB_SPEC_LISTEN_AUTO,
-	};
-	json_object *params;
+	int flags = spec->type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sb_socket_call call =
+		SB_SOCKET_CALL_INIT(spec->family, spec->type & ~flags, flags, spec->protocol);
 	int fd, r;
 
 	fd = socket(spec->family, spec->type | cloexec, spec->protocol);
 	if (fd >= 0 || !socket_refused(errno))
 		return fd >= 0 ? fd : local_error(err, "socket");
-	params = sb_spec_to_params(&bare, err);
-	if (!params)
-		return -err->errnum;
-	r = o->call(o, SB_METHOD_SOCKET, params, -1, &fd);
+	r = o->call(o, &sb_socket_call_def, &call, -1, &fd);
 	return r < 0 ? r : fd;
 }
 
@@ -79,7 +71,7 @@ static int set_option(int fd, const struct sb_spec_option *opt, struct sb_opener
 	const struct sb_sockopt_def *def = opt->def;
 	/* U32 values travel in the int the kernel reads them from. */
 	int value = (int)(uint32_t)opt->value;
-	json_object *params;
+	struct sb_setsockopt_call call = {.fd = 0};
 	int r;
 
 	if (sb_sockopt_is_text(def))
@@ -91,20 +83,17 @@ static int set_option(int fd, const struct sb_spec_option *opt, struct sb_opener
 	if (!def->privileged || !needs_privilege(errno))
 		return sb_error_set(err, SB_ERR_SYSTEM, errno, NULL, "setsockopt %s: %m",
 				    sb_sockopt_name(def));
-	params = sb_spec_option_json(opt);
-	if (!params || sb_json_add(params, "fd", json_object_new_int(0)) < 0) {
-		json_object_put(params);
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
-	return o->call(o, SB_METHOD_SETSOCKOPT, params, fd, NULL);
+	sb_spec_option_sockopt(opt, &call.opt);
+	return o->call(o, &sb_setsockopt_call_def, &call, fd, NULL);
 }
 
 static int bind_address(int fd, const struct sb_spec *spec, struct sb_opener *o,
 			struct sb_error *err)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&spec->address;
-	json_object *params, *address;
-	int family, type, protocol;
+	struct sb_bind_call call = {.fd = 0};
+	json_object *address;
+	int family, type;
 
 	if (bind(fd, sa, spec->address_len) == 0)
 		return 0;
@@ -112,18 +101,16 @@ static int bind_address(int fd, const struct sb_spec *spec, struct sb_opener *o,
 		return local_error(err, "bind");
 	/* The address shape of CAN and Bluetooth follows the protocol the
 	 * kernel chose for 0. */
-	if (sb_socket_identity(fd, &family, &type, &protocol) < 0)
-		protocol = spec->protocol;
-	address = sb_addr_to_json(sa, spec->address_len, protocol, err);
+	if (sb_socket_identity(fd, &family, &type, &call.protocol) < 0)
+		call.protocol = spec->protocol;
+	/* An address the broker could not take fails here, in its words. */
+	address = sb_addr_to_json(sa, spec->address_len, call.protocol, err);
 	if (!address)
 		return -err->errnum;
-	params = json_object_new_object();
-	if (!params || sb_json_add(params, "fd", json_object_new_int(0)) < 0 ||
-	    sb_json_add(params, "address", address) < 0) {
-		json_object_put(params);
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	}
-	return o->call(o, SB_METHOD_BIND, params, fd, NULL);
+	json_object_put(address);
+	memcpy(&call.sa, sa, spec->address_len);
+	call.sa_len = spec->address_len;
+	return o->call(o, &sb_bind_call_def, &call, fd, NULL);
 }
 
 int sb_spec_open(const struct sb_spec *spec, struct sb_opener *o, struct sb_error *err)

@@ -9,14 +9,15 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+#include "proto/messages.h"
 #include "proto/spec.h"
 
 struct sb_opener {
-	/* Call method with params (ownership passes) and, when fd >= 0,
-	 * that descriptor. Returns 0, with *ret_fd the socket the reply
-	 * carried (-1 when none), or -errno after reporting the failure
-	 * itself. */
-	int (*call)(struct sb_opener *o, const char *method, json_object *params, int fd,
+	/* Make the call def defines with args (proto/messages.h) and, when
+	 * fd >= 0, that descriptor. Returns 0, with *ret_fd the socket the
+	 * reply carried (-1 when none), or -errno after reporting the
+	 * failure itself. */
+	int (*call)(struct sb_opener *o, const struct sb_message_def *def, const void *args, int fd,
 		    int *ret_fd);
 	/* MSG_CMSG_CLOEXEC: the socket is close-on-exec, whoever creates
 	 * it. */

@@ -123,8 +123,8 @@ class Wire(unittest.TestCase):
         self.addCleanup(b.close)
         return f, b
 
-    def test_plain_socket_call_spelling(self):
-        """the plain Socket call is written in the spelling the broker reads without JSON"""
+    def test_compact_socket_call_spelling(self):
+        """the Socket call is written in the compact spelling the broker reads without JSON"""
         f, b = self.fake(lambda call, fds, conn: socket_reply(conn, socket.AF_INET, socket.SOCK_DGRAM))
         s = b.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.close()
@@ -137,8 +137,8 @@ class Wire(unittest.TestCase):
             b'"flags":["SOCK_NONBLOCK"],"protocol":17}}',
         ])
 
-    def test_plain_bind_call_spelling(self):
-        """Bind sends the socket with the call, IPv4 and IPv6 in the fixed spelling"""
+    def test_compact_bind_call_spelling(self):
+        """Bind sends the socket with the call, IPv4 and IPv6 in the compact spelling"""
         seen = []
 
         def handler(call, fds, conn):

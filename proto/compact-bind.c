@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "proto/cursor.h"
-#include "proto/fast-bind.h"
+#include "proto/compact-bind.h"
 #include "proto/protocol.h"
 #include "proto/strbuf.h"
 
@@ -55,12 +55,12 @@ static int format(char *buf, size_t size, const char *head, const struct sockadd
 	return b.full ? -1 : (int)b.len;
 }
 
-int sb_fast_bind_call_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
+int sb_compact_bind_call_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
 {
 	return format(buf, size, CALL_HEAD, sa, len);
 }
 
-int sb_fast_bind_reply_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
+int sb_compact_bind_reply_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len)
 {
 	return format(buf, size, REPLY_HEAD, sa, len);
 }
@@ -91,7 +91,7 @@ static bool parse(const char *data, size_t len, const char *head,
 		  struct sockaddr_storage *ss, socklen_t *sslen)
 {
 	struct sb_cursor c = {data, data + len, true};
-	char host[INET6_ADDRSTRLEN], again[SB_FAST_BIND_MAX];
+	char host[INET6_ADDRSTRLEN], again[SB_COMPACT_BIND_MAX];
 	int port, n;
 
 	if (len >= sizeof(again))
@@ -127,16 +127,22 @@ static bool parse(const char *data, size_t len, const char *head,
 	return n >= 0 && (size_t)n == len && memcmp(again, data, len) == 0;
 }
 
-bool sb_fast_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
+bool sb_compact_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
 			     socklen_t *sslen)
 {
-	return parse(data, len, CALL_HEAD, sb_fast_bind_call_format, ss, sslen);
+	return parse(data, len, CALL_HEAD, sb_compact_bind_call_format, ss, sslen);
 }
 
-bool sb_fast_bind_reply_parse(const char *data, size_t len)
+bool sb_compact_bind_reply_read(const char *data, size_t len, struct sockaddr_storage *ss,
+				socklen_t *sslen)
+{
+	return parse(data, len, REPLY_HEAD, sb_compact_bind_reply_format, ss, sslen);
+}
+
+bool sb_compact_bind_reply_parse(const char *data, size_t len)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 
-	return parse(data, len, REPLY_HEAD, sb_fast_bind_reply_format, &ss, &sslen);
+	return sb_compact_bind_reply_read(data, len, &ss, &sslen);
 }

@@ -1,33 +1,33 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The plain Socket call and reply (proto/fast-socket.c) against the
+/* The compact spelling of the Socket call and reply (proto/compact-socket.c) against the
  * general parsers they stand in for.
  *
- * Input: one message. Oracles: a call the fast reader accepts is a
+ * Input: one message. Oracles: a call the compact reader accepts is a
  * Socket call to the general parser too, with the same four fields and
  * nothing else, and is byte for byte what the writer writes for them; a
- * reply the fast reader accepts is a successful, final reply carrying
+ * reply the compact reader accepts is a successful, final reply carrying
  * descriptor 0 to the general parser. */
 #include <limits.h>
 
 #include "proto/consts.h"
-#include "proto/fast-socket.h"
+#include "proto/compact-socket.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
 #include "tests/fuzz/fuzz.h"
 
 static void check_call(const char *text, size_t len)
 {
-	struct sb_fast_socket fast;
+	struct sb_compact_socket compact;
 	struct sb_call call;
 	struct sb_error err = { 0 };
 	json_object *flags = NULL;
-	char again[SB_FAST_SOCKET_MAX];
+	char again[SB_COMPACT_SOCKET_MAX];
 	int64_t family, type, protocol, flag;
 	int n, mask = 0;
 
-	if (!sb_fast_socket_call_parse(text, len, &fast))
+	if (!sb_compact_socket_call_parse(text, len, &compact))
 		return;
-	n = sb_fast_socket_call_format(again, sizeof(again), &fast);
+	n = sb_compact_socket_call_format(again, sizeof(again), &compact);
 	FUZZ_ASSERT(n >= 0 && (size_t)n == len && memcmp(again, text, len) == 0);
 
 	FUZZ_ASSERT(sb_call_parse(text, len, &call, &err) == 0);
@@ -45,8 +45,8 @@ static void check_call(const char *text, size_t len)
 		mask |= (int)flag;
 	}
 	FUZZ_ASSERT(json_object_object_length(call.parameters) == (flags ? 4 : 3));
-	FUZZ_ASSERT(family == fast.family && type == fast.type && protocol == fast.protocol &&
-		    mask == fast.flags);
+	FUZZ_ASSERT(family == compact.family && type == compact.type && protocol == compact.protocol &&
+		    mask == compact.flags);
 	sb_call_done(&call);
 }
 
@@ -56,7 +56,7 @@ static void check_reply(const char *text, size_t len)
 	struct sb_error err = { 0 };
 	int64_t fd;
 
-	if (!sb_fast_socket_reply_parse(text, len))
+	if (!sb_compact_socket_reply_parse(text, len))
 		return;
 	FUZZ_ASSERT(sb_reply_parse(text, len, &reply, &err) == 0);
 	FUZZ_ASSERT(!reply.error && !reply.continues);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The plain Bind call and reply (proto/fast-bind.c): each is byte for
+/* The compact spelling of the Bind call and reply (proto/compact-bind.c): each is byte for
  * byte what the general writers (message.c, addr.c) make of the same
- * address, the general parser and the plain readers read back the
+ * address, the general parser and the compact readers read back the
  * address it was made from, and the readers decline every other form. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <sys/un.h>
 
 #include "proto/addr.h"
-#include "proto/fast-bind.h"
+#include "proto/compact-bind.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
@@ -98,18 +98,18 @@ START_TEST(test_call_is_the_general_call)
 
 	for (size_t i = 0; address(i, &ss, &len); i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&ss;
-		char text[SB_FAST_BIND_MAX], call_text[512], reply_text[512];
+		char text[SB_COMPACT_BIND_MAX], call_text[512], reply_text[512];
 		struct sockaddr_storage back;
 		socklen_t back_len = 0;
 		struct sb_call call;
 		struct sb_error err = { .name = NULL };
 		int64_t fd;
-		int n = sb_fast_bind_call_format(text, sizeof(text), sa, len);
+		int n = sb_compact_bind_call_format(text, sizeof(text), sa, len);
 
 		ck_assert_int_gt(n, 0);
 		general_texts(sa, len, call_text, reply_text, sizeof(call_text));
 		ck_assert_str_eq(text, call_text);
-		ck_assert_msg(sb_fast_bind_call_parse(text, (size_t)n, &back, &back_len), "%s", text);
+		ck_assert_msg(sb_compact_bind_call_parse(text, (size_t)n, &back, &back_len), "%s", text);
 		ck_assert_uint_eq(back_len, len);
 		ck_assert_mem_eq(&back, sa, len);
 		ck_assert_int_eq(sb_call_parse(text, (size_t)n, &call, &err), 0);
@@ -130,15 +130,15 @@ START_TEST(test_reply_is_the_general_reply)
 
 	for (size_t i = 0; address(i, &ss, &len); i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&ss;
-		char text[SB_FAST_BIND_MAX], call_text[512], reply_text[512];
+		char text[SB_COMPACT_BIND_MAX], call_text[512], reply_text[512];
 		struct sb_reply reply;
 		struct sb_error err = { .name = NULL };
-		int n = sb_fast_bind_reply_format(text, sizeof(text), sa, len);
+		int n = sb_compact_bind_reply_format(text, sizeof(text), sa, len);
 
 		ck_assert_int_gt(n, 0);
 		general_texts(sa, len, call_text, reply_text, sizeof(call_text));
 		ck_assert_str_eq(text, reply_text);
-		ck_assert_msg(sb_fast_bind_reply_parse(text, (size_t)n), "%s", text);
+		ck_assert_msg(sb_compact_bind_reply_parse(text, (size_t)n), "%s", text);
 		ck_assert_int_eq(sb_reply_parse(text, (size_t)n, &reply, &err), 0);
 		ck_assert_ptr_null(reply.error);
 		ck_assert(!reply.continues);
@@ -155,25 +155,25 @@ START_TEST(test_format_declines_other_addresses)
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80) };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_scope_id = 1 };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "x" };
-	char text[SB_FAST_BIND_MAX];
+	char text[SB_COMPACT_BIND_MAX];
 
-	ck_assert_int_eq(sb_fast_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin6,
+	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin6,
 						  sizeof(sin6)),
 			 -1);
-	ck_assert_int_eq(sb_fast_bind_reply_format(text, sizeof(text), (struct sockaddr *)&sin6,
+	ck_assert_int_eq(sb_compact_bind_reply_format(text, sizeof(text), (struct sockaddr *)&sin6,
 						   sizeof(sin6)),
 			 -1);
-	ck_assert_int_eq(sb_fast_bind_call_format(text, sizeof(text), (struct sockaddr *)&sun,
+	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sun,
 						  sizeof(sun)),
 			 -1);
-	ck_assert_int_eq(sb_fast_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin,
+	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin,
 						  sizeof(sin) - 1),
 			 -1);
-	ck_assert_int_eq(sb_fast_bind_call_format(text, sizeof(text), NULL, 0), -1);
+	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), NULL, 0), -1);
 	/* Too small a buffer is no message at all. */
-	ck_assert_int_eq(sb_fast_bind_call_format(text, 40, (struct sockaddr *)&sin, sizeof(sin)),
+	ck_assert_int_eq(sb_compact_bind_call_format(text, 40, (struct sockaddr *)&sin, sizeof(sin)),
 			 -1);
-	ck_assert_int_eq(sb_fast_bind_reply_format(text, 0, (struct sockaddr *)&sin, sizeof(sin)),
+	ck_assert_int_eq(sb_compact_bind_reply_format(text, 0, (struct sockaddr *)&sin, sizeof(sin)),
 			 -1);
 }
 END_TEST
@@ -208,16 +208,16 @@ START_TEST(test_reply_declines_others)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_fast_bind_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
+		ck_assert_msg(!sb_compact_bind_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
 			      texts[i]);
 	/* Each prefix of a good reply is declined too. */
 	{
 		static const char good[] = "{\"parameters\":{\"address\":{\"host\":\"::1\",\"port\":80,"
 					   "\"flowinfo\":0,\"scope_id\":0}}}";
 
-		ck_assert(sb_fast_bind_reply_parse(good, strlen(good)));
+		ck_assert(sb_compact_bind_reply_parse(good, strlen(good)));
 		for (size_t n = 0; n < strlen(good); n++)
-			ck_assert_msg(!sb_fast_bind_reply_parse(good, n), "accepted %.*s", (int)n,
+			ck_assert_msg(!sb_compact_bind_reply_parse(good, n), "accepted %.*s", (int)n,
 				      good);
 	}
 }
@@ -260,7 +260,7 @@ START_TEST(test_call_declines_others)
 	socklen_t len;
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_fast_bind_call_parse(texts[i], strlen(texts[i]), &ss, &len),
+		ck_assert_msg(!sb_compact_bind_call_parse(texts[i], strlen(texts[i]), &ss, &len),
 			      "accepted %s", texts[i]);
 	/* Each prefix of a good call is declined too, so are the call with
 	 * its terminating NUL counted in and the call read as a reply. */
@@ -274,11 +274,11 @@ START_TEST(test_call_declines_others)
 		for (size_t i = 0; i < ELEMENTSOF(good); i++) {
 			size_t n = strlen(good[i]);
 
-			ck_assert(sb_fast_bind_call_parse(good[i], n, &ss, &len));
-			ck_assert(!sb_fast_bind_call_parse(good[i], n + 1, &ss, &len));
-			ck_assert(!sb_fast_bind_reply_parse(good[i], n));
+			ck_assert(sb_compact_bind_call_parse(good[i], n, &ss, &len));
+			ck_assert(!sb_compact_bind_call_parse(good[i], n + 1, &ss, &len));
+			ck_assert(!sb_compact_bind_reply_parse(good[i], n));
 			for (size_t k = 0; k < n; k++)
-				ck_assert_msg(!sb_fast_bind_call_parse(good[i], k, &ss, &len),
+				ck_assert_msg(!sb_compact_bind_call_parse(good[i], k, &ss, &len),
 					      "accepted %.*s", (int)k, good[i]);
 		}
 	}
@@ -287,7 +287,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("fast-bind");
+	Suite *s = suite_create("compact-bind");
 
 	SB_TEST(s, test_call_is_the_general_call);
 	SB_TEST(s, test_reply_is_the_general_reply);

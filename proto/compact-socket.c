@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "proto/consts.h"
 #include "proto/cursor.h"
-#include "proto/fast-socket.h"
+#include "proto/compact-socket.h"
 #include "proto/protocol.h"
 #include "proto/strbuf.h"
 #include "proto/util.h"
@@ -33,29 +34,34 @@ static int form_to_flags(int form)
 	return ((form & 1) ? SOCK_NONBLOCK : 0) | ((form & 2) ? SOCK_CLOEXEC : 0);
 }
 
-/* A constant as the reply writes it: a name in quotes (upper case,
- * digits, underscores: nothing JSON escapes) or a number. */
-static void constant(struct sb_cursor *c)
+/* A constant of group as the reply writes it: a name in quotes (upper
+ * case, digits, underscores: nothing JSON escapes) or a number. */
+static int constant(struct sb_cursor *c, enum sb_const_group group)
 {
+	char name[64];
+	int64_t v;
 	const char *p;
 
 	if (!c->ok || c->p == c->end)
 		goto fail;
-	if (*c->p != '"') {
-		(void)sb_cursor_number(c);
-		return;
-	}
+	if (*c->p != '"')
+		return sb_cursor_number(c);
 	for (p = c->p + 1; p < c->end && ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'); p++)
 		;
-	if (p == c->p + 1 || p == c->end || *p != '"')
+	if (p == c->p + 1 || p == c->end || *p != '"' || (size_t)(p - c->p) > sizeof(name))
+		goto fail;
+	memcpy(name, c->p + 1, (size_t)(p - c->p - 1));
+	name[p - c->p - 1] = 0;
+	if (sb_const_value(group, name, &v) < 0 || v < 0 || v > INT_MAX)
 		goto fail;
 	c->p = p + 1;
-	return;
+	return (int)v;
 fail:
 	c->ok = false;
+	return -1;
 }
 
-int sb_fast_socket_call_format(char *buf, size_t size, const struct sb_fast_socket *s)
+int sb_compact_socket_call_format(char *buf, size_t size, const struct sb_compact_socket *s)
 {
 	int form = flags_to_form(s->flags);
 	struct sb_strbuf b;
@@ -74,7 +80,7 @@ int sb_fast_socket_call_format(char *buf, size_t size, const struct sb_fast_sock
 	return b.full ? -1 : (int)b.len;
 }
 
-bool sb_fast_socket_call_parse(const char *data, size_t len, struct sb_fast_socket *s)
+bool sb_compact_socket_call_parse(const char *data, size_t len, struct sb_compact_socket *s)
 {
 	struct sb_cursor c = { data, data + len, true };
 	int form = 0;
@@ -115,7 +121,7 @@ static void put_constant(struct sb_strbuf *b, enum sb_const_group group, int v)
 	}
 }
 
-int sb_fast_socket_reply_format(char *buf, size_t size, int family, int type, int protocol)
+int sb_compact_socket_reply_format(char *buf, size_t size, int family, int type, int protocol)
 {
 	struct sb_strbuf b;
 
@@ -132,16 +138,24 @@ int sb_fast_socket_reply_format(char *buf, size_t size, int family, int type, in
 	return b.full ? -1 : (int)b.len;
 }
 
-bool sb_fast_socket_reply_parse(const char *data, size_t len)
+bool sb_compact_socket_reply_read(const char *data, size_t len, struct sb_compact_socket *s)
 {
 	struct sb_cursor c = { data, data + len, true };
 
 	sb_cursor_expect(&c, REPLY_HEAD);
-	constant(&c);
+	s->family = constant(&c, SB_C_AF);
 	sb_cursor_expect(&c, ",\"type\":");
-	constant(&c);
+	s->type = constant(&c, SB_C_SOCK);
 	sb_cursor_expect(&c, ",\"protocol\":");
-	(void)sb_cursor_number(&c);
+	s->protocol = sb_cursor_number(&c);
+	s->flags = 0;
 	sb_cursor_expect(&c, "}}");
 	return c.ok && c.p == c.end;
+}
+
+bool sb_compact_socket_reply_parse(const char *data, size_t len)
+{
+	struct sb_compact_socket s;
+
+	return sb_compact_socket_reply_read(data, len, &s);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The plain Socket call and reply (proto/fast-socket.c): each reader
+/* The compact spelling of the Socket call and reply (proto/compact-socket.c): each reader
  * accepts exactly its writer's output, and whatever it accepts means to
- * the general parser (message.c) what it means to the fast one. */
+ * the general parser (message.c) what it means to the compact one. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #include "proto/consts.h"
-#include "proto/fast-socket.h"
+#include "proto/compact-socket.h"
 #include "proto/json-util.h"
 #include "proto/message.h"
 #include "proto/protocol.h"
@@ -19,7 +19,7 @@ static const int numbers[] = { 0, 1, 2, 3, 9, 10, 17, 255, 256, 0xffff, 0x10000,
 static const int flag_sets[] = { 0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC };
 
 /* What the general parser reads from a call: the same four fields. */
-static void general_parse(const char *text, size_t len, struct sb_fast_socket *s)
+static void general_parse(const char *text, size_t len, struct sb_compact_socket *s)
 {
 	struct sb_call call;
 	struct sb_error err = { .name = NULL };
@@ -50,18 +50,18 @@ static void general_parse(const char *text, size_t len, struct sb_fast_socket *s
 
 START_TEST(test_call_round_trip)
 {
-	char text[SB_FAST_SOCKET_MAX];
+	char text[SB_COMPACT_SOCKET_MAX];
 
 	for (size_t f = 0; f < ELEMENTSOF(numbers); f++)
 		for (size_t p = 0; p < ELEMENTSOF(numbers); p++)
 			for (size_t fl = 0; fl < ELEMENTSOF(flag_sets); fl++) {
-				struct sb_fast_socket in = { numbers[f], SOCK_RAW, flag_sets[fl],
+				struct sb_compact_socket in = { numbers[f], SOCK_RAW, flag_sets[fl],
 							     numbers[p] };
-				struct sb_fast_socket out, gen;
-				int n = sb_fast_socket_call_format(text, sizeof(text), &in);
+				struct sb_compact_socket out, gen;
+				int n = sb_compact_socket_call_format(text, sizeof(text), &in);
 
 				ck_assert_int_gt(n, 0);
-				ck_assert_msg(sb_fast_socket_call_parse(text, (size_t)n, &out), "%s",
+				ck_assert_msg(sb_compact_socket_call_parse(text, (size_t)n, &out), "%s",
 					      text);
 				ck_assert_mem_eq(&in, &out, sizeof(in));
 				general_parse(text, (size_t)n, &gen);
@@ -74,9 +74,9 @@ START_TEST(test_call_what_libsockbroker_always_sent)
 {
 	static const char text[] = "{\"method\":\"org.sockbroker.Socket\",\"parameters\":"
 				   "{\"family\":2,\"type\":3,\"flags\":[\"SOCK_CLOEXEC\"],\"protocol\":1}}";
-	struct sb_fast_socket s;
+	struct sb_compact_socket s;
 
-	ck_assert(sb_fast_socket_call_parse(text, strlen(text), &s));
+	ck_assert(sb_compact_socket_call_parse(text, strlen(text), &s));
 	ck_assert_int_eq(s.family, AF_INET);
 	ck_assert_int_eq(s.type, SOCK_RAW);
 	ck_assert_int_eq(s.flags, SOCK_CLOEXEC);
@@ -86,18 +86,18 @@ END_TEST
 
 START_TEST(test_call_format_refuses)
 {
-	char text[SB_FAST_SOCKET_MAX];
-	struct sb_fast_socket flagged_type = { AF_INET, SOCK_RAW | SOCK_CLOEXEC, 0, 1 };
-	struct sb_fast_socket bad_flag = { AF_INET, SOCK_RAW, 0x1, 1 };
+	char text[SB_COMPACT_SOCKET_MAX];
+	struct sb_compact_socket flagged_type = { AF_INET, SOCK_RAW | SOCK_CLOEXEC, 0, 1 };
+	struct sb_compact_socket bad_flag = { AF_INET, SOCK_RAW, 0x1, 1 };
 
-	ck_assert_int_eq(sb_fast_socket_call_format(text, sizeof(text), &flagged_type), -1);
-	ck_assert_int_eq(sb_fast_socket_call_format(text, sizeof(text), &bad_flag), -1);
-	ck_assert_int_eq(sb_fast_socket_call_format(text, 20, &(struct sb_fast_socket){ 2, 3, 0, 1 }),
+	ck_assert_int_eq(sb_compact_socket_call_format(text, sizeof(text), &flagged_type), -1);
+	ck_assert_int_eq(sb_compact_socket_call_format(text, sizeof(text), &bad_flag), -1);
+	ck_assert_int_eq(sb_compact_socket_call_format(text, 20, &(struct sb_compact_socket){ 2, 3, 0, 1 }),
 			 -1);
 }
 END_TEST
 
-/* Valid calls, mostly, that are not the plain form: the general path's. */
+/* Valid calls, mostly, that are not the compact spelling: the general reader's. */
 START_TEST(test_call_declines_other_forms)
 {
 	static const char *const texts[] = {
@@ -113,7 +113,7 @@ START_TEST(test_call_declines_other_forms)
 		"{\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1},\"method\":\"org.sockbroker.Socket\"}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"flags\":[\"SOCK_CLOEXEC\",\"SOCK_NONBLOCK\"],\"protocol\":1}}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"flags\":[],\"protocol\":1}}",
-		/* more than the plain call */
+		/* more than the compact call */
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1},\"oneway\":true}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1,\"listen\":1}}",
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1}} ",
@@ -128,24 +128,24 @@ START_TEST(test_call_declines_other_forms)
 		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2,\"type\":3,\"protocol\":1}",
 		"",
 	};
-	struct sb_fast_socket s;
+	struct sb_compact_socket s;
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_fast_socket_call_parse(texts[i], strlen(texts[i]), &s), "accepted %s",
+		ck_assert_msg(!sb_compact_socket_call_parse(texts[i], strlen(texts[i]), &s), "accepted %s",
 			      texts[i]);
 }
 END_TEST
 
-/* Every proper prefix of a plain call is declined. */
+/* Every proper prefix of a compact call is declined. */
 START_TEST(test_call_declines_prefixes)
 {
-	char text[SB_FAST_SOCKET_MAX];
-	struct sb_fast_socket s = { AF_PACKET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 768 };
-	int n = sb_fast_socket_call_format(text, sizeof(text), &s);
+	char text[SB_COMPACT_SOCKET_MAX];
+	struct sb_compact_socket s = { AF_PACKET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 768 };
+	int n = sb_compact_socket_call_format(text, sizeof(text), &s);
 
 	ck_assert_int_gt(n, 0);
 	for (int len = 0; len < n; len++)
-		ck_assert_msg(!sb_fast_socket_call_parse(text, (size_t)len, &s), "accepted %.*s", len,
+		ck_assert_msg(!sb_compact_socket_call_parse(text, (size_t)len, &s), "accepted %.*s", len,
 			      text);
 }
 END_TEST
@@ -153,7 +153,7 @@ END_TEST
 /* The general path's reply to the same socket, as json-c writes it. */
 static const char *general_reply(int family, int type, int protocol)
 {
-	static char text[SB_FAST_SOCKET_MAX * 2];
+	static char text[SB_COMPACT_SOCKET_MAX * 2];
 	json_object *params = json_object_new_object(), *msg;
 	const char *s;
 	size_t len;
@@ -176,12 +176,12 @@ START_TEST(test_reply_matches_the_general_writer)
 					AF_MAX - 1, 0, 200 };
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_PACKET,
 				     0, 14 };
-	char text[SB_FAST_SOCKET_MAX];
+	char text[SB_COMPACT_SOCKET_MAX];
 
 	for (size_t f = 0; f < ELEMENTSOF(families); f++)
 		for (size_t t = 0; t < ELEMENTSOF(types); t++)
 			for (size_t p = 0; p < ELEMENTSOF(numbers); p++) {
-				int n = sb_fast_socket_reply_format(text, sizeof(text), families[f],
+				int n = sb_compact_socket_reply_format(text, sizeof(text), families[f],
 								    types[t], numbers[p]);
 				struct sb_reply reply;
 				struct sb_error err = { .name = NULL };
@@ -189,7 +189,7 @@ START_TEST(test_reply_matches_the_general_writer)
 
 				ck_assert_int_gt(n, 0);
 				ck_assert_str_eq(text, general_reply(families[f], types[t], numbers[p]));
-				ck_assert_msg(sb_fast_socket_reply_parse(text, (size_t)n), "%s", text);
+				ck_assert_msg(sb_compact_socket_reply_parse(text, (size_t)n), "%s", text);
 				/* ... and means what the general reader reads. */
 				ck_assert_int_eq(sb_reply_parse(text, (size_t)n, &reply, &err), 0);
 				ck_assert_ptr_null(reply.error);
@@ -217,18 +217,18 @@ START_TEST(test_reply_declines_others)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_fast_socket_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
+		ck_assert_msg(!sb_compact_socket_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
 			      texts[i]);
-	ck_assert_int_eq(sb_fast_socket_reply_format((char[SB_FAST_SOCKET_MAX]){ 0 },
-						     SB_FAST_SOCKET_MAX, -1, 3, 1),
+	ck_assert_int_eq(sb_compact_socket_reply_format((char[SB_COMPACT_SOCKET_MAX]){ 0 },
+						     SB_COMPACT_SOCKET_MAX, -1, 3, 1),
 			 -1);
-	ck_assert_int_eq(sb_fast_socket_reply_format((char[40]){ 0 }, 40, AF_INET, SOCK_RAW, 1), -1);
+	ck_assert_int_eq(sb_compact_socket_reply_format((char[40]){ 0 }, 40, AF_INET, SOCK_RAW, 1), -1);
 }
 END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("fast-socket");
+	Suite *s = suite_create("compact-socket");
 
 	SB_TEST(s, test_call_round_trip);
 	SB_TEST(s, test_call_what_libsockbroker_always_sent);

@@ -53,7 +53,8 @@ struct sb_prefix {
 	unsigned len;
 };
 
-struct sb_sockopt {
+/* An option= value: level and option number. */
+struct sb_policy_option {
 	int level;
 	int option;
 };
@@ -83,7 +84,7 @@ struct sb_rule {
 	size_t n_protocols;
 	struct sb_prefix *addresses;
 	size_t n_addresses;
-	struct sb_sockopt *options;
+	struct sb_policy_option *options;
 	size_t n_options;
 	char **netns;
 	size_t n_netns;
@@ -158,7 +159,7 @@ int sb_policy_parse_key(struct sb_rule *r, enum sb_policy_key key, const char *v
 const char *sb_policy_key_to_string(enum sb_policy_key key);
 int sb_policy_key_from_string(const char *s, enum sb_policy_key *ret);
 /* Single values, shared with sb_policy_request_set_key(). */
-int sb_policy_parse_option(const char *text, struct sb_sockopt *ret, char *errbuf, size_t errsize);
+int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf, size_t errsize);
 int sb_policy_parse_address(const char *text, struct sb_prefix *ret, bool allow_prefix,
 			    char *errbuf, size_t errsize);
 int sb_policy_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *ret,

@@ -77,7 +77,7 @@ int sb_policy_request_set_key(struct sb_policy_request *req, struct sockaddr_sto
 			      const char *key, const char *value, char *errbuf, size_t errsize)
 {
 	enum sb_policy_key k;
-	struct sb_sockopt opt;
+	struct sb_policy_option opt;
 	int64_t v;
 	int r;
 

@@ -282,7 +282,7 @@ static int parse_address(struct sb_rule *r, const char *text, char *errbuf, size
 
 /* "SO_MARK" (searched in the option groups of the known levels) or
  * "LEVEL:OPTION" with each part a name or a number. */
-int sb_policy_parse_option(const char *text, struct sb_sockopt *ret, char *errbuf, size_t errsize)
+int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf, size_t errsize)
 {
 	const char *colon = strchr(text, ':');
 	size_t found = 0;
@@ -312,7 +312,7 @@ int sb_policy_parse_option(const char *text, struct sb_sockopt *ret, char *errbu
 					 errsize);
 		if (rc < 0)
 			return rc;
-		*ret = (struct sb_sockopt){.level = (int)level, .option = (int)option};
+		*ret = (struct sb_policy_option){.level = (int)level, .option = (int)option};
 		return 0;
 	}
 	if ((text[0] >= '0' && text[0] <= '9') || text[0] == '-')
@@ -327,7 +327,7 @@ int sb_policy_parse_option(const char *text, struct sb_sockopt *ret, char *errbu
 		if (v < 0 || v > INT_MAX)
 			continue;
 		if (found++ == 0)
-			*ret = (struct sb_sockopt){.level = named_option_levels[i],
+			*ret = (struct sb_policy_option){.level = named_option_levels[i],
 						   .option = (int)v};
 	}
 	if (found == 0)
@@ -341,7 +341,7 @@ int sb_policy_parse_option(const char *text, struct sb_sockopt *ret, char *errbu
 
 static int parse_sockopt(struct sb_rule *r, const char *text, char *errbuf, size_t errsize)
 {
-	struct sb_sockopt opt, *v;
+	struct sb_policy_option opt, *v;
 	int rc;
 
 	rc = sb_policy_parse_option(text, &opt, errbuf, errsize);

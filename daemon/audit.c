@@ -11,7 +11,7 @@ static void field(struct sb_strbuf *b, struct iovec *fields, size_t *n, const ch
 
 	sb_strbuf_str(b, name);
 	sb_strbuf_str(b, value);
-	fields[(*n)++] = (struct iovec){ .iov_base = b->p + start, .iov_len = b->len - start };
+	fields[(*n)++] = (struct iovec){.iov_base = b->p + start, .iov_len = b->len - start};
 }
 
 static void field_num(struct sb_strbuf *b, struct iovec *fields, size_t *n, const char *name,
@@ -21,7 +21,7 @@ static void field_num(struct sb_strbuf *b, struct iovec *fields, size_t *n, cons
 
 	sb_strbuf_str(b, name);
 	sb_strbuf_int(b, value);
-	fields[(*n)++] = (struct iovec){ .iov_base = b->p + start, .iov_len = b->len - start };
+	fields[(*n)++] = (struct iovec){.iov_base = b->p + start, .iov_len = b->len - start};
 }
 
 /* The peer's unit as the policy saw it, NULL when it did not look. */
@@ -82,7 +82,7 @@ void sb_audit_decision(const struct sb_client *c, const char *method, const char
 	start = b.len;
 	sb_strbuf_str(&b, "MESSAGE=");
 	describe(&b, c, method, summary, d, false);
-	fields[n++] = (struct iovec){ .iov_base = b.p + start, .iov_len = b.len - start };
+	fields[n++] = (struct iovec){.iov_base = b.p + start, .iov_len = b.len - start};
 	field_num(&b, fields, &n, "PRIORITY=", prio);
 	field(&b, fields, &n, "SYSLOG_IDENTIFIER=", "sockbrokerd");
 	field_num(&b, fields, &n, "CLIENT_UID=", c->cred.uid);

@@ -175,7 +175,8 @@ static bool clients_socket(const struct sb_request *req, int fd)
  * asked without a record: whether it holds is up to the socket's
  * IPV6_V6ONLY, which the worker reads (sb_bind_guarded()). */
 static bool ipv4_side_denied(struct sb_request *req, const struct sb_sockinfo *si,
-			     const struct sockaddr_in *v4, const char *netns, struct sb_bind_guard *g)
+			     const struct sockaddr_in *v4, const char *netns,
+			     struct sb_bind_guard *g)
 {
 	struct sb_policy_request preq;
 	struct sb_policy_subject who;
@@ -199,7 +200,7 @@ int sb_bind_authorize(struct sb_request *req, int fd, const struct sb_sockinfo *
 	struct sockaddr_in v4;
 	bool any;
 
-	*g = (struct sb_bind_guard){ .type = si->type, .protocol = si->protocol };
+	*g = (struct sb_bind_guard){.type = si->type, .protocol = si->protocol};
 	if (sb_addr_to_text(sa, len, si->protocol, g->text, sizeof(g->text), NULL) < 0)
 		snprintf(g->text, sizeof(g->text), "?");
 	bind_request(&preq, si, si->family, sa, len, netns);
@@ -311,7 +312,7 @@ int sb_bind_guarded(int fd, const struct sockaddr_storage *ss, socklen_t len,
 void sb_bind_guard_report(struct sb_client *c, const struct sb_bind_guard *g)
 {
 	if (g->v4_refused) {
-		struct sb_decision d = { .allow = false, .rule = g->rule };
+		struct sb_decision d = {.allow = false, .rule = g->rule};
 
 		c->server->n_denials++;
 		sb_audit_decision(c, "bind", g->v4_summary, &d);

@@ -20,12 +20,12 @@ struct sb_bind_guard {
 	 * IPv4 side (v4) meanwhile (sb_bind_guarded()). */
 	bool must_stay_v6only;
 	struct sockaddr_in v4;
-	int type, protocol;    /* of the socket, for the hold */
-	char rule[256];        /* the rule that denies the IPv4 side */
-	char v4_summary[256];  /* that request, for the log */
-	bool v4_refused;       /* set by sb_bind_guarded(): dual-stack */
-	bool v6only_cleared;   /* set by sb_bind_guarded(): cleared meanwhile */
-	char text[128];	       /* the address, for errors and the log */
+	int type, protocol;   /* of the socket, for the hold */
+	char rule[256];	      /* the rule that denies the IPv4 side */
+	char v4_summary[256]; /* that request, for the log */
+	bool v4_refused;      /* set by sb_bind_guarded(): dual-stack */
+	bool v6only_cleared;  /* set by sb_bind_guarded(): cleared meanwhile */
+	char text[128];	      /* the address, for errors and the log */
 };
 
 /* Ask the policy (method bind) about an address for socket fd, and about

@@ -35,8 +35,7 @@ int sb_sockinfo_get(int fd, struct sb_sockinfo *si, struct sb_error *err)
 	if (r < 0)
 		return sb_error_set(err, SB_ERR_BAD_DESCRIPTOR, -r, "fd",
 				    "descriptor is not a usable socket: %s", strerror(-r));
-	if (own_netns_cookie &&
-	    getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0 &&
+	if (own_netns_cookie && getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0 &&
 	    cookie != own_netns_cookie)
 		return sb_error_set(err, SB_ERR_BAD_DESCRIPTOR, EXDEV, "fd",
 				    "socket belongs to another network namespace");

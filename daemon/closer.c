@@ -86,7 +86,7 @@ static bool interrupt_timer_create(timer_t *timer)
 /* Start counting (again) for the close about to begin, or stop (sec 0). */
 static void interrupt_timer_set(timer_t timer, time_t sec)
 {
-	struct itimerspec its = { .it_interval.tv_sec = sec, .it_value.tv_sec = sec };
+	struct itimerspec its = {.it_interval.tv_sec = sec, .it_value.tv_sec = sec};
 
 	(void)timer_settime(timer, 0, &its, NULL);
 }
@@ -103,8 +103,7 @@ static uint64_t now_usec(void)
  * one, and only once the pool has had one to spare for the limit. */
 static bool surplus(void)
 {
-	return idle_limit_usec > 0 && workers > 1 &&
-	       now_usec() - saturated_usec >= idle_limit_usec;
+	return idle_limit_usec > 0 && workers > 1 && now_usec() - saturated_usec >= idle_limit_usec;
 }
 
 /* With lock held: wait for work; with other workers, for at most the
@@ -205,7 +204,7 @@ static bool enqueue(int fd)
 
 int sb_closer_init(uint64_t idle_usec)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt };
+	struct sigaction sa = {.sa_handler = on_interrupt};
 	pthread_condattr_t attr;
 	int r;
 

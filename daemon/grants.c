@@ -154,8 +154,7 @@ static bool process_is_zombie(int proc_fd, const char *pid)
  * access: the daemon reads it with the owner's fsuid/fsgid, which the
  * kernel accepts (CAP_SYS_PTRACE is not needed) unless the process holds
  * capabilities the daemon lacks. Returns false when it could not look. */
-static bool scan_process(int proc_fd, const char *pid, struct holder **set, size_t *n,
-			 size_t *cap)
+static bool scan_process(int proc_fd, const char *pid, struct holder **set, size_t *n, size_t *cap)
 {
 	char path[64], link[64];
 	struct stat st;

@@ -55,7 +55,8 @@ static int get_link(int index, const char *name, union link_reply *reply, size_t
 	got = recv(fd, reply, sizeof(*reply), MSG_DONTWAIT);
 	if (got < 0)
 		return -errno;
-	if ((size_t)got < NLMSG_LENGTH(sizeof(struct nlmsgerr)) || reply->nh.nlmsg_seq != IFNAME_SEQ)
+	if ((size_t)got < NLMSG_LENGTH(sizeof(struct nlmsgerr)) ||
+	    reply->nh.nlmsg_seq != IFNAME_SEQ)
 		return -EIO;
 	if (reply->nh.nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = NLMSG_DATA(&reply->nh);

@@ -94,7 +94,8 @@ int sb_inflight_reserve(struct sb_client *c, struct sb_error *err)
 	if (within(c))
 		return 0;
 	now = now_usec();
-	if (s->fds_unread >= s->limits.max_fds_unread && now - s->fds_settled_usec >= SETTLE_ALL_USEC) {
+	if (s->fds_unread >= s->limits.max_fds_unread &&
+	    now - s->fds_settled_usec >= SETTLE_ALL_USEC) {
 		s->fds_settled_usec = now;
 		settle_owner(s, owner, true);
 	} else {
@@ -110,7 +111,8 @@ int sb_inflight_reserve(struct sb_client *c, struct sb_error *err)
 			    "%u socket(s) handed to uid %u are not yet received (limit %u, %u of "
 			    "%u in all): read the replies first",
 			    sb_uid_counts_get(s->fds_per_owner, owner), (unsigned)owner,
-			    s->limits.max_fds_unread_per_uid, s->fds_unread, s->limits.max_fds_unread);
+			    s->limits.max_fds_unread_per_uid, s->fds_unread,
+			    s->limits.max_fds_unread);
 }
 
 void sb_inflight_forget(struct sb_client *c)

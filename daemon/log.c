@@ -92,7 +92,7 @@ static void send_held_records(void)
 
 		while (p < end && (len = strlen(p)) > 0) {
 			if (n < ELEMENTSOF(iov))
-				iov[n++] = (struct iovec){ .iov_base = (void *)p, .iov_len = len };
+				iov[n++] = (struct iovec){.iov_base = (void *)p, .iov_len = len};
 			p += len + 1;
 		}
 		p++;
@@ -203,10 +203,10 @@ static void record_to_journal(int priority, const struct iovec *fields, size_t n
 static void record_to_stderr(int priority, const char *line, size_t len)
 {
 	static const char *const prefix[] = {
-		[LOG_EMERG] = "sockbrokerd: emerg: ",  [LOG_ALERT] = "sockbrokerd: alert: ",
-		[LOG_CRIT] = "sockbrokerd: crit: ",    [LOG_ERR] = "sockbrokerd: error: ",
+		[LOG_EMERG] = "sockbrokerd: emerg: ",	  [LOG_ALERT] = "sockbrokerd: alert: ",
+		[LOG_CRIT] = "sockbrokerd: crit: ",	  [LOG_ERR] = "sockbrokerd: error: ",
 		[LOG_WARNING] = "sockbrokerd: warning: ", [LOG_NOTICE] = "sockbrokerd: notice: ",
-		[LOG_INFO] = "sockbrokerd: info: ",    [LOG_DEBUG] = "sockbrokerd: debug: ",
+		[LOG_INFO] = "sockbrokerd: info: ",	  [LOG_DEBUG] = "sockbrokerd: debug: ",
 	};
 	char buf[LOG_LINE_MAX + 32], *p;
 	struct sb_strbuf b;
@@ -252,10 +252,10 @@ void log_text(int priority, const char *text, size_t len)
 	sb_strbuf_init(&p, prio, sizeof(prio));
 	sb_strbuf_str(&p, "PRIORITY=");
 	sb_strbuf_int(&p, priority);
-	fields[0] = (struct iovec){ .iov_base = message, .iov_len = m.len };
-	fields[1] = (struct iovec){ .iov_base = prio, .iov_len = p.len };
-	fields[2] = (struct iovec){ .iov_base = (void *)"SYSLOG_IDENTIFIER=sockbrokerd",
-				    .iov_len = strlen("SYSLOG_IDENTIFIER=sockbrokerd") };
+	fields[0] = (struct iovec){.iov_base = message, .iov_len = m.len};
+	fields[1] = (struct iovec){.iov_base = prio, .iov_len = p.len};
+	fields[2] = (struct iovec){.iov_base = (void *)"SYSLOG_IDENTIFIER=sockbrokerd",
+				   .iov_len = strlen("SYSLOG_IDENTIFIER=sockbrokerd")};
 	log_record(priority, fields, ELEMENTSOF(fields), text, len);
 }
 

@@ -72,17 +72,17 @@ enum { OPT_MAX_CONN = 256, OPT_MAX_CONN_UID, OPT_IDLE, OPT_SUBUID, OPT_SUBGID, O
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "subuid", required_argument, NULL, OPT_SUBUID },
-		{ "subgid", required_argument, NULL, OPT_SUBGID },
-		{ "check-policy", required_argument, NULL, OPT_CHECK_POLICY },
-		{ "max-connections", required_argument, NULL, OPT_MAX_CONN },
-		{ "max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID },
-		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
+		{"listen", required_argument, NULL, 'l'},
+		{"policy", required_argument, NULL, 'p'},
+		{"subuid", required_argument, NULL, OPT_SUBUID},
+		{"subgid", required_argument, NULL, OPT_SUBGID},
+		{"check-policy", required_argument, NULL, OPT_CHECK_POLICY},
+		{"max-connections", required_argument, NULL, OPT_MAX_CONN},
+		{"max-connections-per-uid", required_argument, NULL, OPT_MAX_CONN_UID},
+		{"idle-timeout", required_argument, NULL, OPT_IDLE},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	int c;
@@ -106,7 +106,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->subgid = optarg;
 			break;
 		case OPT_MAX_CONN:
-			if (parse_limit("max-connections", optarg, 1000000, &o->limits.max_connections) < 0)
+			if (parse_limit("max-connections", optarg, 1000000,
+					&o->limits.max_connections) < 0)
 				return -EINVAL;
 			break;
 		case OPT_MAX_CONN_UID:
@@ -115,7 +116,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			break;
 		case OPT_IDLE:
-			if (parse_limit("idle-timeout", optarg, 86400, &o->limits.idle_timeout_sec) < 0)
+			if (parse_limit("idle-timeout", optarg, 86400,
+					&o->limits.idle_timeout_sec) < 0)
 				return -EINVAL;
 			break;
 		case 'v':
@@ -156,7 +158,8 @@ static int on_hup(sd_event_source *src, const struct signalfd_siginfo *si, void 
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the policy");
 	if (sb_server_reload(s, err, sizeof(err)) < 0)
 		log_error("policy reload failed, keeping the running policy: %s", err);
-	sd_notifyf(0, "READY=1\nSTATUS=Serving, %zu policy rule(s)", sb_policy_rule_count(s->policy));
+	sd_notifyf(0, "READY=1\nSTATUS=Serving, %zu policy rule(s)",
+		   sb_policy_rule_count(s->policy));
 	return 0;
 }
 
@@ -219,7 +222,9 @@ static int run(const struct options *o)
 		int fd = SD_LISTEN_FDS_START + i;
 
 		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
-			log_error("inherited descriptor %d is not a listening AF_UNIX stream socket", fd);
+			log_error(
+				"inherited descriptor %d is not a listening AF_UNIX stream socket",
+				fd);
 			r = -EINVAL;
 			goto out;
 		}

@@ -21,7 +21,7 @@
 #include "daemon/server.h"
 #include "proto/protocol.h"
 
-static const char *const no_keys[] = { NULL };
+static const char *const no_keys[] = {NULL};
 
 /* Administration (user lookups, /proc scans, policy files) acts as the
  * daemon, not as the client served last (see fsid.h). */
@@ -85,7 +85,7 @@ int sb_method_admin_status(struct sb_request *req)
 
 int sb_method_admin_list(struct sb_request *req)
 {
-	static const char *const keys[] = { "offset", "limit", NULL };
+	static const char *const keys[] = {"offset", "limit", NULL};
 	json_object *params = req->call->parameters;
 	int64_t offset = 0, limit = LIST_PAGE_MAX;
 	struct sb_json_builder b;
@@ -192,7 +192,7 @@ bool sb_method_admin_check_is_about_caller(const struct sb_request *req)
 
 int sb_method_admin_check(struct sb_request *req)
 {
-	static const char *const keys[] = { "user", "method", "keys", NULL };
+	static const char *const keys[] = {"user", "method", "keys", NULL};
 	json_object *params = req->call->parameters, *kv = NULL;
 	struct sb_server *s = req->conn->server;
 	struct sb_json_builder b;
@@ -227,8 +227,9 @@ int sb_method_admin_check(struct sb_request *req)
 	if (kv && json_object_object_get_ex(kv, "unit", &unit_value)) {
 		if (!json_object_is_type(unit_value, json_type_string) ||
 		    !sb_unit_name_valid(json_object_get_string(unit_value)))
-			return sb_error_param(&req->error, "keys",
-					      "keys.unit: expected the name of a unit that runs processes");
+			return sb_error_param(
+				&req->error, "keys",
+				"keys.unit: expected the name of a unit that runs processes");
 		unit = json_object_get_string(unit_value);
 	}
 	/* Admitted (req->admin) when asking about anyone but itself. */
@@ -252,9 +253,11 @@ int sb_method_admin_check(struct sb_request *req)
 			if (strcmp(key, "unit") == 0)
 				continue;
 			if (!json_object_is_type(val, json_type_string))
-				return sb_error_param(&req->error, "keys", "keys.%s: expected a string", key);
-			if (sb_policy_request_set_key(&preq, &addr, key, json_object_get_string(val),
-						      err, sizeof(err)) < 0)
+				return sb_error_param(&req->error, "keys",
+						      "keys.%s: expected a string", key);
+			if (sb_policy_request_set_key(&preq, &addr, key,
+						      json_object_get_string(val), err,
+						      sizeof(err)) < 0)
 				return sb_error_param(&req->error, "keys", "keys.%s: %s", key, err);
 		}
 	}

@@ -61,8 +61,8 @@ static int bind_finish(struct sb_offload *base, struct sb_request *req, int r)
 		return 0;
 	}
 	if (op->named)
-		reply->address = sb_addr_to_json((struct sockaddr *)&op->ss, op->len,
-						 op->si.protocol, NULL);
+		reply->address =
+			sb_addr_to_json((struct sockaddr *)&op->ss, op->len, op->si.protocol, NULL);
 	sb_grants_add(s->grants, req->conn, base->fd, &op->si, reply->address, NULL, 0);
 	return 0;
 }
@@ -90,7 +90,7 @@ int sb_method_bind(struct sb_request *req)
 {
 	struct sb_bind_call *a = &req->args->bind;
 	struct sb_sockinfo si;
-	struct sb_bind_guard guard = { .must_stay_v6only = false };
+	struct sb_bind_guard guard = {.must_stay_v6only = false};
 	struct sockaddr_storage ss;
 	socklen_t len;
 	json_object *address;

@@ -51,7 +51,8 @@ int sb_method_setsockopt(struct sb_request *req)
 	sb_sockopt_policy(&opt, &preq);
 	sb_sockopt_summary(&opt, summary, sizeof(summary));
 	snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary), " on %s/%s",
-		 sb_const_name(SB_C_AF, si.family) ?: "?", sb_const_name(SB_C_SOCK, si.type) ?: "?");
+		 sb_const_name(SB_C_AF, si.family) ?: "?",
+		 sb_const_name(SB_C_SOCK, si.type) ?: "?");
 	if (sb_authorize(req, &preq, summary) < 0)
 		return -EACCES;
 	op = calloc(1, sizeof(*op));

@@ -59,15 +59,15 @@ static void policy_request_of(struct sb_policy_request *preq, enum sb_policy_met
  * them keeps CAP_NET_*. The identity stays for the next request (see
  * fsid.h). A switch the kernel refused would make the socket the
  * daemon's, so it fails the request. */
-static int create_as(const struct ucred *cred, const struct sb_socket_call *a,
-		     struct sb_error *err)
+static int create_as(const struct ucred *cred, const struct sb_socket_call *a, struct sb_error *err)
 {
 	int fd;
 
 	if (!sb_fsid_become(cred->uid, cred->gid))
-		return sb_error_set(err, SB_ERR_SYSTEM, EPERM, NULL,
-				    "cannot create the socket as uid %u: the daemon lacks CAP_SETUID or CAP_SETGID",
-				    (unsigned)cred->uid);
+		return sb_error_set(
+			err, SB_ERR_SYSTEM, EPERM, NULL,
+			"cannot create the socket as uid %u: the daemon lacks CAP_SETUID or CAP_SETGID",
+			(unsigned)cred->uid);
 	fd = socket(a->family, a->type | SOCK_CLOEXEC | (a->flags & SOCK_NONBLOCK), a->protocol);
 	if (fd < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, errno, NULL, "socket: %m");
@@ -170,7 +170,7 @@ static int serve(struct sb_request *req, struct sb_socket_call *a)
 	struct sb_policy_request preq;
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
-	struct sb_bind_guard guard = { .must_stay_v6only = false };
+	struct sb_bind_guard guard = {.must_stay_v6only = false};
 	_cleanup_close_later_ int fd = -1;
 	char summary[128];
 	int r = 0;
@@ -199,7 +199,7 @@ static int serve(struct sb_request *req, struct sb_socket_call *a)
 		r = check_created(req, fd, a, summary, sizeof(summary));
 	if (fd >= 0 && r >= 0)
 		r = authorize_options(req, a, summary);
-	si = (struct sb_sockinfo){ a->family, a->type, a->protocol };
+	si = (struct sb_sockinfo){a->family, a->type, a->protocol};
 	/* Whether an AF_INET6 bind binds IPv4 too is the socket's
 	 * IPV6_V6ONLY, which the policy looks at: set first if asked for. */
 	if (fd >= 0 && r >= 0 && a->bind)
@@ -227,8 +227,8 @@ static int serve(struct sb_request *req, struct sb_socket_call *a)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, errno, "listen", "listen: %m");
 
 	set_reply(req, fd, a);
-	sb_grants_add(req->conn->server->grants, req->conn, fd, &si,
-		      req->reply_args.socket.address, NULL, 0);
+	sb_grants_add(req->conn->server->grants, req->conn, fd, &si, req->reply_args.socket.address,
+		      NULL, 0);
 	req->conn->server->n_grants++;
 	req->reply_fd = TAKE_FD(fd);
 	return 0;

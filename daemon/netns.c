@@ -37,8 +37,8 @@ int sb_netns_enter(const char *name, struct sb_error *err)
 	/* O_NOFOLLOW: the file is a bind mount of an nsfs inode, never a link. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return sb_error_set(err, SB_ERR_SYSTEM, errno, "netns",
-				    "network namespace %s: %m", name);
+		return sb_error_set(err, SB_ERR_SYSTEM, errno, "netns", "network namespace %s: %m",
+				    name);
 	/* setns() checks the file really is a network namespace. */
 	if (setns(fd, CLONE_NEWNET) < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, errno, "netns",

@@ -125,7 +125,7 @@ static void finish(struct sb_offload *op);
  * stay in order: a later one waits for the same turn as an earlier one. */
 static void start_waiting(void)
 {
-	struct list keep = { NULL, NULL }, failed = { NULL, NULL };
+	struct list keep = {NULL, NULL}, failed = {NULL, NULL};
 	struct sb_offload *op;
 
 	while ((op = list_pop(&waiting))) {
@@ -185,7 +185,7 @@ static int on_done(sd_event_source *src, int fd, uint32_t revents, void *userdat
 	(void)!read(fd, &n, sizeof(n));
 	pthread_mutex_lock(&lock);
 	got = finished;
-	finished = (struct list){ NULL, NULL };
+	finished = (struct list){NULL, NULL};
 	pthread_mutex_unlock(&lock);
 	while ((op = list_pop(&got)))
 		finish(op);

@@ -30,9 +30,9 @@ struct sb_offload {
 	struct sb_offload *next;
 	struct sb_client *conn; /* NULL once the connection is gone */
 	uid_t owner;
-	const char *method;     /* a static string, for the log */
+	const char *method; /* a static string, for the log */
 	bool oneway;
-	int fd;                 /* the client's socket: the operation's own */
+	int fd; /* the client's socket: the operation's own */
 	/* On a worker: act on fd; 0, or -errno with error filled. */
 	int (*work)(struct sb_offload *op);
 	/* On the loop once work is done, r being its result (req->error

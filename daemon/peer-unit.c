@@ -24,7 +24,8 @@ static bool has_suffix(const char *s, size_t n, const char *suffix)
 /* Unit name characters (systemd's VALID_CHARS), n bytes of s. */
 static bool unit_chars(const char *s, size_t n)
 {
-	static const char valid[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.\\-@";
+	static const char valid[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.\\-@";
 
 	if (n == 0 || n > SB_UNIT_NAME_MAX || s[0] == '.')
 		return false;
@@ -36,7 +37,7 @@ static bool unit_chars(const char *s, size_t n)
 
 static bool runs_processes(const char *s, size_t n)
 {
-	static const char *const suffixes[] = { ".service", ".scope", ".socket", ".mount", ".swap" };
+	static const char *const suffixes[] = {".service", ".scope", ".socket", ".mount", ".swap"};
 
 	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
 		if (has_suffix(s, n, suffixes[i]))

@@ -159,7 +159,8 @@ int sb_policy_parse_key(struct sb_rule *r, enum sb_policy_key key, const char *v
 const char *sb_policy_key_to_string(enum sb_policy_key key);
 int sb_policy_key_from_string(const char *s, enum sb_policy_key *ret);
 /* Single values, shared with sb_policy_request_set_key(). */
-int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf, size_t errsize);
+int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf,
+			   size_t errsize);
 int sb_policy_parse_address(const char *text, struct sb_prefix *ret, bool allow_prefix,
 			    char *errbuf, size_t errsize);
 int sb_policy_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *ret,

@@ -135,8 +135,8 @@ static int parse_who(struct sb_rule *rule, const char *text, const char *where, 
 	} else {
 		return sb_policy_error(
 			errbuf, errsize,
-			"%s: unknown subject '%s' (expected user:NAME, group:NAME, unit:NAME or *)", where,
-			text);
+			"%s: unknown subject '%s' (expected user:NAME, group:NAME, unit:NAME or *)",
+			where, text);
 	}
 	rule->who = user ? SB_WHO_UID : SB_WHO_GID;
 	if (!*name)
@@ -293,10 +293,11 @@ static int parse_rule(struct sb_rule *rule, char *line, const char *where, char 
 	/* A packet socket may bind any ethertype once it is handed over, so
 	 * a protocol restriction on it would be a promise not kept. */
 	if (values[SB_PK_PROTOCOL] && protocol_covers_packet(rule, values[SB_PK_FAMILY] != NULL))
-		return sb_policy_error(errbuf, errsize,
-				       "%s: protocol= cannot restrict AF_PACKET sockets (the client may "
-				       "bind them to any ethertype): name family= without AF_PACKET",
-				       where);
+		return sb_policy_error(
+			errbuf, errsize,
+			"%s: protocol= cannot restrict AF_PACKET sockets (the client may "
+			"bind them to any ethertype): name family= without AF_PACKET",
+			where);
 	return 0;
 }
 

@@ -282,7 +282,8 @@ static int parse_address(struct sb_rule *r, const char *text, char *errbuf, size
 
 /* "SO_MARK" (searched in the option groups of the known levels) or
  * "LEVEL:OPTION" with each part a name or a number. */
-int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf, size_t errsize)
+int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char *errbuf,
+			   size_t errsize)
 {
 	const char *colon = strchr(text, ':');
 	size_t found = 0;
@@ -328,7 +329,7 @@ int sb_policy_parse_option(const char *text, struct sb_policy_option *ret, char 
 			continue;
 		if (found++ == 0)
 			*ret = (struct sb_policy_option){.level = named_option_levels[i],
-						   .option = (int)v};
+							 .option = (int)v};
 	}
 	if (found == 0)
 		return sb_policy_error(errbuf, errsize, "option: unknown socket option '%s'", text);
@@ -386,7 +387,8 @@ static int parse_netns(struct sb_rule *r, const char *text, char *errbuf, size_t
 }
 
 /* Names start with a letter; numbers with a digit or '-'. */
-#define IS_NAME(text) (((text)[0] >= 'a' && (text)[0] <= 'z') || ((text)[0] >= 'A' && (text)[0] <= 'Z'))
+#define IS_NAME(text) \
+	(((text)[0] >= 'a' && (text)[0] <= 'z') || ((text)[0] >= 'A' && (text)[0] <= 'Z'))
 
 static int parse_element(struct sb_rule *r, enum sb_policy_key key, char *text, char *errbuf,
 			 size_t errsize)
@@ -415,10 +417,11 @@ static int parse_element(struct sb_rule *r, enum sb_policy_key key, char *text, 
 		/* A name is the value of an option set from text. */
 		if (IS_NAME(text)) {
 			if (!sb_optval_name_valid(text))
-				return sb_policy_error(errbuf, errsize,
-						       "value: '%s' is neither a number nor a name "
-						       "(a letter, then at most %d letters, digits, '_' or '-')",
-						       text, SB_OPTVAL_NAME_MAX - 1);
+				return sb_policy_error(
+					errbuf, errsize,
+					"value: '%s' is neither a number nor a name "
+					"(a letter, then at most %d letters, digits, '_' or '-')",
+					text, SB_OPTVAL_NAME_MAX - 1);
 			return sb_policy_strv_add(&r->value_names, &r->n_value_names, text);
 		}
 		rc = parse_range("value", text, INT64_MIN, INT64_MAX, &range, errbuf, errsize);

@@ -44,11 +44,11 @@ struct sb_policy_request {
 	int channel;  /* bind: the channel of an RFCOMM or HCI address, else -1 */
 	const struct sockaddr *address; /* bind: the address, for address= */
 	socklen_t address_len;
-	int level;    /* setsockopt */
-	int option;   /* setsockopt */
+	int level;  /* setsockopt */
+	int option; /* setsockopt */
 	bool has_value;
-	int64_t value; /* setsockopt integer value */
-	const char *text;      /* setsockopt: a value set from text (TCP_CONGESTION) */
+	int64_t value;	  /* setsockopt integer value */
+	const char *text; /* setsockopt: a value set from text (TCP_CONGESTION) */
 	/* setsockopt: the interface SO_BINDTODEVICE or SO_BINDTOIFINDEX
 	 * binds to; NULL when it unbinds */
 	const char *interface;

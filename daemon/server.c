@@ -186,7 +186,7 @@ static void conn_send(struct sb_client *c, json_object *msg, int fd)
  * the connection can still take an answer. */
 static void handover_failed(struct sb_client *c, int errnum)
 {
-	struct sb_error err = { 0 };
+	struct sb_error err = {0};
 	json_object *msg;
 
 	c->server->n_errors++;
@@ -347,7 +347,7 @@ static void conn_drop_idle_decoder(struct sb_client *c)
  * does not mean the end: read on to the end of file. */
 static void conn_read(struct sb_client *c, bool peer_done)
 {
-	struct sb_error err = { 0 };
+	struct sb_error err = {0};
 
 	for (int i = 0; i < READS_PER_EVENT && c->reading && c->state != SB_CONN_YIELDED &&
 			c->state != SB_CONN_CLOSING;
@@ -379,8 +379,9 @@ static void conn_read(struct sb_client *c, bool peer_done)
 		if (n == -EMSGSIZE || n == -EBADMSG) {
 			conn_process(c);
 			sb_error_set(&err, SB_ERR_PROTOCOL, (int)-n, NULL,
-				     n == -EMSGSIZE ? "message exceeds %u bytes" :
-						      "malformed descriptors or control data (limit %u)",
+				     n == -EMSGSIZE
+					     ? "message exceeds %u bytes"
+					     : "malformed descriptors or control data (limit %u)",
 				     n == -EMSGSIZE ? SB_MESSAGE_MAX : SB_FDS_MAX);
 			conn_send_fatal(c, &err);
 			return;
@@ -576,14 +577,15 @@ static void reap_hung_up(struct sb_server *s, uid_t uid, bool all)
 			if (!all && c->counted_uid != uid)
 				continue;
 			batch[n] = c;
-			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN | POLLRDHUP };
+			pfd[n++] = (struct pollfd){.fd = c->fd, .events = POLLIN | POLLRDHUP};
 		}
 		if (n == 0 || poll(pfd, n, 0) <= 0)
 			continue;
 		/* poll() and epoll report with the same bits. */
 		for (size_t i = 0; i < n; i++)
 			if (pfd[i].revents & (POLLHUP | POLLRDHUP | POLLERR))
-				on_conn_io(batch[i]->io, pfd[i].fd, (uint32_t)pfd[i].revents, batch[i]);
+				on_conn_io(batch[i]->io, pfd[i].fd, (uint32_t)pfd[i].revents,
+					   batch[i]);
 	}
 }
 
@@ -755,9 +757,9 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 
 		/* The kernel refuses hand-overs past RLIMIT_NOFILE in flight. */
 		s->limits.max_fds_unread =
-			getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2u * UINT16_MAX ?
-				(unsigned)rl.rlim_cur / 2 :
-				UINT16_MAX;
+			getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2u * UINT16_MAX
+				? (unsigned)rl.rlim_cur / 2
+				: UINT16_MAX;
 	}
 	r = sb_server_reload(s, err, sizeof(err));
 	if (r < 0) {
@@ -769,7 +771,8 @@ int sb_server_init(struct sb_server *s, sd_event *event, const char *policy_path
 		return r;
 	s->started_usec = now_usec();
 	idle = (uint64_t)s->limits.idle_timeout_sec * 1000000u;
-	return sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, idle / 4, 0, on_sweep, s);
+	return sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, idle / 4, 0, on_sweep,
+					  s);
 }
 
 void sb_server_done(struct sb_server *s)

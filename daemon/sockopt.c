@@ -40,7 +40,8 @@ int sb_sockopt_apply(int fd, const struct sb_sockopt *opt, struct sb_error *err)
 		r = setsockopt(fd, opt->def->level, opt->def->name, &value, sizeof(value));
 	if (r < 0)
 		return sb_error_set(err, SB_ERR_SYSTEM, errno, "name", "setsockopt %s: %m",
-				    sb_const_name(sb_sockopt_group(opt->def->level), opt->def->name) ?: "?");
+				    sb_const_name(sb_sockopt_group(opt->def->level), opt->def->name)
+					    ?: "?");
 	return 0;
 }
 

@@ -87,9 +87,9 @@ struct sb_client {
 	 * on (EPOLLIN armed, and cleared within a read once the limits are
 	 * reached) depends on the queue and a call on a worker as well as on
 	 * the state, and an edge owed (rearm) on how the last read ended. */
-	bool reading;	      /* EPOLLIN armed */
-	uint32_t events;      /* the mask armed, always edge-triggered */
-	bool rearm;	      /* a read stopped before the socket was empty */
+	bool reading;	 /* EPOLLIN armed */
+	uint32_t events; /* the mask armed, always edge-triggered */
+	bool rearm;	 /* a read stopped before the socket was empty */
 	/* A call working on the client's socket off the loop (offload.h):
 	 * nothing else is served until it is answered. */
 	struct sb_offload *offload;

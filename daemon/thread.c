@@ -36,7 +36,7 @@ int sb_thread_start(void *(*fn)(void *), void *arg)
 
 	if (!s)
 		return -ENOMEM;
-	*s = (struct start){ fn, arg };
+	*s = (struct start){fn, arg};
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 64 * 1024);

@@ -60,7 +60,7 @@ unsigned sb_uid_counts_get(const struct sb_uid_counts *t, uid_t uid)
 
 static int grow(struct sb_uid_counts *t)
 {
-	struct sb_uid_counts n = { .size = t->size * 2, .used = t->used };
+	struct sb_uid_counts n = {.size = t->size * 2, .used = t->used};
 
 	n.slots = calloc(n.size, sizeof(*n.slots));
 	if (!n.slots)

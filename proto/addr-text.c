@@ -430,8 +430,7 @@ static int inet6_format(struct writer *w, json_object *obj, struct sb_error *err
 /* An AF_INET address without the detour through JSON below, which cost
  * 7,000 instructions in every Bind's log record: the same text, the
  * host as inet_ntop() writes it and the port. */
-static int inet_to_text(const struct sockaddr_in *sin, char *buf, size_t size,
-			struct sb_error *err)
+static int inet_to_text(const struct sockaddr_in *sin, char *buf, size_t size, struct sb_error *err)
 {
 	struct sb_strbuf b;
 

@@ -32,8 +32,8 @@ json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int proto
 int sb_addr_from_text(const char *text, int family, int protocol, struct sockaddr_storage *ss,
 		      socklen_t *len, struct sb_error *err);
 /* Writes at most size bytes including the NUL; -ENOSPC when too small. */
-int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char *buf,
-		    size_t size, struct sb_error *err);
+int sb_addr_to_text(const struct sockaddr *sa, socklen_t len, int protocol, char *buf, size_t size,
+		    struct sb_error *err);
 
 /* The sa_family of the addresses bind(2) takes on a socket of this domain:
  * AF_INET for AF_RDS (a struct sockaddr_in), the domain itself for the

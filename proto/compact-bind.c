@@ -128,7 +128,7 @@ static bool parse(const char *data, size_t len, const char *head,
 }
 
 bool sb_compact_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
-			     socklen_t *sslen)
+				socklen_t *sslen)
 {
 	return parse(data, len, CALL_HEAD, sb_compact_bind_call_format, ss, sslen);
 }

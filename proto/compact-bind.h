@@ -29,7 +29,7 @@ int sb_compact_bind_call_format(char *buf, size_t size, const struct sockaddr *s
  * NUL) is exactly a call sb_compact_bind_call_format() writes. (A flowinfo
  * above INT_MAX is left to the general parser.) */
 bool sb_compact_bind_call_parse(const char *data, size_t len, struct sockaddr_storage *ss,
-			     socklen_t *sslen);
+				socklen_t *sslen);
 
 /* Write {"parameters":{"address":A}}, A as above. The length, or -1. */
 int sb_compact_bind_reply_format(char *buf, size_t size, const struct sockaddr *sa, socklen_t len);

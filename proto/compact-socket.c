@@ -46,7 +46,8 @@ static int constant(struct sb_cursor *c, enum sb_const_group group)
 		goto fail;
 	if (*c->p != '"')
 		return sb_cursor_number(c);
-	for (p = c->p + 1; p < c->end && ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'); p++)
+	for (p = c->p + 1;
+	     p < c->end && ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'); p++)
 		;
 	if (p == c->p + 1 || p == c->end || *p != '"' || (size_t)(p - c->p) > sizeof(name))
 		goto fail;
@@ -82,7 +83,7 @@ int sb_compact_socket_call_format(char *buf, size_t size, const struct sb_compac
 
 bool sb_compact_socket_call_parse(const char *data, size_t len, struct sb_compact_socket *s)
 {
-	struct sb_cursor c = { data, data + len, true };
+	struct sb_cursor c = {data, data + len, true};
 	int form = 0;
 
 	sb_cursor_expect(&c, CALL_HEAD);
@@ -140,7 +141,7 @@ int sb_compact_socket_reply_format(char *buf, size_t size, int family, int type,
 
 bool sb_compact_socket_reply_read(const char *data, size_t len, struct sb_compact_socket *s)
 {
-	struct sb_cursor c = { data, data + len, true };
+	struct sb_cursor c = {data, data + len, true};
 
 	sb_cursor_expect(&c, REPLY_HEAD);
 	s->family = constant(&c, SB_C_AF);

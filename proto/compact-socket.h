@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The compact spelling of the Socket call and its reply, written and
- * recognized without json-c: a detail of the codec (codec.h). sockbroker_socket() is the call a client makes most, and
- * building, parsing and freeing json-c trees for three numbers was most
- * of its cost (docs/PERFORMANCE.md). The forms here are fixed byte
- * strings with numbers and constant names in them; they are valid
- * Varlink messages. A reader accepts exactly what the writer writes and
- * declines anything else, which then takes the general path through
- * message.c, so no message means anything different here. */
+ * recognized without json-c: a detail of the codec (codec.h). sockbroker_socket() is the call a
+ * client makes most, and building, parsing and freeing json-c trees for three numbers was most of
+ * its cost (docs/PERFORMANCE.md). The forms here are fixed byte strings with numbers and constant
+ * names in them; they are valid Varlink messages. A reader accepts exactly what the writer writes
+ * and declines anything else, which then takes the general path through message.c, so no message
+ * means anything different here. */
 #pragma once
 
 #include <stdbool.h>

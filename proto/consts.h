@@ -7,31 +7,31 @@
 #include <stdint.h>
 
 enum sb_const_group {
-	SB_C_AF,        /* address families */
-	SB_C_SOCK,      /* socket types */
-	SB_C_SOCK_FLAG, /* SOCK_NONBLOCK, SOCK_CLOEXEC */
-	SB_C_IPPROTO,   /* protocols of AF_INET / AF_INET6 */
-	SB_C_ETH_P,     /* ethertypes (host byte order in the table) */
-	SB_C_CAN,       /* protocols of AF_CAN */
-	SB_C_NETLINK,   /* protocols of AF_NETLINK */
-	SB_C_BTPROTO,   /* protocols of AF_BLUETOOTH */
-	SB_C_SOL,       /* socket option levels */
-	SB_C_SO,        /* SOL_SOCKET options */
-	SB_C_IP,        /* SOL_IP options */
-	SB_C_IPV6,      /* SOL_IPV6 options */
-	SB_C_TCP,       /* SOL_TCP options */
-	SB_C_PACKET,    /* SOL_PACKET options and PACKET_ packet types */
-	SB_C_ALG,       /* SOL_ALG options and ALG_ operations */
-	SB_C_CAN_RAW,   /* SOL_CAN_RAW options */
+	SB_C_AF,	  /* address families */
+	SB_C_SOCK,	  /* socket types */
+	SB_C_SOCK_FLAG,	  /* SOCK_NONBLOCK, SOCK_CLOEXEC */
+	SB_C_IPPROTO,	  /* protocols of AF_INET / AF_INET6 */
+	SB_C_ETH_P,	  /* ethertypes (host byte order in the table) */
+	SB_C_CAN,	  /* protocols of AF_CAN */
+	SB_C_NETLINK,	  /* protocols of AF_NETLINK */
+	SB_C_BTPROTO,	  /* protocols of AF_BLUETOOTH */
+	SB_C_SOL,	  /* socket option levels */
+	SB_C_SO,	  /* SOL_SOCKET options */
+	SB_C_IP,	  /* SOL_IP options */
+	SB_C_IPV6,	  /* SOL_IPV6 options */
+	SB_C_TCP,	  /* SOL_TCP options */
+	SB_C_PACKET,	  /* SOL_PACKET options and PACKET_ packet types */
+	SB_C_ALG,	  /* SOL_ALG options and ALG_ operations */
+	SB_C_CAN_RAW,	  /* SOL_CAN_RAW options */
 	SB_C_NETLINK_OPT, /* SOL_NETLINK options */
-	SB_C_TIPC,      /* TIPC address types and scopes */
-	SB_C_MSG,       /* MSG_ flags */
-	SB_C_ERRNO,     /* errno names */
+	SB_C_TIPC,	  /* TIPC address types and scopes */
+	SB_C_MSG,	  /* MSG_ flags */
+	SB_C_ERRNO,	  /* errno names */
 	SB_C_VMADDR_CID,  /* AF_VSOCK context ids: VMADDR_CID_ANY, ... */
 	SB_C_VMADDR_PORT, /* AF_VSOCK ports: VMADDR_PORT_ANY */
-	SB_C_QRTR_NODE, /* AF_QIPCRTR nodes: QRTR_NODE_BCAST */
-	SB_C_QRTR_PORT, /* AF_QIPCRTR ports: QRTR_PORT_CTRL */
-	SB_C_BACKLOG,   /* listen() backlogs: SOMAXCONN */
+	SB_C_QRTR_NODE,	  /* AF_QIPCRTR nodes: QRTR_NODE_BCAST */
+	SB_C_QRTR_PORT,	  /* AF_QIPCRTR ports: QRTR_PORT_CTRL */
+	SB_C_BACKLOG,	  /* listen() backlogs: SOMAXCONN */
 	SB_C_MAX_GROUP,
 };
 

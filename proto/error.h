@@ -20,10 +20,10 @@
 #define SB_ERR_PROTOCOL "org.sockbroker.ProtocolError"
 
 struct sb_error {
-	const char *name;    /* one of the SB_ERR_* names */
-	int errnum;          /* positive errno value */
-	char parameter[64];  /* offending parameter, for InvalidParameter */
-	char message[256];   /* for humans and logs */
+	const char *name;   /* one of the SB_ERR_* names */
+	int errnum;	    /* positive errno value */
+	char parameter[64]; /* offending parameter, for InvalidParameter */
+	char message[256];  /* for humans and logs */
 };
 
 /* Fill *e (if not NULL) and return -errnum, so parsers can write
@@ -32,7 +32,8 @@ int sb_error_set(struct sb_error *e, const char *name, int errnum, const char *p
 		 const char *fmt, ...) _printf_(5, 6);
 
 /* Shorthand for the most common case: a parameter is wrong (EINVAL). */
-#define sb_error_param(e, param, ...) sb_error_set(e, SB_ERR_INVALID_PARAMETER, EINVAL, param, __VA_ARGS__)
+#define sb_error_param(e, param, ...) \
+	sb_error_set(e, SB_ERR_INVALID_PARAMETER, EINVAL, param, __VA_ARGS__)
 
 /* "EACCES" for EACCES; NULL for an unknown value. */
 const char *sb_errno_name(int errnum);

@@ -25,7 +25,7 @@ static int only_known(const struct sb_message_def *def, json_object *params, str
 {
 	const char *keys[FIELDS_MAX + 1] = {NULL};
 
-	json_object_object_foreach (params, key, val) {
+	json_object_object_foreach(params, key, val) {
 		(void)val;
 		if (known(def, key))
 			continue;

@@ -656,10 +656,10 @@ ssize_t sb_send_nowait(int sockfd, const char *msg, size_t len, const int *fds, 
 {
 	static const char nul = '\0';
 	struct iovec iov[2] = {
-		{ .iov_base = (char *)msg, .iov_len = len },
-		{ .iov_base = (char *)&nul, .iov_len = 1 },
+		{.iov_base = (char *)msg, .iov_len = len},
+		{.iov_base = (char *)&nul, .iov_len = 1},
 	};
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
 	union fds_control control;
 	ssize_t n;
 	int r;

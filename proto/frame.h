@@ -86,7 +86,7 @@ size_t sb_decoder_pending(const struct sb_decoder *d);
 struct sb_outq;
 
 struct sb_outq *sb_outq_new(void);
-void sb_outq_free(struct sb_outq *q);  /* closes fds not yet sent */
+void sb_outq_free(struct sb_outq *q); /* closes fds not yet sent */
 /* Queue msg (len bytes, NUL appended here). fds are duplicated with
  * F_DUPFD_CLOEXEC, the caller keeps its own. -errno on failure. */
 int sb_outq_push(struct sb_outq *q, const char *msg, size_t len, const int *fds, size_t n_fds);

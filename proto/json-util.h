@@ -72,7 +72,7 @@ struct sb_json_builder {
 
 static inline struct sb_json_builder sb_json_builder_of(json_object *obj)
 {
-	return (struct sb_json_builder){ obj, obj ? 0 : -ENOMEM };
+	return (struct sb_json_builder){obj, obj ? 0 : -ENOMEM};
 }
 
 static inline struct sb_json_builder sb_json_new_object(void)

@@ -42,11 +42,11 @@ void sb_call_done(struct sb_call *call);
  * object only when asked (sb_reply_parameters()). */
 struct sb_reply {
 	json_object *root;
-	json_object *parameters;  /* never NULL once read or built */
-	const char *error;        /* NULL for a successful reply */
+	json_object *parameters; /* never NULL once read or built */
+	const char *error;	 /* NULL for a successful reply */
 	bool continues;
-	int errnum;               /* 0 when absent */
-	const char *message;      /* NULL when absent */
+	int errnum;	     /* 0 when absent */
+	const char *message; /* NULL when absent */
 	const struct sb_message_def *args_def;
 	union sb_reply_args args;
 };

@@ -21,14 +21,18 @@ static const struct {
 	int name;
 	const char *why;
 } refused[] = {
-	{ SOL_TCP, TCP_REPAIR, "repair mode writes sequence numbers and queues: it takes over "
-			       "connections" },
-	{ SOL_IPV6, IPV6_HOPOPTS, "its value is raw extension headers (router alert, CALIPSO "
-				  "labels that receivers trust): no policy value can vet them" },
-	{ SOL_IPV6, IPV6_DSTOPTS, "its value is raw extension headers (CALIPSO labels that "
-				  "receivers trust): no policy value can vet them" },
-	{ SOL_IPV6, IPV6_RTHDRDSTOPTS, "its value is raw extension headers: no policy value can "
-				       "vet them" },
+	{SOL_TCP, TCP_REPAIR,
+	 "repair mode writes sequence numbers and queues: it takes over "
+	 "connections"},
+	{SOL_IPV6, IPV6_HOPOPTS,
+	 "its value is raw extension headers (router alert, CALIPSO "
+	 "labels that receivers trust): no policy value can vet them"},
+	{SOL_IPV6, IPV6_DSTOPTS,
+	 "its value is raw extension headers (CALIPSO labels that "
+	 "receivers trust): no policy value can vet them"},
+	{SOL_IPV6, IPV6_RTHDRDSTOPTS,
+	 "its value is raw extension headers: no policy value can "
+	 "vet them"},
 };
 
 static const char *refused_why(int level, int name)
@@ -39,7 +43,7 @@ static const char *refused_why(int level, int name)
 	return NULL;
 }
 
-static const char *const option_keys[] = { "level", "name", "value", "text", NULL };
+static const char *const option_keys[] = {"level", "name", "value", "text", NULL};
 
 /* The range of "value" for an option of kind. */
 static void value_range(enum sb_optval kind, int64_t *min, int64_t *max)
@@ -53,13 +57,15 @@ static int check_text(const struct sb_sockopt *opt, const char *param, struct sb
 	const char *sep = *param ? ": " : "";
 
 	if (opt->def->kind == SB_OPTVAL_IFNAME && *opt->text && !sb_optval_ifname_valid(opt->text))
-		return sb_error_param(err, "text",
-				      "%s%sexpected an interface name (at most %d bytes, no '/', ':' or blanks)",
-				      param, sep, IFNAMSIZ - 1);
+		return sb_error_param(
+			err, "text",
+			"%s%sexpected an interface name (at most %d bytes, no '/', ':' or blanks)",
+			param, sep, IFNAMSIZ - 1);
 	if (opt->def->kind == SB_OPTVAL_NAME && !sb_optval_name_valid(opt->text))
-		return sb_error_param(err, "text",
-				      "%s%sexpected a name (a letter, then at most %d letters, digits, '_' or '-')",
-				      param, sep, SB_OPTVAL_NAME_MAX - 1);
+		return sb_error_param(
+			err, "text",
+			"%s%sexpected a name (a letter, then at most %d letters, digits, '_' or '-')",
+			param, sep, SB_OPTVAL_NAME_MAX - 1);
 	return 0;
 }
 
@@ -82,8 +88,8 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 	if (r < 0)
 		return r;
 	group = sb_sockopt_group((int)level);
-	r = sb_param_const(obj, "name", group == SB_C_MAX_GROUP ? SB_C_SO : group, true, 0,
-			   INT_MAX, &name, err);
+	r = sb_param_const(obj, "name", group == SB_C_MAX_GROUP ? SB_C_SO : group, true, 0, INT_MAX,
+			   &name, err);
 	if (r < 0)
 		return r;
 	*opt = (struct sb_sockopt){
@@ -94,8 +100,8 @@ int sb_sockopt_parse(json_object *obj, const char *param, bool privileged_only,
 	why = refused_why((int)level, (int)name);
 	if (!opt->def || (privileged_only && !opt->def->privileged))
 		return sb_error_set(err, SB_ERR_NOT_SUPPORTED, EOPNOTSUPP, "name",
-				    "%s%soption %s/%s is not brokered%s%s%s", param, *param ? ": " : "",
-				    sb_const_name(SB_C_SOL, level) ?: "?",
+				    "%s%soption %s/%s is not brokered%s%s%s", param,
+				    *param ? ": " : "", sb_const_name(SB_C_SOL, level) ?: "?",
 				    sb_const_name(group, name) ?: "?",
 				    opt->def ? ": it needs no privilege, set it yourself" : "",
 				    why ? ": " : "", why ?: "");
@@ -129,11 +135,11 @@ json_object *sb_sockopt_json(const struct sb_sockopt *opt)
 
 	if (!obj || sb_json_add(obj, "level", sb_const_json(SB_C_SOL, opt->level)) < 0 ||
 	    sb_json_add(obj, "name",
-			def ? json_object_new_string(sb_sockopt_name(def)) :
-			      json_object_new_int(opt->name)) < 0)
+			def ? json_object_new_string(sb_sockopt_name(def))
+			    : json_object_new_int(opt->name)) < 0)
 		return NULL;
-	if (text ? sb_json_add(obj, "text", json_object_new_string(opt->text ?: "")) < 0 :
-		   sb_json_add(obj, "value", json_object_new_int64(opt->value)) < 0)
+	if (text ? sb_json_add(obj, "text", json_object_new_string(opt->text ?: "")) < 0
+		 : sb_json_add(obj, "value", json_object_new_int64(opt->value)) < 0)
 		return NULL;
 	return TAKE_PTR(obj);
 }

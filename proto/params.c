@@ -65,7 +65,7 @@ static bool key_allowed(const char *const *allowed, const char *key)
 }
 
 int sb_keys_only(json_object *obj, const char *const *allowed, const char *what,
-		     struct sb_error *err)
+		 struct sb_error *err)
 {
 	struct json_object_iterator it, end;
 

@@ -8,12 +8,12 @@
 
 /* How an option's value is read, checked against the policy and set. */
 enum sb_optval {
-	SB_OPTVAL_INT,    /* a C int */
-	SB_OPTVAL_U32,    /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
-	SB_OPTVAL_BOOL,   /* any nonzero is on: compared as 0 or 1 */
-	SB_OPTVAL_IFNAME, /* an interface name in "text", "" to unbind */
+	SB_OPTVAL_INT,	   /* a C int */
+	SB_OPTVAL_U32,	   /* 0..UINT32_MAX, as the kernel stores it (SO_MARK) */
+	SB_OPTVAL_BOOL,	   /* any nonzero is on: compared as 0 or 1 */
+	SB_OPTVAL_IFNAME,  /* an interface name in "text", "" to unbind */
 	SB_OPTVAL_IFINDEX, /* an interface index, 0 to unbind: decided by its name */
-	SB_OPTVAL_NAME,   /* a name in "text" (sb_optval_name_valid()) */
+	SB_OPTVAL_NAME,	   /* a name in "text" (sb_optval_name_valid()) */
 };
 
 struct sb_sockopt_def {

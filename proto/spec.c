@@ -150,10 +150,11 @@ static int parse_option(struct sb_spec *s, const char *name, const char *value,
 	o = &s->options[s->n_options];
 	*o = (struct sb_spec_option){.def = def};
 	if (sb_sockopt_is_text(def)) {
-		if (!value || strlen(value) >= sizeof(o->text) || !sb_sockopt_text_valid(def, value))
+		if (!value || strlen(value) >= sizeof(o->text) ||
+		    !sb_sockopt_text_valid(def, value))
 			return sb_error_param(err, "options", "options: %s=NAME takes %s", buf,
-					      def->kind == SB_OPTVAL_IFNAME ? "an interface name" :
-									      "an algorithm name");
+					      def->kind == SB_OPTVAL_IFNAME ? "an interface name"
+									    : "an algorithm name");
 		strcpy(o->text, value);
 	} else if (!value) {
 		if (def->kind != SB_OPTVAL_BOOL)
@@ -249,7 +250,8 @@ static int parse_spec(char *head, const char *at, struct sb_spec *s, struct sb_e
 	if (params)
 		*params++ = '\0';
 	if (strlen(head) > SPEC_SOCKET_MAX)
-		return sb_error_param(err, "spec", "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
+		return sb_error_param(err, "spec",
+				      "spec: FAMILY:TYPE:PROTOCOL longer than %u bytes",
 				      SPEC_SOCKET_MAX);
 	if (params && strlen(params) > SPEC_PARAMS_MAX)
 		return sb_error_param(err, "spec", "spec: the parameters are longer than %u bytes",
@@ -262,8 +264,9 @@ static int parse_spec(char *head, const char *at, struct sb_spec *s, struct sb_e
 	if (r < 0)
 		return r;
 	if (!type)
-		return sb_error_param(err, "type",
-				      "type: missing (expected FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS])");
+		return sb_error_param(
+			err, "type",
+			"type: missing (expected FAMILY:TYPE[:PROTOCOL][,PARAM...][@ADDRESS])");
 	protocol = strchr(type, ':');
 	if (protocol) {
 		*protocol++ = '\0';
@@ -287,8 +290,8 @@ static int parse_spec(char *head, const char *at, struct sb_spec *s, struct sb_e
 			return r;
 	}
 	if (at) {
-		r = sb_addr_from_text(at + 1, s->family, s->protocol, &s->address,
-				      &s->address_len, err);
+		r = sb_addr_from_text(at + 1, s->family, s->protocol, &s->address, &s->address_len,
+				      err);
 		if (r < 0)
 			return r;
 		s->has_address = true;
@@ -309,7 +312,8 @@ int sb_spec_parse(const char *text, struct sb_spec *spec, struct sb_error *err)
 	at = strchr(text, '@');
 	n = at ? (size_t)(at - text) : strlen(text);
 	if (n > SPEC_HEAD_MAX)
-		return sb_error_param(err, "spec", "spec: the part before '@' is longer than %u bytes",
+		return sb_error_param(err, "spec",
+				      "spec: the part before '@' is longer than %u bytes",
 				      (unsigned)SPEC_HEAD_MAX);
 	memcpy(head, text, n);
 	head[n] = '\0';
@@ -402,8 +406,8 @@ void sb_spec_option_sockopt(const struct sb_spec_option *o, struct sb_sockopt *o
 int sb_spec_socket_call(const struct sb_spec *spec, struct sb_socket_call *call,
 			struct sb_error *err)
 {
-	*call = SB_SOCKET_CALL_INIT(spec->family, spec->type & ~SOCK_FLAGS,
-				    spec->type & SOCK_FLAGS, spec->protocol);
+	*call = SB_SOCKET_CALL_INIT(spec->family, spec->type & ~SOCK_FLAGS, spec->type & SOCK_FLAGS,
+				    spec->protocol);
 	call->n_options = spec->n_options;
 	for (size_t i = 0; i < spec->n_options; i++)
 		sb_spec_option_sockopt(&spec->options[i], &call->options[i]);

@@ -30,8 +30,8 @@ struct sb_spec_option {
 
 struct sb_spec {
 	int family;
-	int type;      /* may include SOCK_NONBLOCK / SOCK_CLOEXEC */
-	int protocol;  /* as socket() takes it */
+	int type;     /* may include SOCK_NONBLOCK / SOCK_CLOEXEC */
+	int protocol; /* as socket() takes it */
 	bool has_address;
 	struct sockaddr_storage address;
 	socklen_t address_len;

@@ -21,7 +21,7 @@ struct sb_strbuf {
 
 static inline void sb_strbuf_init(struct sb_strbuf *b, char *p, size_t size)
 {
-	*b = (struct sb_strbuf){ .p = p, .size = size };
+	*b = (struct sb_strbuf){.p = p, .size = size};
 	p[0] = 0;
 }
 

@@ -1103,28 +1103,28 @@ END_TEST
  * must give inet_ntop()'s host and the port, and read back the same. */
 START_TEST(test_inet_text_as_the_general_form)
 {
-	static const char *const hosts[] = { "0.0.0.0", "1.2.3.4", "10.0.0.255", "127.0.0.1",
-					     "192.168.100.7", "255.255.255.255" };
-	static const unsigned ports[] = { 0, 1, 80, 1023, 65535 };
+	static const char *const hosts[] = {"0.0.0.0",	 "1.2.3.4",	  "10.0.0.255",
+					    "127.0.0.1", "192.168.100.7", "255.255.255.255"};
+	static const unsigned ports[] = {0, 1, 80, 1023, 65535};
 
 	for (size_t h = 0; h < ELEMENTSOF(hosts); h++)
 		for (size_t p = 0; p < ELEMENTSOF(ports); p++) {
-			struct sockaddr_in sin = { .sin_family = AF_INET,
-						   .sin_port = htons(ports[p]) };
+			struct sockaddr_in sin = {.sin_family = AF_INET,
+						  .sin_port = htons(ports[p])};
 			struct sockaddr_storage back;
 			char want[64], text[64], rds[64];
 			socklen_t len;
 
 			ck_assert_int_eq(inet_pton(AF_INET, hosts[h], &sin.sin_addr), 1);
 			snprintf(want, sizeof(want), "%s:%u", hosts[h], ports[p]);
-			ck_assert_int_eq(sb_addr_to_text(SA(&sin), sizeof(sin), 0, text,
-							 sizeof(text), NULL),
-					 0);
+			ck_assert_int_eq(
+				sb_addr_to_text(SA(&sin), sizeof(sin), 0, text, sizeof(text), NULL),
+				0);
 			ck_assert_str_eq(text, want);
 			sin.sin_family = AF_RDS;
-			ck_assert_int_eq(sb_addr_to_text(SA(&sin), sizeof(sin), 0, rds, sizeof(rds),
-							 NULL),
-					 0);
+			ck_assert_int_eq(
+				sb_addr_to_text(SA(&sin), sizeof(sin), 0, rds, sizeof(rds), NULL),
+				0);
 			ck_assert_str_eq(rds, want);
 			ck_assert_int_eq(sb_addr_from_text(text, AF_INET, 0, &back, &len, NULL), 0);
 			sin.sin_family = AF_INET;

@@ -31,7 +31,7 @@ static void make_pipes(struct pipe_pair *p, size_t n)
 		int fds[2];
 
 		ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
-		p[i] = (struct pipe_pair){ fds[0], fds[1] };
+		p[i] = (struct pipe_pair){fds[0], fds[1]};
 	}
 }
 
@@ -39,7 +39,7 @@ static void make_pipes(struct pipe_pair *p, size_t n)
  * ms? */
 static bool closed_within(int w, int ms)
 {
-	struct pollfd p = { .fd = w };
+	struct pollfd p = {.fd = w};
 
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLERR);
 }

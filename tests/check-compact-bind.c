@@ -15,11 +15,14 @@
 #include "proto/protocol.h"
 #include "tests/testlib.h"
 
-static const char *const hosts4[] = { "0.0.0.0", "127.0.0.1", "10.1.2.3", "255.255.255.255" };
-static const char *const hosts6[] = { "::", "::1", "fe80::1", "2001:db8::ff00:42:8329",
-				      "::ffff:192.0.2.1",
-				      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
-static const unsigned ports[] = { 0, 1, 80, 1023, 65535 };
+static const char *const hosts4[] = {"0.0.0.0", "127.0.0.1", "10.1.2.3", "255.255.255.255"};
+static const char *const hosts6[] = {"::",
+				     "::1",
+				     "fe80::1",
+				     "2001:db8::ff00:42:8329",
+				     "::ffff:192.0.2.1",
+				     "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"};
+static const unsigned ports[] = {0, 1, 80, 1023, 65535};
 
 /* Every address the forms cover, one at a time: i from 0 until false. */
 static bool address(size_t i, struct sockaddr_storage *ss, socklen_t *len)
@@ -32,7 +35,8 @@ static bool address(size_t i, struct sockaddr_storage *ss, socklen_t *len)
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 		sin->sin_family = AF_INET;
-		ck_assert_int_eq(inet_pton(AF_INET, hosts4[i / ELEMENTSOF(ports)], &sin->sin_addr), 1);
+		ck_assert_int_eq(inet_pton(AF_INET, hosts4[i / ELEMENTSOF(ports)], &sin->sin_addr),
+				 1);
 		sin->sin_port = htons(ports[i % ELEMENTSOF(ports)]);
 		*len = sizeof(*sin);
 		return true;
@@ -43,7 +47,8 @@ static bool address(size_t i, struct sockaddr_storage *ss, socklen_t *len)
 
 		sin6->sin6_family = AF_INET6;
 		ck_assert_int_eq(
-			inet_pton(AF_INET6, hosts6[i / 2 / ELEMENTSOF(ports)], &sin6->sin6_addr), 1);
+			inet_pton(AF_INET6, hosts6[i / 2 / ELEMENTSOF(ports)], &sin6->sin6_addr),
+			1);
 		sin6->sin6_port = htons(ports[i / 2 % ELEMENTSOF(ports)]);
 		sin6->sin6_flowinfo = htonl(i % 2 ? 0xfffff : 0);
 		*len = sizeof(*sin6);
@@ -102,14 +107,15 @@ START_TEST(test_call_is_the_general_call)
 		struct sockaddr_storage back;
 		socklen_t back_len = 0;
 		struct sb_call call;
-		struct sb_error err = { .name = NULL };
+		struct sb_error err = {.name = NULL};
 		int64_t fd;
 		int n = sb_compact_bind_call_format(text, sizeof(text), sa, len);
 
 		ck_assert_int_gt(n, 0);
 		general_texts(sa, len, call_text, reply_text, sizeof(call_text));
 		ck_assert_str_eq(text, call_text);
-		ck_assert_msg(sb_compact_bind_call_parse(text, (size_t)n, &back, &back_len), "%s", text);
+		ck_assert_msg(sb_compact_bind_call_parse(text, (size_t)n, &back, &back_len), "%s",
+			      text);
 		ck_assert_uint_eq(back_len, len);
 		ck_assert_mem_eq(&back, sa, len);
 		ck_assert_int_eq(sb_call_parse(text, (size_t)n, &call, &err), 0);
@@ -132,7 +138,7 @@ START_TEST(test_reply_is_the_general_reply)
 		const struct sockaddr *sa = (const struct sockaddr *)&ss;
 		char text[SB_COMPACT_BIND_MAX], call_text[512], reply_text[512];
 		struct sb_reply reply;
-		struct sb_error err = { .name = NULL };
+		struct sb_error err = {.name = NULL};
 		int n = sb_compact_bind_reply_format(text, sizeof(text), sa, len);
 
 		ck_assert_int_gt(n, 0);
@@ -152,29 +158,29 @@ END_TEST
 /* Addresses the general form writes differently, or not at all. */
 START_TEST(test_format_declines_other_addresses)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80) };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_scope_id = 1 };
-	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "x" };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(80)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_scope_id = 1};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "x"};
 	char text[SB_COMPACT_BIND_MAX];
 
 	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin6,
-						  sizeof(sin6)),
+						     sizeof(sin6)),
 			 -1);
 	ck_assert_int_eq(sb_compact_bind_reply_format(text, sizeof(text), (struct sockaddr *)&sin6,
-						   sizeof(sin6)),
+						      sizeof(sin6)),
 			 -1);
 	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sun,
-						  sizeof(sun)),
+						     sizeof(sun)),
 			 -1);
 	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), (struct sockaddr *)&sin,
-						  sizeof(sin) - 1),
+						     sizeof(sin) - 1),
 			 -1);
 	ck_assert_int_eq(sb_compact_bind_call_format(text, sizeof(text), NULL, 0), -1);
 	/* Too small a buffer is no message at all. */
-	ck_assert_int_eq(sb_compact_bind_call_format(text, 40, (struct sockaddr *)&sin, sizeof(sin)),
-			 -1);
-	ck_assert_int_eq(sb_compact_bind_reply_format(text, 0, (struct sockaddr *)&sin, sizeof(sin)),
-			 -1);
+	ck_assert_int_eq(
+		sb_compact_bind_call_format(text, 40, (struct sockaddr *)&sin, sizeof(sin)), -1);
+	ck_assert_int_eq(
+		sb_compact_bind_reply_format(text, 0, (struct sockaddr *)&sin, sizeof(sin)), -1);
 }
 END_TEST
 
@@ -208,17 +214,18 @@ START_TEST(test_reply_declines_others)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_compact_bind_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
-			      texts[i]);
+		ck_assert_msg(!sb_compact_bind_reply_parse(texts[i], strlen(texts[i])),
+			      "accepted %s", texts[i]);
 	/* Each prefix of a good reply is declined too. */
 	{
-		static const char good[] = "{\"parameters\":{\"address\":{\"host\":\"::1\",\"port\":80,"
-					   "\"flowinfo\":0,\"scope_id\":0}}}";
+		static const char good[] =
+			"{\"parameters\":{\"address\":{\"host\":\"::1\",\"port\":80,"
+			"\"flowinfo\":0,\"scope_id\":0}}}";
 
 		ck_assert(sb_compact_bind_reply_parse(good, strlen(good)));
 		for (size_t n = 0; n < strlen(good); n++)
-			ck_assert_msg(!sb_compact_bind_reply_parse(good, n), "accepted %.*s", (int)n,
-				      good);
+			ck_assert_msg(!sb_compact_bind_reply_parse(good, n), "accepted %.*s",
+				      (int)n, good);
 	}
 }
 END_TEST
@@ -241,17 +248,25 @@ START_TEST(test_call_declines_others)
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":\"80\"}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"\",\"port\":80}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\\u0000\",\"port\":80}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"FE80::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"fe80::0\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":1}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":\"lo\"}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"FE80::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"fe80::0\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":1}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":0,\"scope_id\":\"lo\"}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":2147483648,\"scope_id\":0}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3.4\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"::1\",\"port\":80,\"flowinfo\":2147483648,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"1.2.3.4\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.000.0.1\",\"port\":80}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"1.2.3\",\"port\":80}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"0000:0000:0000:0000:0000:0000:0000:0000:1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
-		CALL "{\"fd\":0,\"address\":{\"host\":\"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"0000:0000:0000:0000:0000:0000:0000:0000:1\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
+		CALL
+		"{\"fd\":0,\"address\":{\"host\":\"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255\",\"port\":80,\"flowinfo\":0,\"scope_id\":0}}}",
 		CALL "{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}x",
 		"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",
 		"{\"parameters\":{\"address\":{\"host\":\"127.0.0.1\",\"port\":80}}}",

@@ -15,14 +15,14 @@
 #include "proto/protocol.h"
 #include "tests/testlib.h"
 
-static const int numbers[] = { 0, 1, 2, 3, 9, 10, 17, 255, 256, 0xffff, 0x10000, INT_MAX };
-static const int flag_sets[] = { 0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC };
+static const int numbers[] = {0, 1, 2, 3, 9, 10, 17, 255, 256, 0xffff, 0x10000, INT_MAX};
+static const int flag_sets[] = {0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC};
 
 /* What the general parser reads from a call: the same four fields. */
 static void general_parse(const char *text, size_t len, struct sb_compact_socket *s)
 {
 	struct sb_call call;
-	struct sb_error err = { .name = NULL };
+	struct sb_error err = {.name = NULL};
 	json_object *flags = NULL;
 	int64_t v;
 
@@ -55,14 +55,14 @@ START_TEST(test_call_round_trip)
 	for (size_t f = 0; f < ELEMENTSOF(numbers); f++)
 		for (size_t p = 0; p < ELEMENTSOF(numbers); p++)
 			for (size_t fl = 0; fl < ELEMENTSOF(flag_sets); fl++) {
-				struct sb_compact_socket in = { numbers[f], SOCK_RAW, flag_sets[fl],
-							     numbers[p] };
+				struct sb_compact_socket in = {numbers[f], SOCK_RAW, flag_sets[fl],
+							       numbers[p]};
 				struct sb_compact_socket out, gen;
 				int n = sb_compact_socket_call_format(text, sizeof(text), &in);
 
 				ck_assert_int_gt(n, 0);
-				ck_assert_msg(sb_compact_socket_call_parse(text, (size_t)n, &out), "%s",
-					      text);
+				ck_assert_msg(sb_compact_socket_call_parse(text, (size_t)n, &out),
+					      "%s", text);
 				ck_assert_mem_eq(&in, &out, sizeof(in));
 				general_parse(text, (size_t)n, &gen);
 				ck_assert_mem_eq(&in, &gen, sizeof(in));
@@ -72,8 +72,9 @@ END_TEST
 
 START_TEST(test_call_what_libsockbroker_always_sent)
 {
-	static const char text[] = "{\"method\":\"org.sockbroker.Socket\",\"parameters\":"
-				   "{\"family\":2,\"type\":3,\"flags\":[\"SOCK_CLOEXEC\"],\"protocol\":1}}";
+	static const char text[] =
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":"
+		"{\"family\":2,\"type\":3,\"flags\":[\"SOCK_CLOEXEC\"],\"protocol\":1}}";
 	struct sb_compact_socket s;
 
 	ck_assert(sb_compact_socket_call_parse(text, strlen(text), &s));
@@ -87,13 +88,14 @@ END_TEST
 START_TEST(test_call_format_refuses)
 {
 	char text[SB_COMPACT_SOCKET_MAX];
-	struct sb_compact_socket flagged_type = { AF_INET, SOCK_RAW | SOCK_CLOEXEC, 0, 1 };
-	struct sb_compact_socket bad_flag = { AF_INET, SOCK_RAW, 0x1, 1 };
+	struct sb_compact_socket flagged_type = {AF_INET, SOCK_RAW | SOCK_CLOEXEC, 0, 1};
+	struct sb_compact_socket bad_flag = {AF_INET, SOCK_RAW, 0x1, 1};
 
 	ck_assert_int_eq(sb_compact_socket_call_format(text, sizeof(text), &flagged_type), -1);
 	ck_assert_int_eq(sb_compact_socket_call_format(text, sizeof(text), &bad_flag), -1);
-	ck_assert_int_eq(sb_compact_socket_call_format(text, 20, &(struct sb_compact_socket){ 2, 3, 0, 1 }),
-			 -1);
+	ck_assert_int_eq(
+		sb_compact_socket_call_format(text, 20, &(struct sb_compact_socket){2, 3, 0, 1}),
+		-1);
 }
 END_TEST
 
@@ -131,8 +133,8 @@ START_TEST(test_call_declines_other_forms)
 	struct sb_compact_socket s;
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_compact_socket_call_parse(texts[i], strlen(texts[i]), &s), "accepted %s",
-			      texts[i]);
+		ck_assert_msg(!sb_compact_socket_call_parse(texts[i], strlen(texts[i]), &s),
+			      "accepted %s", texts[i]);
 }
 END_TEST
 
@@ -140,13 +142,13 @@ END_TEST
 START_TEST(test_call_declines_prefixes)
 {
 	char text[SB_COMPACT_SOCKET_MAX];
-	struct sb_compact_socket s = { AF_PACKET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 768 };
+	struct sb_compact_socket s = {AF_PACKET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 768};
 	int n = sb_compact_socket_call_format(text, sizeof(text), &s);
 
 	ck_assert_int_gt(n, 0);
 	for (int len = 0; len < n; len++)
-		ck_assert_msg(!sb_compact_socket_call_parse(text, (size_t)len, &s), "accepted %.*s", len,
-			      text);
+		ck_assert_msg(!sb_compact_socket_call_parse(text, (size_t)len, &s), "accepted %.*s",
+			      len, text);
 }
 END_TEST
 
@@ -172,29 +174,33 @@ static const char *general_reply(int family, int type, int protocol)
 
 START_TEST(test_reply_matches_the_general_writer)
 {
-	static const int families[] = { AF_INET, AF_INET6, AF_PACKET, AF_NETLINK, AF_CAN, AF_ALG,
-					AF_MAX - 1, 0, 200 };
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_PACKET,
-				     0, 14 };
+	static const int families[] = {AF_INET, AF_INET6,   AF_PACKET, AF_NETLINK, AF_CAN,
+				       AF_ALG,	AF_MAX - 1, 0,	       200};
+	static const int types[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET,
+				    SOCK_PACKET, 0,	     14};
 	char text[SB_COMPACT_SOCKET_MAX];
 
 	for (size_t f = 0; f < ELEMENTSOF(families); f++)
 		for (size_t t = 0; t < ELEMENTSOF(types); t++)
 			for (size_t p = 0; p < ELEMENTSOF(numbers); p++) {
-				int n = sb_compact_socket_reply_format(text, sizeof(text), families[f],
-								    types[t], numbers[p]);
+				int n = sb_compact_socket_reply_format(
+					text, sizeof(text), families[f], types[t], numbers[p]);
 				struct sb_reply reply;
-				struct sb_error err = { .name = NULL };
+				struct sb_error err = {.name = NULL};
 				int64_t fd;
 
 				ck_assert_int_gt(n, 0);
-				ck_assert_str_eq(text, general_reply(families[f], types[t], numbers[p]));
-				ck_assert_msg(sb_compact_socket_reply_parse(text, (size_t)n), "%s", text);
+				ck_assert_str_eq(text,
+						 general_reply(families[f], types[t], numbers[p]));
+				ck_assert_msg(sb_compact_socket_reply_parse(text, (size_t)n), "%s",
+					      text);
 				/* ... and means what the general reader reads. */
 				ck_assert_int_eq(sb_reply_parse(text, (size_t)n, &reply, &err), 0);
 				ck_assert_ptr_null(reply.error);
 				ck_assert(!reply.continues);
-				ck_assert_int_eq(sb_param_int(reply.parameters, "fd", true, 0, 0, &fd, &err), 1);
+				ck_assert_int_eq(
+					sb_param_int(reply.parameters, "fd", true, 0, 0, &fd, &err),
+					1);
 				sb_reply_done(&reply);
 			}
 }
@@ -217,12 +223,13 @@ START_TEST(test_reply_declines_others)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-		ck_assert_msg(!sb_compact_socket_reply_parse(texts[i], strlen(texts[i])), "accepted %s",
-			      texts[i]);
-	ck_assert_int_eq(sb_compact_socket_reply_format((char[SB_COMPACT_SOCKET_MAX]){ 0 },
-						     SB_COMPACT_SOCKET_MAX, -1, 3, 1),
+		ck_assert_msg(!sb_compact_socket_reply_parse(texts[i], strlen(texts[i])),
+			      "accepted %s", texts[i]);
+	ck_assert_int_eq(sb_compact_socket_reply_format((char[SB_COMPACT_SOCKET_MAX]){0},
+							SB_COMPACT_SOCKET_MAX, -1, 3, 1),
 			 -1);
-	ck_assert_int_eq(sb_compact_socket_reply_format((char[40]){ 0 }, 40, AF_INET, SOCK_RAW, 1), -1);
+	ck_assert_int_eq(sb_compact_socket_reply_format((char[40]){0}, 40, AF_INET, SOCK_RAW, 1),
+			 -1);
 }
 END_TEST
 

@@ -494,7 +494,8 @@ START_TEST(test_whole_list)
 			for (size_t i = 0; i < n_seen && first; i++)
 				first = !(seen[i].g == g && seen[i].v == v);
 			if (first) {
-				ck_assert_msg(strcmp(back, name) == 0, "%s: reported as %s", name, back);
+				ck_assert_msg(strcmp(back, name) == 0, "%s: reported as %s", name,
+					      back);
 				ck_assert_uint_lt(n_seen, ELEMENTSOF(seen));
 				seen[n_seen].g = g;
 				seen[n_seen++].v = v;

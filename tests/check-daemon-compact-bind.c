@@ -38,7 +38,7 @@ struct bind_case {
 	const char *host;
 	unsigned port;
 	unsigned flowinfo; /* IPv6 */
-	bool granted;      /* expected of both spellings */
+	bool granted;	   /* expected of both spellings */
 	/* The address, as the codec read it, fits the socket and is taken
 	 * as it is; else the daemon reads the object made of it for the
 	 * socket's family (daemon/method-bind.c). */
@@ -61,8 +61,8 @@ static int case_fd(const struct bind_case *bc)
 	if (fd >= 0 && bc->family != AF_UNIX)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd >= 0 && bc->bound_before) {
-		struct sockaddr_in sin = { .sin_family = AF_INET };
-		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+		struct sockaddr_in sin = {.sin_family = AF_INET};
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
 		bool inet6 = bc->family == AF_INET6;
 
 		if (bind(fd, inet6 ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin,
@@ -108,7 +108,7 @@ static int compare_paths(const struct bind_case *bc)
 {
 	char compact_text[SB_COMPACT_BIND_MAX], spaced[SB_COMPACT_BIND_MAX + 1];
 	char local_a[128], local_b[128];
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss = {0};
 	socklen_t sslen;
 	int read_a, read_b;
 	char *a, *b;
@@ -130,7 +130,8 @@ static int compare_paths(const struct bind_case *bc)
 		inet_pton(AF_INET, bc->host, &sin->sin_addr);
 		sslen = sizeof(*sin);
 	}
-	n = sb_compact_bind_call_format(compact_text, sizeof(compact_text), (struct sockaddr *)&ss, sslen);
+	n = sb_compact_bind_call_format(compact_text, sizeof(compact_text), (struct sockaddr *)&ss,
+					sslen);
 	if (n < 0 || !sb_compact_bind_call_parse(compact_text, (size_t)n, &ss, &sslen) ||
 	    sb_test_call_spaced(spaced, sizeof(spaced), compact_text) < 0)
 		return 10;
@@ -141,9 +142,10 @@ static int compare_paths(const struct bind_case *bc)
 	if (!a || !b || read_a < 0 || read_b < 0) {
 		r = 11;
 	} else if (read_a != 1 || read_b != 0 ||
-		   bc->fits != (bc->family == 0 || sb_addr_bind_family(bc->family) == ss.ss_family)) {
-		fprintf(stderr, "%s\n  read compact: %d, spaced: %d, fits: %d\n", compact_text, read_a,
-			read_b, bc->fits);
+		   bc->fits !=
+			   (bc->family == 0 || sb_addr_bind_family(bc->family) == ss.ss_family)) {
+		fprintf(stderr, "%s\n  read compact: %d, spaced: %d, fits: %d\n", compact_text,
+			read_a, read_b, bc->fits);
 		r = 14;
 	} else if (strcmp(a, b) != 0 || strcmp(local_a, local_b) != 0) {
 		fprintf(stderr, "%s\n  compact: %s (bound to %s)\n  general: %s (bound to %s)\n",
@@ -162,25 +164,25 @@ static int child_compare(void *arg)
 {
 	const bool ipv6 = *(const bool *)arg;
 	static const struct bind_case cases[] = {
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", PORT, 0, true, true },
-		{ AF_INET, SOCK_DGRAM, false, "0.0.0.0", PORT, 0, true, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::1", PORT, 0, true, true },
-		{ AF_INET6, SOCK_STREAM, false, "::", PORT, 0x12345, true, true },
-		{ AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", PORT, 0, true, true },
+		{AF_INET, SOCK_STREAM, false, "127.0.0.1", PORT, 0, true, true},
+		{AF_INET, SOCK_DGRAM, false, "0.0.0.0", PORT, 0, true, true},
+		{AF_INET6, SOCK_DGRAM, false, "::1", PORT, 0, true, true},
+		{AF_INET6, SOCK_STREAM, false, "::", PORT, 0x12345, true, true},
+		{AF_INET6, SOCK_DGRAM, false, "::ffff:127.0.0.1", PORT, 0, true, true},
 		/* Not in the policy. */
-		{ AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false, true },
-		{ AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false, true },
+		{AF_INET, SOCK_STREAM, false, "127.0.0.1", 81, 0, false, true},
+		{AF_INET6, SOCK_STREAM, false, "::", 1023, 0, false, true},
 		/* Allowed, and the kernel refuses. */
-		{ AF_INET, SOCK_DGRAM, false, "192.0.2.1", PORT, 0, false, true },
-		{ AF_INET, SOCK_DGRAM, true, "127.0.0.1", PORT, 0, false, true },
-		{ AF_INET6, SOCK_DGRAM, true, "::1", PORT, 0, false, true },
-		{ AF_INET6, SOCK_DGRAM, false, "2001:db8::1", PORT, 0, false, true },
+		{AF_INET, SOCK_DGRAM, false, "192.0.2.1", PORT, 0, false, true},
+		{AF_INET, SOCK_DGRAM, true, "127.0.0.1", PORT, 0, false, true},
+		{AF_INET6, SOCK_DGRAM, true, "::1", PORT, 0, false, true},
+		{AF_INET6, SOCK_DGRAM, false, "2001:db8::1", PORT, 0, false, true},
 		/* The address does not fit the socket: read as the object. */
-		{ AF_INET6, SOCK_DGRAM, false, "127.0.0.1", PORT, 0, false, false },
-		{ AF_INET, SOCK_DGRAM, false, "::1", PORT, 0, false, false },
-		{ AF_UNIX, SOCK_STREAM, false, "127.0.0.1", PORT, 0, false, false },
+		{AF_INET6, SOCK_DGRAM, false, "127.0.0.1", PORT, 0, false, false},
+		{AF_INET, SOCK_DGRAM, false, "::1", PORT, 0, false, false},
+		{AF_UNIX, SOCK_STREAM, false, "127.0.0.1", PORT, 0, false, false},
 		/* Not a socket: refused on either path. */
-		{ 0, 0, false, "127.0.0.1", PORT, 0, false, true },
+		{0, 0, false, "127.0.0.1", PORT, 0, false, true},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -200,7 +202,7 @@ static int child_compare(void *arg)
 START_TEST(compact_binds_are_answered_as_general_ones)
 {
 	_cleanup_close_ int probe = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in6 lo = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in6 lo = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 	bool ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo, sizeof(lo)) == 0;
 
 	SB_NEED_ROOT();

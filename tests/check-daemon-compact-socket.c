@@ -83,11 +83,12 @@ static int compare_paths(const struct sb_compact_socket *s, bool compact)
 	if (!a || !b || read_a < 0 || read_b < 0)
 		r = 11;
 	else if (read_a != compact || read_b != 0) {
-		fprintf(stderr, "%s\n  read compact: %d, spaced: %d\n", compact_text, read_a, read_b);
+		fprintf(stderr, "%s\n  read compact: %d, spaced: %d\n", compact_text, read_a,
+			read_b);
 		r = 13;
 	} else if (strcmp(a, b) != 0 || fd_a != fd_b) {
-		fprintf(stderr, "%s\n  compact: %s (fd %#x)\n  general: %s (fd %#x)\n", compact_text, a,
-			fd_a, b, fd_b);
+		fprintf(stderr, "%s\n  compact: %s (fd %#x)\n  general: %s (fd %#x)\n",
+			compact_text, a, fd_a, b, fd_b);
 		r = 12;
 	}
 	free(a);
@@ -103,27 +104,27 @@ static int child_compare(void *arg)
 		struct sb_compact_socket s;
 		bool compact;
 	} cases[] = {
-		{ { AF_INET, SOCK_RAW, 0, IPPROTO_ICMP }, true },
-		{ { AF_INET6, SOCK_RAW, SOCK_CLOEXEC, IPPROTO_ICMPV6 }, true },
-		{ { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, 0 }, true },
-		{ { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 0 }, true },
-		{ { AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, 0 }, true },
-		{ { AF_INET, SOCK_RAW, 0, IPPROTO_UDP }, true },
-		{ { AF_INET6, SOCK_STREAM, 0, 0 }, true },
-		{ { AF_UNIX, SOCK_STREAM, 0, 0 }, true },
-		{ { 0, SOCK_DGRAM, 0, 0 }, false },
-		{ { AF_MAX, SOCK_DGRAM, 0, 0 }, false },
-		{ { 1000, SOCK_DGRAM, 0, 0 }, false },
-		{ { AF_INET, 0, 0, 0 }, false },
-		{ { AF_INET, SOCK_PACKET + 1, 0, 0 }, false },
+		{{AF_INET, SOCK_RAW, 0, IPPROTO_ICMP}, true},
+		{{AF_INET6, SOCK_RAW, SOCK_CLOEXEC, IPPROTO_ICMPV6}, true},
+		{{AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, 0}, true},
+		{{AF_INET, SOCK_DGRAM, SOCK_NONBLOCK | SOCK_CLOEXEC, 0}, true},
+		{{AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, 0}, true},
+		{{AF_INET, SOCK_RAW, 0, IPPROTO_UDP}, true},
+		{{AF_INET6, SOCK_STREAM, 0, 0}, true},
+		{{AF_UNIX, SOCK_STREAM, 0, 0}, true},
+		{{0, SOCK_DGRAM, 0, 0}, false},
+		{{AF_MAX, SOCK_DGRAM, 0, 0}, false},
+		{{1000, SOCK_DGRAM, 0, 0}, false},
+		{{AF_INET, 0, 0, 0}, false},
+		{{AF_INET, SOCK_PACKET + 1, 0, 0}, false},
 		/* PF_INET with SOCK_PACKET would be an AF_PACKET socket. */
-		{ { AF_INET, SOCK_PACKET, 0, IPPROTO_ICMP }, false },
-		{ { AF_PACKET, SOCK_PACKET, 0, 0x300 }, true },
-		{ { AF_INET, SOCK_DGRAM, 0, 0x7fffffff }, true },
-		{ { AF_PACKET, SOCK_DGRAM, 0, 0x10300 }, false },
-		{ { AF_PACKET, SOCK_DGRAM, 0, 0xffff }, true },
-		{ { -2, SOCK_DGRAM, 0, 0 }, false },
-		{ { AF_INET, SOCK_DGRAM, 0, -17 }, false },
+		{{AF_INET, SOCK_PACKET, 0, IPPROTO_ICMP}, false},
+		{{AF_PACKET, SOCK_PACKET, 0, 0x300}, true},
+		{{AF_INET, SOCK_DGRAM, 0, 0x7fffffff}, true},
+		{{AF_PACKET, SOCK_DGRAM, 0, 0x10300}, false},
+		{{AF_PACKET, SOCK_DGRAM, 0, 0xffff}, true},
+		{{-2, SOCK_DGRAM, 0, 0}, false},
+		{{AF_INET, SOCK_DGRAM, 0, -17}, false},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -149,7 +150,7 @@ END_TEST
 static int child_one_socket(void *arg)
 {
 	char text[SB_COMPACT_SOCKET_MAX], *reply;
-	struct sb_compact_socket s = { AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 };
+	struct sb_compact_socket s = {AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0};
 	int fd = 0;
 
 	if (sb_compact_socket_call_format(text, sizeof(text), &s) < 0)
@@ -247,9 +248,9 @@ START_TEST(connections_are_accepted_as_the_daemon)
 	conn = sb_test_connect(daemon_.socket);
 	ck_assert_int_ge(conn, 0);
 	/* One call: the connection has been accepted once it is answered. */
-	ck_assert_int_eq(sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply,
-				      NULL),
-			 0);
+	ck_assert_int_eq(
+		sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL),
+		0);
 	sb_reply_done(&reply);
 	/* New sockets by what they are, not by number: the child's
 	 * connection may be closed meanwhile (on a closing thread) and its
@@ -304,9 +305,9 @@ START_TEST(connections_accepted_together_are_the_daemons)
 	conn = sb_test_connect(daemon_.socket);
 	ck_assert_int_ge(conn, 0);
 	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
-	ck_assert_int_eq(sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply,
-				      NULL),
-			 0);
+	ck_assert_int_eq(
+		sb_test_call(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL),
+		0);
 	sb_reply_done(&reply);
 	n = daemon_sockets(sockets, ELEMENTSOF(sockets));
 	ck_assert_uint_ge(n, 2); /* the listener and root's connection */

@@ -70,7 +70,8 @@ static void assert_fds_back_to(int before)
 static void require_root(void)
 {
 	if (!sb_test_is_root())
-		sb_test_skip_all("the daemon tests need root (to start sockbrokerd and drop to nobody)");
+		sb_test_skip_all(
+			"the daemon tests need root (to start sockbrokerd and drop to nobody)");
 }
 
 static void start(void)
@@ -84,8 +85,7 @@ static void stop(void)
 }
 
 /* sb_test_call_once and sb_test_call_errno on this suite's daemon. */
-static int call(const char *json, const int *fds, size_t n_fds, struct sb_reply *reply,
-		int *fd_out)
+static int call(const char *json, const int *fds, size_t n_fds, struct sb_reply *reply, int *fd_out)
 {
 	return sb_test_call_once(daemon_.socket, json, fds, n_fds, reply, fd_out);
 }
@@ -102,7 +102,8 @@ static int broker_socket(const char *params)
 	struct sb_reply reply;
 	int fd = -1, r;
 
-	snprintf(json, sizeof(json), "{\"method\":\"org.sockbroker.Socket\",\"parameters\":%s}", params);
+	snprintf(json, sizeof(json), "{\"method\":\"org.sockbroker.Socket\",\"parameters\":%s}",
+		 params);
 	r = call(json, NULL, 0, &reply, &fd);
 	if (r < 0)
 		return r;
@@ -129,8 +130,9 @@ static void reload_with(const char *extra)
 
 static int child_icmp4(void *arg)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct icmphdr req = { .type = ICMP_ECHO, .un.echo.id = htons(0x5342), .un.echo.sequence = htons(1) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct icmphdr req = {
+		.type = ICMP_ECHO, .un.echo.id = htons(0x5342), .un.echo.sequence = htons(1)};
 	unsigned char buf[256];
 	uint32_t sum = 0;
 	int fd;
@@ -138,7 +140,8 @@ static int child_icmp4(void *arg)
 	/* Without the broker: the kernel says no. */
 	if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) >= 0 || errno != EPERM)
 		return 10;
-	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 	if (fd < 0)
 		return 11;
 	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) != AF_INET ||
@@ -148,7 +151,7 @@ static int child_icmp4(void *arg)
 	for (size_t i = 0; i < sizeof(req) / 2; i++)
 		sum += ((uint16_t *)&req)[i];
 	sum = (sum & 0xffff) + (sum >> 16);
-	req.checksum = (uint16_t)~(sum + (sum >> 16));
+	req.checksum = (uint16_t) ~(sum + (sum >> 16));
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) != sizeof(req))
 		return 13;
 	/* A raw socket sees our own echo request too; wait for the reply. */
@@ -172,14 +175,15 @@ END_TEST
 
 static int child_icmp6(void *arg)
 {
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct icmp6_hdr req = { .icmp6_type = ICMP6_ECHO_REQUEST };
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	struct icmp6_hdr req = {.icmp6_type = ICMP6_ECHO_REQUEST};
 	unsigned char buf[256];
 	int fd;
 
 	if (socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6) >= 0 || errno != EPERM)
 		return 10;
-	fd = broker_socket("{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMPV6\"}");
+	fd = broker_socket(
+		"{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMPV6\"}");
 	if (fd < 0)
 		return 11;
 	req.icmp6_id = htons(0x5342);
@@ -216,20 +220,23 @@ END_TEST
 
 static int child_packet(void *arg)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	static const char marker[] = "sockbroker-packet-test";
 	unsigned char frame[2048];
 	int fd, udp;
 
 	if (socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)) >= 0 || errno != EPERM)
 		return 10;
-	fd = broker_socket("{\"family\":\"AF_PACKET\",\"type\":\"SOCK_RAW\",\"protocol\":\"ETH_P_ALL\","
-			   "\"bind\":{\"ifname\":\"lo\",\"protocol\":\"ETH_P_ALL\"}}");
+	fd = broker_socket(
+		"{\"family\":\"AF_PACKET\",\"type\":\"SOCK_RAW\",\"protocol\":\"ETH_P_ALL\","
+		"\"bind\":{\"ifname\":\"lo\",\"protocol\":\"ETH_P_ALL\"}}");
 	if (fd < 0)
 		return 11;
 	udp = socket(AF_INET, SOCK_DGRAM, 0);
-	if (udp < 0 || sendto(udp, marker, sizeof(marker), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	if (udp < 0 ||
+	    sendto(udp, marker, sizeof(marker), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return 12;
 	for (int i = 0; i < 50; i++) {
 		ssize_t n;
@@ -254,7 +261,7 @@ END_TEST
 static int child_netlink(void *arg)
 {
 	/* XFRM groups need CAP_NET_ADMIN (rtnetlink ones no longer do). */
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
 	struct sockaddr_nl got;
 	socklen_t len = sizeof(got);
 	char json[256];
@@ -266,9 +273,10 @@ static int child_netlink(void *arg)
 		return 10;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != EPERM)
 		return 11;
-	snprintf(json, sizeof(json),
-		 "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%d}}}",
-		 1);
+	snprintf(
+		json, sizeof(json),
+		"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%d}}}",
+		1);
 	r = call(json, &fd, 1, &reply, NULL);
 	if (r < 0 || reply.error)
 		return 12;
@@ -288,8 +296,9 @@ END_TEST
 
 static int child_bind80(void *arg)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(80),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_in got;
 	socklen_t len = sizeof(got);
 	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
@@ -366,10 +375,12 @@ static int compact_bind(const struct sockaddr *sa, socklen_t salen)
 
 static int child_compact_bind(void *arg)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80),
-				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(80),
-				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons(80),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+				    .sin6_port = htons(80),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 	int r = compact_bind((struct sockaddr *)&sin, sizeof(sin));
 
 	if (r == 0 && *(bool *)arg)
@@ -380,11 +391,12 @@ static int child_compact_bind(void *arg)
 START_TEST(compact_bind_is_answered_in_the_compact_reply)
 {
 	_cleanup_close_ int probe = socket(AF_INET6, SOCK_DGRAM, 0);
-	struct sockaddr_in6 lo = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in6 lo = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 	bool ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo, sizeof(lo)) == 0;
 
 	if (!ipv6)
-		fprintf(stderr, "no IPv6 loopback here: the compact Bind reply is checked for IPv4 only\n");
+		fprintf(stderr,
+			"no IPv6 loopback here: the compact Bind reply is checked for IPv4 only\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_compact_bind, &ipv6), 0);
 }
 END_TEST
@@ -536,9 +548,10 @@ END_TEST
 
 static int child_flags(void *arg)
 {
-	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"flags\":[\"SOCK_NONBLOCK\"],"
-			       "\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}],"
-			       "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80}}");
+	int fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"flags\":[\"SOCK_NONBLOCK\"],"
+		"\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_REUSEADDR\",\"value\":1}],"
+		"\"bind\":{\"host\":\"127.0.0.1\",\"port\":80}}");
 	struct sockaddr_in got;
 	socklen_t len = sizeof(got);
 
@@ -556,18 +569,21 @@ static int child_flags(void *arg)
 /* "listen" takes the backlog by name too: SOMAXCONN, and no other. */
 static int child_listen_somaxconn(void *arg)
 {
-	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\","
-			       "\"bind\":{\"host\":\"127.0.0.1\",\"port\":80},\"listen\":\"SOMAXCONN\"}");
+	int fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\","
+		"\"bind\":{\"host\":\"127.0.0.1\",\"port\":80},\"listen\":\"SOMAXCONN\"}");
 
 	if (fd < 0)
 		return 10;
 	if (sb_test_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
 		return 11;
 	close(fd);
-	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"SOMAXCON\"}") !=
+	if (broker_socket(
+		    "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"SOMAXCON\"}") !=
 	    -EINVAL)
 		return 12;
-	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"AF_INET\"}") !=
+	if (broker_socket(
+		    "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"listen\":\"AF_INET\"}") !=
 	    -EINVAL)
 		return 13;
 	return 0;
@@ -596,7 +612,8 @@ static int child_netns(void *arg)
 	int fd;
 
 	snprintf(params, sizeof(params),
-		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-%d\"}", (int)getppid());
+		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-%d\"}",
+		 (int)getppid());
 	fd = broker_socket(params);
 	if (fd < 0)
 		return 10;
@@ -605,8 +622,9 @@ static int child_netns(void *arg)
 	if (cookie != *want)
 		return 12;
 	/* Not allowed outside the namespace the policy names. */
-	snprintf(params, sizeof(params),
-		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-nonexistent\"}");
+	snprintf(
+		params, sizeof(params),
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"sbtest-nonexistent\"}");
 	if (broker_socket(params) != -EACCES)
 		return 13;
 	return 0;
@@ -639,7 +657,8 @@ START_TEST(socket_in_named_network_namespace)
 		close(self);
 	}
 	close(fd);
-	snprintf(policy, sizeof(policy), "%sallow user:nobody socket family=AF_INET type=SOCK_DGRAM netns=%s\n",
+	snprintf(policy, sizeof(policy),
+		 "%sallow user:nobody socket family=AF_INET type=SOCK_DGRAM netns=%s\n",
 		 policy_text, name);
 	sb_test_daemon_reload(&daemon_, policy);
 	r = sb_test_run_as_nobody(child_netns, &cookie);
@@ -653,7 +672,8 @@ END_TEST
 
 static int child_denied_family(void *arg)
 {
-	int r = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_SEQPACKET\",\"protocol\":\"IPPROTO_SCTP\"}");
+	int r = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_SEQPACKET\",\"protocol\":\"IPPROTO_SCTP\"}");
 
 	return r == -EACCES ? 0 : 1;
 }
@@ -670,8 +690,9 @@ static int child_denial_names_rule(void *arg)
 	json_object *rule;
 	int r;
 
-	r = call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_UDP\"}}",
-		 NULL, 0, &reply, NULL);
+	r = call(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_UDP\"}}",
+		NULL, 0, &reply, NULL);
 	if (r < 0 || !reply.error || strcmp(reply.error, SB_ERR_PERMISSION_DENIED) != 0)
 		return 10;
 	if (reply.errnum != EACCES || !json_object_object_get_ex(reply.parameters, "rule", &rule) ||
@@ -680,8 +701,9 @@ static int child_denial_names_rule(void *arg)
 	sb_reply_done(&reply);
 	/* Protocol 0 asks for the family's default: the message says 0,
 	 * not the name 0 happens to have (IPPROTO_IP). */
-	r = call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_SEQPACKET\"}}",
-		 NULL, 0, &reply, NULL);
+	r = call(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET6\",\"type\":\"SOCK_SEQPACKET\"}}",
+		NULL, 0, &reply, NULL);
 	if (r < 0 || !reply.error || !reply.message ||
 	    !strstr(reply.message, "policy denies socket AF_INET6/SOCK_SEQPACKET/0 for uid 65534"))
 		return 12;
@@ -697,7 +719,7 @@ END_TEST
 
 static int child_unix(void *arg)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/tmp/sockbroker-never" };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/tmp/sockbroker-never"};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	const char *json = "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,"
 			   "\"address\":{\"path\":\"/tmp/sockbroker-never\"}}}";
@@ -731,25 +753,33 @@ START_TEST(malformed_requests_get_precise_errors)
 
 	expect_error("{\"method\":\"org.sockbroker.Nope\"}", SB_ERR_METHOD_NOT_FOUND, ENOSYS);
 	expect_error("{\"method\":\"com.example.Nope\"}", SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{}}", SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_NOPE\",\"type\":\"SOCK_RAW\"}}",
+	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{}}",
 		     SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"bogus\":1}}",
-		     SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2.5,\"type\":\"SOCK_RAW\"}}",
-		     SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":99999}}",
-		     SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":70000}}",
-		     SB_ERR_INVALID_PARAMETER, EINVAL);
-	expect_error("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"../etc\"}}",
-		     SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_NOPE\",\"type\":\"SOCK_RAW\"}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"bogus\":1}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":2.5,\"type\":\"SOCK_RAW\"}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":99999}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":70000}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error(
+		"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"netns\":\"../etc\"}}",
+		SB_ERR_INVALID_PARAMETER, EINVAL);
 	/* Not a Varlink message at all: a protocol error, and the connection
 	 * is closed after the reply. An unknown top-level key is a bad
 	 * parameter. */
 	expect_error("[1,2,3]", SB_ERR_PROTOCOL, EBADMSG);
 	expect_error("not json", SB_ERR_PROTOCOL, EBADMSG);
-	expect_error("{\"method\":\"org.sockbroker.Info\",\"extra\":true}", SB_ERR_INVALID_PARAMETER, EINVAL);
+	expect_error("{\"method\":\"org.sockbroker.Info\",\"extra\":true}",
+		     SB_ERR_INVALID_PARAMETER, EINVAL);
 	assert_fds_back_to(before);
 }
 END_TEST
@@ -788,8 +818,10 @@ START_TEST(invalid_parameter_names_the_parameter)
 	struct sb_reply reply;
 	json_object *p;
 
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":\"x\"}}",
-			      NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"listen\":\"x\"}}",
+		     NULL, 0, &reply, NULL),
+		0);
 	ck_assert_str_eq(reply.error, SB_ERR_INVALID_PARAMETER);
 	ck_assert(json_object_object_get_ex(reply.parameters, "parameter", &p));
 	ck_assert_str_eq(json_object_get_string(p), "listen");
@@ -862,19 +894,23 @@ START_TEST(varlink_introspection)
 	struct sb_reply reply;
 	json_object *v;
 
-	ck_assert_int_eq(call("{\"method\":\"org.varlink.service.GetInfo\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.varlink.service.GetInfo\"}", NULL, 0, &reply, NULL), 0);
 	ck_assert_ptr_null(reply.error);
 	ck_assert(json_object_object_get_ex(reply.parameters, "interfaces", &v));
 	ck_assert_int_ge(json_object_array_length(v), 3);
 	sb_reply_done(&reply);
 	ck_assert_int_eq(call("{\"method\":\"org.varlink.service.GetInterfaceDescription\","
-			      "\"parameters\":{\"interface\":\"org.sockbroker\"}}", NULL, 0, &reply, NULL), 0);
+			      "\"parameters\":{\"interface\":\"org.sockbroker\"}}",
+			      NULL, 0, &reply, NULL),
+			 0);
 	ck_assert_ptr_null(reply.error);
 	ck_assert(json_object_object_get_ex(reply.parameters, "description", &v));
 	ck_assert_ptr_nonnull(strstr(json_object_get_string(v), "method Socket("));
 	sb_reply_done(&reply);
-	expect_error("{\"method\":\"org.varlink.service.GetInterfaceDescription\",\"parameters\":{\"interface\":\"x.y\"}}",
-		     SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
+	expect_error(
+		"{\"method\":\"org.varlink.service.GetInterfaceDescription\",\"parameters\":{\"interface\":\"x.y\"}}",
+		SB_ERR_INTERFACE_NOT_FOUND, ENOENT);
 }
 END_TEST
 
@@ -892,7 +928,8 @@ static int child_info(void *arg)
 	if (call("{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0 || reply.error)
 		return 10;
 	if (!json_object_object_get_ex(reply.parameters, "caller", &caller) ||
-	    !json_object_object_get_ex(caller, "uid", &uid) || json_object_get_int(uid) != SB_TEST_NOBODY)
+	    !json_object_object_get_ex(caller, "uid", &uid) ||
+	    json_object_get_int(uid) != SB_TEST_NOBODY)
 		return 11;
 	if (!json_object_object_get_ex(reply.parameters, "families", &families) ||
 	    !strstr(json_object_to_json_string(families), "\"AF_INET\""))
@@ -920,7 +957,9 @@ END_TEST
 static int child_admin_denied(void *arg)
 {
 	return call_errno("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0,
-			  SB_ERR_PERMISSION_DENIED) == EACCES ? 0 : 1;
+			  SB_ERR_PERMISSION_DENIED) == EACCES
+		       ? 0
+		       : 1;
 }
 
 START_TEST(admin_methods_need_admin_rights)
@@ -929,7 +968,8 @@ START_TEST(admin_methods_need_admin_rights)
 	json_object *v;
 
 	ck_assert_int_eq(sb_test_run_as_nobody(child_admin_denied, NULL), 0);
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
 	ck_assert_ptr_null(reply.error);
 	ck_assert(json_object_object_get_ex(reply.parameters, "rules", &v));
 	ck_assert_int_eq(json_object_get_int(v), 8);
@@ -944,18 +984,22 @@ START_TEST(admin_check_dry_runs_the_policy)
 	struct sb_reply reply;
 	json_object *v;
 
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
-			      "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
-			      NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+		     "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
+		     NULL, 0, &reply, NULL),
+		0);
 	ck_assert_ptr_null(reply.error);
 	ck_assert(json_object_object_get_ex(reply.parameters, "decision", &v));
 	ck_assert_str_eq(json_object_get_string(v), "allow");
 	ck_assert(json_object_object_get_ex(reply.parameters, "rule", &v));
 	ck_assert_ptr_nonnull(strstr(json_object_get_string(v), "policy.conf:7"));
 	sb_reply_done(&reply);
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
-			      "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"81\"}}}",
-			      NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+		     "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"81\"}}}",
+		     NULL, 0, &reply, NULL),
+		0);
 	ck_assert(json_object_object_get_ex(reply.parameters, "decision", &v));
 	ck_assert_str_eq(json_object_get_string(v), "deny");
 	sb_reply_done(&reply);
@@ -969,7 +1013,8 @@ static int child_hold_grant(void *arg)
 {
 	int *pipes = arg;
 	char c;
-	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	int fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 
 	if (fd < 0 || write(pipes[1], "g", 1) != 1 || read(pipes[2], &c, 1) != 1)
 		return 10;
@@ -985,7 +1030,8 @@ static int list_grants(void)
 	json_object *grants;
 	int n;
 
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.List\"}", NULL, 0, &reply, NULL),
+			 0);
 	ck_assert_ptr_null(reply.error);
 	ck_assert(json_object_object_get_ex(reply.parameters, "grants", &grants));
 	n = (int)json_object_array_length(grants);
@@ -1195,7 +1241,8 @@ static int child_list_own(void *arg)
 {
 	struct sb_reply reply;
 	json_object *grants, *uid;
-	int fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	int fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 	int r = 0;
 
 	if (fd < 0)
@@ -1222,9 +1269,11 @@ START_TEST(non_admin_lists_its_own_grants)
 
 	/* Root is served by rules too. */
 	reload_with("allow user:root socket family=AF_INET type=SOCK_RAW protocol=IPPROTO_ICMP\n");
-	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
 	ck_assert(json_object_object_get_ex(reply.parameters, "denials", &v));
 	denials = json_object_get_int64(v);
 	sb_reply_done(&reply);
@@ -1232,7 +1281,8 @@ START_TEST(non_admin_lists_its_own_grants)
 	/* The child's socket went with it; root's own is listed. */
 	ck_assert_int_eq(list_grants(), 1);
 	close(fd);
-	ck_assert_int_eq(call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(
+		call("{\"method\":\"org.sockbroker.admin.Status\"}", NULL, 0, &reply, NULL), 0);
 	ck_assert(json_object_object_get_ex(reply.parameters, "denials", &v));
 	ck_assert_int_eq(json_object_get_int64(v), denials);
 	sb_reply_done(&reply);
@@ -1249,9 +1299,12 @@ START_TEST(broken_reload_keeps_the_running_policy)
 
 	sb_test_daemon_reload(&daemon_, "allow user:nobody socket family=AF_BOGUS\n");
 	/* The old rules still apply. */
-	ck_assert_int_eq(call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
-				    "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
-				    NULL, 0, NULL), 0);
+	ck_assert_int_eq(
+		call_errno(
+			"{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"nobody\","
+			"\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
+			NULL, 0, NULL),
+		0);
 	f = fopen(daemon_.log, "re");
 	ck_assert_ptr_nonnull(f);
 	n = fread(log, 1, sizeof(log) - 1, f);
@@ -1319,7 +1372,8 @@ START_TEST(reload_under_load_fails_no_request)
 		int status;
 
 		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "client %d: status 0x%x", i, status);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "client %d: status 0x%x", i, status);
 	}
 }
 END_TEST
@@ -1346,7 +1400,8 @@ static int child_conn_limit(void *arg)
 	{
 		char *reply = NULL;
 
-		if (sb_test_call_raw(fds[0], "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL) < 0)
+		if (sb_test_call_raw(fds[0], "{\"method\":\"org.sockbroker.Info\"}", NULL, 0,
+				     &reply, NULL) < 0)
 			return 13;
 		free(reply);
 	}
@@ -1372,7 +1427,7 @@ START_TEST(call_queued_behind_a_descriptor_is_served)
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
 	static const char info[] = "{\"method\":\"org.sockbroker.Info\"}";
 	int fd = dup(STDIN_FILENO);
-	struct pollfd p = { .fd = conn, .events = POLLIN };
+	struct pollfd p = {.fd = conn, .events = POLLIN};
 	char buf[8192];
 	ssize_t got = 0, n;
 	int replies = 0;
@@ -1400,7 +1455,8 @@ END_TEST
 START_TEST(pipelined_calls_are_answered_in_order)
 {
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
-	static const char two[] = "{\"method\":\"org.sockbroker.Info\"}\0{\"method\":\"org.sockbroker.Nope\"}";
+	static const char two[] =
+		"{\"method\":\"org.sockbroker.Info\"}\0{\"method\":\"org.sockbroker.Nope\"}";
 	char buf[8192];
 	ssize_t got = 0, n;
 	char *second;
@@ -1420,7 +1476,7 @@ END_TEST
 
 START_TEST(socket_activation_serves_the_inherited_socket)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char dir[] = "/tmp/sockbroker-act-XXXXXX", pol[128];
 	char *reply = NULL;
 	pid_t pid;
@@ -1452,7 +1508,9 @@ START_TEST(socket_activation_serves_the_inherited_socket)
 	close(lfd);
 	conn = sb_test_connect(sa.sun_path);
 	ck_assert_int_ge(conn, 0);
-	ck_assert_int_eq(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0, &reply, NULL), 0);
+	ck_assert_int_eq(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0,
+					  &reply, NULL),
+			 0);
 	ck_assert_ptr_nonnull(strstr(reply, "\"version\""));
 	free(reply);
 	close(conn);
@@ -1471,20 +1529,26 @@ static int child_kernel_protocol(void *arg)
 {
 	/* Protocol 0 is the kernel's choice (UDP): the deny rule for UDP
 	 * applies to it as it does to an explicit IPPROTO_UDP. */
-	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":0}") != -EACCES)
+	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":0}") !=
+	    -EACCES)
 		return 10;
-	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":\"IPPROTO_UDP\"}") != -EACCES)
+	if (broker_socket(
+		    "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":\"IPPROTO_UDP\"}") !=
+	    -EACCES)
 		return 11;
 	/* AF_PACKET keeps 16 bits: larger numbers are refused, not wrapped. */
-	if (call_errno("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_PACKET\","
-		       "\"type\":\"SOCK_RAW\",\"protocol\":66304}}", NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
+	if (call_errno(
+		    "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_PACKET\","
+		    "\"type\":\"SOCK_RAW\",\"protocol\":66304}}",
+		    NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
 		return 12;
 	return 0;
 }
 
 START_TEST(policy_decides_on_the_kernels_protocol)
 {
-	reload_with("deny user:nobody socket family=AF_INET type=SOCK_DGRAM protocol=IPPROTO_UDP\n");
+	reload_with(
+		"deny user:nobody socket family=AF_INET type=SOCK_DGRAM protocol=IPPROTO_UDP\n");
 	ck_assert_int_eq(sb_test_run_as_nobody(child_kernel_protocol, NULL), 0);
 }
 END_TEST
@@ -1496,16 +1560,20 @@ static int child_sock_packet(void *arg)
 
 	/* The kernel would turn these into AF_PACKET sockets: refused as
 	 * parameters, whatever the policy says about AF_INET. */
-	if (broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_PACKET\",\"protocol\":\"IPPROTO_ICMP\"}") !=
+	if (broker_socket(
+		    "{\"family\":\"AF_INET\",\"type\":\"SOCK_PACKET\",\"protocol\":\"IPPROTO_ICMP\"}") !=
 	    -EINVAL)
 		return 10;
 	if (broker_socket("{\"family\":2,\"type\":10,\"protocol\":768}") != -EINVAL)
 		return 11;
-	if (call_errno("{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\","
-		       "\"type\":\"SOCK_PACKET\"}}", NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
+	if (call_errno(
+		    "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{\"family\":\"AF_INET\","
+		    "\"type\":\"SOCK_PACKET\"}}",
+		    NULL, 0, SB_ERR_INVALID_PARAMETER) != EINVAL)
 		return 12;
 	/* The rule for AF_INET still grants what it names. */
-	fd = broker_socket("{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
+	fd = broker_socket(
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}");
 	if (fd < 0)
 		return 13;
 	r = getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_INET ? 0 : 14;
@@ -1525,22 +1593,27 @@ END_TEST
 
 static int child_socket_options(void *arg)
 {
-	const char *mark = "\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}]";
+	const char *mark =
+		"\"options\":[{\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":256}]";
 	char params[256];
 	int fd, value = 0;
 	socklen_t len = sizeof(value);
 
 	/* Protocol 0 is TCP for SOCK_STREAM: the rule against options on
 	 * TCP sockets applies, as it does when TCP is named. */
-	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",%s}", mark);
+	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",%s}",
+		 mark);
 	if (broker_socket(params) != -EACCES)
 		return 10;
-	snprintf(params, sizeof(params),
-		 "{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\",%s}", mark);
+	snprintf(
+		params, sizeof(params),
+		"{\"family\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":\"IPPROTO_TCP\",%s}",
+		mark);
 	if (broker_socket(params) != -EACCES)
 		return 11;
 	/* UDP is not named: the option is granted and set. */
-	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",%s}", mark);
+	snprintf(params, sizeof(params), "{\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\",%s}",
+		 mark);
 	fd = broker_socket(params);
 	if (fd < 0)
 		return 12;
@@ -1566,8 +1639,9 @@ static int child_option_values(void *arg)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	const char *negative = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
 			       "\"level\":\"SOL_SOCKET\",\"name\":\"SO_MARK\",\"value\":-1}}";
-	const char *bad_name = "{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
-			       "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\\n\"}}";
+	const char *bad_name =
+		"{\"method\":\"org.sockbroker.SetSockOpt\",\"parameters\":{\"fd\":0,"
+		"\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\\n\"}}";
 
 	if (fd < 0)
 		return 10;
@@ -1590,12 +1664,16 @@ static int child_check_others(void *arg)
 {
 	/* Asking about another user is refused before anything is looked
 	 * up: the answer must not tell whether the user exists. */
-	if (call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"no-such-user-x\","
-		       "\"method\":\"socket\"}}", NULL, 0, SB_ERR_PERMISSION_DENIED) != EACCES)
+	if (call_errno(
+		    "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"no-such-user-x\","
+		    "\"method\":\"socket\"}}",
+		    NULL, 0, SB_ERR_PERMISSION_DENIED) != EACCES)
 		return 10;
 	/* About itself, by uid, it may ask. */
-	if (call_errno("{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"65534\","
-		       "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}", NULL, 0, NULL) != 0)
+	if (call_errno(
+		    "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{\"user\":\"65534\","
+		    "\"method\":\"bind\",\"keys\":{\"family\":\"AF_INET\",\"port\":\"80\"}}}",
+		    NULL, 0, NULL) != 0)
 		return 11;
 	return 0;
 }

@@ -32,12 +32,10 @@
 
 #define OTHER_UID 65533
 
-static const char policy_text[] =
-	"allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
-	"allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
-	"deny user:nobody bind family=AF_INET address=0.0.0.0/32\n"
-	"allow user:65533 setsockopt option=SO_MARK value=0x100-0x1ff\n";
-
+static const char policy_text[] = "allow user:nobody setsockopt option=SO_MARK value=0x100-0x1ff\n"
+				  "allow user:nobody bind family=AF_INET,AF_INET6 port=80\n"
+				  "deny user:nobody bind family=AF_INET address=0.0.0.0/32\n"
+				  "allow user:65533 setsockopt option=SO_MARK value=0x100-0x1ff\n";
 
 /* A call that waits longer than this, for another uid, waited for the
  * attacker (a loaded machine still answers well within it). */
@@ -52,15 +50,16 @@ struct held {
 	void *page;
 	size_t size;
 	pthread_t sender;
-	bool mptcp;    /* an MPTCP stream connected to peer, else UDP */
+	bool mptcp; /* an MPTCP stream connected to peer, else UDP */
 	int peer;
 };
 
 static void *send_faulting(void *arg)
 {
 	struct held *h = arg;
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 
 	/* MSG_MORE corks: udp_sendmsg() copies the data under lock_sock(),
 	 * as mptcp_sendmsg() always does. */
@@ -75,7 +74,7 @@ static void *send_faulting(void *arg)
  * MPTCP (or it is off in this namespace). */
 static bool mptcp_pair(struct held *h)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 	socklen_t len = sizeof(a);
 	_cleanup_close_ int listener = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
 
@@ -96,8 +95,8 @@ static bool mptcp_pair(struct held *h)
  * (the test skips then). */
 static bool hold_lock(struct held *h)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = {.api = UFFD_API};
+	struct uffdio_register reg = {.mode = UFFDIO_REGISTER_MODE_MISSING};
 	struct pollfd pfd;
 	struct uffd_msg msg;
 
@@ -118,7 +117,7 @@ static bool hold_lock(struct held *h)
 	ck_assert_int_ge(h->sock, 0);
 	ck_assert_int_eq(pthread_create(&h->sender, NULL, send_faulting, h), 0);
 	/* The fault arrives once the sender sleeps in it, lock held. */
-	pfd = (struct pollfd){ .fd = h->uffd, .events = POLLIN };
+	pfd = (struct pollfd){.fd = h->uffd, .events = POLLIN};
 	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
 	ck_assert_int_eq(read(h->uffd, &msg, sizeof(msg)), (ssize_t)sizeof(msg));
 	ck_assert_int_eq(msg.event, UFFD_EVENT_PAGEFAULT);
@@ -128,7 +127,7 @@ static bool hold_lock(struct held *h)
 /* Serve the page: the send completes and the lock is released. */
 static void release_lock(struct held *h)
 {
-	struct uffdio_zeropage zero = { .range = { (unsigned long)h->page, h->size } };
+	struct uffdio_zeropage zero = {.range = {(unsigned long)h->page, h->size}};
 
 	ck_assert_int_eq(ioctl(h->uffd, UFFDIO_ZEROPAGE, &zero), 0);
 	ck_assert_int_eq(pthread_join(h->sender, NULL), 0);
@@ -143,7 +142,7 @@ static void release_lock(struct held *h)
 static int call_within(const char *json, int fd, long wait_ms)
 {
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
-	struct timeval tv = { .tv_sec = wait_ms / 1000, .tv_usec = (wait_ms % 1000) * 1000 };
+	struct timeval tv = {.tv_sec = wait_ms / 1000, .tv_usec = (wait_ms % 1000) * 1000};
 	struct sb_reply reply;
 	int r;
 
@@ -208,11 +207,11 @@ static int child_info(void *arg)
  * n is 20), then the others. */
 static void stuck_calls_leave_others_served(int n)
 {
-	struct held h = { .mptcp = false };
+	struct held h = {.mptcp = false};
 	pid_t stuck[32];
-	struct stuck_call mark = { SB_TEST_CALL_SET_MARK, -1, 0 };
+	struct stuck_call mark = {SB_TEST_CALL_SET_MARK, -1, 0};
 	/* The corked send bound the socket to a port of its own. */
-	struct stuck_call bind80 = { SB_TEST_CALL_BIND_80, -1, EINVAL };
+	struct stuck_call bind80 = {SB_TEST_CALL_BIND_80, -1, EINVAL};
 
 	SB_NEED_ROOT();
 	sb_test_daemon_start(&daemon_, policy_text, NULL);
@@ -221,7 +220,8 @@ static void stuck_calls_leave_others_served(int n)
 		SB_SKIP("no userfaultfd (%s): cannot hold a socket's lock", strerror(errno));
 	mark.fd = bind80.fd = h.sock;
 	for (int i = 0; i < n; i++)
-		stuck[i] = sb_test_fork_as(SB_TEST_NOBODY, child_stuck_call, i == 0 ? &bind80 : &mark);
+		stuck[i] =
+			sb_test_fork_as(SB_TEST_NOBODY, child_stuck_call, i == 0 ? &bind80 : &mark);
 	/* Let every call reach the daemon. */
 	sb_test_sleep_ms(300);
 	ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_info, NULL), 0);
@@ -254,10 +254,10 @@ END_TEST
  * lock: the daemon must read it off the loop too. */
 START_TEST(a_held_mptcp_lock_does_not_stop_the_loop)
 {
-	struct held h = { .mptcp = true };
+	struct held h = {.mptcp = true};
 	/* Not IPv6-only, and the policy denies its IPv4 side: refused once
 	 * the lock is let go. */
-	struct stuck_call bind6 = { BIND_ANY6_80, -1, EACCES };
+	struct stuck_call bind6 = {BIND_ANY6_80, -1, EACCES};
 	pid_t stuck;
 
 	SB_NEED_ROOT();
@@ -296,9 +296,9 @@ static int child_bind_and_give_up(void *arg)
  * while waiting for its turn leaves the port free. */
 START_TEST(a_bind_given_up_while_waiting_holds_no_port)
 {
-	struct held h = { .mptcp = false };
-	struct stuck_call mark = { SB_TEST_CALL_SET_MARK, -1, 0 };
-	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(80) };
+	struct held h = {.mptcp = false};
+	struct stuck_call mark = {SB_TEST_CALL_SET_MARK, -1, 0};
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(80)};
 	_cleanup_close_ int probe = -1;
 	pid_t stuck[2];
 

@@ -38,7 +38,6 @@ static const char policy_text[] =
 	"allow user:nobody bind family=AF_INET port=80\n"
 	"allow user:65533 socket family=AF_INET type=SOCK_DGRAM\n";
 
-
 /* Another unprivileged uid, for "the daemon still serves others" while
  * nobody is at its per-uid limit. */
 #define OTHER_UID 65533
@@ -515,7 +514,8 @@ static int child_bad_fds(void *arg)
 	}
 	/* An AF_UNIX socket is a socket, but binds of it are not brokered
 	 * and it has no SO_MARK worth brokering: refused either way. */
-	REQUIRE(call_errno(SB_TEST_CALL_BIND_80, &b->unix_sock, 1, SB_ERR_NOT_SUPPORTED) == EOPNOTSUPP);
+	REQUIRE(call_errno(SB_TEST_CALL_BIND_80, &b->unix_sock, 1, SB_ERR_NOT_SUPPORTED) ==
+		EOPNOTSUPP);
 	/* The same call on a socket of our own namespace is granted. */
 	REQUIRE(call_errno(SB_TEST_CALL_SET_MARK, &b->own, 1, NULL) == 0);
 	return 0;
@@ -852,7 +852,8 @@ static int child_send_and_die(void *arg)
 START_TEST(clients_killed_before_their_replies)
 {
 	for (int i = 0; i < 100; i++)
-		ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_send_and_die, &i), 128 + SIGKILL);
+		ck_assert_int_eq(sb_test_run_as(SB_TEST_NOBODY, child_send_and_die, &i),
+				 128 + SIGKILL);
 	assert_unharmed();
 }
 END_TEST
@@ -899,8 +900,10 @@ static int child_never_reads(void *arg)
 	REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
 	/* Send calls until the daemon stops taking them for half a second. */
 	while (sb_test_now_ms() - idle_since < 500) {
-		ssize_t n = send(conn, SB_TEST_CALL_UDP_SOCKET + sent % sizeof(SB_TEST_CALL_UDP_SOCKET),
-				 sizeof(SB_TEST_CALL_UDP_SOCKET) - sent % sizeof(SB_TEST_CALL_UDP_SOCKET), MSG_NOSIGNAL);
+		ssize_t n = send(
+			conn, SB_TEST_CALL_UDP_SOCKET + sent % sizeof(SB_TEST_CALL_UDP_SOCKET),
+			sizeof(SB_TEST_CALL_UDP_SOCKET) - sent % sizeof(SB_TEST_CALL_UDP_SOCKET),
+			MSG_NOSIGNAL);
 
 		if (n > 0) {
 			sent += (size_t)n;
@@ -978,7 +981,8 @@ static int child_connection_limit(void *arg)
 		{
 			struct sb_reply reply;
 
-			REQUIRE(sb_test_call(fds[63], SB_TEST_CALL_INFO, NULL, 0, &reply, NULL) == 0 &&
+			REQUIRE(sb_test_call(fds[63], SB_TEST_CALL_INFO, NULL, 0, &reply, NULL) ==
+					0 &&
 				!reply.error);
 			sb_reply_done(&reply);
 		}
@@ -1262,9 +1266,9 @@ static int send_fds(int conn, const char *data, size_t len, const int *fds, size
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(SB_FDS_MAX * sizeof(int))];
-	} control = { 0 };
-	struct iovec iov = { (void *)data, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	} control = {0};
+	struct iovec iov = {(void *)data, len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
 	if (n > 0) {
 		struct cmsghdr *cm;
@@ -1454,7 +1458,8 @@ static int child_many_lingering(void *arg)
 
 		REQUIRE(fd >= 0);
 		REQUIRE(send_last_references(conn, &fd, 1) == 0);
-		REQUIRE(send_fds(conn, SB_TEST_CALL_INFO + 1, sizeof(SB_TEST_CALL_INFO) - 1, NULL, 0, 0) == 0);
+		REQUIRE(send_fds(conn, SB_TEST_CALL_INFO + 1, sizeof(SB_TEST_CALL_INFO) - 1, NULL,
+				 0, 0) == 0);
 	}
 	REQUIRE(recv_replies(conn, LINGERING, replies, sizeof(replies)));
 	close(conn);
@@ -1524,8 +1529,8 @@ START_TEST(a_refused_connection_does_not_block_the_loop)
 	char c;
 
 	ck_assert(sb_test_stop(daemon_.pid, 5000));
-	holder = sb_test_spawn_as(SB_TEST_NOBODY, child_refused_with_a_lingering_socket, NULL, &release,
-			  &report);
+	holder = sb_test_spawn_as(SB_TEST_NOBODY, child_refused_with_a_lingering_socket, NULL,
+				  &release, &report);
 	ck_assert_int_eq(read(report, &c, 1), 1);
 	ck_assert_int_eq(kill(daemon_.pid, SIGCONT), 0);
 	conn = sb_test_connect(daemon_.socket);
@@ -1548,7 +1553,7 @@ END_TEST
  * told to go on, then to finish. With arg, it closes the connection
  * right after the run is written. */
 #define ONEWAY_CALLS 300
-#define ONEWAY_UDP                                                                      \
+#define ONEWAY_UDP                                                                          \
 	"{\"method\":\"org.sockbroker.Socket\",\"oneway\":true,\"parameters\":{\"family\":" \
 	"\"AF_INET\",\"type\":\"SOCK_DGRAM\",\"protocol\":\"IPPROTO_UDP\"}}"
 static int child_oneway_flood(void *arg)
@@ -1586,7 +1591,8 @@ static int child_one_udp_socket(void *arg)
 
 	REQUIRE(conn >= 0);
 	REQUIRE(setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
-	REQUIRE(send_fds(conn, SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET), NULL, 0, 0) == 0);
+	REQUIRE(send_fds(conn, SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET), NULL, 0,
+			 0) == 0);
 	REQUIRE(write(SB_TEST_REPORT_FD, "b", 1) == 1);
 	/* The socket that comes with the reply is dropped by recv(). */
 	REQUIRE(recv_replies(conn, 1, reply, sizeof(reply)));
@@ -1624,7 +1630,8 @@ START_TEST(oneway_floods_take_turns)
 	while (fgets(line, sizeof(line), log) && !strstr(line, "allow uid=65533 "))
 		before += strstr(line, "allow uid=65534 ") != NULL;
 	fclose(log);
-	ck_assert_msg(before <= 2 * 16, "%d of nobody's calls were served before the other's", before);
+	ck_assert_msg(before <= 2 * 16, "%d of nobody's calls were served before the other's",
+		      before);
 	close(release);
 	close(report);
 	ck_assert_int_eq(sb_test_wait_exit(flood), 0);
@@ -1672,10 +1679,12 @@ END_TEST
  * calls for arg seconds. Reports the bytes it got to send. */
 static int child_stream_behind_unread_replies(void *arg)
 {
-	static const char describe[] = "{\"method\":\"org.varlink.service.GetInterfaceDescription\","
-				       "\"parameters\":{\"interface\":\"org.sockbroker\"}}";
+	static const char describe[] =
+		"{\"method\":\"org.varlink.service.GetInterfaceDescription\","
+		"\"parameters\":{\"interface\":\"org.sockbroker\"}}";
 	static const char oneway[] = "{\"method\":\"org.sockbroker.Info\",\"oneway\":true}";
-	static const char head[] = "{\"oneway\":true,", tail[] = "\"method\":\"org.sockbroker.Info\"}";
+	static const char head[] = "{\"oneway\":true,",
+			  tail[] = "\"method\":\"org.sockbroker.Info\"}";
 	static char big[48 * 1024], chunk[16 * 1024];
 	_cleanup_close_ int conn = sb_test_connect(daemon_.socket);
 	long until = sb_test_now_ms() + *(int *)arg * 1000L;
@@ -1706,7 +1715,8 @@ static int child_stream_behind_unread_replies(void *arg)
 		/* Whole calls only: what is left of a partial one first. */
 		if (k > 0 && (size_t)k < n) {
 			REQUIRE(fcntl(conn, F_SETFL, 0) == 0);
-			REQUIRE(send(conn, chunk + k, n - (size_t)k, MSG_NOSIGNAL) == (ssize_t)(n - (size_t)k));
+			REQUIRE(send(conn, chunk + k, n - (size_t)k, MSG_NOSIGNAL) ==
+				(ssize_t)(n - (size_t)k));
 			REQUIRE(fcntl(conn, F_SETFL, O_NONBLOCK) == 0);
 		}
 		if (k > 0)
@@ -1728,8 +1738,8 @@ START_TEST(a_connection_holds_one_read_of_calls)
 	pid_t streamer;
 
 	before = sb_test_rss_kib(daemon_.pid);
-	streamer = sb_test_spawn_as(SB_TEST_NOBODY, child_stream_behind_unread_replies, &seconds, NULL,
-			    &report);
+	streamer = sb_test_spawn_as(SB_TEST_NOBODY, child_stream_behind_unread_replies, &seconds,
+				    NULL, &report);
 	ck_assert_int_eq(sb_test_wait_exit(streamer), 0);
 	after = sb_test_rss_kib(daemon_.pid);
 	ck_assert_int_gt(read(report, line, sizeof(line) - 1), 0);
@@ -1859,8 +1869,8 @@ static int child_odd_comm(void *arg)
 	REQUIRE(prctl(PR_SET_NAME, "x\nallow uid=0\xff\xfe", 0, 0, 0) == 0);
 	conn = sb_test_connect(daemon_.socket);
 	REQUIRE(conn >= 0);
-	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0 && !reply.error &&
-		fd >= 0);
+	REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fd) == 0 &&
+		!reply.error && fd >= 0);
 	sb_reply_done(&reply);
 	REQUIRE(write(SB_TEST_REPORT_FD, "x", 1) == 1);
 	/* Keep the grant alive until released. */
@@ -1955,7 +1965,8 @@ static int child_many_grants(void *arg)
 	for (int i = 0; i < n; i++) {
 		struct sb_reply reply;
 
-		REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fds[i]) == 0 &&
+		REQUIRE(sb_test_call(conn, SB_TEST_CALL_UDP_SOCKET, NULL, 0, &reply, &fds[i]) ==
+				0 &&
 			!reply.error);
 		sb_reply_done(&reply);
 	}
@@ -2017,7 +2028,8 @@ int main(void)
 	SB_TEST_FIXTURE(s, connection_reserve_serves_other_users, start_small_table, stop);
 	SB_TEST_FIXTURE(s, pinned_descriptors_do_not_starve_others, start, stop);
 	SB_TEST_FIXTURE(s, trickled_bytes_do_not_defeat_the_idle_timeout, start_short_idle, stop);
-	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start, stop, 60);
+	sb_test_add(s, "slow_closes_do_not_block_others", slow_closes_do_not_block_others, start,
+		    stop, 60);
 	SB_TEST_FIXTURE(s, a_hanging_close_holds_one_worker_only, start, stop);
 	SB_TEST_FIXTURE(s, lingering_closes_do_not_hold_the_workers, start, stop);
 	SB_TEST_FIXTURE(s, a_refused_connection_does_not_block_the_loop, start, stop);

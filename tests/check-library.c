@@ -1178,7 +1178,8 @@ static int child_spec(void *arg)
 	close(fd);
 	/* Options and a backlog from the spec; the library makes the
 	 * socket, the broker binds the privileged port. */
-	fd = sockbroker_socket_spec_at(h, "AF_INET:SOCK_STREAM,SO_REUSEADDR,backlog=4@127.0.0.1:1002");
+	fd = sockbroker_socket_spec_at(h,
+				       "AF_INET:SOCK_STREAM,SO_REUSEADDR,backlog=4@127.0.0.1:1002");
 	CHECK(fd >= 0);
 	CHECK(local_port(fd) == PORT_SPEC);
 	CHECK(sb_test_sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR) == 1);

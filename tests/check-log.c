@@ -41,7 +41,7 @@ static void journal_cleanup(void)
  * refuses datagrams and is taken over. */
 static bool journal_runs(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET};
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int r, err;
 
@@ -59,7 +59,7 @@ static bool journal_runs(void)
 /* journald's end: a datagram socket at its path, removed at the end. */
 static int journal_open(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET};
 	int fd, size = 4 << 20;
 
 	made_dir = mkdir(JOURNAL_DIR, 0755) == 0;
@@ -71,7 +71,6 @@ static int journal_open(void)
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
 	return fd;
 }
-
 
 /* The value of field name in a record of the journal's native protocol
  * ("NAME=value" lines), copied to value; whether it is there. */
@@ -110,9 +109,9 @@ static int compact_call(const struct sb_compact_socket *call, bool must_grant)
 static int child_calls(void *arg)
 {
 	static const struct sb_compact_socket calls[] = {
-		{ AF_INET, SOCK_DGRAM, 0, 0 },
-		{ AF_INET6, SOCK_DGRAM, 0, 0 },
-		{ AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0 },
+		{AF_INET, SOCK_DGRAM, 0, 0},
+		{AF_INET6, SOCK_DGRAM, 0, 0},
+		{AF_INET, SOCK_DGRAM, SOCK_CLOEXEC, 0},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(calls); i++)
@@ -123,14 +122,14 @@ static int child_calls(void *arg)
 
 START_TEST(decisions_reach_the_journal_with_their_fields)
 {
-	static const struct sb_test_daemon_opts opts = { .journal = true };
+	static const struct sb_test_daemon_opts opts = {.journal = true};
 	/* Protocol 0 is decided on, then the kernel's choice for it. */
 	static const char *const expect[][3] = {
-		{ "allow", "AF_INET/SOCK_DGRAM/0", "6" },
-		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
-		{ "deny", "AF_INET6/SOCK_DGRAM/0", "5" },
-		{ "allow", "AF_INET/SOCK_DGRAM/0", "6" },
-		{ "allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6" },
+		{"allow", "AF_INET/SOCK_DGRAM/0", "6"},
+		{"allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6"},
+		{"deny", "AF_INET6/SOCK_DGRAM/0", "5"},
+		{"allow", "AF_INET/SOCK_DGRAM/0", "6"},
+		{"allow", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", "6"},
 	};
 	struct pollfd p;
 	size_t seen = 0;
@@ -146,7 +145,7 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 	 * (net.unix.max_dgram_qlen), and the daemon waits for room. */
 	child = sb_test_fork_as_nobody(child_calls, NULL);
 
-	p = (struct pollfd){ .fd = jfd, .events = POLLIN };
+	p = (struct pollfd){.fd = jfd, .events = POLLIN};
 	while (seen < ELEMENTSOF(expect) && poll(&p, 1, 3000) == 1) {
 		char record[8192], v[512];
 		ssize_t n = recv(jfd, record, sizeof(record) - 1, 0);
@@ -182,7 +181,7 @@ START_TEST(decisions_reach_the_journal_with_their_fields)
 }
 END_TEST
 
-static const struct sb_compact_socket udp = { AF_INET, SOCK_DGRAM, 0, 0 };
+static const struct sb_compact_socket udp = {AF_INET, SOCK_DGRAM, 0, 0};
 
 static int child_one_call(void *arg)
 {
@@ -232,7 +231,7 @@ static int child_many_calls(void *arg)
 START_TEST(records_through_a_full_pipe_stay_whole)
 {
 	static char buf[1 << 20];
-	struct sb_test_daemon_opts opts = { 0 };
+	struct sb_test_daemon_opts opts = {0};
 	int pipefd[2], calls = 300, lines = 0;
 	size_t got = 0;
 	ssize_t n;

@@ -46,7 +46,8 @@ static const char policy_format[] =
 	"allow user:nobody setsockopt option=IP_TRANSPARENT family=AF_INET value=1\n"
 	"allow user:nobody setsockopt option=IPV6_TRANSPARENT family=AF_INET6 value=1\n"
 	"allow user:nobody setsockopt option=NETLINK_LISTEN_ALL_NSID protocol=NETLINK_ROUTE value=1\n"
-	"allow user:nobody setsockopt option=SO_BINDTODEVICE,SO_BINDTOIFINDEX interface=" LINK_B "\n"
+	"allow user:nobody setsockopt option=SO_BINDTODEVICE,SO_BINDTOIFINDEX interface=" LINK_B
+	"\n"
 	"allow user:nobody setsockopt option=TCP_CONGESTION value=%s\n"
 	"allow user:nobody socket family=AF_INET type=SOCK_STREAM\n"
 	"allow user:nobody bind family=AF_NETLINK protocol=NETLINK_XFRM groups=1,2\n";
@@ -116,9 +117,9 @@ struct int_option {
 	const char *level, *name; /* as the call names them */
 	int level_nr, name_nr;
 	int family, type, protocol;
-	int good, bad;	/* a value the policy allows, one it does not */
-	int get_name;	/* read back through this option... */
-	int got;	/* ...which then says this */
+	int good, bad; /* a value the policy allows, one it does not */
+	int get_name;  /* read back through this option... */
+	int got;       /* ...which then says this */
 	/* Or, for an option getsockopt() does not read: is it got? */
 	bool (*is)(int fd, int got);
 };
@@ -130,7 +131,8 @@ static bool budget_is(int fd, int got)
 	int more = got + 1;
 
 	return setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &more, sizeof(more)) < 0 &&
-	       errno == EPERM && setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &got, sizeof(got)) == 0;
+	       errno == EPERM &&
+	       setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &got, sizeof(got)) == 0;
 }
 
 static bool option_is(const struct int_option *o, int fd)
@@ -141,28 +143,28 @@ static bool option_is(const struct int_option *o, int fd)
 }
 
 static const struct int_option int_options[] = {
-	{ "SOL_SOCKET", "SO_MARK", SOL_SOCKET, SO_MARK, AF_INET, SOCK_DGRAM, 0, 0x123, 0x200,
-	  SO_MARK, 0x123 },
-	{ "SOL_SOCKET", "SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, AF_INET, SOCK_DGRAM, 0, 7, 8,
-	  SO_PRIORITY, 7 },
+	{"SOL_SOCKET", "SO_MARK", SOL_SOCKET, SO_MARK, AF_INET, SOCK_DGRAM, 0, 0x123, 0x200,
+	 SO_MARK, 0x123},
+	{"SOL_SOCKET", "SO_PRIORITY", SOL_SOCKET, SO_PRIORITY, AF_INET, SOCK_DGRAM, 0, 7, 8,
+	 SO_PRIORITY, 7},
 	/* The kernel doubles buffer sizes for its bookkeeping. */
-	{ "SOL_SOCKET", "SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE, AF_INET, SOCK_DGRAM, 0,
-	  1048576, 4194304, SO_RCVBUF, 2097152 },
-	{ "SOL_SOCKET", "SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE, AF_INET, SOCK_DGRAM, 0,
-	  1048576, 4194304, SO_SNDBUF, 2097152 },
+	{"SOL_SOCKET", "SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE, AF_INET, SOCK_DGRAM, 0,
+	 1048576, 4194304, SO_RCVBUF, 2097152},
+	{"SOL_SOCKET", "SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE, AF_INET, SOCK_DGRAM, 0,
+	 1048576, 4194304, SO_SNDBUF, 2097152},
 	/* For a switch, the wrong value is turning it off again. */
-	{ "SOL_SOCKET", "SO_DEBUG", SOL_SOCKET, SO_DEBUG, AF_INET, SOCK_STREAM, 0, 1, 0, SO_DEBUG,
-	  1 },
-	{ "SOL_SOCKET", "SO_PREFER_BUSY_POLL", SOL_SOCKET, SO_PREFER_BUSY_POLL, AF_INET,
-	  SOCK_DGRAM, 0, 1, 0, SO_PREFER_BUSY_POLL, 1 },
-	{ "SOL_SOCKET", "SO_BUSY_POLL_BUDGET", SOL_SOCKET, SO_BUSY_POLL_BUDGET, AF_INET,
-	  SOCK_DGRAM, 0, 64, 1000, 0, 64, budget_is },
-	{ "SOL_IP", "IP_TRANSPARENT", SOL_IP, IP_TRANSPARENT, AF_INET, SOCK_STREAM, 0, 1, 0,
-	  IP_TRANSPARENT, 1 },
-	{ "SOL_IPV6", "IPV6_TRANSPARENT", SOL_IPV6, IPV6_TRANSPARENT, AF_INET6, SOCK_DGRAM, 0, 1,
-	  0, IPV6_TRANSPARENT, 1 },
-	{ "SOL_NETLINK", "NETLINK_LISTEN_ALL_NSID", SOL_NETLINK, NETLINK_LISTEN_ALL_NSID,
-	  AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, 1, 0, NETLINK_LISTEN_ALL_NSID, 1 },
+	{"SOL_SOCKET", "SO_DEBUG", SOL_SOCKET, SO_DEBUG, AF_INET, SOCK_STREAM, 0, 1, 0, SO_DEBUG,
+	 1},
+	{"SOL_SOCKET", "SO_PREFER_BUSY_POLL", SOL_SOCKET, SO_PREFER_BUSY_POLL, AF_INET, SOCK_DGRAM,
+	 0, 1, 0, SO_PREFER_BUSY_POLL, 1},
+	{"SOL_SOCKET", "SO_BUSY_POLL_BUDGET", SOL_SOCKET, SO_BUSY_POLL_BUDGET, AF_INET, SOCK_DGRAM,
+	 0, 64, 1000, 0, 64, budget_is},
+	{"SOL_IP", "IP_TRANSPARENT", SOL_IP, IP_TRANSPARENT, AF_INET, SOCK_STREAM, 0, 1, 0,
+	 IP_TRANSPARENT, 1},
+	{"SOL_IPV6", "IPV6_TRANSPARENT", SOL_IPV6, IPV6_TRANSPARENT, AF_INET6, SOCK_DGRAM, 0, 1, 0,
+	 IPV6_TRANSPARENT, 1},
+	{"SOL_NETLINK", "NETLINK_LISTEN_ALL_NSID", SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, AF_NETLINK,
+	 SOCK_RAW, NETLINK_ROUTE, 1, 0, NETLINK_LISTEN_ALL_NSID, 1},
 };
 
 static int child_int_option(void *arg)
@@ -224,20 +226,22 @@ static int child_congestion(void *arg)
 	if (setsockopt(fd, SOL_TCP, TCP_CONGESTION, algorithm, (socklen_t)strlen(algorithm)) == 0 ||
 	    errno != EPERM)
 		return 11;
-	snprintf(params, sizeof(params), "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"%s\"",
-		 algorithm);
+	snprintf(params, sizeof(params),
+		 "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"%s\"", algorithm);
 	if (set_via_broker(fd, params, NULL) != 0)
 		return 12;
 	if (congestion_of(fd, got, sizeof(got)) < 0 || strcmp(got, algorithm) != 0)
 		return 13;
 	/* A name the policy does not list, even one nobody may choose itself. */
-	if (set_via_broker(fd, "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"reno\"",
+	if (set_via_broker(fd,
+			   "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"reno\"",
 			   SB_ERR_PERMISSION_DENIED) != EACCES)
 		return 14;
 	if (congestion_of(fd, got, sizeof(got)) < 0 || strcmp(got, algorithm) != 0)
 		return 15;
 	/* Names go into logs and module names: checked before anything else. */
-	if (set_via_broker(fd, "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"tcp/x\"",
+	if (set_via_broker(fd,
+			   "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"text\":\"tcp/x\"",
 			   SB_ERR_INVALID_PARAMETER) != EINVAL ||
 	    set_via_broker(fd, "\"level\":\"SOL_TCP\",\"name\":\"TCP_CONGESTION\",\"value\":1",
 			   SB_ERR_INVALID_PARAMETER) != EINVAL)
@@ -310,15 +314,19 @@ static int child_bindtodevice(void *arg)
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, LINK_B, strlen(LINK_B)) == 0 ||
 	    errno != EPERM)
 		return 11;
-	if (set_via_broker(fd, "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"" LINK_B "\"",
-			   NULL) != 0)
+	if (set_via_broker(
+		    fd,
+		    "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"" LINK_B "\"",
+		    NULL) != 0)
 		return 12;
 	if (bound_index(fd) != b)
 		return 13;
 	/* Another interface, or none at all (unbinding), is not in the rule. */
-	if (set_via_broker(fd, "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\"",
+	if (set_via_broker(fd,
+			   "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"lo\"",
 			   SB_ERR_PERMISSION_DENIED) != EACCES ||
-	    set_via_broker(fd, "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"\"",
+	    set_via_broker(fd,
+			   "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTODEVICE\",\"text\":\"\"",
 			   SB_ERR_PERMISSION_DENIED) != EACCES)
 		return 14;
 	if (bound_index(fd) != b)
@@ -352,8 +360,9 @@ static int child_bindtoifindex(void *arg)
 			   SB_ERR_PERMISSION_DENIED) != EACCES)
 		return 14;
 	/* An index no interface has is no name a rule could list. */
-	if (set_via_broker(fd, "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTOIFINDEX\",\"value\":999999",
-			   SB_ERR_SYSTEM) != ENODEV)
+	if (set_via_broker(
+		    fd, "\"level\":\"SOL_SOCKET\",\"name\":\"SO_BINDTOIFINDEX\",\"value\":999999",
+		    SB_ERR_SYSTEM) != ENODEV)
 		return 15;
 	if (bound_index(fd) != b)
 		return 16;
@@ -431,9 +440,10 @@ static int bind_groups(unsigned mask, const char *error_name)
 
 	if (fd < 0)
 		return -1;
-	snprintf(json, sizeof(json),
-		 "{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%u}}}",
-		 mask);
+	snprintf(
+		json, sizeof(json),
+		"{\"method\":\"org.sockbroker.Bind\",\"parameters\":{\"fd\":0,\"address\":{\"pid\":0,\"groups\":%u}}}",
+		mask);
 	r = sb_test_call_errno(daemon_.socket, json, &fd, 1, error_name);
 	/* Granted: bound to exactly those groups; denied: to none. */
 	if (getsockname(fd, (struct sockaddr *)&got, &len) < 0 || got.nl_groups != (r ? 0 : mask))
@@ -444,7 +454,7 @@ static int bind_groups(unsigned mask, const char *error_name)
 
 static int child_groups(void *arg)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno != EPERM)
@@ -479,7 +489,8 @@ int main(void)
 
 	sb_test_hermetic();
 	if (!sb_test_is_root())
-		sb_test_skip_all("the option tests need root (to start sockbrokerd and drop to nobody)");
+		sb_test_skip_all(
+			"the option tests need root (to start sockbrokerd and drop to nobody)");
 	find_algorithm();
 	SB_TEST_FIXTURE(s, every_integer_option_is_brokered_by_value, start, stop);
 	SB_TEST_FIXTURE(s, tcp_congestion_is_brokered_by_name, start, stop);

@@ -647,12 +647,16 @@ START_TEST(test_protocol_packet_network_order)
 	struct sb_policy_request req;
 	struct sockaddr_storage ss;
 
-	ck_assert_int_lt(sb_policy_parse_string("allow * socket family=AF_PACKET protocol=ETH_P_ALL,ETH_P_IP\n",
-						"t", &p, err, sizeof(err)), 0);
+	ck_assert_int_lt(sb_policy_parse_string(
+				 "allow * socket family=AF_PACKET protocol=ETH_P_ALL,ETH_P_IP\n",
+				 "t", &p, err, sizeof(err)),
+			 0);
 	ck_assert_ptr_nonnull(strstr(err, "t:1: protocol= cannot restrict AF_PACKET"));
 	sb_policy_request_init(&req, SB_PM_SOCKET);
-	ck_assert_int_eq(sb_policy_request_set_key(&req, &ss, "family", "AF_PACKET", err, sizeof(err)), 0);
-	ck_assert_int_eq(sb_policy_request_set_key(&req, &ss, "protocol", "ETH_P_ALL", err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		sb_policy_request_set_key(&req, &ss, "family", "AF_PACKET", err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		sb_policy_request_set_key(&req, &ss, "protocol", "ETH_P_ALL", err, sizeof(err)), 0);
 	ck_assert_int_eq(req.protocol, htons(ETH_P_ALL));
 }
 END_TEST
@@ -795,15 +799,20 @@ START_TEST(test_error_protocol_on_packet_sockets)
 	char err[512];
 	struct sb_policy *p = NULL;
 
-	ck_assert_int_lt(sb_policy_parse_string("allow * socket family=AF_PACKET protocol=ETH_P_ARP\n",
-						"t.conf", &p, err, sizeof(err)), 0);
+	ck_assert_int_lt(
+		sb_policy_parse_string("allow * socket family=AF_PACKET protocol=ETH_P_ARP\n",
+				       "t.conf", &p, err, sizeof(err)),
+		0);
 	ck_assert_ptr_null(p);
 	ck_assert_ptr_nonnull(strstr(err, "t.conf:1: protocol= cannot restrict AF_PACKET"));
 	/* Without family= the rule would cover AF_PACKET too. */
 	ck_assert_int_lt(sb_policy_parse_string("allow * socket protocol=0\n", "t.conf", &p, err,
-						sizeof(err)), 0);
-	ck_assert_int_eq(sb_policy_parse_string("allow * socket family=AF_INET protocol=IPPROTO_ICMP\n",
-						"t.conf", &p, err, sizeof(err)), 0);
+						sizeof(err)),
+			 0);
+	ck_assert_int_eq(
+		sb_policy_parse_string("allow * socket family=AF_INET protocol=IPPROTO_ICMP\n",
+				       "t.conf", &p, err, sizeof(err)),
+		0);
 	sb_policy_free(p);
 }
 END_TEST
@@ -896,8 +905,9 @@ START_TEST(test_error_missing_fields)
 	parse_fails(
 		"allow * connect\n",
 		"t:1: unknown method 'connect' (expected socket, bind, setsockopt, admin or *)");
-	parse_fails("allow alice socket\n",
-		    "t:1: unknown subject 'alice' (expected user:NAME, group:NAME, unit:NAME or *)");
+	parse_fails(
+		"allow alice socket\n",
+		"t:1: unknown subject 'alice' (expected user:NAME, group:NAME, unit:NAME or *)");
 	parse_fails("allow user: socket\n", "t:1: missing user name after 'user:'");
 	parse_fails("allow group: socket\n", "t:1: missing group name after 'group:'");
 }
@@ -1754,7 +1764,6 @@ START_TEST(test_method_strings)
 }
 END_TEST
 
-
 /* ------------------------------------------- values set from text, interfaces */
 
 static struct sb_policy_request text_req(int level, int option, const char *text)
@@ -1793,12 +1802,14 @@ START_TEST(test_value_names)
 	expect(p, &who, &number, false, "default");
 	expect(p, &who, &prio_text, false, "default");
 	expect(p, &who, &prio, true, "t:2");
-	parse_fails("allow * setsockopt value=cu/bic\n",
-		    "t:1: value: 'cu/bic' is neither a number nor a name (a letter, then at most 14 "
-		    "letters, digits, '_' or '-')");
-	parse_fails("allow * setsockopt value=abcdefghijklmnop\n",
-		    "t:1: value: 'abcdefghijklmnop' is neither a number nor a name (a letter, then at "
-		    "most 14 letters, digits, '_' or '-')");
+	parse_fails(
+		"allow * setsockopt value=cu/bic\n",
+		"t:1: value: 'cu/bic' is neither a number nor a name (a letter, then at most 14 "
+		"letters, digits, '_' or '-')");
+	parse_fails(
+		"allow * setsockopt value=abcdefghijklmnop\n",
+		"t:1: value: 'abcdefghijklmnop' is neither a number nor a name (a letter, then at "
+		"most 14 letters, digits, '_' or '-')");
 	parse_fails("allow * setsockopt value=1cubic\n", "t:1: value: '1cubic' is not a number");
 }
 END_TEST
@@ -1823,7 +1834,8 @@ START_TEST(test_interface_key)
 	expect(p, &who, &index, false, "default");
 	expect(p, &any, &unbind, true, "t:2");
 	expect(p, &any, &lo, true, "t:2");
-	parse_fails("allow * setsockopt interface=a/b\n", "t:1: interface: 'a/b' is not an interface name");
+	parse_fails("allow * setsockopt interface=a/b\n",
+		    "t:1: interface: 'a/b' is not an interface name");
 	parse_fails("allow * setsockopt interface=0123456789abcdef\n",
 		    "t:1: interface: '0123456789abcdef' is not an interface name");
 	parse_fails("allow * bind interface=eth0\n",
@@ -1953,12 +1965,12 @@ static struct sb_policy_subject unit_subject(uid_t uid, const char *unit, bool u
 
 START_TEST(test_unit_rules)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok(
-		"allow unit:sshd.service socket family=AF_INET type=SOCK_RAW\n"
-		"allow user:1000 socket family=AF_PACKET\n"
-		"deny unit:evil.service socket\n"
-		"allow unit:x@1.service socket family=AF_INET type=SOCK_RAW\n"
-		"allow unit:sshd.service bind\n");
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow unit:sshd.service socket family=AF_INET type=SOCK_RAW\n"
+			 "allow user:1000 socket family=AF_PACKET\n"
+			 "deny unit:evil.service socket\n"
+			 "allow unit:x@1.service socket family=AF_INET type=SOCK_RAW\n"
+			 "allow unit:sshd.service bind\n");
 	struct sb_policy_subject sshd = unit_subject(1000, "sshd.service", false);
 	struct sb_policy_subject evil = unit_subject(1000, "evil.service", false);
 	struct sb_policy_subject other = unit_subject(1000, "other.service", false);
@@ -1986,11 +1998,11 @@ END_TEST
 
 START_TEST(test_unit_names)
 {
-	_cleanup_policy_ struct sb_policy *p = parse_ok(
-		"allow unit:getty@tty1.service socket\n"
-		"allow unit:session-3.scope socket\n"
-		"allow unit:systemd-fsck@dev-disk-by\\x2duuid-1.service socket\n"
-		"allow unit:getty@tty1.service bind\n");
+	_cleanup_policy_ struct sb_policy *p =
+		parse_ok("allow unit:getty@tty1.service socket\n"
+			 "allow unit:session-3.scope socket\n"
+			 "allow unit:systemd-fsck@dev-disk-by\\x2duuid-1.service socket\n"
+			 "allow unit:getty@tty1.service bind\n");
 	struct sb_policy_subject getty = unit_subject(0, "getty@tty1.service", false);
 	struct sb_policy_request req = socket_req(AF_INET, SOCK_DGRAM, 0, NULL);
 

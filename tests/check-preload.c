@@ -24,8 +24,8 @@ static struct sb_test_daemon daemon_;
 
 /* How a program is started. */
 enum how {
-	PLAIN,      /* as it is */
-	EXEC,       /* sockbrokerctl exec -- PROGRAM */
+	PLAIN,	    /* as it is */
+	EXEC,	    /* sockbrokerctl exec -- PROGRAM */
 	LD_PRELOAD, /* LD_PRELOAD=libsockbroker-preload.so PROGRAM */
 };
 
@@ -83,14 +83,18 @@ static void run(enum how how, const char *program, const char *arg, const char *
 		_exit(124);
 	}
 	close(out[1]);
-	while (got < sizeof(r->out) - 1 && (k = read(out[0], r->out + got, sizeof(r->out) - 1 - got)) > 0)
+	while (got < sizeof(r->out) - 1 &&
+	       (k = read(out[0], r->out + got, sizeof(r->out) - 1 - got)) > 0)
 		got += (size_t)k;
 	r->out[got] = 0;
 	close(out[0]);
 	r->status = sb_test_wait_exit(pid);
 	r->ms = sb_test_now_ms() - t0;
 	printf("# %s %s (%s): exit %d after %ld ms\n", program, arg ?: "",
-	       how == EXEC ? "exec" : how == LD_PRELOAD ? "LD_PRELOAD" : "plain", r->status, r->ms);
+	       how == EXEC	   ? "exec"
+	       : how == LD_PRELOAD ? "LD_PRELOAD"
+				   : "plain",
+	       r->status, r->ms);
 	for (char *line = strtok(r->out, "\n"); line; line = strtok(NULL, "\n"))
 		printf("#   %s\n", line);
 	fflush(stdout);
@@ -237,7 +241,8 @@ int main(void)
 	Suite *s = suite_create("preload");
 
 	if (!sb_test_is_root())
-		sb_test_skip_all("the interposer tests need root (to start sockbrokerd and drop to nobody)");
+		sb_test_skip_all(
+			"the interposer tests need root (to start sockbrokerd and drop to nobody)");
 	sb_test_hermetic();
 	SB_TEST_FIXTURE(s, flags_asked_for_are_on_the_brokered_socket, start, stop);
 	SB_TEST_FIXTURE(s, threads_are_all_served, start, stop);

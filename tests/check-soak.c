@@ -174,8 +174,8 @@ static int child_churn(void *arg)
 		REQUIRE(conn >= 0);
 		switch (i % 4 < 2 ? i % 4 : 2) {
 		case 0:
-			REQUIRE(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL, 0,
-						 &text, NULL) == 0);
+			REQUIRE(sb_test_call_raw(conn, "{\"method\":\"org.sockbroker.Info\"}", NULL,
+						 0, &text, NULL) == 0);
 			REQUIRE(!strstr(text, "\"error\""));
 			break;
 		case 1:

@@ -415,8 +415,9 @@ START_TEST(test_options_listen_netns)
 	parse_ok("AF_INET:SOCK_STREAM,nolisten", &spec);
 	ck_assert_int_eq(spec.backlog, SB_SPEC_NO_LISTEN);
 
-	parse_ok("AF_INET:SOCK_STREAM,SO_REUSEADDR,SO_BINDTODEVICE=lo,backlog=16,netns=lab1@127.0.0.1:80",
-		 &spec);
+	parse_ok(
+		"AF_INET:SOCK_STREAM,SO_REUSEADDR,SO_BINDTODEVICE=lo,backlog=16,netns=lab1@127.0.0.1:80",
+		&spec);
 	params = sb_spec_to_params(&spec, &err);
 	ck_assert_ptr_nonnull(params);
 	ck_assert_str_eq(plain(params),
@@ -490,11 +491,16 @@ START_TEST(test_can_listen)
 		const char *spec;
 		bool listens;
 	} cases[] = {
-		{"AF_INET:SOCK_STREAM", true},	       {"AF_INET6:SOCK_STREAM", true},
-		{"AF_UNIX:SOCK_SEQPACKET", true},      {"AF_VSOCK:SOCK_STREAM", true},
-		{"AF_TIPC:SOCK_SEQPACKET", true},      {"AF_INET:SOCK_DGRAM", false},
-		{"AF_ALG:SOCK_SEQPACKET", false},      {"AF_RDS:SOCK_SEQPACKET", false},
-		{"AF_PACKET:SOCK_RAW", false},	       {"AF_NETLINK:SOCK_RAW", false},
+		{"AF_INET:SOCK_STREAM", true},
+		{"AF_INET6:SOCK_STREAM", true},
+		{"AF_UNIX:SOCK_SEQPACKET", true},
+		{"AF_VSOCK:SOCK_STREAM", true},
+		{"AF_TIPC:SOCK_SEQPACKET", true},
+		{"AF_INET:SOCK_DGRAM", false},
+		{"AF_ALG:SOCK_SEQPACKET", false},
+		{"AF_RDS:SOCK_SEQPACKET", false},
+		{"AF_PACKET:SOCK_RAW", false},
+		{"AF_NETLINK:SOCK_RAW", false},
 		{"AF_INET:SOCK_STREAM|SOCK_NONBLOCK", true},
 	};
 	struct sb_spec spec;

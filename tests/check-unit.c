@@ -171,8 +171,9 @@ static int run_in_unit(const char *unit, int (*fn)(void *), void *arg)
 	return sb_test_wait_exit(pid);
 }
 
-static const char raw_icmp[] = "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{"
-			       "\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}}";
+static const char raw_icmp[] =
+	"{\"method\":\"org.sockbroker.Socket\",\"parameters\":{"
+	"\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\",\"protocol\":\"IPPROTO_ICMP\"}}";
 static const char udp[] = "{\"method\":\"org.sockbroker.Socket\",\"parameters\":{"
 			  "\"family\":\"AF_INET\",\"type\":\"SOCK_DGRAM\"}}";
 
@@ -209,13 +210,15 @@ END_TEST
 static int send_fd(int sock, int fd)
 {
 	char data = 'x';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &data, .iov_len = 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
+	} u = {0};
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
+			   .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 
 	c->cmsg_level = SOL_SOCKET;
@@ -228,13 +231,15 @@ static int send_fd(int sock, int fd)
 static int recv_fd(int sock)
 {
 	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &data, .iov_len = 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
+			   .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c;
 	int fd;
 
@@ -314,24 +319,26 @@ START_TEST(check_takes_a_unit)
 	json_object *v;
 
 	SB_NEED_ROOT();
-	ck_assert_int_eq(sb_test_call_once(daemon_.socket,
-					   "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{"
-					   "\"user\":\"nobody\",\"method\":\"socket\",\"keys\":{"
-					   "\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\","
-					   "\"protocol\":\"IPPROTO_ICMP\",\"unit\":\"" UNIT_X "\"}}}",
-					   NULL, 0, &reply, NULL),
-			 0);
+	ck_assert_int_eq(
+		sb_test_call_once(daemon_.socket,
+				  "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{"
+				  "\"user\":\"nobody\",\"method\":\"socket\",\"keys\":{"
+				  "\"family\":\"AF_INET\",\"type\":\"SOCK_RAW\","
+				  "\"protocol\":\"IPPROTO_ICMP\",\"unit\":\"" UNIT_X "\"}}}",
+				  NULL, 0, &reply, NULL),
+		0);
 	ck_assert_ptr_null(reply.error);
 	if (json_object_object_get_ex(reply.parameters, "decision", &v))
 		decision = json_object_get_string(v);
 	ck_assert_str_eq(decision ?: "", "allow");
 	sb_reply_done(&reply);
-	ck_assert_int_eq(sb_test_call_errno(daemon_.socket,
-					    "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{"
-					    "\"user\":\"nobody\",\"method\":\"socket\",\"keys\":{"
-					    "\"unit\":\"x.target\"}}}",
-					    NULL, 0, SB_ERR_INVALID_PARAMETER),
-			 EINVAL);
+	ck_assert_int_eq(
+		sb_test_call_errno(daemon_.socket,
+				   "{\"method\":\"org.sockbroker.admin.Check\",\"parameters\":{"
+				   "\"user\":\"nobody\",\"method\":\"socket\",\"keys\":{"
+				   "\"unit\":\"x.target\"}}}",
+				   NULL, 0, SB_ERR_INVALID_PARAMETER),
+		EINVAL);
 }
 END_TEST
 

@@ -34,13 +34,12 @@
 static const char policy_text[] = "allow user:nobody socket family=AF_INET type=SOCK_DGRAM\n"
 				  "allow user:65533 socket family=AF_INET type=SOCK_DGRAM\n";
 
-
 static struct sb_test_daemon daemon_;
 
 struct tally {
 	int connections; /* the daemon took the calls of */
-	int sockets;     /* received */
-	int refused;     /* LimitExceeded replies */
+	int sockets;	 /* received */
+	int refused;	 /* LimitExceeded replies */
 };
 
 /* Read every reply on conn until the daemon's end is closed. */
@@ -76,11 +75,12 @@ static int child_park(void *arg)
 {
 	static int conns[ATTACK_CONNECTIONS];
 	char calls[CALLS_PER_CONNECTION * sizeof(SB_TEST_CALL_UDP_SOCKET)];
-	struct tally t = { 0 };
+	struct tally t = {0};
 	char c;
 
 	for (int i = 0; i < CALLS_PER_CONNECTION; i++)
-		memcpy(calls + i * sizeof(SB_TEST_CALL_UDP_SOCKET), SB_TEST_CALL_UDP_SOCKET, sizeof(SB_TEST_CALL_UDP_SOCKET));
+		memcpy(calls + i * sizeof(SB_TEST_CALL_UDP_SOCKET), SB_TEST_CALL_UDP_SOCKET,
+		       sizeof(SB_TEST_CALL_UDP_SOCKET));
 	for (int i = 0; i < ATTACK_CONNECTIONS; i++) {
 		conns[i] = sb_test_connect(daemon_.socket);
 		if (conns[i] < 0)
@@ -123,7 +123,7 @@ static int child_gets_socket(void *arg)
 
 START_TEST(unread_sockets_are_bounded_per_uid)
 {
-	struct sb_test_daemon_opts opts = { .max_fds = DAEMON_MAX_FDS, .unit_capabilities = true };
+	struct sb_test_daemon_opts opts = {.max_fds = DAEMON_MAX_FDS, .unit_capabilities = true};
 	int release, report, baseline;
 	struct tally t;
 	pid_t pid;
@@ -143,8 +143,8 @@ START_TEST(unread_sockets_are_bounded_per_uid)
 
 	ck_assert_int_eq(write(release, "x", 1), 1);
 	ck_assert_int_eq(read(report, &t, sizeof(t)), (ssize_t)sizeof(t));
-	printf("# %d connections answered: %d sockets received, %d calls refused\n",
-	       t.connections, t.sockets, t.refused);
+	printf("# %d connections answered: %d sockets received, %d calls refused\n", t.connections,
+	       t.sockets, t.refused);
 	fflush(stdout);
 	ck_assert_int_le(t.sockets, UNREAD_PER_UID);
 	ck_assert_int_gt(t.refused, 0);
@@ -182,7 +182,7 @@ static int child_refused_hand_over(void *arg)
  * log, instead of closing the connection after logging "allow". */
 START_TEST(a_hand_over_the_kernel_refuses_is_answered_and_logged)
 {
-	struct sb_test_daemon_opts opts = { .max_fds = 64, .unit_capabilities = true };
+	struct sb_test_daemon_opts opts = {.max_fds = 64, .unit_capabilities = true};
 	int sv[2], fds[200];
 
 	SB_NEED_ROOT();

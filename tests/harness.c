@@ -91,7 +91,7 @@ void sb_test_stage(const char *name, mode_t mode, char *path, size_t size)
 
 bool sb_test_private_netns(void)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
+	struct ifreq ifr = {.ifr_name = "lo"};
 	_cleanup_close_ int fd = -1;
 
 	if (unshare(CLONE_NEWNET) < 0)
@@ -128,7 +128,7 @@ static void write_file(const char *path, const char *text)
 
 void sb_test_sleep_ms(long ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -158,7 +158,7 @@ static bool daemon_answers(const char *path)
 /* A listening socket on d->socket, as systemd would create it. */
 static int listen_for(const struct sb_test_daemon *d)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	ck_assert_int_ge(fd, 0);
@@ -237,7 +237,7 @@ static void spawn(struct sb_test_daemon *d)
 			setenv("LISTEN_PID", pid, 1);
 		}
 		if (d->max_fds > 0) {
-			struct rlimit rl = { d->max_fds, d->max_fds };
+			struct rlimit rl = {d->max_fds, d->max_fds};
 
 			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 				_exit(127);
@@ -275,8 +275,8 @@ static void wait_until_serving(struct sb_test_daemon *d)
 			return;
 		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
 			d->pid = 0;
-			ck_abort_msg("sockbrokerd exited during start-up (status %d), see %s", status,
-				     d->log);
+			ck_abort_msg("sockbrokerd exited during start-up (status %d), see %s",
+				     status, d->log);
 		}
 		sb_test_sleep_ms(10);
 	}
@@ -394,7 +394,8 @@ void sb_test_daemon_stop(struct sb_test_daemon *d)
 		ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
 		d->pid = 0;
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status, d->log);
+			      "sockbrokerd did not exit cleanly (status 0x%x), see %s", status,
+			      d->log);
 	}
 	d->listen_fd = safe_close(d->listen_fd);
 	unlink(d->socket);
@@ -546,7 +547,7 @@ const char *sb_test_fs_ids(pid_t pid)
 {
 	static char ids[64];
 	char uids[128] = "", gids[128] = "";
-	unsigned u[4] = { 0 }, g[4] = { 0 };
+	unsigned u[4] = {0}, g[4] = {0};
 
 	ck_assert(status_field(pid, "Uid", uids, sizeof(uids)));
 	ck_assert(status_field(pid, "Gid", gids, sizeof(gids)));

@@ -13,7 +13,7 @@
 
 struct sb_test_daemon {
 	pid_t pid;
-	char dir[64];      /* private directory: socket, policy, log */
+	char dir[64]; /* private directory: socket, policy, log */
 	char socket[128];
 	char policy[128];
 	char log[128];

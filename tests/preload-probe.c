@@ -22,13 +22,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define EXPECT(cond)                                                                        \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
+#define EXPECT(cond)                                                                       \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
 			fprintf(stderr, "preload-probe: %s:%d: %s (errno %s)\n", __FILE__, \
-				__LINE__, #cond, strerrorname_np(errno));                   \
-			exit(1);                                                            \
-		}                                                                           \
+				__LINE__, #cond, strerrorname_np(errno));                  \
+			exit(1);                                                           \
+		}                                                                          \
 	} while (0)
 
 /* What the test's policy grants: a raw ICMP socket. */
@@ -144,8 +144,9 @@ static int probe_dup2(void)
  * without a broker. */
 static int probe_denied(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(81),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(81),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd, mark = 7;
 
 	errno = 0;
@@ -170,7 +171,7 @@ static int probe_seccomp(int errnum)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)errnum),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 	int fd;
 
 	EXPECT(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);

@@ -26,11 +26,11 @@ bool sb_test_readable(int fd, int ms)
 
 int sb_test_hanging_socket(int *peer)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct linger lg = { .l_onoff = 1, .l_linger = 30 };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct linger lg = {.l_onoff = 1, .l_linger = 30};
 	socklen_t len = sizeof(sa);
 	int small = 4096, l, fd;
-	char buf[4096] = { 0 };
+	char buf[4096] = {0};
 
 	*peer = -1;
 	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

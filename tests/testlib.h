@@ -22,10 +22,10 @@ void sb_test_add(Suite *s, const char *name, const TTest *fn, SFun setup, SFun t
  * right after (SB_SKIP does both). Never use this to hide a failure:
  * only for missing privileges or kernel features. */
 void sb_test_skip(const char *fmt, ...) _printf_(1, 2);
-#define SB_SKIP(...)                                                                               \
-	do {                                                                                       \
-		sb_test_skip(__VA_ARGS__);                                                         \
-		return;                                                                            \
+#define SB_SKIP(...)                       \
+	do {                               \
+		sb_test_skip(__VA_ARGS__); \
+		return;                    \
 	} while (0)
 
 /* Skip the whole program (TAP "1..0 # SKIP") and exit. */

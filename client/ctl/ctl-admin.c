@@ -113,16 +113,18 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	if (r >= 0)
 		return r;
 
-	if (sb_param_string(sb_reply_parameters(&res.reply), "version", true, 64, &version, &err) < 0 ||
-	    sb_param_int(sb_reply_parameters(&res.reply), "uptime_usec", true, 0, INT64_MAX, &uptime, &err) <
+	if (sb_param_string(sb_reply_parameters(&res.reply), "version", true, 64, &version, &err) <
 		    0 ||
-	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files, &err) < 0) {
+	    sb_param_int(sb_reply_parameters(&res.reply), "uptime_usec", true, 0, INT64_MAX,
+			 &uptime, &err) < 0 ||
+	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files,
+			      &err) < 0) {
 		r = ctl_bad_reply("status", &err);
 		goto out;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(status_counters); i++) {
-		if (sb_param_int(sb_reply_parameters(&res.reply), status_counters[i].key, true, 0, INT64_MAX,
-				 &counters[i], &err) < 0) {
+		if (sb_param_int(sb_reply_parameters(&res.reply), status_counters[i].key, true, 0,
+				 INT64_MAX, &counters[i], &err) < 0) {
 			r = ctl_bad_reply("status", &err);
 			goto out;
 		}
@@ -294,10 +296,10 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 		r = ctl_call(ctl, argv[0], SB_METHOD_ADMIN_LIST, params, 0, &res);
 		if (r != CTL_EXIT_OK)
 			goto out;
-		if (sb_param_array(sb_reply_parameters(&res.reply), "grants", true, CTL_REPLY_LIST_MAX,
-				   &grants, &err) < 0 ||
-		    sb_param_int(sb_reply_parameters(&res.reply), "total", true, 0, INT32_MAX, &total,
-				 &err) < 0) {
+		if (sb_param_array(sb_reply_parameters(&res.reply), "grants", true,
+				   CTL_REPLY_LIST_MAX, &grants, &err) < 0 ||
+		    sb_param_int(sb_reply_parameters(&res.reply), "total", true, 0, INT32_MAX,
+				 &total, &err) < 0) {
 			r = ctl_bad_reply("list", &err);
 			goto out;
 		}
@@ -354,8 +356,10 @@ int ctl_reload(struct ctl *ctl, int argc, char **argv)
 			ctl_error("reload: the running policy stays in force");
 		return r;
 	}
-	if (sb_param_int(sb_reply_parameters(&res.reply), "rules", true, 0, INT64_MAX, &rules, &err) < 0 ||
-	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files, &err) < 0) {
+	if (sb_param_int(sb_reply_parameters(&res.reply), "rules", true, 0, INT64_MAX, &rules,
+			 &err) < 0 ||
+	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files,
+			      &err) < 0) {
 		r = ctl_bad_reply("reload", &err);
 		goto out;
 	}

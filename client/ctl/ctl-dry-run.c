@@ -27,8 +27,10 @@ int ctl_dry_run(struct ctl *ctl, const char *what, const char *user, const char 
 	if (r != CTL_EXIT_OK)
 		return r;
 	v->rule = NULL;
-	if (sb_param_string(sb_reply_parameters(&res->reply), "decision", true, 8, &v->decision, &err) < 0 ||
-	    sb_param_string(sb_reply_parameters(&res->reply), "rule", false, 4096, &v->rule, &err) < 0) {
+	if (sb_param_string(sb_reply_parameters(&res->reply), "decision", true, 8, &v->decision,
+			    &err) < 0 ||
+	    sb_param_string(sb_reply_parameters(&res->reply), "rule", false, 4096, &v->rule, &err) <
+		    0) {
 		sb_result_done(res);
 		return ctl_bad_reply(what, &err);
 	}

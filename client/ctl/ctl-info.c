@@ -163,8 +163,8 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 		if (!json_object_is_type(f, json_type_string) ||
 		    !feature_name_ok(json_object_get_string(f)))
 			return sb_error_param(err, "features", "features[%zu]: expected a name", i);
-		if (sb_json_append(in->features, json_object_new_string(json_object_get_string(f))) <
-		    0)
+		if (sb_json_append(in->features,
+				   json_object_new_string(json_object_get_string(f))) < 0)
 			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	}
 	n = json_object_array_length(families);

@@ -170,8 +170,8 @@ int ctl_print_json(struct sb_json_builder *b)
 	_cleanup_json_ json_object *obj = sb_json_done(b);
 	const char *text = obj ? json_object_to_json_string_ext(
 					 obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE) :
-				 NULL;
+						      JSON_C_TO_STRING_NOSLASHESCAPE)
+			       : NULL;
 
 	if (!text)
 		return -ENOMEM;

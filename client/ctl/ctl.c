@@ -13,9 +13,8 @@ static const struct {
 	const char *name;
 	ctl_command_fn fn;
 } commands[] = {
-	{"status", ctl_status}, {"list", ctl_list},	{"check", ctl_check},
-	{"info", ctl_info},	{"reload", ctl_reload}, {"run", ctl_run},
-	{"exec", ctl_exec},
+	{"status", ctl_status}, {"list", ctl_list}, {"check", ctl_check}, {"info", ctl_info},
+	{"reload", ctl_reload}, {"run", ctl_run},   {"exec", ctl_exec},
 };
 
 static void help(void)

@@ -52,9 +52,8 @@ static int socket_reply(int r, struct sb_result *res)
 
 _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, int protocol)
 {
-	struct sb_socket_call call = SB_SOCKET_CALL_INIT(domain, type & SOCK_TYPE_BITS,
-							  type & (SOCK_NONBLOCK | SOCK_CLOEXEC),
-							  protocol);
+	struct sb_socket_call call = SB_SOCKET_CALL_INIT(
+		domain, type & SOCK_TYPE_BITS, type & (SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
 	struct sb_result res;
 	struct sb_call_msg m = {.text = NULL};
 	struct sb_wire w;

@@ -221,8 +221,8 @@ int bench_job_broker_socket(struct bench_job *job, struct bench_result *res)
 static int mark(struct bench_job *job, int conn, struct bench_result *res)
 {
 	char *reply = NULL;
-	int r = sb_test_call_raw(conn, "{\"method\":\"" SB_METHOD_GET_INFO "\"}", NULL, 0,
-				 &reply, NULL);
+	int r = sb_test_call_raw(conn, "{\"method\":\"" SB_METHOD_GET_INFO "\"}", NULL, 0, &reply,
+				 NULL);
 
 	free(reply);
 	if (r < 0)

@@ -81,8 +81,8 @@ static int job_interposed_raw(struct bench_job *job, struct bench_result *res)
 {
 	socket_fn fn = interposed_socket(res);
 
-	return fn ? socket_calls(job, res, fn, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP) :
-		    -res->error;
+	return fn ? socket_calls(job, res, fn, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP)
+		  : -res->error;
 }
 
 int bench_job_library_raw(struct bench_job *job, struct bench_result *res)
@@ -118,8 +118,8 @@ void bench_interposer(const struct bench_opts *o, struct bench_server *d)
 		 BENCH_CPU},
 	};
 	struct bench_arm broker[] = {
-		{"sockbroker_socket()", bench_job_of(bench_job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU),
-		 d, BENCH_CPU},
+		{"sockbroker_socket()",
+		 bench_job_of(bench_job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
 		{"interposed socket()",
 		 bench_job_of(job_interposed_raw, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
 	};

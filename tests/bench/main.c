@@ -39,9 +39,9 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret)
 
 static bool section_known(const char *name)
 {
-	static const char *const sections[] = {"host",	     "socket", "bind",	   "scaling",
-					       "throughput", "memory", "datapath", "profile",
-					       "placement",  "interposer", "python", NULL};
+	static const char *const sections[] = {"host",	     "socket",	   "bind",     "scaling",
+					       "throughput", "memory",	   "datapath", "profile",
+					       "placement",  "interposer", "python",   NULL};
 
 	for (size_t i = 0; sections[i]; i++)
 		if (strcmp(sections[i], name) == 0)

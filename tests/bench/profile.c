@@ -78,8 +78,9 @@ static double run_once(bench_fn fn, const char *program, const char *name, const
 		       size_t held, const char *keep)
 {
 	char out[256], opt[300], dump[300];
-	const char *wrapper[] = {VALGRIND, "--tool=callgrind", opt,
-				 "--dump-before=sb_method_get_info", "--quiet", NULL};
+	const char *wrapper[] = {VALGRIND,  "--tool=callgrind",
+				 opt,	    "--dump-before=sb_method_get_info",
+				 "--quiet", NULL};
 	struct bench_server d = {0};
 	struct bench_job job = {
 		.fn = fn,
@@ -178,7 +179,9 @@ static void ir_row(const char *label, double v, double base, bool checked)
 	snprintf(value, sizeof(value), "%.0f Ir", v);
 	snprintf(ratio, sizeof(ratio), "%+.0f Ir (%.3f x)", v - base, v / base);
 	bench_row("s", label, value, ratio, target,
-		  !checked ? "-" : v / base <= 1.05 ? "met" : "NOT MET");
+		  !checked	     ? "-"
+		  : v / base <= 1.05 ? "met"
+				     : "NOT MET");
 }
 
 void bench_profile(const struct bench_opts *o)

@@ -86,8 +86,8 @@ static int job_python_raw(struct bench_job *job, struct bench_result *res)
 void bench_python(const struct bench_opts *o, struct bench_server *d)
 {
 	struct bench_arm arms[] = {
-		{"sockbroker_socket()", bench_job_of(bench_job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU),
-		 d, BENCH_CPU},
+		{"sockbroker_socket()",
+		 bench_job_of(bench_job_library_raw, d, o, BENCH_NOBODY, BENCH_CPU), d, BENCH_CPU},
 		{"sockbroker.socket()", bench_job_of(job_python_raw, d, o, BENCH_NOBODY, BENCH_CPU),
 		 d, BENCH_CPU},
 	};

@@ -19,7 +19,7 @@ static void check_call(const char *text, size_t len)
 {
 	struct sb_compact_socket compact;
 	struct sb_call call;
-	struct sb_error err = { 0 };
+	struct sb_error err = {0};
 	json_object *flags = NULL;
 	char again[SB_COMPACT_SOCKET_MAX];
 	int64_t family, type, protocol, flag;
@@ -45,15 +45,15 @@ static void check_call(const char *text, size_t len)
 		mask |= (int)flag;
 	}
 	FUZZ_ASSERT(json_object_object_length(call.parameters) == (flags ? 4 : 3));
-	FUZZ_ASSERT(family == compact.family && type == compact.type && protocol == compact.protocol &&
-		    mask == compact.flags);
+	FUZZ_ASSERT(family == compact.family && type == compact.type &&
+		    protocol == compact.protocol && mask == compact.flags);
 	sb_call_done(&call);
 }
 
 static void check_reply(const char *text, size_t len)
 {
 	struct sb_reply reply;
-	struct sb_error err = { 0 };
+	struct sb_error err = {0};
 	int64_t fd;
 
 	if (!sb_compact_socket_reply_parse(text, len))
@@ -66,7 +66,7 @@ static void check_reply(const char *text, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in = { data, size };
+	struct fuzz_input in = {data, size};
 	size_t len;
 	char *text = fuzz_rest_string(&in, &len);
 

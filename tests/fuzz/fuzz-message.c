@@ -61,7 +61,7 @@ static void exercise_getters(json_object *obj, uint8_t sel)
 	size_t max_len = (size_t)(sel >> 3) * 8;
 	enum sb_const_group group = (enum sb_const_group)((sel >> 3) % SB_C_MAX_GROUP);
 
-	json_object_object_foreach (obj, key, val) {
+	json_object_object_foreach(obj, key, val) {
 		struct sb_error err = {0};
 		const char *s;
 		json_object *o;

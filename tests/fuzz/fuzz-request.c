@@ -309,7 +309,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	got = read_reply(sv[1], buf, sizeof(buf), got_fds, &n_fds);
 	/* Only a message that is not Varlink ends the connection. */
-	FUZZ_ASSERT(check_reply(text, strlen(text), buf, got, n_fds) == (conn.state == SB_CONN_CLOSING));
+	FUZZ_ASSERT(check_reply(text, strlen(text), buf, got, n_fds) ==
+		    (conn.state == SB_CONN_CLOSING));
 	for (size_t i = 0; i < n_fds; i++)
 		close(got_fds[i]);
 	close(sv[0]);

@@ -161,20 +161,22 @@ bool sb_test_log_wait(const char *path, const char *needle, long max_ms);
 const char *sb_test_fs_ids(pid_t pid);
 /* Daemon's resident set size in KiB (from /proc). */
 long sb_test_rss_kib(pid_t pid);
-/* Whether that says anything about the daemon's memory. Not under
- * AddressSanitizer (scripts/test --sanitize builds the daemon with the
- * tests): freed memory waits in a quarantine of up to 256 MiB there, and
- * LeakSanitizer checks the daemon's exit instead. */
+/* Whether the tests run under AddressSanitizer (scripts/test builds a
+ * sanitized tree). */
 #if defined(__SANITIZE_ADDRESS__)
-#define SB_TEST_RSS_CHECKED false
+#define SB_TEST_ASAN true
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define SB_TEST_RSS_CHECKED false
+#define SB_TEST_ASAN true
 #endif
 #endif
-#ifndef SB_TEST_RSS_CHECKED
-#define SB_TEST_RSS_CHECKED true
+#ifndef SB_TEST_ASAN
+#define SB_TEST_ASAN false
 #endif
+/* Whether sb_test_rss_kib() says anything about the daemon's memory. Not
+ * under AddressSanitizer: freed memory waits in a quarantine of up to
+ * 256 MiB there, and LeakSanitizer checks the daemon's exit instead. */
+#define SB_TEST_RSS_CHECKED (!SB_TEST_ASAN)
 /* The number of threads of process pid (from /proc), or -1. */
 long sb_test_threads(pid_t pid);
 /* SIGSTOP process pid and wait until the kernel has stopped it: kill()

@@ -20,7 +20,8 @@ void sb_test_add(Suite *s, const char *name, const TTest *fn, SFun setup, SFun t
 
 /* Record the running test as skipped with a reason; the caller returns
  * right after (SB_SKIP does both). Never use this to hide a failure:
- * only for missing privileges or kernel features. */
+ * only for missing privileges or kernel features, or a sanitizer that
+ * cannot run the test. */
 void sb_test_skip(const char *fmt, ...) _printf_(1, 2);
 #define SB_SKIP(...)                       \
 	do {                               \

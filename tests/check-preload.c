@@ -194,6 +194,7 @@ START_TEST(exec_gives_the_shells_exit_statuses)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	run(EXEC, file, NULL, daemon_.socket, &r);
+	unlink(file); /* the daemon's directory goes when it stops */
 	ck_assert_int_eq(r.status, 126);
 	/* The program's own status, through the same process. */
 	run(EXEC, "/bin/sh", "-c", daemon_.socket, &r);
@@ -213,6 +214,7 @@ START_TEST(exec_warns_about_programs_it_cannot_reach)
 	snprintf(cmd, sizeof(cmd), "cp /bin/true %s && chmod 4755 %s", file, file);
 	ck_assert_int_eq(system(cmd), 0);
 	run(EXEC, file, NULL, daemon_.socket, &r);
+	unlink(file);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "set-user-ID"));
 	run(EXEC, "/bin/true", NULL, daemon_.socket, &r);

@@ -11,8 +11,10 @@
 static int write_address(json_object *obj, const char *name, json_object *address,
 			 const struct sockaddr_storage *sa, socklen_t sa_len, int protocol)
 {
-	if (address || sa_len == 0)
-		return json_object_object_add(obj, name, json_object_get(address));
+	if (address)
+		return sb_json_add(obj, name, json_object_get(address));
+	if (sa_len == 0)
+		return json_object_object_add(obj, name, NULL) < 0 ? -ENOMEM : 0;
 	return sb_json_add(obj, name,
 			   sb_addr_to_json((const struct sockaddr *)sa, sa_len, protocol, NULL));
 }

@@ -69,12 +69,16 @@ static int read_flags(const struct sb_field *f, json_object *params, void *msg,
 		return r;
 	for (size_t i = 0; flags && i < json_object_array_length(flags); i++) {
 		_cleanup_json_ json_object *wrap = json_object_new_object();
+		json_object *item = json_object_array_get_idx(flags, i);
 		int64_t flag;
 
-		if (!wrap || json_object_object_add(
-				     wrap, "flags",
-				     json_object_get(json_object_array_get_idx(flags, i))) < 0)
+		if (!wrap)
 			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		/* item may be null: sb_param_const() names that error. */
+		if (json_object_object_add(wrap, "flags", json_object_get(item)) < 0) {
+			json_object_put(item);
+			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		}
 		r = sb_param_const(wrap, "flags", SB_C_SOCK_FLAG, true, 1, INT_MAX, &flag, err);
 		if (r < 0)
 			return r;

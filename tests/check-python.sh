@@ -92,15 +92,18 @@ check "pydoc sockbroker: the overview, Broker and every function" eval \
 	'status_is 0 && has "Real kernel sockets from sockbrokerd" && has "class Broker" && has "create_server\(address" && has "setsockopt\(sock, level, optname, value\)" && has "bind\(sock, address\)" && has "info\(\)" && has "socket\(family="'
 
 # ------------------------------------------------------------ the suites
-suites="test_address test_wire test_broker test_examples"
+suites="test_address test_wire test_messages test_broker test_examples"
 # Copies nobody can read: the source tree may sit below a directory only
-# root may enter (a checkout in a mode 0700 directory).
-mkdir "$dir/src" && cp -r "$top_srcdir/client/python" "$dir/src/package" &&
+# root may enter (a checkout in a mode 0700 directory). test_messages
+# reads the interface files (proto/*.varlink).
+mkdir "$dir/src" "$dir/src/idl" && cp -r "$top_srcdir/client/python" "$dir/src/package" &&
 	cp -r "$top_srcdir/tests/python" "$dir/src/suites" &&
-	cp -r "$top_srcdir/docs/examples" "$dir/src/examples" && chmod -R a+rX "$dir/src" ||
-	{ echo "Bail out! cannot copy the package and its suites"; exit 1; }
+	cp -r "$top_srcdir/docs/examples" "$dir/src/examples" &&
+	cp "$top_srcdir"/proto/*.varlink "$dir/src/idl/" && chmod -R a+rX "$dir/src" ||
+	{ echo "Bail out! cannot copy the package, its suites and the interface files"; exit 1; }
 export PYTHONPATH=$dir/src/package
 export SB_TEST_EXAMPLES=$dir/src/examples
+export SB_TEST_IDL=$dir/src/idl
 export SB_TEST_TMP=$dir
 unset SOCKBROKER_SOCKET
 

@@ -51,7 +51,9 @@ by all threads and opened anew in a child after fork().  Broker(path)
 is an explicit connection with the same methods.
 
 The protocol is in docs/PROTOCOL.md of the source tree; the policy in
-sockbroker-policy(5).
+sockbroker-policy(5).  The messages this package sends and reads are
+defined once, in sockbroker._messages, which the tests check against the
+interface files (proto/*.varlink).
 """
 
 import socket as _socket

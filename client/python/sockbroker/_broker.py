@@ -16,7 +16,7 @@ import sys
 import threading
 import weakref
 
-from . import _address
+from . import _address, _messages
 
 try:
     from ._build import SOCKET_PATH as _BUILT_SOCKET_PATH
@@ -178,26 +178,31 @@ def _local_number(value):
 
 def _option_json(level, optname, value):
     """One SocketOption object (docs/PROTOCOL.md, "Socket")."""
-    obj = {"level": _constant(level, "level"), "name": _constant(optname, "optname")}
     text = (_local_number(level), _local_number(optname)) in _TEXT_OPTIONS
+    number = string = None
     if isinstance(value, (bool, int)):
-        obj["value"] = int(value)
+        number = int(value)
     elif isinstance(value, str):
-        obj["text"] = value
+        string = value
     elif isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         if text:
             # As the kernel reads it: up to the first NUL.
-            obj["text"] = os.fsdecode(data.split(b"\0", 1)[0])
+            string = os.fsdecode(data.split(b"\0", 1)[0])
         elif len(data) == 4:
-            obj["value"] = int.from_bytes(data, sys.byteorder, signed=True)
+            number = int.from_bytes(data, sys.byteorder, signed=True)
         else:
             raise ValueError("an option value in bytes must be 4 bytes (a C int)")
     else:
         raise TypeError(
             "option value must be int, str or bytes, not %s" % type(value).__name__
         )
-    return obj
+    return _messages.SOCKET_OPTION.build(
+        level=_constant(level, "level"),
+        name=_constant(optname, "optname"),
+        value=number,
+        text=string,
+    )
 
 
 def _options(options):
@@ -345,15 +350,16 @@ class Broker:
                 raise _Disconnected()
             self._buf += data
 
-    def _call(self, method, parameters, fd=None, may_repeat=None):
-        """Send one call and return (reply parameters, descriptors).
+    def _call(self, call, fd=None, may_repeat=None):
+        """Send one call (from _messages) and return (reply parameters,
+        descriptors).
 
         A connection the broker closed (idle timeout, restart) is opened
         again and the call repeated once when that is harmless: when the
         call did not go out, or may_repeat() says so.
         """
         data = json.dumps(
-            {"method": method, "parameters": parameters},
+            call,
             separators=(",", ":"),
             ensure_ascii=False,
         ).encode("utf-8") + b"\0"
@@ -419,14 +425,15 @@ class Broker:
             raise _protocol_error("not a Varlink reply")
         return reply
 
-    def _socket_reply(self, method, parameters, family, type, proto):
-        params, fds = self._call(method, parameters)
-        if len(fds) != 1 or params.get("fd") != 0:
+    def _socket_reply(self, call, family, type, proto):
+        params, fds = self._call(call)
+        reply = _messages.SOCKET.read(params)
+        if len(fds) != 1 or reply["fd"] != 0:
             for f in fds:
                 os.close(f)
             raise _protocol_error("the reply to Socket carries no socket")
-        protocol = params.get("protocol", proto)
-        if not isinstance(protocol, int):
+        protocol = reply["protocol"]
+        if protocol is None:
             protocol = proto
         try:
             # Family, type and protocol given: socket(fileno=) alone would
@@ -493,26 +500,24 @@ class Broker:
                     sock.close()
                     raise
                 return sock
-        params = {"family": family, "type": type & 0xF}
         flags = []
         if type & _NONBLOCK:
             flags.append("SOCK_NONBLOCK")
         if type & _CLOEXEC:
             flags.append("SOCK_CLOEXEC")
-        if flags:
-            params["flags"] = flags
-        params["protocol"] = proto
-        if opts:
-            params["options"] = [obj for _opt, obj in opts]
-        if bind is not None:
-            params["bind"] = _address.to_json(family, proto, bind)
-        if listen is not None:
-            params["listen"] = listen
-        if netns is not None:
-            if not isinstance(netns, str):
-                raise TypeError("netns must be str, not %s" % builtins.type(netns).__name__)
-            params["netns"] = netns
-        return self._socket_reply("org.sockbroker.Socket", params, family, type, proto)
+        if netns is not None and not isinstance(netns, str):
+            raise TypeError("netns must be str, not %s" % builtins.type(netns).__name__)
+        call = _messages.SOCKET.call(
+            family=family,
+            type=type & 0xF,
+            flags=flags or None,
+            protocol=proto,
+            options=[obj for _opt, obj in opts] or None,
+            bind=None if bind is None else _address.to_json(family, proto, bind),
+            listen=listen,
+            netns=netns,
+        )
+        return self._socket_reply(call, family, type, proto)
 
     @staticmethod
     def _local_socket(family, type, proto):
@@ -538,9 +543,7 @@ class Broker:
                 return
             except PermissionError:
                 pass
-        params = {"fd": 0, "level": obj["level"], "name": obj["name"]}
-        params.update((k, obj[k]) for k in ("value", "text") if k in obj)
-        self._call("org.sockbroker.SetSockOpt", params, fd=sock.fileno())
+        self._call(_messages.SET_SOCK_OPT.call(fd=0, **obj), fd=sock.fileno())
 
     def bind(self, sock, address):
         """Have the broker bind sock, a socket the program holds.
@@ -563,15 +566,14 @@ class Broker:
                 return before is not None and _getsockname(s) == before
 
             params, fds = self._call(
-                "org.sockbroker.Bind",
-                {"fd": 0, "address": obj},
+                _messages.BIND.call(fd=0, address=obj),
                 fd=fd,
                 may_repeat=not_applied,
             )
         for f in fds:
             os.close(f)
-        address = params.get("address")
-        if not isinstance(address, dict):
+        address = _messages.BIND.read(params)["address"]
+        if address is None:
             raise _protocol_error("the reply to Bind carries no address")
         return _address.from_json(family, proto, address)
 
@@ -588,9 +590,7 @@ class Broker:
         """
         fd = _fileno(sock)
         obj = _option_json(level, optname, value)
-        params = {"fd": 0}
-        params.update(obj)
-        _params, fds = self._call("org.sockbroker.SetSockOpt", params, fd=fd)
+        _params, fds = self._call(_messages.SET_SOCK_OPT.call(fd=0, **obj), fd=fd)
         for f in fds:
             os.close(f)
 
@@ -648,9 +648,10 @@ class Broker:
         'features' (the optional parts the broker was built with, such as
         'bluetooth-addresses') and 'caller' ('uid', 'gid', 'pid', 'groups').
         """
-        params, fds = self._call("org.sockbroker.Info", {})
+        params, fds = self._call(_messages.INFO.call())
         for f in fds:
             os.close(f)
+        # Whole, as the broker sent it: members a newer broker adds too.
         return params
 
 

@@ -166,15 +166,13 @@ static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
 			log_debug("uid=%u pid=%d %s: %s: %s", (unsigned)c->cred.uid,
 				  (int)c->cred.pid, method ?: "(unparsed)", req->error.name ?: "?",
 				  req->error.message);
-		json_object_put(req->reply);
-		req->reply = NULL;
 		sb_close_later(req->reply_fd);
 		req->reply_fd = -1;
 		a->msg = error_reply(&req->error, req->error_params);
 		/* Not Varlink at all: the peer is confused, do not read on. */
 		a->close = req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0;
 	} else if (!req->reply_def) {
-		a->msg = sb_reply_new(TAKE_PTR(req->reply), false);
+		a->msg = sb_reply_new(NULL, false);
 	}
 	json_object_put(req->error_params);
 	req->error_params = NULL;

@@ -13,18 +13,22 @@
 /* Sorted by name for bsearch. */
 static const struct sb_method methods[] = {
 	{SB_METHOD_BIND, sb_method_bind, 1, SB_ACCESS_ANYONE, .params = &sb_bind_call_def},
-	{SB_METHOD_INFO, sb_method_info, 0, SB_ACCESS_ANYONE},
+	{SB_METHOD_INFO, sb_method_info, 0, SB_ACCESS_ANYONE, .params = &sb_info_call_def},
 	{SB_METHOD_SETSOCKOPT, sb_method_setsockopt, 1, SB_ACCESS_ANYONE,
 	 .params = &sb_setsockopt_call_def},
 	{SB_METHOD_SOCKET, sb_method_socket, 0, SB_ACCESS_ANYONE, .params = &sb_socket_call_def},
 	{SB_METHOD_ADMIN_CHECK, sb_method_admin_check, 0, SB_ACCESS_ADMIN_FOR_OTHERS, "check",
-	 sb_method_admin_check_is_about_caller},
-	{SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0, SB_ACCESS_ADMIN_SEES_ALL, "list"},
-	{SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0, SB_ACCESS_ADMIN, "reload"},
-	{SB_METHOD_ADMIN_STATUS, sb_method_admin_status, 0, SB_ACCESS_ADMIN, "status"},
-	{SB_METHOD_GET_INFO, sb_method_get_info, 0, SB_ACCESS_ANYONE},
+	 sb_method_admin_check_is_about_caller, &sb_admin_check_call_def},
+	{SB_METHOD_ADMIN_LIST, sb_method_admin_list, 0, SB_ACCESS_ADMIN_SEES_ALL, "list",
+	 .params = &sb_admin_list_call_def},
+	{SB_METHOD_ADMIN_RELOAD, sb_method_admin_reload, 0, SB_ACCESS_ADMIN, "reload",
+	 .params = &sb_admin_reload_call_def},
+	{SB_METHOD_ADMIN_STATUS, sb_method_admin_status, 0, SB_ACCESS_ADMIN, "status",
+	 .params = &sb_admin_status_call_def},
+	{SB_METHOD_GET_INFO, sb_method_get_info, 0, SB_ACCESS_ANYONE,
+	 .params = &sb_get_info_call_def},
 	{SB_METHOD_GET_INTERFACE_DESCRIPTION, sb_method_get_interface_description, 0,
-	 SB_ACCESS_ANYONE},
+	 SB_ACCESS_ANYONE, .params = &sb_get_interface_description_call_def},
 };
 
 static const char *const interfaces[] = {SB_INTERFACE, SB_ADMIN_INTERFACE, SB_VARLINK_INTERFACE};
@@ -162,15 +166,13 @@ static void answer(struct sb_answer *a, int r, const char *method, bool oneway)
 			log_debug("uid=%u pid=%d %s: %s: %s", (unsigned)c->cred.uid,
 				  (int)c->cred.pid, method ?: "(unparsed)", req->error.name ?: "?",
 				  req->error.message);
-		json_object_put(req->reply);
-		req->reply = NULL;
 		sb_close_later(req->reply_fd);
 		req->reply_fd = -1;
 		a->msg = error_reply(&req->error, req->error_params);
 		/* Not Varlink at all: the peer is confused, do not read on. */
 		a->close = req->error.name && strcmp(req->error.name, SB_ERR_PROTOCOL) == 0;
 	} else if (!req->reply_def) {
-		a->msg = sb_reply_new(TAKE_PTR(req->reply), false);
+		a->msg = sb_reply_new(NULL, false);
 	}
 	json_object_put(req->error_params);
 	req->error_params = NULL;

@@ -44,7 +44,7 @@ struct sb_method {
 	/* SB_ACCESS_ADMIN_FOR_OTHERS: is the call about its caller? */
 	bool (*about_caller)(const struct sb_request *req);
 	/* The parameters' definition (proto/messages.h), read into
-	 * req->args before fn runs; NULL: fn reads req->call->parameters. */
+	 * req->args once the caller is admitted, before fn runs. */
 	const struct sb_message_def *params;
 };
 

@@ -3,7 +3,9 @@
  * sockbrokerctl. Who may call each is the method table's to say, and
  * the dispatcher's to decide before a handler runs (dispatch.c): the
  * policy's admin method (uid 0 always); anyone may list their own grants
- * and check their own requests. */
+ * and check their own requests. The dispatcher reads the calls by their
+ * definitions (proto/admin-msg.h), after that decision; each handler
+ * fills its reply's struct, which the codec writes. */
 #include <grp.h>
 #include <stdint.h>
 #include <pwd.h>
@@ -21,8 +23,6 @@
 #include "daemon/server.h"
 #include "proto/protocol.h"
 
-static const char *const no_keys[] = {NULL};
-
 /* Administration (user lookups, /proc scans, policy files) acts as the
  * daemon, not as the client served last (see fsid.h). */
 static int restore_fsid(struct sb_request *req)
@@ -31,16 +31,6 @@ static int restore_fsid(struct sb_request *req)
 		return sb_error_set(&req->error, SB_ERR_SYSTEM, EPERM, NULL,
 				    "cannot return to the daemon's own filesystem identity");
 	return 0;
-}
-
-/* The prologue of the calls only administrators make, admitted already. */
-static int admin_prologue(struct sb_request *req)
-{
-	int r = sb_params_only(req->call->parameters, no_keys, &req->error);
-
-	if (r < 0)
-		return r;
-	return restore_fsid(req);
 }
 
 static json_object *policy_files_json(const struct sb_policy *p)
@@ -54,73 +44,64 @@ static json_object *policy_files_json(const struct sb_policy *p)
 	return sb_json_done(&b);
 }
 
+static int out_of_memory(struct sb_request *req)
+{
+	return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+}
+
 int sb_method_admin_status(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
-	struct sb_json_builder b;
+	struct sb_admin_status_reply *reply = &req->reply_args.admin_status;
 	struct timespec ts;
 	uint64_t now;
 	int r;
 
-	r = admin_prologue(req);
+	r = restore_fsid(req);
 	if (r < 0)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	b = sb_json_new_object();
-	sb_json_set(&b, "version", json_object_new_string(SB_VERSION));
-	sb_json_set(&b, "uptime_usec", json_object_new_int64((int64_t)(now - s->started_usec)));
-	sb_json_set(&b, "connections", json_object_new_int64(s->n_conns));
-	sb_json_set(&b, "grants", json_object_new_int64((int64_t)s->n_grants));
-	sb_json_set(&b, "denials", json_object_new_int64((int64_t)s->n_denials));
-	sb_json_set(&b, "errors", json_object_new_int64((int64_t)s->n_errors));
-	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_admin_status_reply_def;
+	*reply = (struct sb_admin_status_reply){
+		.version = SB_VERSION,
+		.uptime_usec = (int64_t)(now - s->started_usec),
+		.connections = s->n_conns,
+		.grants = (int64_t)s->n_grants,
+		.denials = (int64_t)s->n_denials,
+		.errors = (int64_t)s->n_errors,
+		.rules = (int64_t)sb_policy_rule_count(s->policy),
+		.policy_files = policy_files_json(s->policy),
+	};
+	return reply->policy_files ? 0 : out_of_memory(req);
 }
-
-/* A page of grants must fit a message: an escaped task name, an IPv6
- * address with an interface name and the rest stay well under 400 bytes. */
-#define LIST_PAGE_MAX 128
 
 int sb_method_admin_list(struct sb_request *req)
 {
-	static const char *const keys[] = {"offset", "limit", NULL};
-	json_object *params = req->call->parameters;
-	int64_t offset = 0, limit = LIST_PAGE_MAX;
-	struct sb_json_builder b;
+	const struct sb_admin_list_call *a = &req->args->admin_list;
+	struct sb_admin_list_reply *reply = &req->reply_args.admin_list;
 	size_t total = 0;
 	int r;
 
-	r = sb_params_only(params, keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_int(params, "offset", false, 0, INT32_MAX, &offset, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_int(params, "limit", false, 1, LIST_PAGE_MAX, &limit, &req->error);
-	if (r < 0)
-		return r;
 	r = restore_fsid(req);
 	if (r < 0)
 		return r;
-	b = sb_json_new_object();
-	sb_json_set(&b, "grants",
-		    sb_grants_list(req->conn->server->grants,
-				   req->admin ? (uid_t)-1 : req->conn->cred.uid, (size_t)offset,
-				   (size_t)limit, &total));
-	sb_json_set(&b, "total", json_object_new_int64((int64_t)total));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_admin_list_reply_def;
+	reply->grants = sb_grants_list(req->conn->server->grants,
+				       req->admin ? (uid_t)-1 : req->conn->cred.uid,
+				       (size_t)a->offset, (size_t)a->limit, &total);
+	reply->total = (int)total;
+	return reply->grants ? 0 : out_of_memory(req);
 }
 
 int sb_method_admin_reload(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
-	struct sb_json_builder b;
+	struct sb_admin_reload_reply *reply = &req->reply_args.admin_reload;
 	char err[512];
 	int r;
 
-	r = admin_prologue(req);
+	r = restore_fsid(req);
 	if (r < 0)
 		return r;
 	r = sb_server_reload(s, err, sizeof(err));
@@ -131,10 +112,12 @@ int sb_method_admin_reload(struct sb_request *req)
 			  (unsigned)req->conn->cred.uid, (int)req->conn->cred.pid, err);
 		return sb_error_param(&req->error, "policy", "%s", err);
 	}
-	b = sb_json_new_object();
-	sb_json_set(&b, "rules", json_object_new_int64((int64_t)sb_policy_rule_count(s->policy)));
-	sb_json_set(&b, "policy_files", policy_files_json(s->policy));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_admin_reload_reply_def;
+	*reply = (struct sb_admin_reload_reply){
+		.rules = (int64_t)sb_policy_rule_count(s->policy),
+		.policy_files = policy_files_json(s->policy),
+	};
+	return reply->policy_files ? 0 : out_of_memory(req);
 }
 
 /* Resolve a user name or uid, with its groups, for a dry run. */
@@ -192,34 +175,20 @@ bool sb_method_admin_check_is_about_caller(const struct sb_request *req)
 
 int sb_method_admin_check(struct sb_request *req)
 {
-	static const char *const keys[] = {"user", "method", "keys", NULL};
-	json_object *params = req->call->parameters, *kv = NULL;
+	const struct sb_admin_check_call *a = &req->args->admin_check;
+	const char *user = a->user, *mname = a->method, *unit = NULL;
+	json_object *kv = a->keys, *unit_value = NULL;
 	struct sb_server *s = req->conn->server;
-	struct sb_json_builder b;
 	struct sb_policy_request preq;
 	struct sb_policy_subject who;
 	struct sockaddr_storage addr;
 	enum sb_policy_method method;
 	struct sb_decision d;
-	const char *user, *mname, *unit = NULL;
-	json_object *unit_value = NULL;
 	gid_t groups[256];
 	int n_groups = ELEMENTSOF(groups);
 	char err[256];
 	int r;
 
-	r = sb_params_only(params, keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_string(params, "user", true, 64, &user, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_string(params, "method", true, 16, &mname, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_object(params, "keys", false, &kv, &req->error);
-	if (r < 0)
-		return r;
 	if (sb_policy_method_from_string(mname, &method) < 0)
 		return sb_error_param(&req->error, "method",
 				      "method: expected socket, bind, setsockopt or admin");
@@ -267,8 +236,10 @@ int sb_method_admin_check(struct sb_request *req)
 		d = (struct sb_decision){.allow = true, .rule = "uid 0"};
 	else
 		sb_policy_check(s->policy, &who, &preq, &d);
-	b = sb_json_new_object();
-	sb_json_set(&b, "decision", json_object_new_string(d.allow ? "allow" : "deny"));
-	sb_json_set(&b, "rule", json_object_new_string(d.rule));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_admin_check_reply_def;
+	req->reply_args.admin_check = (struct sb_admin_check_reply){
+		.decision = d.allow ? "allow" : "deny",
+		.rule = d.rule,
+	};
+	return 0;
 }

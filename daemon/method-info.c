@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* org.sockbroker.Info and the org.varlink.service introspection methods. */
+/* org.sockbroker.Info and the org.varlink.service introspection methods.
+ * Their calls are read by the dispatcher (the method table's params);
+ * each handler fills its reply's struct, which the codec writes. */
 #include "daemon/methods.h"
 #include "proto/addr.h"
 #include "proto/idl.h"
 #include "proto/protocol.h"
-
-static const char *const no_keys[] = {NULL};
 
 static json_object *limits_json(const struct sb_server *s)
 {
@@ -38,6 +38,15 @@ static json_object *caller_json(const struct sb_client *c)
 	return sb_json_done(&b);
 }
 
+static json_object *families_json(const struct sb_server *s)
+{
+	struct sb_json_builder b = sb_json_new_array();
+
+	for (unsigned i = 0; i < s->n_families; i++)
+		sb_json_push(&b, sb_const_json(SB_C_AF, s->families[i]));
+	return sb_json_done(&b);
+}
+
 /* The optional parts this build has: a client learns here that Bind
  * cannot read, say, Bluetooth addresses, before a call fails. */
 static json_object *features_json(void)
@@ -54,63 +63,59 @@ static json_object *features_json(void)
 int sb_method_info(struct sb_request *req)
 {
 	const struct sb_server *s = req->conn->server;
-	struct sb_json_builder b, families;
-	int r;
+	struct sb_info_reply *reply = &req->reply_args.info;
 
-	r = sb_params_only(req->call->parameters, no_keys, &req->error);
-	if (r < 0)
-		return r;
-	b = sb_json_new_object();
-	families = sb_json_new_array();
-	for (unsigned i = 0; i < s->n_families; i++)
-		sb_json_push(&families, sb_const_json(SB_C_AF, s->families[i]));
-	sb_json_set(&b, "version", json_object_new_string(SB_VERSION));
-	sb_json_set(&b, "limits", limits_json(s));
-	sb_json_set(&b, "families", sb_json_done(&families));
-	sb_json_set(&b, "features", features_json());
-	sb_json_set(&b, "caller", caller_json(req->conn));
-	return sb_request_reply(req, &b);
+	/* Set first: the reply's objects are dropped with it whatever
+	 * happens next. */
+	req->reply_def = &sb_info_reply_def;
+	*reply = (struct sb_info_reply){
+		.version = SB_VERSION,
+		.limits = limits_json(s),
+		.families = families_json(s),
+		.features = features_json(),
+		.caller = caller_json(req->conn),
+	};
+	if (!reply->limits || !reply->families || !reply->features || !reply->caller)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+/* The table holds org.varlink.service too: it is served like the
+ * others. */
+static json_object *interfaces_json(void)
+{
+	struct sb_json_builder b = sb_json_new_array();
+
+	for (const struct sb_idl *i = sb_idl_table; i->interface; i++)
+		sb_json_push(&b, json_object_new_string(i->interface));
+	return sb_json_done(&b);
 }
 
 int sb_method_get_info(struct sb_request *req)
 {
-	struct sb_json_builder b, interfaces;
-	int r;
+	struct sb_get_info_reply *reply = &req->reply_args.get_info;
 
-	r = sb_params_only(req->call->parameters, no_keys, &req->error);
-	if (r < 0)
-		return r;
-	b = sb_json_new_object();
-	interfaces = sb_json_new_array();
-	/* The table holds org.varlink.service too: it is served like the
-	 * others. */
-	for (const struct sb_idl *i = sb_idl_table; i->interface; i++)
-		sb_json_push(&interfaces, json_object_new_string(i->interface));
-	sb_json_set(&b, "vendor", json_object_new_string("sockbroker"));
-	sb_json_set(&b, "product", json_object_new_string("sockbrokerd"));
-	sb_json_set(&b, "version", json_object_new_string(SB_VERSION));
-	sb_json_set(&b, "url", json_object_new_string(""));
-	sb_json_set(&b, "interfaces", sb_json_done(&interfaces));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_get_info_reply_def;
+	*reply = (struct sb_get_info_reply){
+		.vendor = "sockbroker",
+		.product = "sockbrokerd",
+		.version = SB_VERSION,
+		.url = "",
+		.interfaces = interfaces_json(),
+	};
+	if (!reply->interfaces)
+		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+	return 0;
 }
 
 int sb_method_get_interface_description(struct sb_request *req)
 {
-	static const char *const keys[] = {"interface", NULL};
-	struct sb_json_builder b;
-	const char *name, *text;
-	int r;
+	const char *name = req->args->get_interface_description.interface;
+	const char *text = sb_idl_lookup(name);
 
-	r = sb_params_only(req->call->parameters, keys, &req->error);
-	if (r < 0)
-		return r;
-	r = sb_param_string(req->call->parameters, "interface", true, 255, &name, &req->error);
-	if (r < 0)
-		return r;
-	text = sb_idl_lookup(name);
 	if (!text)
 		return sb_error_interface_not_found(req, name, strlen(name));
-	b = sb_json_new_object();
-	sb_json_set(&b, "description", json_object_new_string(text));
-	return sb_request_reply(req, &b);
+	req->reply_def = &sb_get_interface_description_reply_def;
+	req->reply_args.get_interface_description.description = text;
+	return 0;
 }

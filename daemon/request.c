@@ -16,14 +16,6 @@ void sb_request_defer(struct sb_request *req, struct sb_offload *op)
 	sb_offload_submit(op);
 }
 
-int sb_request_reply(struct sb_request *req, struct sb_json_builder *b)
-{
-	req->reply = sb_json_done(b);
-	if (!req->reply)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-	return 0;
-}
-
 int sb_request_not_found(struct sb_request *req, const char *name, int errnum, const char *key,
 			 const char *value, size_t len, const char *what)
 {

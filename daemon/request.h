@@ -27,11 +27,9 @@ struct sb_request {
 	/* The parameters as a struct, for a method with a definition (its
 	 * params in the method table): the member of that method. */
 	union sb_call_args *args;
-	/* Results, set by the handler. */
-	json_object *reply; /* reply parameters (NULL: {}) */
-	/* Or, for a method with a definition, its reply as a struct in
-	 * reply_args, which the codec writes (proto/codec.h); the reply owns
-	 * its objects. */
+	/* Results, set by the handler: its reply as a struct in reply_args,
+	 * which the codec writes (proto/codec.h); the reply owns its
+	 * objects. NULL: a reply without parameters (SetSockOpt). */
 	const struct sb_message_def *reply_def;
 	int reply_fd; /* descriptor handed over with the reply, or -1 */
 	/* Members an error reply's parameters carry beyond errno, errno_name
@@ -69,10 +67,6 @@ static inline void sb_request_init(struct sb_request *req, struct sb_client *c,
  * descriptor 0, and the connection serves nothing else until the call
  * is answered (sb_dispatch_finish()). */
 void sb_request_defer(struct sb_request *req, struct sb_offload *op);
-
-/* Take what b built as req's reply parameters: 0, or -ENOMEM with
- * req->error filled when building failed. */
-int sb_request_reply(struct sb_request *req, struct sb_json_builder *b);
 
 /* An error naming what was not found, as org.varlink.service defines
  * it: name with errnum, and key: the len bytes of value in its

@@ -55,12 +55,20 @@ static int read_field(const struct sb_field *f, json_object *params, void *msg,
 		if (r >= 0)
 			*int_at(msg, f) = r > 0 ? (int)v : f->absent;
 		return r;
+	case SB_FIELD_INT64:
+		r = sb_param_int(params, f->name, required, f->min, f->max, &v, err);
+		if (r >= 0)
+			*(int64_t *)((char *)msg + f->offset) = r > 0 ? v : f->absent;
+		return r;
 	case SB_FIELD_STRING:
 		return sb_param_string(params, f->name, required, (size_t)f->max,
 				       (const char **)((char *)msg + f->offset), err);
 	case SB_FIELD_OBJECT:
 		return sb_param_object(params, f->name, required,
 				       (json_object **)((char *)msg + f->offset), err);
+	case SB_FIELD_ARRAY:
+		return sb_param_array(params, f->name, required, (size_t)f->max,
+				      (json_object **)((char *)msg + f->offset), err);
 	case SB_FIELD_CUSTOM:
 		return 0;
 	}
@@ -118,12 +126,20 @@ static int write_field(const struct sb_field *f, const void *msg, json_object *o
 		return sb_json_add(obj, f->name,
 				   f->kind == SB_FIELD_INT ? json_object_new_int(v)
 							   : sb_const_json(f->group, v));
+	case SB_FIELD_INT64: {
+		int64_t i = *(const int64_t *)(base + f->offset);
+
+		if (optional && i == f->absent)
+			return 0;
+		return sb_json_add(obj, f->name, json_object_new_int64(i));
+	}
 	case SB_FIELD_STRING: {
 		const char *s = *(const char *const *)(base + f->offset);
 
 		return s ? sb_json_add(obj, f->name, json_object_new_string(s)) : 0;
 	}
-	case SB_FIELD_OBJECT: {
+	case SB_FIELD_OBJECT:
+	case SB_FIELD_ARRAY: {
 		json_object *o = *(json_object *const *)(base + f->offset);
 
 		if (!o)

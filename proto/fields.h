@@ -4,7 +4,7 @@
  * required, the range. A message's table is its one definition: the
  * daemon, the library and the compact spellings (compact-socket.h,
  * compact-bind.h) all go through it, and check-fields compares every
- * table with the interface file (org.sockbroker.varlink). */
+ * table with the interface files (the .varlink files of proto/). */
 #pragma once
 
 #include <json-c/json.h>
@@ -17,10 +17,13 @@
 
 enum sb_field_kind {
 	SB_FIELD_INT,	 /* int in min..max */
+	SB_FIELD_INT64,	 /* int64_t in min..max: counters, times in µs */
 	SB_FIELD_CONST,	 /* int in min..max, given as a name of group or a number */
 	SB_FIELD_STRING, /* const char *, at most max bytes, into the message */
 	SB_FIELD_OBJECT, /* json_object *, into the message when read (a
 			  * required one NULL is written as null) */
+	SB_FIELD_ARRAY,	 /* the same for an array of at most max elements,
+			  * whose elements the reader checks */
 	SB_FIELD_CUSTOM, /* only what read() and write() do */
 };
 
@@ -45,7 +48,7 @@ struct sb_field {
 	size_t offset;
 	enum sb_const_group group;
 	int64_t min, max;
-	/* INT and CONST: the value when absent (and not written when it
+	/* INT, INT64 and CONST: the value when absent (and not written when it
 	 * holds it and the field is optional). */
 	int absent;
 	sb_field_read_fn read;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The messages' one definition (proto/fields.h, proto/messages.h) and
- * the codec (proto/codec.h): every table agrees with the interface file
- * (org.sockbroker.varlink) on each parameter's and reply field's name
- * and type; a call or reply in the compact spelling reads as the same
- * struct as the same message in general JSON; writers choose the compact
+ * the codec (proto/codec.h): every method of the interface files has
+ * its call and reply defined, and every table agrees with its interface
+ * file on each parameter's and reply field's name and type; a call or
+ * reply in the compact spelling reads as the same struct as the same
+ * message in general JSON; writers choose the compact
  * spelling when the message fits it; a reply read compact still has its
  * parameters object for whoever asks. */
 #include <arpa/inet.h>
@@ -86,14 +87,29 @@ static size_t idl_method(const char *text, const char *method, bool reply, struc
 	return idl_fields(open, close, f);
 }
 
-START_TEST(test_tables_agree_with_the_interface_file)
+/* The interface file of method ("org.sockbroker.admin.Status"), and
+ * in *name the method's own name ("Status"). */
+static const char *idl_of(const char *method, const char **name)
 {
-	const char *text = sb_idl_lookup(SB_INTERFACE);
+	const char *dot = strrchr(method, '.');
+	char interface[64];
+	const char *text;
 
-	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(dot);
+	ck_assert_uint_lt((size_t)(dot - method), sizeof(interface));
+	snprintf(interface, sizeof(interface), "%.*s", (int)(dot - method), method);
+	text = sb_idl_lookup(interface);
+	ck_assert_msg(text != NULL, "%s: no interface file for %s", method, interface);
+	*name = dot + 1;
+	return text;
+}
+
+START_TEST(test_tables_agree_with_the_interface_files)
+{
 	for (const struct sb_message_def *const *d = sb_message_defs; *d; d++) {
 		const struct sb_message_def *def = *d;
-		const char *method = def->method + strlen(SB_INTERFACE ".");
+		const char *method;
+		const char *text = idl_of(def->method, &method);
 		struct idl_field f[IDL_FIELDS_MAX];
 		size_t n = idl_method(text, method, def->reply, f);
 
@@ -116,27 +132,39 @@ START_TEST(test_tables_agree_with_the_interface_file)
 }
 END_TEST
 
-/* Every method of the interface file has its definitions, but those
- * still read by hand (their handlers read the parameters object). */
+/* Whether sb_message_defs holds method's call (or reply) definition. */
+static bool defined(const char *method, bool reply)
+{
+	for (const struct sb_message_def *const *d = sb_message_defs; *d; d++)
+		if (strcmp((*d)->method, method) == 0 && (*d)->reply == reply)
+			return true;
+	return false;
+}
+
+/* Every method of every interface file the broker serves has its call
+ * and its reply defined. */
 START_TEST(test_every_method_is_defined)
 {
-	static const char *const untyped[] = {"Info"};
-	const char *text = sb_idl_lookup(SB_INTERFACE), *p = text;
+	for (const struct sb_idl *idl = sb_idl_table; idl->interface; idl++) {
+		const char *p = idl->description;
+		size_t n_methods = 0;
 
-	while ((p = strstr(p, "\nmethod "))) {
-		char name[64];
-		bool found = false;
-		size_t n;
+		while ((p = strstr(p, "\nmethod "))) {
+			char name[128];
+			size_t n;
 
-		p += strlen("\nmethod ");
-		n = strcspn(p, "(");
-		ck_assert_uint_lt(n, sizeof(name));
-		snprintf(name, sizeof(name), "%s.%.*s", SB_INTERFACE, (int)n, p);
-		for (const struct sb_message_def *const *d = sb_message_defs; *d; d++)
-			found |= strcmp((*d)->method, name) == 0;
-		for (size_t i = 0; i < ELEMENTSOF(untyped); i++)
-			found |= strcmp(name + strlen(SB_INTERFACE "."), untyped[i]) == 0;
-		ck_assert_msg(found, "%s has no definition (proto/messages.h)", name);
+			p += strlen("\nmethod ");
+			n = strcspn(p, "(");
+			ck_assert_uint_lt(strlen(idl->interface) + 1 + n, sizeof(name));
+			snprintf(name, sizeof(name), "%s.%.*s", idl->interface, (int)n, p);
+			ck_assert_msg(defined(name, false),
+				      "%s has no call definition (proto/messages.h)", name);
+			ck_assert_msg(defined(name, true),
+				      "%s has no reply definition (proto/messages.h)", name);
+			n_methods++;
+		}
+		/* None found would be a reader that missed them all. */
+		ck_assert_msg(n_methods > 0, "%s: no methods found", idl->interface);
 	}
 }
 END_TEST
@@ -382,7 +410,7 @@ int main(void)
 {
 	Suite *s = suite_create("codec");
 
-	SB_TEST(s, test_tables_agree_with_the_interface_file);
+	SB_TEST(s, test_tables_agree_with_the_interface_files);
 	SB_TEST(s, test_every_method_is_defined);
 	SB_TEST(s, test_every_definition_has_its_counterpart);
 	SB_TEST(s, test_compact_and_general_socket_calls_are_the_same_struct);

@@ -2,6 +2,7 @@
 /* sockbrokerctl status, list and reload: the org.sockbroker.admin methods
  * that report on the broker or act on it. */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "client/ctl/ctl-output.h"
 #include "client/ctl/ctl-report-options.h"
 #include "proto/addr.h"
+#include "proto/codec.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"
 #include "proto/protocol.h"
@@ -33,7 +35,7 @@ static const char reload_help[] =
  * (CTL_EXIT_OK after --help); res.error is then the failed call's, or
  * empty. */
 static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_text,
-		      const char *method, struct sb_result *res)
+		      const struct sb_message_def *def, struct sb_result *res)
 {
 	int r;
 
@@ -43,18 +45,29 @@ static int admin_call(struct ctl *ctl, int argc, char **argv, const char *help_t
 		return r;
 	if (optind < argc)
 		return ctl_usage_error("%s: unexpected argument %s", argv[0], argv[optind]);
-	r = ctl_call(ctl, argv[0], method, NULL, 0, res);
+	r = ctl_call(ctl, argv[0], def, NULL, NULL, 0, 0, res);
 	return r == CTL_EXIT_OK ? -1 : r;
 }
+
+#define COUNTER(member) offsetof(struct sb_admin_status_reply, member)
 
 /* Counters of Status, in the order they are shown and written. */
 static const struct {
 	const char *key;
 	const char *label;
+	size_t offset; /* of its int64_t in the reply */
 } status_counters[] = {
-	{"connections", "Connections:"}, {"grants", "Grants:"},	     {"denials", "Denials:"},
-	{"errors", "Errors:"},		 {"rules", "Policy rules:"},
+	{"connections", "Connections:", COUNTER(connections)},
+	{"grants", "Grants:", COUNTER(grants)},
+	{"denials", "Denials:", COUNTER(denials)},
+	{"errors", "Errors:", COUNTER(errors)},
+	{"rules", "Policy rules:", COUNTER(rules)},
 };
+
+static int64_t status_counter(const struct sb_admin_status_reply *st, size_t i)
+{
+	return *(const int64_t *)((const char *)st + status_counters[i].offset);
+}
 
 /* "Policy files:" and one file per line under it. */
 static void table_files(struct ctl_table *t, const char *label, json_object *files)
@@ -99,54 +112,43 @@ static int print_with_files(bool json, struct sb_json_builder *o, struct ctl_tab
 
 int ctl_status(struct ctl *ctl, int argc, char **argv)
 {
-	int64_t counters[ELEMENTSOF(status_counters)], uptime;
 	_cleanup_json_ json_object *files = NULL;
+	struct sb_admin_status_reply st = {.version = NULL};
 	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
 	struct sb_result res;
 	struct sb_error err;
-	const char *version;
 	char buf[64];
 	int r;
 
-	r = admin_call(ctl, argc, argv, status_help, SB_METHOD_ADMIN_STATUS, &res);
+	r = admin_call(ctl, argc, argv, status_help, &sb_admin_status_call_def, &res);
 	if (r >= 0)
 		return r;
 
-	if (sb_param_string(sb_reply_parameters(&res.reply), "version", true, 64, &version, &err) <
-		    0 ||
-	    sb_param_int(sb_reply_parameters(&res.reply), "uptime_usec", true, 0, INT64_MAX,
-			 &uptime, &err) < 0 ||
-	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files,
-			      &err) < 0) {
+	if (sb_reply_args(&res.reply, &sb_admin_status_reply_def, &st, &err) < 0 ||
+	    ctl_reply_strings(st.policy_files, "policy_files", PATH_MAX, &files, &err) < 0) {
 		r = ctl_bad_reply("status", &err);
 		goto out;
-	}
-	for (size_t i = 0; i < ELEMENTSOF(status_counters); i++) {
-		if (sb_param_int(sb_reply_parameters(&res.reply), status_counters[i].key, true, 0,
-				 INT64_MAX, &counters[i], &err) < 0) {
-			r = ctl_bad_reply("status", &err);
-			goto out;
-		}
 	}
 
 	if (ctl->json) {
 		o = sb_json_new_object();
-		sb_json_set(&o, "version", json_object_new_string(version));
-		sb_json_set(&o, "uptime_usec", json_object_new_int64(uptime));
+		sb_json_set(&o, "version", json_object_new_string(st.version));
+		sb_json_set(&o, "uptime_usec", json_object_new_int64(st.uptime_usec));
 		for (size_t i = 0; i < ELEMENTSOF(status_counters); i++)
-			sb_json_set(&o, status_counters[i].key, json_object_new_int64(counters[i]));
+			sb_json_set(&o, status_counters[i].key,
+				    json_object_new_int64(status_counter(&st, i)));
 	} else {
 		t = ctl_table_new(2, NULL);
 		if (t) {
 			ctl_table_cell(t, "Version:");
-			ctl_table_cell(t, version);
-			ctl_format_timespan((uint64_t)uptime, buf, sizeof(buf));
+			ctl_table_cell(t, st.version);
+			ctl_format_timespan((uint64_t)st.uptime_usec, buf, sizeof(buf));
 			ctl_table_cell(t, "Uptime:");
 			ctl_table_cell(t, buf);
 			for (size_t i = 0; i < ELEMENTSOF(status_counters); i++) {
 				ctl_table_cell(t, status_counters[i].label);
-				ctl_table_cellf(t, "%lld", (long long)counters[i]);
+				ctl_table_cellf(t, "%lld", (long long)status_counter(&st, i));
 			}
 		}
 	}
@@ -257,7 +259,6 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 	};
 	struct sb_json_builder list = {NULL};
 	struct ctl_table *t = NULL;
-	json_object *grants;
 	struct sb_result res;
 	struct sb_error err;
 	size_t n, shown = 0;
@@ -283,34 +284,27 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 		ctl_table_align_right(t, 2);
 	}
 	/* The broker answers a page at a time; ask until all are seen. */
-	for (int64_t offset = 0, total = 1; offset < total;) {
-		json_object *params = json_object_new_object();
+	for (int offset = 0, total = 1; offset < total;) {
+		struct sb_admin_list_call call = {.offset = offset, .limit = SB_LIST_PAGE_MAX};
+		struct sb_admin_list_reply page = {.grants = NULL};
 
-		if (!params || sb_json_add(params, "offset", json_object_new_int64(offset)) < 0) {
-			json_object_put(params);
-			ctl_error("out of memory");
-			r = CTL_EXIT_FAILED;
-			goto out;
-		}
 		sb_result_done(&res);
-		r = ctl_call(ctl, argv[0], SB_METHOD_ADMIN_LIST, params, 0, &res);
+		r = ctl_call(ctl, argv[0], &sb_admin_list_call_def, &call, NULL, 0, 0, &res);
 		if (r != CTL_EXIT_OK)
 			goto out;
-		if (sb_param_array(sb_reply_parameters(&res.reply), "grants", true,
-				   CTL_REPLY_LIST_MAX, &grants, &err) < 0 ||
-		    sb_param_int(sb_reply_parameters(&res.reply), "total", true, 0, INT32_MAX,
-				 &total, &err) < 0) {
+		if (sb_reply_args(&res.reply, &sb_admin_list_reply_def, &page, &err) < 0) {
 			r = ctl_bad_reply("list", &err);
 			goto out;
 		}
-		n = json_object_array_length(grants);
+		total = page.total;
+		n = json_object_array_length(page.grants);
 		/* Grants may close between pages; an empty page ends the list. */
 		if (n == 0)
 			break;
 		for (size_t i = 0; i < n; i++) {
 			struct grant g;
 
-			if (grant_parse(json_object_array_get_idx(grants, i), &g, &err) < 0) {
+			if (grant_parse(json_object_array_get_idx(page.grants, i), &g, &err) < 0) {
 				r = ctl_bad_reply("list", &err);
 				goto out;
 			}
@@ -320,7 +314,7 @@ int ctl_list(struct ctl *ctl, int argc, char **argv)
 				table_grant(t, &g);
 			shown++;
 		}
-		offset += (int64_t)n;
+		offset += (int)n;
 	}
 	if (list.obj) {
 		struct sb_json_builder o = sb_json_new_object();
@@ -342,35 +336,33 @@ out:
 int ctl_reload(struct ctl *ctl, int argc, char **argv)
 {
 	_cleanup_json_ json_object *files = NULL;
+	struct sb_admin_reload_reply reload = {.policy_files = NULL};
 	struct sb_json_builder o = {NULL};
 	struct ctl_table *t = NULL;
 	struct sb_result res;
 	struct sb_error err;
-	int64_t rules;
 	int r;
 
-	r = admin_call(ctl, argc, argv, reload_help, SB_METHOD_ADMIN_RELOAD, &res);
+	r = admin_call(ctl, argc, argv, reload_help, &sb_admin_reload_call_def, &res);
 	if (r >= 0) {
 		/* The broker names the broken file and line in its message. */
 		if (r == CTL_EXIT_FAILED && strcmp(res.error.parameter, "policy") == 0)
 			ctl_error("reload: the running policy stays in force");
 		return r;
 	}
-	if (sb_param_int(sb_reply_parameters(&res.reply), "rules", true, 0, INT64_MAX, &rules,
-			 &err) < 0 ||
-	    ctl_reply_strings(sb_reply_parameters(&res.reply), "policy_files", PATH_MAX, &files,
-			      &err) < 0) {
+	if (sb_reply_args(&res.reply, &sb_admin_reload_reply_def, &reload, &err) < 0 ||
+	    ctl_reply_strings(reload.policy_files, "policy_files", PATH_MAX, &files, &err) < 0) {
 		r = ctl_bad_reply("reload", &err);
 		goto out;
 	}
 	if (ctl->json) {
 		o = sb_json_new_object();
-		sb_json_set(&o, "rules", json_object_new_int64(rules));
+		sb_json_set(&o, "rules", json_object_new_int64(reload.rules));
 	} else {
 		t = ctl_table_new(2, NULL);
 		if (t) {
 			ctl_table_cell(t, "Policy reloaded:");
-			ctl_table_cellf(t, "%lld rule(s)", (long long)rules);
+			ctl_table_cellf(t, "%lld rule(s)", (long long)reload.rules);
 		}
 	}
 	r = print_with_files(ctl->json, &o, t, files);

@@ -20,25 +20,23 @@ static int connect_broker(struct ctl *ctl)
 	return 0;
 }
 
-int ctl_call(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
-	     int recv_flags, struct sb_result *res)
+int ctl_call(struct ctl *ctl, const char *what, const struct sb_message_def *def, const void *args,
+	     const int *fds, size_t n_fds, int recv_flags, struct sb_result *res)
 {
-	return ctl_call_fds(ctl, what, method, parameters, NULL, 0, recv_flags, res);
-}
-
-int ctl_call_fds(struct ctl *ctl, const char *what, const char *method, json_object *parameters,
-		 const int *fds, size_t n_fds, int recv_flags, struct sb_result *res)
-{
+	json_object *params;
 	int r;
 
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
 	r = connect_broker(ctl);
-	if (r != 0) {
-		json_object_put(parameters);
-		memset(res, 0, sizeof(*res));
-		res->fd = -1;
+	if (r != 0)
 		return r;
+	params = sb_fields_write(def, args);
+	if (!params) {
+		ctl_error("%s: out of memory", what);
+		return CTL_EXIT_FAILED;
 	}
-	r = sb_conn_call_method(ctl->conn, method, parameters, fds, n_fds, recv_flags, res);
+	r = sb_conn_call_method(ctl->conn, def->method, params, fds, n_fds, recv_flags, res);
 	if (r >= 0)
 		return CTL_EXIT_OK;
 	/* error.name points into the reply: decide before releasing it. */
@@ -66,16 +64,12 @@ void ctl_disconnect(struct ctl *ctl)
 	ctl->conn = sb_conn_free(ctl->conn);
 }
 
-int ctl_reply_strings(json_object *obj, const char *key, size_t max_len, json_object **ret,
+int ctl_reply_strings(json_object *a, const char *key, size_t max_len, json_object **ret,
 		      struct sb_error *err)
 {
-	json_object *a, *copy;
+	json_object *copy;
 	size_t n;
-	int r;
 
-	r = sb_param_array(obj, key, true, CTL_REPLY_LIST_MAX, &a, err);
-	if (r < 0)
-		return r;
 	copy = json_object_new_array();
 	if (!copy)
 		return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");

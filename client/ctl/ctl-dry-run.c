@@ -4,41 +4,36 @@
 #include "client/ctl/ctl-call.h"
 #include "client/ctl/ctl-dry-run.h"
 #include "client/ctl/ctl-error.h"
+#include "proto/codec.h"
 #include "proto/json-util.h"
-#include "proto/protocol.h"
 
 int ctl_dry_run(struct ctl *ctl, const char *what, const char *user, const char *method,
 		json_object *keys, struct sb_result *res, struct ctl_verdict *v)
 {
-	struct sb_json_builder params = sb_json_new_object();
+	struct sb_admin_check_call call = {.user = user, .method = method, .keys = keys};
+	struct sb_admin_check_reply reply = {.rule = NULL};
 	struct sb_error err;
-	json_object *p;
 	int r;
 
-	sb_json_set(&params, "user", json_object_new_string(user));
-	sb_json_set(&params, "method", json_object_new_string(method));
-	sb_json_set(&params, "keys", keys);
-	p = sb_json_done(&params);
-	if (!p) {
+	if (!keys) {
 		ctl_error("out of memory");
 		return CTL_EXIT_FAILED;
 	}
-	r = ctl_call(ctl, what, SB_METHOD_ADMIN_CHECK, p, 0, res);
+	r = ctl_call(ctl, what, &sb_admin_check_call_def, &call, NULL, 0, 0, res);
+	json_object_put(keys);
 	if (r != CTL_EXIT_OK)
 		return r;
-	v->rule = NULL;
-	if (sb_param_string(sb_reply_parameters(&res->reply), "decision", true, 8, &v->decision,
-			    &err) < 0 ||
-	    sb_param_string(sb_reply_parameters(&res->reply), "rule", false, 4096, &v->rule, &err) <
-		    0) {
+	if (sb_reply_args(&res->reply, &sb_admin_check_reply_def, &reply, &err) < 0) {
 		sb_result_done(res);
 		return ctl_bad_reply(what, &err);
 	}
-	if (strcmp(v->decision, "allow") != 0 && strcmp(v->decision, "deny") != 0) {
+	if (strcmp(reply.decision, "allow") != 0 && strcmp(reply.decision, "deny") != 0) {
 		sb_error_param(&err, "decision", "decision: expected allow or deny");
 		sb_result_done(res);
 		return ctl_bad_reply(what, &err);
 	}
+	v->decision = reply.decision;
+	v->rule = reply.rule;
 	return CTL_EXIT_OK;
 }
 

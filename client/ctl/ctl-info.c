@@ -12,6 +12,7 @@
 #include "client/ctl/ctl-output.h"
 #include "client/ctl/ctl-report-options.h"
 #include "proto/addr.h"
+#include "proto/codec.h"
 #include "proto/consts.h"
 #include "proto/json-util.h"
 #include "proto/protocol.h"
@@ -123,23 +124,24 @@ static bool has_feature(json_object *features, const char *name)
 	return false;
 }
 
-static int info_parse(json_object *p, struct info *in, struct sb_error *err)
+/* The reply through its definition, then what info shows of its nested
+ * values. */
+static int info_parse(struct sb_reply *reply, struct info *in, struct sb_error *err)
 {
-	json_object *caller, *limits, *families, *features = NULL;
+	struct sb_info_reply m = {.features = NULL};
 	size_t n;
 	int r;
 
 	*in = (struct info){.version = NULL};
-	if ((r = sb_param_string(p, "version", true, 64, &in->version, err)) < 0 ||
-	    (r = sb_param_object(p, "caller", true, &caller, err)) < 0 ||
-	    (r = sb_param_int(caller, "uid", true, 0, UINT32_MAX, &in->uid, err)) < 0 ||
-	    (r = sb_param_int(caller, "gid", true, 0, UINT32_MAX, &in->gid, err)) < 0 ||
-	    (r = sb_param_int(caller, "pid", true, 0, INT32_MAX, &in->pid, err)) < 0 ||
-	    (r = sb_param_array(caller, "groups", true, CTL_REPLY_LIST_MAX, &in->groups, err)) <
-		    0 ||
-	    (r = sb_param_object(p, "limits", true, &limits, err)) < 0 ||
-	    (r = sb_param_array(p, "families", true, 256, &families, err)) < 0 ||
-	    (r = sb_param_array(p, "features", false, 64, &features, err)) < 0)
+	r = sb_reply_args(reply, &sb_info_reply_def, &m, err);
+	if (r < 0)
+		return r;
+	in->version = m.version;
+	if ((r = sb_param_int(m.caller, "uid", true, 0, UINT32_MAX, &in->uid, err)) < 0 ||
+	    (r = sb_param_int(m.caller, "gid", true, 0, UINT32_MAX, &in->gid, err)) < 0 ||
+	    (r = sb_param_int(m.caller, "pid", true, 0, INT32_MAX, &in->pid, err)) < 0 ||
+	    (r = sb_param_array(m.caller, "groups", true, CTL_REPLY_LIST_MAX, &in->groups, err)) <
+		    0)
 		return r;
 	n = json_object_array_length(in->groups);
 	for (size_t i = 0; i < n; i++) {
@@ -156,9 +158,9 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 	if (!in->families || !in->features || !in->limits)
 		return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	/* Absent from brokers older than the field: none known. */
-	n = features ? json_object_array_length(features) : 0;
+	n = m.features ? json_object_array_length(m.features) : 0;
 	for (size_t i = 0; i < n; i++) {
-		json_object *f = json_object_array_get_idx(features, i);
+		json_object *f = json_object_array_get_idx(m.features, i);
 
 		if (!json_object_is_type(f, json_type_string) ||
 		    !feature_name_ok(json_object_get_string(f)))
@@ -167,9 +169,9 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 				   json_object_new_string(json_object_get_string(f))) < 0)
 			return sb_error_set(err, NULL, ENOMEM, NULL, "out of memory");
 	}
-	n = json_object_array_length(families);
+	n = json_object_array_length(m.families);
 	for (size_t i = 0; i < n; i++) {
-		json_object *f = json_object_array_get_idx(families, i);
+		json_object *f = json_object_array_get_idx(m.families, i);
 		int64_t v;
 
 		if (json_object_is_type(f, json_type_int) && json_object_get_int64(f) >= 0 &&
@@ -189,7 +191,7 @@ static int info_parse(json_object *p, struct info *in, struct sb_error *err)
 	for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
 		int64_t v;
 
-		r = sb_param_int(limits, limit_fields[i].key, true, 0, INT64_MAX, &v, err);
+		r = sb_param_int(m.limits, limit_fields[i].key, true, 0, INT64_MAX, &v, err);
 		if (r < 0)
 			return r;
 		if (sb_json_add(in->limits, limit_fields[i].key, json_object_new_int64(v)) < 0)
@@ -284,7 +286,7 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 		return r;
 	if (optind < argc)
 		return ctl_usage_error("info: unexpected argument %s", argv[optind]);
-	r = ctl_call(ctl, "info", SB_METHOD_INFO, NULL, 0, &res);
+	r = ctl_call(ctl, "info", &sb_info_call_def, NULL, NULL, 0, 0, &res);
 	if (r != CTL_EXIT_OK)
 		return r;
 	if (!runs) {
@@ -292,7 +294,7 @@ int ctl_info(struct ctl *ctl, int argc, char **argv)
 		r = CTL_EXIT_FAILED;
 		goto out;
 	}
-	if (info_parse(sb_reply_parameters(&res.reply), &in, &err) < 0) {
+	if (info_parse(&res.reply, &in, &err) < 0) {
 		r = ctl_bad_reply("info", &err);
 		goto out;
 	}

@@ -136,17 +136,11 @@ static int run_call(struct sb_opener *base, const struct sb_message_def *def, co
 		    int fd, int *ret_fd)
 {
 	struct run_opener *o = (struct run_opener *)base;
-	json_object *params = sb_fields_write(def, args);
 	struct sb_result res;
 	int r;
 
-	if (!params) {
-		ctl_error("%s: out of memory", o->what);
-		o->status = CTL_EXIT_FAILED;
-		return -ENOMEM;
-	}
-	r = ctl_call_fds(o->ctl, o->what, def->method, params, fd >= 0 ? &fd : NULL, fd >= 0,
-			 base->recv_flags, &res);
+	r = ctl_call(o->ctl, o->what, def, args, fd >= 0 ? &fd : NULL, fd >= 0, base->recv_flags,
+		     &res);
 	if (r != CTL_EXIT_OK) {
 		o->status = r;
 		return -EIO;

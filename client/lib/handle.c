@@ -216,30 +216,3 @@ int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb
 	pthread_mutex_unlock(&h->lock);
 	return r;
 }
-
-int sb_handle_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
-			  const int *fd, int recv_flags,
-			  bool (*may_repeat)(const struct sb_call_msg *m), void *userdata,
-			  struct sb_result *res)
-{
-	json_object *call = sb_call_new(method, parameters, false, false);
-	struct sb_call_msg m = {
-		.fds = fd,
-		.n_fds = fd ? 1 : 0,
-		.recv_flags = recv_flags,
-		.may_repeat = may_repeat,
-		.userdata = userdata,
-	};
-	int r;
-
-	m.text = call ? sb_message_string(call, &m.len) : NULL;
-	if (!m.text) {
-		json_object_put(call);
-		memset(res, 0, sizeof(*res));
-		res->fd = -1;
-		return sb_result_local_error(res, -ENOMEM, "build the call");
-	}
-	r = sb_handle_call(sb, &m, res);
-	json_object_put(call);
-	return r;
-}

@@ -4,36 +4,40 @@
 #include <string.h>
 
 #include "client/lib/internal.h"
+#include "proto/codec.h"
 #include "proto/consts.h"
 #include "proto/protocol.h"
 
-static int parse_info(json_object *p, struct sockbroker_info *info, struct sb_error *err)
+/* The reply through its definition; the nested values are read here,
+ * only as far as sockbroker_info tells them. */
+static int parse_info(struct sb_reply *reply, struct sockbroker_info *info, struct sb_error *err)
 {
-	json_object *caller, *families;
-	const char *version;
+	struct sb_info_reply m = {.features = NULL};
 	int64_t uid, gid, pid;
+	size_t len;
 	int r;
 
 	memset(info, 0, sizeof(*info));
-	r = sb_param_string(p, "version", true, sizeof(info->version) - 1, &version, err);
-	if (r >= 0)
-		r = sb_param_object(p, "caller", true, &caller, err);
-	if (r >= 0)
-		r = sb_param_int(caller, "uid", true, 0, UINT32_MAX - 1, &uid, err);
-	if (r >= 0)
-		r = sb_param_int(caller, "gid", true, 0, UINT32_MAX - 1, &gid, err);
-	if (r >= 0)
-		r = sb_param_int(caller, "pid", true, 0, INT32_MAX, &pid, err);
-	if (r >= 0)
-		r = sb_param_array(p, "families", true, 4096, &families, err);
+	r = sb_reply_args(reply, &sb_info_reply_def, &m, err);
 	if (r < 0)
 		return r;
-	strcpy(info->version, version);
+	len = strlen(m.version);
+	if (len >= sizeof(info->version))
+		return sb_error_param(err, "version", "version: string longer than %zu bytes (%zu)",
+				      sizeof(info->version) - 1, len);
+	r = sb_param_int(m.caller, "uid", true, 0, UINT32_MAX - 1, &uid, err);
+	if (r >= 0)
+		r = sb_param_int(m.caller, "gid", true, 0, UINT32_MAX - 1, &gid, err);
+	if (r >= 0)
+		r = sb_param_int(m.caller, "pid", true, 0, INT32_MAX, &pid, err);
+	if (r < 0)
+		return r;
+	strcpy(info->version, m.version);
 	info->uid = (uid_t)uid;
 	info->gid = (gid_t)gid;
 	info->pid = (pid_t)pid;
-	for (size_t i = 0; i < json_object_array_length(families); i++) {
-		json_object *f = json_object_array_get_idx(families, i);
+	for (size_t i = 0; i < json_object_array_length(m.families); i++) {
+		json_object *f = json_object_array_get_idx(m.families, i);
 		int64_t af;
 
 		/* Names this build does not know are families it cannot
@@ -49,14 +53,22 @@ static int parse_info(json_object *p, struct sockbroker_info *info, struct sb_er
 
 _public_ int sockbroker_info(struct sockbroker *sb, struct sockbroker_info *info)
 {
+	struct sb_call_msg m = {.text = NULL};
 	struct sb_result res;
 	struct sb_error err;
+	struct sb_wire w;
 	int r;
 
 	if (!info)
 		return sb_fail(-EINVAL, NULL);
-	r = sb_handle_call_method(sb, SB_METHOD_INFO, NULL, NULL, 0, NULL, NULL, &res);
-	if (r >= 0 && parse_info(sb_reply_parameters(&res.reply), info, &err) < 0)
+	r = sb_call_write(&sb_info_call_def, NULL, &w);
+	if (r < 0)
+		return sb_fail(r, NULL);
+	m.text = w.text;
+	m.len = w.len;
+	r = sb_handle_call(sb, &m, &res);
+	sb_wire_done(&w);
+	if (r >= 0 && parse_info(&res.reply, info, &err) < 0)
 		r = sb_error_set(&res.error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				 "malformed Info reply: %s", err.message);
 	if (r < 0)

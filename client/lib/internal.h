@@ -41,11 +41,6 @@ struct sb_call_msg {
  * restarted broker, an idle timeout). Same returns as sb_conn_call();
  * -ENOENT / -ECONNREFUSED when no broker listens. */
 int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res);
-/* The same with a method name and parameters (ownership passes). */
-int sb_handle_call_method(struct sockbroker *sb, const char *method, json_object *parameters,
-			  const int *fd, int recv_flags,
-			  bool (*may_repeat)(const struct sb_call_msg *m), void *userdata,
-			  struct sb_result *res);
 
 /* The public API's failure exit: remembers the broker's message for
  * sockbroker_last_message() (res may be NULL for a local failure), sets

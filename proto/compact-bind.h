@@ -5,9 +5,10 @@
  * trees for one address cost both ends more instructions than the bind
  * itself (docs/PERFORMANCE.md).
  *
- * Each reader finds the address in the message, writes the message
- * again from it and accepts only when that gives the very same bytes,
- * so it accepts exactly what the writer writes. The writer's forms are
+ * Each reader takes every literal in its place, numbers as "%u" writes
+ * them and the host in inet_ntop()'s spelling, so it accepts exactly
+ * what the writer writes (fuzz-compact-bind checks the two against each
+ * other). The writer's forms are
  * the general writer's own spelling (addr.c, message.c), and anything
  * else is declined to the general parser, so no message means anything
  * different here. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client/lib/internal.h"
+#include "proto/codec.h"
 
 /* Every live handle, so that fork can take their locks and a child can
  * drop its copies of the parent's connections. Lock order: registry,
@@ -214,5 +215,25 @@ int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb
 	pthread_mutex_lock(&h->lock);
 	r = call_locked(h, m, res);
 	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+int sb_handle_call_def(struct sockbroker *sb, const struct sb_message_def *def, const void *args,
+		       struct sb_call_msg *m, struct sb_result *res)
+{
+	struct sb_wire w;
+	int r;
+
+	r = sb_call_write(def, args, &w);
+	if (r < 0) {
+		memset(res, 0, sizeof(*res));
+		res->fd = -1;
+		return sb_result_local_error(res, r, "write the call");
+	}
+	m->text = w.text;
+	m->len = w.len;
+	r = sb_handle_call(sb, m, res);
+	m->text = NULL;
+	sb_wire_done(&w);
 	return r;
 }

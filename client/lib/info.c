@@ -56,18 +56,11 @@ _public_ int sockbroker_info(struct sockbroker *sb, struct sockbroker_info *info
 	struct sb_call_msg m = {.text = NULL};
 	struct sb_result res;
 	struct sb_error err;
-	struct sb_wire w;
 	int r;
 
 	if (!info)
 		return sb_fail(-EINVAL, NULL);
-	r = sb_call_write(&sb_info_call_def, NULL, &w);
-	if (r < 0)
-		return sb_fail(r, NULL);
-	m.text = w.text;
-	m.len = w.len;
-	r = sb_handle_call(sb, &m, &res);
-	sb_wire_done(&w);
+	r = sb_handle_call_def(sb, &sb_info_call_def, NULL, &m, &res);
 	if (r >= 0 && parse_info(&res.reply, info, &err) < 0)
 		r = sb_error_set(&res.error, SB_ERR_PROTOCOL, EPROTO, NULL,
 				 "malformed Info reply: %s", err.message);

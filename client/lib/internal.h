@@ -9,6 +9,7 @@
 
 #include "client/lib/conn.h"
 #include "client/lib/sockbroker.h"
+#include "proto/fields.h"
 
 /* Marks the functions libsockbroker exports (everything else is hidden
  * by -fvisibility=hidden and by libsockbroker.sym). */
@@ -41,6 +42,11 @@ struct sb_call_msg {
  * restarted broker, an idle timeout). Same returns as sb_conn_call();
  * -ENOENT / -ECONNREFUSED when no broker listens. */
 int sb_handle_call(struct sockbroker *sb, const struct sb_call_msg *m, struct sb_result *res);
+/* The same for a call of def's method with args as its parameters,
+ * written into m's text (m gives the rest). A call that cannot be
+ * written fails in res as well, not sent. */
+int sb_handle_call_def(struct sockbroker *sb, const struct sb_message_def *def, const void *args,
+		       struct sb_call_msg *m, struct sb_result *res);
 
 /* The public API's failure exit: remembers the broker's message for
  * sockbroker_last_message() (res may be NULL for a local failure), sets

@@ -54,23 +54,14 @@ _public_ int sockbroker_socket_at(struct sockbroker *sb, int domain, int type, i
 {
 	struct sb_socket_call call = SB_SOCKET_CALL_INIT(
 		domain, type & SOCK_TYPE_BITS, type & (SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
+	struct sb_call_msg m = {.recv_flags = socket_recv_flags(type)};
 	struct sb_result res;
-	struct sb_call_msg m = {.text = NULL};
-	struct sb_wire w;
 	int r;
 
 	r = sb_check_type(type);
 	if (r < 0)
 		return sb_fail(r, NULL);
-	r = sb_call_write(&sb_socket_call_def, &call, &w);
-	if (r < 0)
-		return sb_fail(r, NULL);
-	m.text = w.text;
-	m.len = w.len;
-	m.recv_flags = socket_recv_flags(type);
-
-	r = sb_handle_call(sb, &m, &res);
-	sb_wire_done(&w);
+	r = sb_handle_call_def(sb, &sb_socket_call_def, &call, &m, &res);
 	return socket_reply(r, &res);
 }
 
@@ -105,18 +96,9 @@ static int lib_call(struct sb_opener *base, const struct sb_message_def *def, co
 		.may_repeat = def == &sb_bind_call_def ? never_repeat : NULL,
 	};
 	struct sb_result res;
-	struct sb_wire w;
 	int r;
 
-	r = sb_call_write(def, args, &w);
-	if (r < 0) {
-		sb_fail(r, NULL);
-		return r;
-	}
-	m.text = w.text;
-	m.len = w.len;
-	r = sb_handle_call(o->sb, &m, &res);
-	sb_wire_done(&w);
+	r = sb_handle_call_def(o->sb, def, args, &m, &res);
 	if (r >= 0 && ret_fd)
 		r = reply_fd(&res);
 	if (r < 0) {

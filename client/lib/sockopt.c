@@ -38,7 +38,6 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 	struct sb_setsockopt_call call = {.fd = 0};
 	char text[SB_OPTVAL_MAX + 1];
 	struct sb_result res;
-	struct sb_wire w;
 	int domain, r;
 
 	/* The descriptor before the value, in setsockopt(2)'s order. */
@@ -69,13 +68,7 @@ _public_ int sockbroker_setsockopt_at(struct sockbroker *sb, int fd, int level, 
 		memcpy(&value, optval, sizeof(value));
 		call.opt.value = value;
 	}
-	r = sb_call_write(&sb_setsockopt_call_def, &call, &w);
-	if (r < 0)
-		return sb_fail(r, NULL);
-	m.text = w.text;
-	m.len = w.len;
-	r = sb_handle_call(sb, &m, &res);
-	sb_wire_done(&w);
+	r = sb_handle_call_def(sb, &sb_setsockopt_call_def, &call, &m, &res);
 	if (r < 0)
 		sb_fail(r, &res);
 	sb_result_done(&res);

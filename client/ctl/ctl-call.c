@@ -4,6 +4,7 @@
 
 #include "client/ctl/ctl-call.h"
 #include "client/ctl/ctl-error.h"
+#include "proto/codec.h"
 #include "proto/json-util.h"
 
 static int connect_broker(struct ctl *ctl)
@@ -23,7 +24,7 @@ static int connect_broker(struct ctl *ctl)
 int ctl_call(struct ctl *ctl, const char *what, const struct sb_message_def *def, const void *args,
 	     const int *fds, size_t n_fds, int recv_flags, struct sb_result *res)
 {
-	json_object *params;
+	struct sb_wire w;
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -31,12 +32,14 @@ int ctl_call(struct ctl *ctl, const char *what, const struct sb_message_def *def
 	r = connect_broker(ctl);
 	if (r != 0)
 		return r;
-	params = sb_fields_write(def, args);
-	if (!params) {
+	/* The codec's writer, as the library's: the same call is the same
+	 * bytes from either. */
+	if (sb_call_write(def, args, &w) < 0) {
 		ctl_error("%s: out of memory", what);
 		return CTL_EXIT_FAILED;
 	}
-	r = sb_conn_call_method(ctl->conn, def->method, params, fds, n_fds, recv_flags, res);
+	r = sb_conn_call(ctl->conn, w.text, w.len, fds, n_fds, recv_flags, res);
+	sb_wire_done(&w);
 	if (r >= 0)
 		return CTL_EXIT_OK;
 	/* error.name points into the reply: decide before releasing it. */

@@ -324,28 +324,3 @@ int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds,
 	}
 	return 0;
 }
-
-int sb_conn_call_method(struct sb_conn *c, const char *method, json_object *parameters,
-			const int *fds, size_t n_fds, int recv_flags, struct sb_result *res)
-{
-	json_object *call = sb_call_new(method, parameters, false, false);
-	const char *text;
-	size_t len;
-	int r;
-
-	if (!call) {
-		memset(res, 0, sizeof(*res));
-		res->fd = -1;
-		return sb_result_local_error(res, -ENOMEM, "build the call");
-	}
-	text = sb_message_string(call, &len);
-	if (!text) {
-		json_object_put(call);
-		memset(res, 0, sizeof(*res));
-		res->fd = -1;
-		return sb_result_local_error(res, -ENOMEM, "build the call");
-	}
-	r = sb_conn_call(c, text, len, fds, n_fds, recv_flags, res);
-	json_object_put(call);
-	return r;
-}

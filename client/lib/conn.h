@@ -74,10 +74,6 @@ int sb_conn_fd(const struct sb_conn *c);
  * every case. */
 int sb_conn_call(struct sb_conn *c, const char *msg, size_t len, const int *fds, size_t n_fds,
 		 int recv_flags, struct sb_result *res);
-/* Same, building the message from a method name and its parameters
- * (ownership of parameters passes to the call; NULL means {}). */
-int sb_conn_call_method(struct sb_conn *c, const char *method, json_object *parameters,
-			const int *fds, size_t n_fds, int recv_flags, struct sb_result *res);
 
 /* The errno that an error reply stands for: the errno the broker sent
  * when it is one that error may carry, else the error's usual one

@@ -134,7 +134,7 @@ static int typed_reply(struct sb_answer *a)
 	int r = sb_reply_write(req->reply_def, &req->reply_args, &a->wire);
 
 	if (r < 0)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	if (a->wire.msg) {
 		a->msg = TAKE_PTR(a->wire.msg);
 	} else {

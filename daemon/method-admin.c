@@ -44,11 +44,6 @@ static json_object *policy_files_json(const struct sb_policy *p)
 	return sb_json_done(&b);
 }
 
-static int out_of_memory(struct sb_request *req)
-{
-	return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
-}
-
 int sb_method_admin_status(struct sb_request *req)
 {
 	struct sb_server *s = req->conn->server;
@@ -73,7 +68,7 @@ int sb_method_admin_status(struct sb_request *req)
 		.rules = (int64_t)sb_policy_rule_count(s->policy),
 		.policy_files = policy_files_json(s->policy),
 	};
-	return reply->policy_files ? 0 : out_of_memory(req);
+	return reply->policy_files ? 0 : sb_error_oom(&req->error);
 }
 
 int sb_method_admin_list(struct sb_request *req)
@@ -91,7 +86,7 @@ int sb_method_admin_list(struct sb_request *req)
 				       req->admin ? (uid_t)-1 : req->conn->cred.uid,
 				       (size_t)a->offset, (size_t)a->limit, &total);
 	reply->total = (int)total;
-	return reply->grants ? 0 : out_of_memory(req);
+	return reply->grants ? 0 : sb_error_oom(&req->error);
 }
 
 int sb_method_admin_reload(struct sb_request *req)
@@ -117,7 +112,7 @@ int sb_method_admin_reload(struct sb_request *req)
 		.rules = (int64_t)sb_policy_rule_count(s->policy),
 		.policy_files = policy_files_json(s->policy),
 	};
-	return reply->policy_files ? 0 : out_of_memory(req);
+	return reply->policy_files ? 0 : sb_error_oom(&req->error);
 }
 
 /* Resolve a user name or uid, with its groups, for a dry run. */

@@ -75,7 +75,7 @@ static int bind_deferred(struct sb_request *req, const struct sb_sockinfo *si,
 	struct bind_op *op = calloc(1, sizeof(*op));
 
 	if (!op)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	op->guard = *g;
 	op->ss = *ss;
 	op->len = len;
@@ -115,7 +115,7 @@ int sb_method_bind(struct sb_request *req)
 	}
 	address = sb_bind_call_address(a);
 	if (!address)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	r = sb_bind_address(req, fd, &si, address, NULL, &ss, &len, &guard);
 	if (r < 0)
 		return r;

@@ -76,7 +76,7 @@ int sb_method_info(struct sb_request *req)
 		.caller = caller_json(req->conn),
 	};
 	if (!reply->limits || !reply->families || !reply->features || !reply->caller)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	return 0;
 }
 
@@ -104,7 +104,7 @@ int sb_method_get_info(struct sb_request *req)
 		.interfaces = interfaces_json(),
 	};
 	if (!reply->interfaces)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	return 0;
 }
 

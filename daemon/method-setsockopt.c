@@ -57,7 +57,7 @@ int sb_method_setsockopt(struct sb_request *req)
 		return -EACCES;
 	op = calloc(1, sizeof(*op));
 	if (!op)
-		return sb_error_set(&req->error, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(&req->error);
 	op->opt = opt;
 	if (opt.text) {
 		snprintf(op->text, sizeof(op->text), "%s", opt.text);

@@ -198,7 +198,7 @@ static int add_field(json_object *obj, const struct field *f, const char *s, siz
 	if (r < 0)
 		return r;
 	if (sb_json_add(obj, f->key, v) < 0)
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(err);
 	return 0;
 }
 
@@ -292,7 +292,7 @@ int sb_addr_from_text(const char *text, int family, int protocol, struct sockadd
 				      SB_ADDR_TEXT_MAX);
 	obj = json_object_new_object();
 	if (!obj)
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(err);
 
 	if (shape == SB_ADDR_UNIX)
 		r = unix_parse(text, obj, err);

@@ -1482,7 +1482,7 @@ json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int proto
 	}
 	obj = json_object_new_object();
 	if (!obj) {
-		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		sb_error_oom(err);
 		return NULL;
 	}
 	if (need_bytes(len, c->min_len, c->what, err) < 0)
@@ -1495,7 +1495,7 @@ json_object *sb_addr_to_json(const struct sockaddr *sa, socklen_t len, int proto
 	o = (struct out){.obj = obj};
 	r = c->to_json(&ss, len, &o, err);
 	if (r == 0 && o.oom)
-		r = sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		r = sb_error_oom(err);
 	if (r < 0)
 		return NULL;
 	return TAKE_PTR(obj);

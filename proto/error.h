@@ -34,6 +34,8 @@ int sb_error_set(struct sb_error *e, const char *name, int errnum, const char *p
 /* Shorthand for the most common case: a parameter is wrong (EINVAL). */
 #define sb_error_param(e, param, ...) \
 	sb_error_set(e, SB_ERR_INVALID_PARAMETER, EINVAL, param, __VA_ARGS__)
+/* And for a failed allocation: a SystemError with ENOMEM. */
+#define sb_error_oom(e) sb_error_set(e, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory")
 
 /* "EACCES" for EACCES; NULL for an unknown value. */
 const char *sb_errno_name(int errnum);

@@ -87,7 +87,7 @@ static int parse_object(const char *data, size_t len, json_object **ret, struct 
 	 * before it. */
 	tok = json_tokener_new_ex(SB_JSON_DEPTH_MAX);
 	if (!tok)
-		return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		return sb_error_oom(err);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, data, (int)len);
 	jerr = json_tokener_get_error(tok);
@@ -147,7 +147,7 @@ static int message_parameters(json_object *root, json_object **ret, struct sb_er
 	if (r == 0) {
 		params = json_object_new_object();
 		if (sb_json_add(root, "parameters", params) < 0)
-			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+			return sb_error_oom(err);
 	}
 	*ret = params;
 	return 0;

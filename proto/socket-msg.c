@@ -73,11 +73,11 @@ static int read_flags(const struct sb_field *f, json_object *params, void *msg,
 		int64_t flag;
 
 		if (!wrap)
-			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+			return sb_error_oom(err);
 		/* item may be null: sb_param_const() names that error. */
 		if (json_object_object_add(wrap, "flags", json_object_get(item)) < 0) {
 			json_object_put(item);
-			return sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+			return sb_error_oom(err);
 		}
 		r = sb_param_const(wrap, "flags", SB_C_SOCK_FLAG, true, 1, INT_MAX, &flag, err);
 		if (r < 0)

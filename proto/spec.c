@@ -432,6 +432,6 @@ json_object *sb_spec_to_params(const struct sb_spec *spec, struct sb_error *err)
 	params = sb_fields_write(&sb_socket_call_def, &call);
 	json_object_put(call.bind);
 	if (!params)
-		sb_error_set(err, SB_ERR_SYSTEM, ENOMEM, NULL, "out of memory");
+		sb_error_oom(err);
 	return params;
 }
